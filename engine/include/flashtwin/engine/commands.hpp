@@ -1,0 +1,93 @@
+// What the engine asks its runtime to do. The runtime drains commands after every event it feeds
+// (HostEngine::drain), carries each out, and reports every command that has a CommandId back with
+// HostEngine::completed.
+//
+// Lifetime: spans inside drained commands point into engine-owned buffers and stay valid until the
+// next non-const call on the engine. Copy what you keep.
+#pragma once
+
+#include "flashtwin/engine/io.hpp"
+#include "flashtwin/engine/peer_message.hpp"
+#include "flashtwin/engine/types.hpp"
+
+#include <cstdint>
+#include <span>
+#include <variant>
+
+namespace flashtwin::engine {
+
+// Read whole cache blocks from local flash (a scatter list of slots). The completion carries the
+// version each slot holds, in the order of `slots`.
+struct FlashRead {
+  CommandId id = 0;
+  std::span<const SlotId> slots;
+  std::uint64_t bytes = 0;
+};
+
+// Write versions[i] into slots[i]. `bytes` is what moves: whole blocks, except a partial-block
+// write hit, which writes only the bytes the VM wrote (the slot then holds that write's version).
+struct FlashWrite {
+  CommandId id = 0;
+  std::span<const SlotId> slots;
+  std::span<const Version> versions;
+  std::uint64_t bytes = 0;
+};
+
+// Read [offset_bytes, offset_bytes + length_bytes) of a virtual disk from the array. The range
+// touches blocks [first_block, first_block + block_count); the completion carries one version per
+// block.
+struct ArrayRead {
+  CommandId id = 0;
+  DiskId disk = 0;
+  std::uint64_t offset_bytes = 0;
+  std::uint64_t length_bytes = 0;
+  BlockNo first_block = 0;
+  std::uint32_t block_count = 0;
+};
+
+// Write a byte range to the array; block first_block + i gets versions[i]. `discard` marks a
+// discard (unmap) rather than data; the array still records the discard's version for the blocks.
+struct ArrayWrite {
+  CommandId id = 0;
+  DiskId disk = 0;
+  std::uint64_t offset_bytes = 0;
+  std::uint64_t length_bytes = 0;
+  BlockNo first_block = 0;
+  std::span<const Version> versions;
+  bool discard = false;
+  bool destage = false;  // written by the destager, not on a VM request's path
+};
+
+// Deliver a message to a peer engine (cluster protocol). No completion is expected for it: the
+// peer's answer arrives as a message.
+struct SendToPeer {
+  HostId to = 0;
+  PeerMessage message;
+};
+
+// The VM request is done. For a read, versions[i] is the version returned for the i-th block the
+// request touches; for other kinds it is empty.
+struct CompleteRequest {
+  RequestId request = 0;
+  Status status = Status::ok;
+  ServedBlocks served;
+  std::span<const Version> versions;
+};
+
+// Call HostEngine::timer_fired(at, id) once simulated time reaches `at`. A later SetTimer with the
+// same id replaces the earlier one.
+struct SetTimer {
+  TimerId timer = 0;
+  TimeNs at = 0;
+};
+
+// A VM's cache mode change took effect (immediately, or once its dirty data was drained).
+struct ModeApplied {
+  VmId vm = 0;
+  CacheMode mode = CacheMode::pass_through;
+};
+
+using Command = std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer,
+                             CompleteRequest, SetTimer, ModeApplied>;
+
+}  // namespace flashtwin::engine

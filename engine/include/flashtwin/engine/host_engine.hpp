@@ -1,0 +1,95 @@
+// HostEngine: the cache engine of one hypervisor host — start here.
+//
+// Sans-I/O: the engine is fed events (a VM request, a command's completion, a peer message, a
+// timer) and answers with commands (flash and array reads and writes, request completions, timers)
+// that the runtime drains and carries out. It reads no clock, touches no file and starts no thread,
+// so the simulator, the tests' hand-stepped fake and a real-I/O runtime drive the same code.
+//
+// Threading: none; one caller at a time.
+//
+// Ordering guarantees (per cache block):
+//   - requests on overlapping blocks run in submission order where they conflict (a read never
+//     overtakes an earlier write, writes apply in submission order); reads run side by side;
+//   - a read submitted after a write was acknowledged returns that write's version or a newer one;
+//   - the array never receives two writes of one block at once, so an older version cannot land
+//     after a newer one; dirty blocks are never evicted before they are destaged.
+//
+// Partial-block requests: a read of part of a block is served as the whole block (one version per
+// block). A partial write to a cached block updates it in place (only the written bytes move to
+// flash). A partial write to a block that is not cached goes to the array, since the rest of the
+// block is not on flash. Versions are per block: a write gives every block it touches its version.
+#pragma once
+
+#include "flashtwin/engine/commands.hpp"
+#include "flashtwin/engine/config.hpp"
+#include "flashtwin/engine/counters.hpp"
+#include "flashtwin/engine/io.hpp"
+#include "flashtwin/engine/peer_message.hpp"
+#include "flashtwin/engine/types.hpp"
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace flashtwin::engine {
+
+// A VM's cache mode: the one in force, and the one requested if a change waits for a drain.
+struct ModeState {
+  CacheMode effective = CacheMode::pass_through;
+  CacheMode requested = CacheMode::pass_through;
+  bool pending = false;  // leaving write-back: writes run write-through until dirty data is drained
+};
+
+class HostEngine {
+ public:
+  // Throws std::invalid_argument naming the field when `config` is unusable.
+  explicit HostEngine(const EngineConfig& config);
+  ~HostEngine();
+  HostEngine(const HostEngine&) = delete;
+  HostEngine& operator=(const HostEngine&) = delete;
+
+  // ---- Control. Unknown or duplicate ids throw std::invalid_argument.
+  void add_datastore(DatastoreId datastore, CacheMode default_mode);
+  // A VM with no mode of its own follows its datastore's default.
+  void add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode);
+  void add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes);
+  // Changes take effect at once, except leaving write-back: then the VM's writes run write-through
+  // while its dirty data is destaged, and a ModeApplied command says when the new mode is in force.
+  void set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode> mode);
+  void set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode);
+  ModeState mode_of(VmId vm) const;
+
+  // ---- Events.
+  // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a
+  // range outside the disk; the request is then not accepted.
+  void submit(TimeNs now, const IoRequest& request);
+  // A command finished. `data` is required for reads: one version per slot (FlashRead) or per block
+  // (ArrayRead). Throws std::invalid_argument for an unknown command id or a data size mismatch.
+  void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
+  // A peer engine's message. Cluster protocol: not handled by the single-host engine yet; throws
+  // std::logic_error.
+  void received(TimeNs now, HostId from, const PeerMessage& message);
+  void timer_fired(TimeNs now, TimerId timer);
+
+  // Commands produced since the last drain, in the order they were produced. They (and the spans
+  // inside them) stay valid until the next call to drain(); the engine may be called while the
+  // runtime walks them.
+  std::span<const Command> drain();
+
+  // ---- Observation.
+  void visit_counters(CounterVisitor& visitor) const;
+  // Checks the engine's internal invariants (index, slots, dirty accounting, locks, eviction
+  // policy). Empty when all hold. O(capacity); for tests.
+  std::string check_invariants() const;
+  // Bytes of memory the engine holds for its cache metadata (index, slot table, policy, dirty set).
+  std::size_t metadata_bytes() const;
+  const EngineConfig& config() const;
+
+  class Core;
+
+ private:
+  std::unique_ptr<Core> core_;
+};
+
+}  // namespace flashtwin::engine

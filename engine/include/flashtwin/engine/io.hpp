@@ -1,0 +1,31 @@
+// A VM's block request as it reaches the host engine, and what the engine reports back about it.
+#pragma once
+
+#include "flashtwin/engine/types.hpp"
+
+#include <cstdint>
+
+namespace flashtwin::engine {
+
+// One read / write / flush / discard on a virtual disk. Offset and length are in bytes and need not
+// be block-aligned; the engine splits them into cache blocks. A flush has no range. `version` is
+// the data a write (or discard) puts on every block it touches; reads and flushes ignore it.
+// Versions must grow with submission order for each block (the runtime's oracle relies on it, not
+// the engine).
+struct IoRequest {
+  RequestId id = 0;
+  DiskId disk = 0;
+  IoKind kind = IoKind::read;
+  std::uint64_t offset_bytes = 0;
+  std::uint64_t length_bytes = 0;
+  Version version = 0;
+};
+
+// Where the blocks of a completed request were served from (counts of cache blocks).
+struct ServedBlocks {
+  std::uint32_t local_flash = 0;
+  std::uint32_t remote_flash = 0;  // a peer's flash (after migration; cluster protocol)
+  std::uint32_t array = 0;
+};
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,111 @@
+#include "block_index.hpp"
+
+namespace flashtwin::engine {
+
+namespace {
+constexpr double kMaxLoad = 0.85;
+}
+
+BlockIndex::BlockIndex(std::uint32_t capacity_slots)
+    : slot_keys_(capacity_slots, 0),
+      states_(capacity_slots, SlotState::free),
+      table_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2, kNoSlot) {}
+
+SlotId BlockIndex::find(std::uint64_t key) const {
+  for (std::uint64_t i = home(key);; i = next(i)) {
+    SlotId slot = table_[i];
+    if (slot == kNoSlot) return kNoSlot;
+    if (slot_keys_[slot] == key) return slot;
+  }
+}
+
+SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
+  SlotId slot;
+  if (free_head_ != kNoSlot) {
+    slot = free_head_;
+    free_head_ = static_cast<SlotId>(slot_keys_[slot]);
+  } else if (fresh_ < capacity()) {
+    slot = fresh_++;
+  } else {
+    return kNoSlot;
+  }
+  slot_keys_[slot] = key;
+  states_[slot] = state;
+  table_insert(key, slot);
+  ++used_;
+  return slot;
+}
+
+void BlockIndex::release(SlotId slot) {
+  table_erase(slot_keys_[slot]);
+  states_[slot] = SlotState::free;
+  slot_keys_[slot] = free_head_;
+  free_head_ = slot;
+  --used_;
+}
+
+void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {
+  table_erase(slot_keys_[slot]);
+  slot_keys_[slot] = key;
+  states_[slot] = state;
+  table_insert(key, slot);
+}
+
+void BlockIndex::table_insert(std::uint64_t key, SlotId slot) {
+  std::uint64_t i = home(key);
+  while (table_[i] != kNoSlot)
+    i = next(i);
+  table_[i] = slot;
+}
+
+void BlockIndex::table_erase(std::uint64_t key) {
+  std::uint64_t hole = home(key);
+  while (slot_keys_[table_[hole]] != key)
+    hole = next(hole);
+  // Backward shift: move later entries of the probe run into the hole when their home position
+  // does not lie cyclically in (hole, j].
+  for (std::uint64_t j = next(hole);; j = next(j)) {
+    SlotId slot = table_[j];
+    if (slot == kNoSlot) break;
+    std::uint64_t h = home(slot_keys_[slot]);
+    bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+    if (stays) continue;
+    table_[hole] = slot;
+    hole = j;
+  }
+  table_[hole] = kNoSlot;
+}
+
+std::size_t BlockIndex::memory_bytes() const {
+  return slot_keys_.capacity() * sizeof(std::uint64_t) + states_.capacity() * sizeof(SlotState) +
+         table_.capacity() * sizeof(SlotId);
+}
+
+std::string BlockIndex::check_invariants() const {
+  std::uint32_t in_use = 0;
+  for (SlotId s = 0; s < fresh_; ++s) {
+    if (states_[s] == SlotState::free) continue;
+    ++in_use;
+    if (find(slot_keys_[s]) != s) return "index: slot " + std::to_string(s) + " not found by key";
+  }
+  if (in_use != used_)
+    return "index: used count " + std::to_string(used_) + " but " + std::to_string(in_use) +
+           " slots in use";
+  std::uint32_t entries = 0;
+  for (SlotId slot : table_) {
+    if (slot == kNoSlot) continue;
+    ++entries;
+    if (slot >= fresh_ || states_[slot] == SlotState::free)
+      return "index: table names free slot " + std::to_string(slot);
+  }
+  if (entries != used_) return "index: table has " + std::to_string(entries) + " entries";
+  std::uint32_t free_count = 0;
+  for (SlotId s = free_head_; s != kNoSlot; s = static_cast<SlotId>(slot_keys_[s])) {
+    if (states_[s] != SlotState::free) return "index: free list holds used slot";
+    if (++free_count > capacity()) return "index: free list has a cycle";
+  }
+  if (free_count + used_ != fresh_) return "index: free list length mismatch";
+  return {};
+}
+
+}  // namespace flashtwin::engine

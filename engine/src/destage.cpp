@@ -1,0 +1,197 @@
+// Destage: carrying dirty blocks to the array, and everything that waits on it — flushes, writes
+// held at the dirty limit, VMs draining out of write-back.
+//
+// When destage runs, at up to destage.max_in_flight operations at once:
+//   - while a flush, a drain or a write held at the dirty limit waits (flushed and drained disks
+//     first);
+//   - once dirty data reaches the high watermark, until it falls to the low watermark;
+//   - while the host is idle (no VM I/O in flight for destage.idle_after_ns).
+// Otherwise dirty data stays on flash, where rewrites are absorbed. Runs are taken in key order
+// from a rotating cursor (an elevator sweep), adjacent dirty blocks coalesced into one array write.
+// A destage operation locks its blocks in destage mode, so it never runs beside an array write of
+// the same block, and only one destage per block is ever in flight.
+#include "engine_core.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace flashtwin::engine {
+
+void HostEngine::Core::start_flush(OpId id, TimeNs) {
+  Op& op = ops_[id];
+  op.started = true;
+  const std::uint64_t lo = block_key(op.disk, 0);
+  dirty_.collect(lo, lo + kMaxBlocksPerDisk, op.flush_keys);
+  flushes_.push_back(id);
+}
+
+// A flush is done once every block it found dirty has that version (or a newer one) on the array.
+bool HostEngine::Core::flush_done(Op& op) const {
+  while (op.flush_cursor < op.flush_keys.size()) {
+    const auto& [key, seq] = op.flush_keys[op.flush_cursor];
+    if (!dirty_.safe_on_array(key, seq)) return false;
+    ++op.flush_cursor;
+  }
+  return true;
+}
+
+// The dirty gate: a write-back write reserves room for the blocks it will newly dirty before it
+// takes its locks, so a write waiting for room holds nothing that destage needs. Returns false
+// when the write must wait (room is short and something is dirty or reserved to make room from).
+bool HostEngine::Core::pass_dirty_gate(OpId id) {
+  Op& op = ops_[id];
+  const std::uint32_t estimate = new_dirty_estimate(op);
+  const std::uint64_t dirty = dirty_.size() + reserved_dirty_;
+  if (estimate > 0 && dirty > 0 && dirty + estimate > limit_blocks_) return false;
+  op.reserved_dirty = estimate;
+  reserved_dirty_ += estimate;
+  return true;
+}
+
+// Gated writes (in order), flushes and drains that may now proceed.
+void HostEngine::Core::check_waiters(TimeNs now) {
+  while (!dirty_gate_.empty() && pass_dirty_gate(dirty_gate_.front())) {
+    enqueue(dirty_gate_.front());
+    dirty_gate_.pop_front();
+  }
+  for (std::size_t i = 0; i < flushes_.size();) {
+    const OpId id = flushes_[i];
+    if (!flush_done(ops_[id])) {
+      ++i;
+      continue;
+    }
+    flushes_[i] = flushes_.back();
+    flushes_.pop_back();
+    finish(id, now);
+  }
+  if (draining_vms_ == 0) return;
+  for (auto& [vm, state] : vms_) {
+    if (state.pending && state.dirty_blocks == 0 && state.write_back_in_flight == 0) {
+      apply_mode(now, vm);
+    }
+  }
+}
+
+void HostEngine::Core::pump_destage() {
+  const std::uint64_t dirty = dirty_.size();
+  if (dirty >= high_blocks_) urgent_ = true;
+  if (dirty <= low_blocks_) urgent_ = false;
+  if (dirty == 0) return;
+  // Watermark destage stops starting new work once what is not yet being destaged is at the low
+  // watermark; waiting flushes, drains and writes, and idleness, destage everything.
+  auto may_start = [&] {
+    if (destage_in_flight_ >= config_.destage.max_in_flight) return false;
+    if (!flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || idle_) return true;
+    return urgent_ && dirty_.size() - destaging_blocks_ > low_blocks_;
+  };
+  if (!may_start()) return;
+
+  // Disks that something waits on go first.
+  for (std::size_t f = 0; f < flushes_.size() && may_start(); ++f) {
+    const std::uint64_t lo = block_key(ops_[flushes_[f]].disk, 0);
+    while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk)) {
+    }
+  }
+  if (draining_vms_ > 0) {
+    for (const auto& [vm, state] : vms_) {
+      if (!state.pending) continue;
+      for (LocalDisk disk : state.disks) {
+        const std::uint64_t lo = block_key(disk, 0);
+        while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk)) {
+        }
+      }
+    }
+  }
+  while (may_start() && start_destage(0, ~std::uint64_t{0})) {
+  }
+}
+
+// Starts one destage of the next run of dirty blocks in [lo, hi). Blocks whose lock would not be
+// granted at once (an array write of them is queued) are left for a later pass. Returns false
+// when nothing could be started.
+bool HostEngine::Core::start_destage(std::uint64_t lo, std::uint64_t hi) {
+  std::uint64_t from = destage_cursor_;
+  for (int attempts = 0; attempts < 64; ++attempts) {
+    if (!dirty_.next_run(from, lo, hi, coalesce_blocks_, run_)) return false;
+    std::size_t usable = 0;
+    while (usable < run_.size() && locks_.would_grant(run_[usable], LockMode::destage))
+      ++usable;
+    from = run_[usable == 0 ? 0 : usable - 1] + 1;
+    if (usable == 0) continue;
+    run_.resize(usable);
+    destage_cursor_ = run_.back() + 1;
+
+    const OpId id = new_op(OpKind::destage);
+    Op& op = ops_[id];
+    op.started = true;
+    op.lock = LockMode::destage;
+    op.disk = disk_of(run_.front());
+    op.first_block = block_of(run_.front());
+    op.blocks = static_cast<std::uint32_t>(usable);
+    op.slots.resize(usable);
+    op.seqs.resize(usable);
+    op.versions.assign(usable, 0);
+    for (std::uint32_t i = 0; i < op.blocks; ++i) {
+      locks_.acquire(run_[i], id, LockMode::destage);
+      DirtySet::Entry* entry = dirty_.find(run_[i]);
+      entry->destaging = true;
+      op.seqs[i] = entry->written_seq;
+      op.slots[i] = index_.find(run_[i]);
+    }
+    ++destage_in_flight_;
+    destaging_blocks_ += op.blocks;
+    const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
+    out_.push_back(FlashRead{new_cmd(id, CmdPurpose::destage_read, 0, op.blocks), op.slots, bytes});
+    counters_.flash_read_bytes += bytes;
+    return true;
+  }
+  return false;
+}
+
+void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
+                                         std::span<const Version> data) {
+  Op& op = ops_[id];
+  const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
+  if (cmd.purpose == CmdPurpose::destage_read && status == Status::ok) {
+    if (data.size() != op.blocks) {
+      throw std::invalid_argument("destage read completion carries " + std::to_string(data.size()) +
+                                  " versions for " + std::to_string(op.blocks) + " blocks");
+    }
+    op.versions.assign(data.begin(), data.end());
+    out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::destage_write, 0, op.blocks),
+                              disks_[op.disk].id, op.first_block << block_shift_, bytes,
+                              op.first_block, op.versions, false, true});
+    counters_.array_write_bytes += bytes;
+    ++counters_.destage_writes;
+    return;
+  }
+  // Array write done (or either step failed: the blocks stay dirty and will be tried again).
+  const bool ok = status == Status::ok;
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const std::uint64_t key = op.key(i);
+    DirtySet::Entry* entry = dirty_.find(key);
+    if (entry == nullptr) continue;  // dropped meanwhile (a failed write-back write lost it)
+    entry->destaging = false;
+    --destaging_blocks_;
+    if (!ok) continue;
+    if (entry->written_seq == op.seqs[i]) {
+      mark_clean(key, op.slots[i]);  // no write landed since the destage read the block
+    } else {
+      entry->destaged_seq = op.seqs[i];
+    }
+  }
+  if (ok) {
+    counters_.destaged_blocks += op.blocks;
+    counters_.destaged_bytes += bytes;
+  }
+}
+
+// The last VM request finished: destage may run once the host stays quiet for idle_after_ns.
+void HostEngine::Core::went_quiet(TimeNs now) {
+  quiet_since_ = now;
+  if (dirty_.size() == 0 || idle_timer_at_) return;
+  idle_timer_at_ = now + config_.destage.idle_after_ns;
+  out_.push_back(SetTimer{kIdleTimer, *idle_timer_at_});
+}
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,480 @@
+// Set-up, control, event dispatch and the bookkeeping shared by every path.
+#include "engine_core.hpp"
+
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace flashtwin::engine {
+
+namespace {
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
+
+std::uint32_t validated_capacity(const EngineConfig& c) {
+  require(c.block_bytes == 512 || (std::has_single_bit(c.block_bytes) && c.block_bytes >= 4096 &&
+                                   c.block_bytes <= (1u << 20)),
+          "block_bytes: must be 512 or a power of two from 4096 to 1048576, got " +
+              std::to_string(c.block_bytes));
+  require(c.capacity_blocks >= 16 && c.capacity_blocks < 0xFFFFFFFFull,
+          "capacity_blocks: must be in 16..4294967294, got " + std::to_string(c.capacity_blocks));
+  const DestageConfig& d = c.destage;
+  require(d.low_watermark > 0 && d.low_watermark <= d.high_watermark &&
+              d.high_watermark <= d.dirty_limit && d.dirty_limit <= 1,
+          "destage: need 0 < low_watermark <= high_watermark <= dirty_limit <= 1");
+  require(d.max_in_flight >= 1, "destage.max_in_flight: must be at least 1");
+  require(d.max_coalesce_bytes >= c.block_bytes,
+          "destage.max_coalesce_bytes: must be at least one block");
+  require(d.idle_after_ns >= 0, "destage.idle_after_ns: must not be negative");
+  return static_cast<std::uint32_t>(c.capacity_blocks);
+}
+
+}  // namespace
+
+HostEngine::Core::Core(const EngineConfig& config)
+    : config_(config),
+      index_(validated_capacity(config)),
+      admission_(config.admission, config.capacity_blocks) {
+  block_shift_ = static_cast<std::uint32_t>(std::countr_zero(config_.block_bytes));
+  const double capacity = static_cast<double>(config_.capacity_blocks);
+  low_blocks_ = static_cast<std::uint64_t>(std::ceil(capacity * config_.destage.low_watermark));
+  high_blocks_ = static_cast<std::uint64_t>(std::ceil(capacity * config_.destage.high_watermark));
+  limit_blocks_ = static_cast<std::uint64_t>(std::floor(capacity * config_.destage.dirty_limit));
+  coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
+  policy_ =
+      make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), index_.slot_keys()});
+}
+
+// ---- control
+
+void HostEngine::Core::add_datastore(DatastoreId datastore, CacheMode mode) {
+  require(datastores_.emplace(datastore, mode).second,
+          "datastore " + std::to_string(datastore) + " added twice");
+}
+
+void HostEngine::Core::add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode) {
+  require(datastores_.count(datastore) == 1,
+          "vm " + std::to_string(vm) + ": unknown datastore " + std::to_string(datastore));
+  VmState state;
+  state.datastore = datastore;
+  state.own_mode = mode;
+  state.effective = state.requested = resolve_mode(state);
+  require(vms_.emplace(vm, std::move(state)).second, "vm " + std::to_string(vm) + " added twice");
+}
+
+void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
+  VmState& state = vm_state(vm);
+  require(disk_ids_.count(disk) == 0, "disk " + std::to_string(disk) + " added twice");
+  require(disks_.size() < 0xFFFF, "too many disks on one host (at most 65535)");
+  require(size_bytes > 0 && (size_bytes >> block_shift_) < kMaxBlocksPerDisk,
+          "disk " + std::to_string(disk) + ": size must be positive and below 2^48 blocks");
+  const auto local = static_cast<LocalDisk>(disks_.size());
+  disks_.push_back(DiskState{disk, vm, size_bytes, 0});
+  disk_ids_.emplace(disk, local);
+  state.disks.push_back(local);
+}
+
+VmState& HostEngine::Core::vm_state(VmId vm) {
+  auto it = vms_.find(vm);
+  require(it != vms_.end(), "unknown vm " + std::to_string(vm));
+  return it->second;
+}
+
+const VmState& HostEngine::Core::vm_state(VmId vm) const {
+  auto it = vms_.find(vm);
+  require(it != vms_.end(), "unknown vm " + std::to_string(vm));
+  return it->second;
+}
+
+CacheMode HostEngine::Core::resolve_mode(const VmState& vm) const {
+  return vm.own_mode ? *vm.own_mode : datastores_.at(vm.datastore);
+}
+
+void HostEngine::Core::set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode> mode) {
+  vm_state(vm).own_mode = mode;
+  apply_mode(now, vm);
+  settle(now);
+}
+
+void HostEngine::Core::set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode) {
+  auto it = datastores_.find(datastore);
+  require(it != datastores_.end(), "unknown datastore " + std::to_string(datastore));
+  it->second = mode;
+  for (auto& [id, state] : vms_) {
+    if (state.datastore == datastore && !state.own_mode) apply_mode(now, id);
+  }
+  settle(now);
+}
+
+// Leaving write-back waits for the VM's dirty data (and write-back writes in flight) to drain;
+// every other change is immediate.
+void HostEngine::Core::apply_mode(TimeNs, VmId vm) {
+  VmState& state = vm_state(vm);
+  const CacheMode target = resolve_mode(state);
+  const bool was_pending = state.pending;
+  state.requested = target;
+  const bool must_drain = state.effective == CacheMode::write_back &&
+                          target != CacheMode::write_back &&
+                          (state.dirty_blocks > 0 || state.write_back_in_flight > 0);
+  if (must_drain) {
+    if (!was_pending) ++draining_vms_;
+    state.pending = true;
+    return;
+  }
+  if (was_pending) --draining_vms_;
+  state.pending = false;
+  state.effective = target;
+  out_.push_back(ModeApplied{vm, target});
+}
+
+ModeState HostEngine::Core::mode_of(VmId vm) const {
+  const VmState& state = vm_state(vm);
+  return ModeState{state.effective, state.requested, state.pending};
+}
+
+// ---- events
+
+void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
+  now_ = now;
+  auto found = disk_ids_.find(request.disk);
+  require(found != disk_ids_.end(), "request " + std::to_string(request.id) + ": unknown disk " +
+                                        std::to_string(request.disk));
+  const LocalDisk disk = found->second;
+  const DiskState& d = disks_[disk];
+  if (request.kind != IoKind::flush &&
+      (request.length_bytes == 0 || request.offset_bytes > d.size_bytes ||
+       request.length_bytes > d.size_bytes - request.offset_bytes)) {
+    throw std::out_of_range("request " + std::to_string(request.id) + ": range [" +
+                            std::to_string(request.offset_bytes) + ", +" +
+                            std::to_string(request.length_bytes) + ") outside disk " +
+                            std::to_string(d.id) + " of " + std::to_string(d.size_bytes) +
+                            " bytes");
+  }
+  const VmState& vm = vm_state(d.vm);
+  static constexpr OpKind kKinds[] = {OpKind::read, OpKind::write, OpKind::flush, OpKind::discard};
+  const OpId id = new_op(kKinds[static_cast<int>(request.kind)]);
+  Op& op = ops_[id];
+  op.disk = disk;
+  op.request = request.id;
+  op.offset = request.offset_bytes;
+  op.length = request.length_bytes;
+  op.version = request.version;
+  op.mode = vm.pending ? CacheMode::write_through : vm.effective;
+  const std::uint64_t block_mask = config_.block_bytes - 1;
+  const std::uint64_t end = op.offset + op.length;
+  switch (request.kind) {
+    case IoKind::read:
+    case IoKind::write:
+      ++(request.kind == IoKind::read ? counters_.read_requests : counters_.write_requests);
+      (request.kind == IoKind::read ? counters_.read_bytes : counters_.write_bytes) += op.length;
+      op.first_block = op.offset >> block_shift_;
+      op.blocks = static_cast<std::uint32_t>(((end + block_mask) >> block_shift_) - op.first_block);
+      op.admitted = admission_.admit_request(disk, op.offset, op.length) &&
+                    op.mode != CacheMode::pass_through && op.blocks <= bypass_blocks();
+      break;
+    case IoKind::discard: {  // only whole blocks are discarded
+      ++counters_.discard_requests;
+      op.first_block = (op.offset + block_mask) >> block_shift_;
+      const BlockNo last = end >> block_shift_;
+      op.blocks = last > op.first_block ? static_cast<std::uint32_t>(last - op.first_block) : 0;
+      break;
+    }
+    case IoKind::flush:
+      ++counters_.flush_requests;
+      break;
+  }
+  ++foreground_in_flight_;
+  idle_ = false;
+  if (op.kind == OpKind::flush) {
+    start_flush(id, now);
+  } else {
+    const bool whole_blocks_only = (op.offset & block_mask) == 0 && (end & block_mask) == 0;
+    op.lock = op.kind == OpKind::read ? LockMode::read
+              : op.kind == OpKind::write && op.mode == CacheMode::write_back && op.admitted &&
+                      whole_blocks_only
+                  ? LockMode::write_flash
+                  : LockMode::write_array;
+    // Writes keep their order through the dirty gate: once one waits, later ones queue behind it.
+    if (op.kind == OpKind::read || (dirty_gate_.empty() && pass_dirty_gate(id))) {
+      enqueue(id);
+    } else {
+      dirty_gate_.push_back(id);
+      ++counters_.writes_throttled;
+    }
+  }
+  settle(now);
+}
+
+void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
+                                 std::span<const Version> data) {
+  now_ = now;
+  const auto index = static_cast<std::uint32_t>(command);
+  require(index < cmds_.size() && cmds_[index].live &&
+              cmds_[index].generation == static_cast<std::uint32_t>(command >> 32),
+          "completion of unknown command " + std::to_string(command));
+  const Cmd cmd = cmds_[index];
+  cmds_[index].live = false;
+  free_cmds_.push_back(index);
+  if (status != Status::ok) ++counters_.io_errors;
+  Op& op = ops_[cmd.op];
+  --op.in_flight;
+  switch (cmd.purpose) {
+    case CmdPurpose::hit_read:
+    case CmdPurpose::miss_read:
+    case CmdPurpose::fill_write:
+      read_completed(cmd.op, cmd, status, data);
+      break;
+    case CmdPurpose::flash_write:
+    case CmdPurpose::array_write:
+      if (status != Status::ok) op.status = Status::io_error;
+      break;
+    case CmdPurpose::destage_read:
+    case CmdPurpose::destage_write:
+      destage_completed(cmd.op, cmd, status, data);
+      break;
+  }
+  Op& after = ops_[cmd.op];
+  if (after.in_flight == 0) finish(cmd.op, now);
+  settle(now);
+}
+
+void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
+  now_ = now;
+  require(timer == kIdleTimer, "unknown timer " + std::to_string(timer));
+  idle_timer_at_.reset();
+  if (foreground_in_flight_ == 0) {
+    const TimeNs due = quiet_since_ + config_.destage.idle_after_ns;
+    if (now >= due) {
+      idle_ = true;
+    } else {
+      idle_timer_at_ = due;
+      out_.push_back(SetTimer{kIdleTimer, due});
+    }
+  }
+  settle(now);
+}
+
+std::span<const Command> HostEngine::Core::drain() {
+  for (OpId id : retired_)
+    free_ops_.push_back(id);
+  retired_.swap(retiring_);
+  retiring_.clear();
+  drained_.swap(out_);
+  out_.clear();
+  return drained_;
+}
+
+// ---- operations
+
+OpId HostEngine::Core::new_op(OpKind kind) {
+  OpId id;
+  if (!free_ops_.empty()) {
+    id = free_ops_.back();
+    free_ops_.pop_back();
+  } else {
+    id = static_cast<OpId>(ops_.size());
+    ops_.emplace_back();
+  }
+  Op& op = ops_[id];
+  // Reset every field but keep the vectors' capacity: steady state allocates nothing.
+  op.kind = kind;
+  op.lock = LockMode::read;
+  op.mode = CacheMode::pass_through;
+  op.admitted = true;
+  op.started = op.acked = false;
+  op.status = Status::ok;
+  op.disk = 0;
+  op.request = 0;
+  op.offset = op.length = 0;
+  op.first_block = 0;
+  op.blocks = op.ungranted = op.in_flight = op.before_ack = op.reserved_dirty = 0;
+  op.version = 0;
+  op.served = {};
+  op.versions.clear();
+  op.slots.clear();
+  op.plan.clear();
+  op.seqs.clear();
+  op.io_slots.clear();
+  op.io_versions.clear();
+  op.flush_keys.clear();
+  op.flush_cursor = 0;
+  return id;
+}
+
+void HostEngine::Core::enqueue(OpId id) {
+  Op& op = ops_[id];
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    if (!locks_.acquire(op.key(i), id, op.lock)) ++op.ungranted;
+  }
+  if (op.ungranted == 0) ready_.push_back(id);
+}
+
+void HostEngine::Core::start(OpId id) {
+  Op& op = ops_[id];
+  op.started = true;
+  switch (op.kind) {
+    case OpKind::read:
+      start_read(id);
+      break;
+    case OpKind::write:
+      start_write(id);
+      break;
+    case OpKind::discard:
+      start_discard(id);
+      break;
+    case OpKind::flush:
+    case OpKind::destage:
+      break;  // started where they are created
+  }
+  Op& after = ops_[id];
+  if (after.started && after.in_flight == 0) finish(id, now_);
+}
+
+// Runs everything the last event made possible: granted operations, gated writes, flushes and
+// drains that may be done, destage that may start. Loops until nothing more moves.
+void HostEngine::Core::settle(TimeNs now) {
+  do {
+    while (!ready_.empty()) {
+      std::vector<OpId> batch;
+      batch.swap(ready_);
+      for (OpId id : batch)
+        start(id);
+    }
+    check_waiters(now);
+    pump_destage();
+  } while (!ready_.empty());
+}
+
+void HostEngine::Core::finish(OpId id, TimeNs now) {
+  Op& op = ops_[id];
+  if (op.kind == OpKind::write || op.kind == OpKind::discard) write_finished(op);
+  if (op.kind != OpKind::destage) ack(op);
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    locks_.release(op.key(i), id, [this](OpId granted) {
+      if (--ops_[granted].ungranted == 0) ready_.push_back(granted);
+    });
+  }
+  if (op.kind == OpKind::destage) {
+    --destage_in_flight_;
+  } else {
+    if (op.kind == OpKind::write && op.mode == CacheMode::write_back) {
+      --vm_state(disks_[op.disk].vm).write_back_in_flight;
+    }
+    if (--foreground_in_flight_ == 0) went_quiet(now);
+  }
+  retiring_.push_back(id);
+}
+
+void HostEngine::Core::ack(Op& op) {
+  if (op.acked) return;
+  op.acked = true;
+  const bool read = op.kind == OpKind::read;
+  out_.push_back(
+      CompleteRequest{op.request, op.status, op.served,
+                      read ? std::span<const Version>(op.versions) : std::span<const Version>()});
+}
+
+CommandId HostEngine::Core::new_cmd(OpId op, CmdPurpose purpose, std::uint32_t first,
+                                    std::uint32_t count) {
+  std::uint32_t index;
+  if (!free_cmds_.empty()) {
+    index = free_cmds_.back();
+    free_cmds_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(cmds_.size());
+    cmds_.emplace_back();
+  }
+  Cmd& cmd = cmds_[index];
+  cmd = Cmd{op, purpose, true, cmd.generation + 1, first, count};
+  ++ops_[op].in_flight;
+  return (CommandId{cmd.generation} << 32) | index;
+}
+
+// ---- slots
+
+bool HostEngine::Core::pinned(SlotId slot) const {
+  return index_.state(slot) != SlotState::clean || locks_.busy(index_.key_of(slot));
+}
+
+SlotId HostEngine::Core::take_slot(std::uint64_t key, SlotState state) {
+  SlotId slot = index_.allocate(key, state);
+  if (slot == BlockIndex::kNoSlot) {
+    std::optional<SlotId> victim = policy_->evict(key, *this);
+    if (!victim) return BlockIndex::kNoSlot;
+    slot = *victim;
+    index_.reassign(slot, key, state);
+    ++counters_.evictions;
+  }
+  policy_->on_insert(slot, key);
+  return slot;
+}
+
+void HostEngine::Core::drop_slot(SlotId slot) {
+  const std::uint64_t key = index_.key_of(slot);
+  if (index_.state(slot) == SlotState::dirty) mark_clean(key, slot);
+  policy_->on_remove(slot);
+  index_.release(slot);
+}
+
+void HostEngine::Core::mark_dirty(std::uint64_t key, SlotId slot) {
+  if (dirty_.mark_written(key, ++seq_)) {
+    DiskState& disk = disks_[disk_of(key)];
+    ++disk.dirty_blocks;
+    ++vm_state(disk.vm).dirty_blocks;
+  }
+  index_.set_state(slot, SlotState::dirty);
+}
+
+void HostEngine::Core::mark_clean(std::uint64_t key, SlotId slot) {
+  if (const DirtySet::Entry* entry = dirty_.find(key)) {
+    if (entry->destaging) --destaging_blocks_;
+    dirty_.erase(key);
+    DiskState& disk = disks_[disk_of(key)];
+    --disk.dirty_blocks;
+    --vm_state(disk.vm).dirty_blocks;
+  }
+  index_.set_state(slot, SlotState::clean);
+}
+
+// ---- observation
+
+void HostEngine::Core::visit_counters(CounterVisitor& v) const {
+  const Counters& c = counters_;
+  v.counter("read_requests", c.read_requests);
+  v.counter("write_requests", c.write_requests);
+  v.counter("flush_requests", c.flush_requests);
+  v.counter("discard_requests", c.discard_requests);
+  v.counter("read_bytes", c.read_bytes);
+  v.counter("write_bytes", c.write_bytes);
+  v.counter("read_hit_blocks", c.read_hit_blocks);
+  v.counter("read_miss_blocks", c.read_miss_blocks);
+  v.counter("write_hit_blocks", c.write_hit_blocks);
+  v.counter("write_miss_blocks", c.write_miss_blocks);
+  v.counter("fill_blocks", c.fill_blocks);
+  v.counter("evictions", c.evictions);
+  v.counter("invalidations", c.invalidations);
+  v.counter("admissions_refused_blocks", c.admissions_refused);
+  v.counter("flash_read_bytes", c.flash_read_bytes);
+  v.counter("flash_write_bytes", c.flash_write_bytes);
+  v.counter("array_read_bytes", c.array_read_bytes);
+  v.counter("array_write_bytes", c.array_write_bytes);
+  v.counter("destage_writes", c.destage_writes);
+  v.counter("destaged_blocks", c.destaged_blocks);
+  v.counter("destaged_bytes", c.destaged_bytes);
+  v.counter("writes_throttled", c.writes_throttled);
+  v.counter("io_errors", c.io_errors);
+  v.counter("dirty_blocks_lost", c.dirty_blocks_lost);
+  v.counter("dirty_blocks", dirty_.size());
+  v.counter("cached_blocks", index_.used());
+  v.counter("capacity_blocks", config_.capacity_blocks);
+}
+
+std::size_t HostEngine::Core::metadata_bytes() const {
+  return index_.memory_bytes() + policy_->memory_bytes() + admission_.memory_bytes() +
+         dirty_.memory_bytes();
+}
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,64 @@
+// HostEngine: the public face; every call forwards to the Core.
+#include "flashtwin/engine/host_engine.hpp"
+
+#include "engine_core.hpp"
+
+#include <stdexcept>
+
+namespace flashtwin::engine {
+
+HostEngine::HostEngine(const EngineConfig& config) : core_(std::make_unique<Core>(config)) {}
+HostEngine::~HostEngine() = default;
+
+void HostEngine::add_datastore(DatastoreId datastore, CacheMode default_mode) {
+  core_->add_datastore(datastore, default_mode);
+}
+void HostEngine::add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode) {
+  core_->add_vm(vm, datastore, mode);
+}
+void HostEngine::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
+  core_->add_disk(vm, disk, size_bytes);
+}
+void HostEngine::set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode> mode) {
+  core_->set_vm_mode(now, vm, mode);
+}
+void HostEngine::set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode) {
+  core_->set_datastore_mode(now, datastore, mode);
+}
+ModeState HostEngine::mode_of(VmId vm) const {
+  return core_->mode_of(vm);
+}
+
+void HostEngine::submit(TimeNs now, const IoRequest& request) {
+  core_->submit(now, request);
+}
+void HostEngine::completed(TimeNs now, CommandId command, Status status,
+                           std::span<const Version> data) {
+  core_->completed(now, command, status, data);
+}
+void HostEngine::received(TimeNs, HostId from, const PeerMessage&) {
+  throw std::logic_error("host " + std::to_string(core_->config().host) +
+                         ": peer message from host " + std::to_string(from) +
+                         " but the cluster protocol is not part of this engine yet");
+}
+void HostEngine::timer_fired(TimeNs now, TimerId timer) {
+  core_->timer_fired(now, timer);
+}
+std::span<const Command> HostEngine::drain() {
+  return core_->drain();
+}
+
+void HostEngine::visit_counters(CounterVisitor& visitor) const {
+  core_->visit_counters(visitor);
+}
+std::string HostEngine::check_invariants() const {
+  return core_->check_invariants();
+}
+std::size_t HostEngine::metadata_bytes() const {
+  return core_->metadata_bytes();
+}
+const EngineConfig& HostEngine::config() const {
+  return core_->config();
+}
+
+}  // namespace flashtwin::engine

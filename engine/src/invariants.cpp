@@ -1,0 +1,58 @@
+// HostEngine::Core::check_invariants: the cross-structure rules the engine keeps after every event.
+#include "engine_core.hpp"
+
+#include <string>
+
+namespace flashtwin::engine {
+
+std::string HostEngine::Core::check_invariants() const {
+  for (const std::string& broken :
+       {index_.check_invariants(), locks_.check_invariants(), policy_->check_invariants()}) {
+    if (!broken.empty()) return broken;
+  }
+  if (policy_->size() != index_.used()) {
+    return "policy tracks " + std::to_string(policy_->size()) + " slots, index holds " +
+           std::to_string(index_.used());
+  }
+  // Dirty set <-> slot states, per-disk and per-VM counts.
+  std::vector<std::uint64_t> disk_dirty(disks_.size(), 0);
+  std::string broken;
+  std::uint64_t destaging = 0;
+  dirty_.for_each([&](std::uint64_t key, const DirtySet::Entry& entry) {
+    const SlotId slot = index_.find(key);
+    if (broken.empty() && (slot == BlockIndex::kNoSlot || index_.state(slot) != SlotState::dirty))
+      broken = "dirty set holds a block whose slot is not dirty";
+    if (broken.empty() && entry.dirty_since > entry.written_seq)
+      broken = "dirty block became dirty after its last write";
+    if (disk_of(key) < disk_dirty.size()) ++disk_dirty[disk_of(key)];
+    if (entry.destaging) ++destaging;
+  });
+  if (!broken.empty()) return broken;
+  std::uint64_t dirty_slots = 0;
+  for (SlotId s = 0; s < index_.capacity(); ++s) {
+    const SlotState state = index_.state(s);
+    if (state == SlotState::dirty) ++dirty_slots;
+    if (state == SlotState::filling && !locks_.busy(index_.key_of(s)))
+      return "slot " + std::to_string(s) + " is filling with no operation on its block";
+  }
+  if (dirty_slots != dirty_.size()) return "dirty slot count differs from the dirty set";
+  for (std::size_t d = 0; d < disks_.size(); ++d) {
+    if (disks_[d].dirty_blocks != disk_dirty[d])
+      return "disk " + std::to_string(disks_[d].id) + " dirty count is off";
+  }
+  for (const auto& [vm, state] : vms_) {
+    std::uint64_t sum = 0;
+    for (LocalDisk d : state.disks)
+      sum += disks_[d].dirty_blocks;
+    if (sum != state.dirty_blocks) return "vm " + std::to_string(vm) + " dirty count is off";
+    if (state.pending && state.effective != CacheMode::write_back)
+      return "vm " + std::to_string(vm) + " drains but is not in write-back";
+  }
+  if (destaging != destaging_blocks_) return "destaging block count is off";
+  if (destaging > std::uint64_t{destage_in_flight_} * coalesce_blocks_)
+    return "more blocks destaging than destage operations can hold";
+  if (destage_in_flight_ > config_.destage.max_in_flight) return "too many destages in flight";
+  return {};
+}
+
+}  // namespace flashtwin::engine

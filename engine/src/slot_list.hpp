@@ -1,0 +1,83 @@
+// Intrusive doubly-linked lists of slots, the recency queues of the eviction policies.
+//
+// SlotLinks owns one prev/next pair of uint32 arrays indexed by slot (8 bytes per slot). Several
+// SlotLists may share one SlotLinks as long as a slot is in at most one of them at a time (ARC's T1
+// and T2, 2Q's A1in and Am). A SlotList holds only its head, tail and size; it points at its
+// SlotLinks, which must outlive it and must not move (policies hold both as members and are neither
+// copied nor moved).
+//
+// Order: the head is the most recently used end (MRU), the tail the least recently used (LRU).
+// next(s) walks towards the tail (older), prev(s) towards the head (newer); kNoSlot ends a walk.
+//
+// Invariants (checked by SlotList::check): following next from the head visits exactly size()
+// slots, each one's prev is the slot visited before it, and the last one is the tail. A slot that
+// is in no list is "unlinked": its prev and next hold kUnlinked, so SlotLinks::linked() is O(1).
+//
+// push_front, remove, move_to_front, front, back: O(1). Not thread-safe.
+#pragma once
+
+#include "flashtwin/engine/types.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flashtwin::engine {
+
+inline constexpr SlotId kNoSlot = 0xFFFFFFFFu;           // "no neighbour" / empty list end
+inline constexpr SlotId kUnlinked = 0xFFFFFFFEu;         // marks a slot that is in no list
+inline constexpr std::uint32_t kMaxSlots = 0xFFFFFFFEu;  // slot ids stay below both markers
+
+class SlotLinks {
+ public:
+  // Throws std::invalid_argument if capacity_slots > kMaxSlots. All slots start unlinked.
+  explicit SlotLinks(std::uint32_t capacity_slots);
+
+  std::uint32_t capacity() const { return static_cast<std::uint32_t>(next_.size()); }
+  // Requires slot < capacity().
+  bool linked(SlotId slot) const { return prev_[slot] != kUnlinked; }
+  // Throws std::out_of_range naming `operation` if slot >= capacity().
+  void require_in_range(SlotId slot, std::string_view operation) const;
+  std::size_t memory_bytes() const;
+
+ private:
+  friend class SlotList;
+  std::vector<SlotId> prev_;
+  std::vector<SlotId> next_;
+};
+
+class SlotList {
+ public:
+  explicit SlotList(SlotLinks& links) : links_(&links) {}
+
+  bool empty() const { return size_ == 0; }
+  std::uint32_t size() const { return size_; }
+  SlotId front() const { return head_; }  // MRU, kNoSlot when empty
+  SlotId back() const { return tail_; }   // LRU, kNoSlot when empty
+  // Neighbours of a slot in this list; kNoSlot at the ends.
+  SlotId next(SlotId slot) const { return links_->next_[slot]; }  // older
+  SlotId prev(SlotId slot) const { return links_->prev_[slot]; }  // newer
+
+  // Requires: slot < capacity and unlinked.
+  void push_front(SlotId slot);
+  // Requires: slot is in this list. Leaves it unlinked.
+  void remove(SlotId slot);
+  // Requires: slot is in this list.
+  void move_to_front(SlotId slot);
+
+  // Walks the list from head to tail, checking the invariants above and calling visit(slot) for
+  // every slot; visit returns "" or a description of a problem, which stops the walk. Returns "" if
+  // all hold, else a message starting with `name`. O(size).
+  std::string check(std::string_view name, const std::function<std::string(SlotId)>& visit) const;
+
+ private:
+  SlotLinks* links_;
+  SlotId head_ = kNoSlot;
+  SlotId tail_ = kNoSlot;
+  std::uint32_t size_ = 0;
+};
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,216 @@
+// Writes and discards. Each block gets a plan when the operation starts; cache state changes
+// (dirty, clean, dropped) are applied only when all the operation's commands have completed, so a
+// block is never declared clean before its new version is on the array.
+//
+// Per block, by mode:
+//   write-back     cached -> flash (dirty). Not cached, whole block, admitted -> new slot (dirty).
+//                  Otherwise (partial block, refused) -> array. New dirty blocks need room under
+//                  the dirty limit and a slot; without them the write waits (throttled), holding
+//                  its locks.
+//   write-through  array always; cached or admitted whole block -> flash too; ends clean, except a
+//                  partial write to a dirty block, which stays dirty (the array lacks its other
+//                  bytes).
+//   write-around,  array; a cached copy is dropped (a partial write to a dirty block updates flash
+//   pass-through   instead; only reachable when a drain left dirty data behind, which it does not).
+#include "engine_core.hpp"
+
+#include <algorithm>
+
+namespace flashtwin::engine {
+
+namespace {
+
+struct BlockSpan {
+  std::uint64_t begin;
+  std::uint64_t end;
+};
+
+// The bytes of block `block` that [offset, offset + length) covers.
+BlockSpan covered(std::uint64_t offset, std::uint64_t length, BlockNo block, std::uint32_t shift) {
+  const std::uint64_t block_begin = block << shift;
+  const std::uint64_t block_end = (block + 1) << shift;
+  return {std::max(block_begin, offset), std::min(block_end, offset + length)};
+}
+
+}  // namespace
+
+void HostEngine::Core::start_write(OpId id) {
+  Op& op = ops_[id];
+  op.versions.assign(op.blocks, op.version);
+  op.slots.assign(op.blocks, BlockIndex::kNoSlot);
+  op.plan.assign(op.blocks, BlockPlan::array);
+  if (op.mode == CacheMode::write_back) ++vm_state(disks_[op.disk].vm).write_back_in_flight;
+
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const std::uint64_t key = op.key(i);
+    const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
+    const bool full = span.end - span.begin == config_.block_bytes;
+    const SlotId slot = index_.find(key);
+    const SlotState state = slot == BlockIndex::kNoSlot ? SlotState::free : index_.state(slot);
+    const bool cached = state == SlotState::clean || state == SlotState::dirty;
+    ++(cached ? counters_.write_hit_blocks : counters_.write_miss_blocks);
+    if (cached) {
+      op.slots[i] = slot;
+      if (op.mode != CacheMode::write_around && op.mode != CacheMode::pass_through)
+        policy_->on_hit(slot);
+    }
+    switch (op.mode) {
+      case CacheMode::write_back:
+        if (cached) {
+          op.plan[i] = BlockPlan::flash;
+        } else if (op.admitted && full) {
+          op.slots[i] = take_slot(key, SlotState::filling);
+          if (op.slots[i] != BlockIndex::kNoSlot) op.plan[i] = BlockPlan::flash_new;
+        }
+        break;
+      case CacheMode::write_through:
+        if (cached) {
+          op.plan[i] = BlockPlan::flash_array;
+        } else if (op.admitted && full) {
+          if (!admission_.admit_block(key)) {
+            ++counters_.admissions_refused;
+            break;
+          }
+          op.slots[i] = take_slot(key, SlotState::filling);
+          if (op.slots[i] != BlockIndex::kNoSlot) op.plan[i] = BlockPlan::flash_array;
+        }
+        break;
+      case CacheMode::write_around:
+      case CacheMode::pass_through:
+        if (cached) {
+          op.plan[i] =
+              state == SlotState::dirty && !full ? BlockPlan::flash_array : BlockPlan::invalidate;
+        }
+        break;
+    }
+  }
+  issue_write(id);
+}
+
+// Write-back blocks this write may newly make dirty (an estimate taken before it runs: a block
+// cleaned or evicted meanwhile can make the true count differ by a little).
+std::uint32_t HostEngine::Core::new_dirty_estimate(const Op& op) const {
+  if (op.kind != OpKind::write || op.mode != CacheMode::write_back) return 0;
+  std::uint32_t count = 0;
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const SlotId slot = index_.find(op.key(i));
+    const SlotState state = slot == BlockIndex::kNoSlot ? SlotState::free : index_.state(slot);
+    if (state == SlotState::dirty) continue;
+    const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
+    const bool full = span.end - span.begin == config_.block_bytes;
+    if (state == SlotState::clean || (op.admitted && full)) ++count;
+  }
+  return count;
+}
+
+void HostEngine::Core::issue_write(OpId id) {
+  Op& op = ops_[id];
+  const DiskId disk = disks_[op.disk].id;
+  std::uint32_t flash_blocks = 0;
+  std::uint64_t flash_bytes = 0;
+  op.io_slots.resize(op.blocks);
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const BlockPlan p = op.plan[i];
+    if (p != BlockPlan::flash && p != BlockPlan::flash_new && p != BlockPlan::flash_array) continue;
+    const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
+    op.io_slots[flash_blocks++] = op.slots[i];
+    flash_bytes += span.end - span.begin;
+  }
+  if (flash_blocks > 0) {
+    out_.push_back(FlashWrite{new_cmd(id, CmdPurpose::flash_write, 0, flash_blocks),
+                              std::span<const SlotId>(op.io_slots.data(), flash_blocks),
+                              std::span<const Version>(op.versions.data(), flash_blocks),
+                              flash_bytes});
+    counters_.flash_write_bytes += flash_bytes;
+  }
+  if (op.mode != CacheMode::write_back) {
+    out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::array_write, 0, op.blocks), disk, op.offset,
+                              op.length, op.first_block, op.versions, false, false});
+    counters_.array_write_bytes += op.length;
+    op.served.array = op.blocks;
+    return;
+  }
+  op.served.local_flash = flash_blocks;
+  // Write-back blocks that could not be cached go to the array, one write per run.
+  for (std::uint32_t a = 0; a < op.blocks;) {
+    if (op.plan[a] != BlockPlan::array) {
+      ++a;
+      continue;
+    }
+    std::uint32_t b = a;
+    while (b < op.blocks && op.plan[b] == BlockPlan::array)
+      ++b;
+    const std::uint64_t begin =
+        covered(op.offset, op.length, op.first_block + a, block_shift_).begin;
+    const std::uint64_t end =
+        covered(op.offset, op.length, op.first_block + b - 1, block_shift_).end;
+    out_.push_back(ArrayWrite{
+        new_cmd(id, CmdPurpose::array_write, a, b - a), disk, begin, end - begin,
+        op.first_block + a, std::span<const Version>(op.versions.data() + a, b - a), false, false});
+    counters_.array_write_bytes += end - begin;
+    op.served.array += b - a;
+    a = b;
+  }
+}
+
+void HostEngine::Core::start_discard(OpId id) {
+  Op& op = ops_[id];
+  if (op.blocks == 0) return;  // nothing whole to discard: done at once
+  op.versions.assign(op.blocks, op.version);
+  op.slots.assign(op.blocks, BlockIndex::kNoSlot);
+  op.plan.assign(op.blocks, BlockPlan::array);
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const SlotId slot = index_.find(op.key(i));
+    if (slot == BlockIndex::kNoSlot) continue;
+    op.slots[i] = slot;
+    op.plan[i] = BlockPlan::invalidate;
+  }
+  const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
+  out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::array_write, 0, op.blocks), disks_[op.disk].id,
+                            op.first_block << block_shift_, bytes, op.first_block, op.versions,
+                            true, false});
+  op.served.array = op.blocks;
+}
+
+void HostEngine::Core::write_finished(Op& op) {
+  const bool ok = op.status == Status::ok;
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    const SlotId slot = op.slots[i];
+    const std::uint64_t key = op.key(i);
+    switch (op.plan[i]) {
+      case BlockPlan::flash:
+      case BlockPlan::flash_new:
+        if (ok) {
+          mark_dirty(key, slot);
+        } else {
+          if (index_.state(slot) == SlotState::dirty) ++counters_.dirty_blocks_lost;
+          drop_slot(slot);
+        }
+        break;
+      case BlockPlan::flash_array: {
+        const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
+        const bool full = span.end - span.begin == config_.block_bytes;
+        if (!ok) {
+          drop_slot(slot);
+        } else if (index_.state(slot) == SlotState::dirty && !full) {
+          mark_dirty(key, slot);
+        } else {
+          mark_clean(key, slot);
+        }
+        break;
+      }
+      case BlockPlan::invalidate:
+        if (ok) {
+          drop_slot(slot);
+          ++counters_.invalidations;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  reserved_dirty_ -= op.reserved_dirty;
+  op.reserved_dirty = 0;
+}
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,99 @@
+// Configuration validation and misuse: clear exceptions naming the culprit.
+#include "engine_test_config.hpp"
+#include "fake_runtime.hpp"
+
+#include <gtest/gtest.h>
+
+namespace flashtwin::testing {
+namespace {
+
+std::string error_of(const EngineConfig& config) {
+  try {
+    HostEngine engine(config);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(Config, BlockSizesFrom4KiBTo1MiBAnd512AreAccepted) {
+  for (std::uint32_t bytes : {512u, 4096u, 8192u, 65536u, 1u << 20}) {
+    EngineConfig config = small_config();
+    config.block_bytes = bytes;
+    EXPECT_EQ(error_of(config), "") << bytes;
+  }
+}
+
+TEST(Config, OtherBlockSizesAreRejectedNamingTheField) {
+  for (std::uint32_t bytes : {0u, 1024u, 2048u, 6000u, 2u << 20}) {
+    EngineConfig config = small_config();
+    config.block_bytes = bytes;
+    EXPECT_NE(error_of(config).find("block_bytes"), std::string::npos) << bytes;
+  }
+}
+
+TEST(Config, WatermarksMustBeOrdered) {
+  EngineConfig config = small_config();
+  config.destage.low_watermark = 0.6;
+  config.destage.high_watermark = 0.5;
+  EXPECT_NE(error_of(config).find("low_watermark"), std::string::npos);
+}
+
+TEST(Config, UnknownEvictionPolicyIsRejected) {
+  EngineConfig config = small_config();
+  config.eviction = "fifo-ish";
+  EXPECT_NE(error_of(config).find("fifo-ish"), std::string::npos);
+}
+
+TEST(Config, TinyCapacityIsRejected) {
+  EngineConfig config = small_config();
+  config.capacity_blocks = 3;
+  EXPECT_NE(error_of(config).find("capacity_blocks"), std::string::npos);
+}
+
+TEST(Misuse, UnknownDiskAndOutOfRangeRequestsThrow) {
+  FakeRuntime rt(small_config());
+  EXPECT_THROW(rt.engine().submit(0, IoRequest{99, 12345, IoKind::read, 0, kBlock, 0}),
+               std::invalid_argument);
+  EXPECT_THROW(rt.engine().submit(0, IoRequest{99, FakeRuntime::kDisk, IoKind::read,
+                                               (1ull << 30) - 512, kBlock, 0}),
+               std::out_of_range);
+  EXPECT_THROW(rt.engine().submit(0, IoRequest{99, FakeRuntime::kDisk, IoKind::write, 0, 0, 1}),
+               std::out_of_range);
+}
+
+TEST(Misuse, CompletionOfAnUnknownCommandThrows) {
+  FakeRuntime rt(small_config());
+  EXPECT_THROW(rt.engine().completed(0, 424242, Status::ok), std::invalid_argument);
+  rt.read(0, kBlock);
+  const CommandId id = rt.pending()[0].id;
+  rt.complete(0);
+  EXPECT_THROW(rt.engine().completed(0, id, Status::ok, {}), std::invalid_argument);  // twice
+}
+
+TEST(Misuse, PeerMessagesAreNotHandledYet) {
+  FakeRuntime rt(small_config());
+  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{ReplicaAck{}}), std::logic_error);
+}
+
+TEST(Counters, VisitorReportsEveryCounterOnceInAFixedOrder) {
+  FakeRuntime rt(small_config());
+  struct Names final : CounterVisitor {
+    std::vector<std::string> seen;
+    void counter(std::string_view name, std::uint64_t) override { seen.emplace_back(name); }
+  } first, second;
+  rt.engine().visit_counters(first);
+  rt.read(0, kBlock);
+  rt.complete_all();
+  rt.engine().visit_counters(second);
+  EXPECT_EQ(first.seen, second.seen);
+  for (const char* name : {"read_hit_blocks", "read_miss_blocks", "write_hit_blocks",
+                           "write_miss_blocks", "evictions", "admissions_refused_blocks",
+                           "destaged_blocks", "destaged_bytes", "dirty_blocks", "cached_blocks"}) {
+    EXPECT_EQ(std::count(first.seen.begin(), first.seen.end(), name), 1) << name;
+  }
+  EXPECT_EQ(rt.counter("read_bytes"), kBlock);
+}
+
+}  // namespace
+}  // namespace flashtwin::testing

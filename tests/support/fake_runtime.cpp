@@ -1,0 +1,213 @@
+#include "fake_runtime.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <type_traits>
+#include <variant>
+
+namespace flashtwin::testing {
+
+namespace {
+struct CounterReader final : CounterVisitor {
+  std::map<std::string, std::uint64_t> values;
+  void counter(std::string_view name, std::uint64_t value) override {
+    values[std::string(name)] = value;
+  }
+};
+}  // namespace
+
+FakeRuntime::FakeRuntime(const EngineConfig& config, CacheMode mode, std::uint64_t disk_bytes)
+    : engine_(config), block_bytes_(config.block_bytes), flash_(config.capacity_blocks) {
+  engine_.add_datastore(kDatastore, mode);
+  engine_.add_vm(kVm, kDatastore, std::nullopt);
+  engine_.add_disk(kVm, kDisk, disk_bytes);
+  collect();
+}
+
+void FakeRuntime::set_vm_mode(std::optional<CacheMode> mode) {
+  engine_.set_vm_mode(now_, kVm, mode);
+  collect();
+}
+
+void FakeRuntime::set_datastore_mode(CacheMode mode) {
+  engine_.set_datastore_mode(now_, kDatastore, mode);
+  collect();
+}
+
+RequestId FakeRuntime::read(std::uint64_t offset, std::uint64_t length, DiskId disk) {
+  return submit(IoKind::read, offset, length, disk);
+}
+RequestId FakeRuntime::write(std::uint64_t offset, std::uint64_t length, DiskId disk) {
+  return submit(IoKind::write, offset, length, disk);
+}
+RequestId FakeRuntime::discard(std::uint64_t offset, std::uint64_t length, DiskId disk) {
+  return submit(IoKind::discard, offset, length, disk);
+}
+RequestId FakeRuntime::flush(DiskId disk) {
+  return submit(IoKind::flush, 0, 0, disk);
+}
+
+RequestId FakeRuntime::submit(IoKind kind, std::uint64_t offset, std::uint64_t length,
+                              DiskId disk) {
+  const RequestId id = next_request_++;
+  IoRequest request{id, disk, kind, offset, length, 0};
+  const BlockNo first = offset / block_bytes_;
+  const auto blocks =
+      static_cast<std::uint32_t>((offset + length + block_bytes_ - 1) / block_bytes_ - first);
+  if (kind == IoKind::write) {
+    request.version = next_version_++;
+    oracle_.write_submitted(id, disk, first, blocks, request.version);
+  } else if (kind == IoKind::discard) {
+    request.version = next_version_++;
+    const BlockNo whole_first = (offset + block_bytes_ - 1) / block_bytes_;
+    const BlockNo whole_end = (offset + length) / block_bytes_;
+    oracle_.write_submitted(
+        id, disk, whole_first,
+        whole_end > whole_first ? static_cast<std::uint32_t>(whole_end - whole_first) : 0,
+        request.version);
+  } else if (kind == IoKind::read) {
+    oracle_.read_submitted(id, disk, first, blocks);
+  }
+  kinds_[id] = kind;
+  engine_.submit(now_, request);
+  collect();
+  return id;
+}
+
+void FakeRuntime::collect() {
+  for (const Command& command : engine_.drain()) {
+    std::visit(
+        [&](const auto& c) {
+          using T = std::decay_t<decltype(c)>;
+          PendingIo io;
+          if constexpr (std::is_same_v<T, FlashRead>) {
+            io.kind = PendingIo::Kind::flash_read;
+            io.id = c.id;
+            io.slots.assign(c.slots.begin(), c.slots.end());
+            io.bytes = c.bytes;
+            pending_.push_back(std::move(io));
+          } else if constexpr (std::is_same_v<T, FlashWrite>) {
+            io.kind = PendingIo::Kind::flash_write;
+            io.id = c.id;
+            io.slots.assign(c.slots.begin(), c.slots.end());
+            io.versions.assign(c.versions.begin(), c.versions.end());
+            io.bytes = c.bytes;
+            pending_.push_back(std::move(io));
+          } else if constexpr (std::is_same_v<T, ArrayRead>) {
+            io.kind = PendingIo::Kind::array_read;
+            io.id = c.id;
+            io.disk = c.disk;
+            io.first_block = c.first_block;
+            io.blocks = c.block_count;
+            io.offset_bytes = c.offset_bytes;
+            io.length_bytes = c.length_bytes;
+            pending_.push_back(std::move(io));
+          } else if constexpr (std::is_same_v<T, ArrayWrite>) {
+            io.kind = PendingIo::Kind::array_write;
+            io.id = c.id;
+            io.disk = c.disk;
+            io.first_block = c.first_block;
+            io.blocks = static_cast<std::uint32_t>(c.versions.size());
+            io.versions.assign(c.versions.begin(), c.versions.end());
+            io.offset_bytes = c.offset_bytes;
+            io.length_bytes = c.length_bytes;
+            io.discard = c.discard;
+            io.destage = c.destage;
+            pending_.push_back(std::move(io));
+          } else if constexpr (std::is_same_v<T, CompleteRequest>) {
+            RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}};
+            const IoKind kind = kinds_.at(c.request);
+            if (kind == IoKind::read) {
+              if (c.status == Status::ok) {
+                if (auto v = oracle_.read_completed(c.request, r.versions)) {
+                  violations_.push_back("request " + std::to_string(c.request) + " block " +
+                                        std::to_string(v->block) + ": " + v->reason);
+                }
+              }
+            } else if (kind == IoKind::write || kind == IoKind::discard) {
+              oracle_.write_completed(c.request, c.status == Status::ok);
+            }
+            if (results_.count(c.request))
+              violations_.push_back("request " + std::to_string(c.request) + " completed twice");
+            results_[c.request] = std::move(r);
+          } else if constexpr (std::is_same_v<T, SetTimer>) {
+            timer_ = c.at;
+            timer_id_ = c.timer;
+          } else if constexpr (std::is_same_v<T, ModeApplied>) {
+            modes_.push_back(c);
+          } else {
+            throw std::logic_error("fake runtime: unexpected peer message");
+          }
+        },
+        command);
+  }
+}
+
+void FakeRuntime::complete(std::size_t index, Status status) {
+  PendingIo io = std::move(pending_.at(index));
+  pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(index));
+  std::vector<Version> data;
+  if (status == Status::ok) {
+    switch (io.kind) {
+      case PendingIo::Kind::flash_read:
+        flash_.read(io.slots, data);
+        break;
+      case PendingIo::Kind::flash_write:
+        flash_.write(io.slots, io.versions);
+        break;
+      case PendingIo::Kind::array_read:
+        array_.read(io.disk, io.first_block, io.blocks, data);
+        break;
+      case PendingIo::Kind::array_write:
+        array_.write(io.disk, io.first_block, io.versions);
+        break;
+    }
+  }
+  engine_.completed(now_, io.id, status, data);
+  collect();
+}
+
+void FakeRuntime::complete_all() {
+  while (!pending_.empty())
+    complete(0);
+}
+
+void FakeRuntime::complete_random(std::mt19937_64& rng) {
+  complete(static_cast<std::size_t>(rng() % pending_.size()));
+}
+
+void FakeRuntime::advance_to(TimeNs now) {
+  now_ = now;
+  if (timer_ && *timer_ <= now) {
+    timer_.reset();
+    engine_.timer_fired(now_, timer_id_);
+    collect();
+  }
+}
+
+std::uint64_t FakeRuntime::counter(const std::string& name) const {
+  CounterReader reader;
+  engine_.visit_counters(reader);
+  auto it = reader.values.find(name);
+  if (it == reader.values.end()) throw std::invalid_argument("no counter " + name);
+  return it->second;
+}
+
+std::string FakeRuntime::array_matches_acknowledged() const {
+  std::string mismatch;
+  oracle_.for_each_acknowledged([&](DiskId disk, BlockNo block, Version acked) {
+    if (mismatch.empty() && array_.at(disk, block) != acked) {
+      mismatch = "disk " + std::to_string(disk) + " block " + std::to_string(block) +
+                 ": array holds " + std::to_string(array_.at(disk, block)) + ", acknowledged " +
+                 std::to_string(acked);
+    }
+  });
+  return mismatch;
+}
+
+std::size_t FakeRuntime::count(PendingIo::Kind kind) const {
+  return static_cast<std::size_t>(std::count_if(
+      pending_.begin(), pending_.end(), [&](const PendingIo& io) { return io.kind == kind; }));
+}
+
+}  // namespace flashtwin::testing

@@ -1,0 +1,111 @@
+// FakeRuntime: a hand-stepped runtime for engine tests (test-only; never linked into the product).
+//
+// It feeds requests to a HostEngine and keeps every command the engine emits as an owned record in
+// `pending()`. Nothing completes until the test says so — in order, out of order, or failing — so
+// every interleaving can be staged. Devices hold versions: a write lands in the flash or array
+// store when its command completes, and a read returns what the store holds at its completion.
+// Every read completion is checked by the ConsistencyOracle; violations are collected.
+#pragma once
+
+#include "flashtwin/engine/host_engine.hpp"
+#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/version_store.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace flashtwin::testing {
+
+using namespace flashtwin::engine;
+
+struct PendingIo {
+  enum class Kind { flash_read, flash_write, array_read, array_write };
+  Kind kind = Kind::flash_read;
+  CommandId id = 0;
+  std::vector<SlotId> slots;
+  std::vector<Version> versions;
+  DiskId disk = 0;
+  BlockNo first_block = 0;
+  std::uint32_t blocks = 0;
+  std::uint64_t offset_bytes = 0, length_bytes = 0, bytes = 0;
+  bool discard = false, destage = false;
+};
+
+struct RequestResult {
+  Status status = Status::ok;
+  ServedBlocks served;
+  std::vector<Version> versions;
+};
+
+class FakeRuntime {
+ public:
+  static constexpr DiskId kDisk = 7;
+  static constexpr VmId kVm = 3;
+  static constexpr DatastoreId kDatastore = 1;
+
+  // Builds the engine with one datastore (`mode`), one VM following it and one disk of
+  // `disk_bytes`.
+  explicit FakeRuntime(const EngineConfig& config, CacheMode mode = CacheMode::write_back,
+                       std::uint64_t disk_bytes = 1ull << 30);
+
+  HostEngine& engine() { return engine_; }
+  // Control calls that produce commands: forwarded, then the commands are collected.
+  void set_vm_mode(std::optional<CacheMode> mode);
+  void set_datastore_mode(CacheMode mode);
+
+  RequestId read(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
+  RequestId write(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
+  RequestId discard(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
+  RequestId flush(DiskId disk = kDisk);
+
+  std::vector<PendingIo>& pending() { return pending_; }
+  // Completes pending()[index] (reads get their data from the stores) and collects what follows.
+  void complete(std::size_t index, Status status = Status::ok);
+  // Completes pending commands oldest first until none is left.
+  void complete_all();
+  // Completes one pending command chosen at random.
+  void complete_random(std::mt19937_64& rng);
+  // Advances simulated time, firing the engine's timer if it falls due.
+  void advance_to(TimeNs now);
+  TimeNs now() const { return now_; }
+  std::optional<TimeNs> timer() const { return timer_; }
+
+  bool done(RequestId id) const { return results_.count(id) == 1; }
+  const RequestResult& result(RequestId id) const { return results_.at(id); }
+  const std::vector<std::string>& violations() const { return violations_; }
+  const std::vector<ModeApplied>& modes_applied() const { return modes_; }
+  std::uint64_t counter(const std::string& name) const;
+
+  const sim::ArrayVersions& array() const { return array_; }
+  const sim::ConsistencyOracle& oracle() const { return oracle_; }
+  // Every acknowledged write is on the array (valid once all dirty data has been destaged).
+  std::string array_matches_acknowledged() const;
+  // pending() entries of one kind.
+  std::size_t count(PendingIo::Kind kind) const;
+
+ private:
+  RequestId submit(IoKind kind, std::uint64_t offset, std::uint64_t length, DiskId disk);
+  void collect();
+
+  HostEngine engine_;
+  std::uint32_t block_bytes_;
+  TimeNs now_ = 0;
+  RequestId next_request_ = 1;
+  Version next_version_ = 1;
+  std::optional<TimeNs> timer_;
+  TimerId timer_id_ = 0;
+  std::vector<PendingIo> pending_;
+  std::map<RequestId, RequestResult> results_;
+  std::map<RequestId, IoKind> kinds_;
+  std::vector<std::string> violations_;
+  std::vector<ModeApplied> modes_;
+  sim::FlashVersions flash_;
+  sim::ArrayVersions array_;
+  sim::ConsistencyOracle oracle_;
+};
+
+}  // namespace flashtwin::testing
