@@ -31,25 +31,24 @@ double ArcPolicy::lowered_target() const {
   return std::max(target_t1_ - delta, 0.0);
 }
 
-std::optional<SlotId> ArcPolicy::oldest_unpinned(const SlotList& list, const SlotPins& pins) const {
-  for (SlotId slot = list.back(); slot != kNoSlot; slot = list.prev(slot)) {
-    if (!pins.pinned(slot)) return slot;
-  }
-  return std::nullopt;
+std::optional<SlotId> ArcPolicy::oldest_unpinned(SlotList& list, const SlotPins& pins) {
+  const SlotId slot = list.oldest_unpinned(pins);
+  if (slot == kNoSlot) return std::nullopt;
+  return slot;
 }
 
 // REPLACE(x, p): "if T1 is not empty and (|T1| > p or (x in B2 and |T1| == p)) take the LRU page
 // of T1, else the LRU page of T2" -- here the oldest unpinned one, falling back to the other list.
 std::optional<ArcPolicy::Victim> ArcPolicy::choose_replace(bool incoming_in_b2, double target,
-                                                           const SlotPins& pins) const {
+                                                           const SlotPins& pins) {
   const double t1 = t1_.size();
   const bool from_t1 = !t1_.empty() && (t1 > target || (incoming_in_b2 && t1 == target));
   const Queue first = from_t1 ? Queue::t1 : Queue::t2;
   const Queue second = from_t1 ? Queue::t2 : Queue::t1;
-  if (auto slot = oldest_unpinned(first == Queue::t1 ? t1_ : t2_, pins)) {
+  if (auto slot = oldest_unpinned(list_of(first), pins)) {
     return Victim{*slot, first};
   }
-  if (auto slot = oldest_unpinned(second == Queue::t1 ? t1_ : t2_, pins)) {
+  if (auto slot = oldest_unpinned(list_of(second), pins)) {
     return Victim{*slot, second};
   }
   return std::nullopt;

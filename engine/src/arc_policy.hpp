@@ -78,9 +78,8 @@ class ArcPolicy final : public EvictionPolicy {
   double raised_target() const;   // case II: min(p + delta1, c)
   double lowered_target() const;  // case III: max(p - delta2, 0)
   // REPLACE(x, p) without side effects: the victim it would take, honouring pins.
-  std::optional<Victim> choose_replace(bool incoming_in_b2, double target,
-                                       const SlotPins& pins) const;
-  std::optional<SlotId> oldest_unpinned(const SlotList& list, const SlotPins& pins) const;
+  std::optional<Victim> choose_replace(bool incoming_in_b2, double target, const SlotPins& pins);
+  std::optional<SlotId> oldest_unpinned(SlotList& list, const SlotPins& pins);
   SlotList& list_of(Queue queue) { return queue == Queue::t1 ? t1_ : t2_; }
   void unlink(SlotId slot);
   void push(Queue queue, SlotId slot);

@@ -35,13 +35,10 @@ void LruPolicy::on_remove(SlotId slot) {
 }
 
 std::optional<SlotId> LruPolicy::evict(std::uint64_t /*incoming*/, const SlotPins& pins) {
-  for (SlotId slot = recency_.back(); slot != kNoSlot; slot = recency_.prev(slot)) {
-    if (!pins.pinned(slot)) {
-      recency_.remove(slot);
-      return slot;
-    }
-  }
-  return std::nullopt;
+  const SlotId slot = recency_.oldest_unpinned(pins);
+  if (slot == kNoSlot) return std::nullopt;
+  recency_.remove(slot);
+  return slot;
 }
 
 std::string LruPolicy::check_invariants() const {

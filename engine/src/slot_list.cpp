@@ -64,6 +64,15 @@ void SlotList::move_to_front(SlotId slot) {
   push_front(slot);
 }
 
+SlotId SlotList::oldest_unpinned(const SlotPins& pins) {
+  for (std::uint32_t seen = 0; seen < size_; ++seen) {
+    const SlotId slot = tail_;
+    if (!pins.pinned(slot)) return slot;
+    move_to_front(slot);
+  }
+  return kNoSlot;
+}
+
 std::string SlotList::check(std::string_view name,
                             const std::function<std::string(SlotId)>& visit) const {
   const std::string where(name);

@@ -16,6 +16,7 @@
 // push_front, remove, move_to_front, front, back: O(1). Not thread-safe.
 #pragma once
 
+#include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/types.hpp"
 
 #include <cstddef>
@@ -67,6 +68,10 @@ class SlotList {
   void remove(SlotId slot);
   // Requires: slot is in this list.
   void move_to_front(SlotId slot);
+  // The least recent slot that is not pinned, or kNoSlot. Pinned slots passed on the way are moved
+  // to the front (a second chance, as CLOCK gives), so dirty blocks waiting for destage are not
+  // walked again on every eviction; a walk that finds nothing leaves the order as it was.
+  SlotId oldest_unpinned(const SlotPins& pins);
 
   // Walks the list from head to tail, checking the invariants above and calling visit(slot) for
   // every slot; visit returns "" or a description of a problem, which stops the walk. Returns "" if

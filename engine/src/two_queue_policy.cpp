@@ -19,12 +19,10 @@ TwoQueuePolicy::TwoQueuePolicy(const PolicyContext& context)
   }
 }
 
-std::optional<SlotId> TwoQueuePolicy::oldest_unpinned(const SlotList& list,
-                                                      const SlotPins& pins) const {
-  for (SlotId slot = list.back(); slot != kNoSlot; slot = list.prev(slot)) {
-    if (!pins.pinned(slot)) return slot;
-  }
-  return std::nullopt;
+std::optional<SlotId> TwoQueuePolicy::oldest_unpinned(SlotList& list, const SlotPins& pins) {
+  const SlotId slot = list.oldest_unpinned(pins);
+  if (slot == kNoSlot) return std::nullopt;
+  return slot;
 }
 
 std::optional<SlotId> TwoQueuePolicy::evict(std::uint64_t incoming, const SlotPins& pins) {

@@ -58,7 +58,7 @@ class TwoQueuePolicy final : public EvictionPolicy {
   enum class Queue : std::uint8_t { none, a1in, am };
   static constexpr GhostListId kA1out = 0;
 
-  std::optional<SlotId> oldest_unpinned(const SlotList& list, const SlotPins& pins) const;
+  std::optional<SlotId> oldest_unpinned(SlotList& list, const SlotPins& pins);
   SlotList& list_of(Queue queue) { return queue == Queue::a1in ? a1in_ : am_; }
   void unlink(SlotId slot);
   void push(Queue queue, SlotId slot);

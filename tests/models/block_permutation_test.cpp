@@ -28,26 +28,30 @@ TEST(BlockPermutation, ScattersTheFirstIndexesOverTheWholeRange) {
   const std::uint64_t n = 1'000'000;
   const BlockPermutation permutation(n, 1);
   std::vector<std::uint64_t> tenths(10, 0);
-  for (std::uint64_t i = 0; i < 1000; ++i)
+  for (std::uint64_t i = 0; i < 1000; ++i) {
     ++tenths[permutation(i) * 10 / n];
-  for (const std::uint64_t count : tenths)
+  }
+  for (const std::uint64_t count : tenths) {
     EXPECT_NEAR(static_cast<double>(count), 100.0, 50.0);
+  }
 }
 
 TEST(BlockPermutation, DependsOnTheSeed) {
   const BlockPermutation a(1'000'000, 1);
   const BlockPermutation b(1'000'000, 2);
   int same = 0;
-  for (std::uint64_t i = 0; i < 1000; ++i)
+  for (std::uint64_t i = 0; i < 1000; ++i) {
     same += a(i) == b(i) ? 1 : 0;
+  }
   EXPECT_LT(same, 5);
 }
 
 TEST(BlockPermutation, HandlesTheLargestDisks) {
   const std::uint64_t n = (std::uint64_t{1} << 55) + 12345;  // 2^64 bytes / 512
   const BlockPermutation permutation(n, 3);
-  for (std::uint64_t i = n - 1000; i < n; ++i)
+  for (std::uint64_t i = n - 1000; i < n; ++i) {
     ASSERT_LT(permutation(i), n);
+  }
   EXPECT_THROW(BlockPermutation(0, 1), std::invalid_argument);
 }
 

@@ -11,8 +11,9 @@ inline std::vector<StreamRequest> collect(const SyntheticWorkload& workload) {
   const auto stream = make_synthetic_stream(workload);
   std::vector<StreamRequest> requests;
   StreamRequest request;
-  while (stream->next(request))
+  while (stream->next(request)) {
     requests.push_back(request);
+  }
   return requests;
 }
 

@@ -22,8 +22,9 @@ constexpr std::uint64_t kBlocks = 10'000;
 // Hits per 4 KiB block of a stream of 4 KiB requests.
 std::vector<double> block_hits(const SyntheticWorkload& workload) {
   std::vector<double> hits(workload.disk_bytes / 4096, 0.0);
-  for (const StreamRequest& r : collect(workload))
+  for (const StreamRequest& r : collect(workload)) {
     hits[r.offset_bytes / 4096] += 1;
+  }
   return hits;
 }
 
@@ -52,8 +53,9 @@ void expect_zipf_head(double theta) {
   std::vector<double> hits = block_hits(workload);
   std::sort(hits.begin(), hits.end(), std::greater<>());
   double zeta = 0;
-  for (int i = 1000; i >= 1; --i)
+  for (int i = 1000; i >= 1; --i) {
     zeta += std::pow(i, -theta);
+  }
   for (int rank = 0; rank < 3; ++rank) {
     const double expected = std::pow(rank + 1, -theta) / zeta;
     EXPECT_NEAR(hits[rank] / 2e5, expected, 5 * binomial_sigma(expected, 2e5))
@@ -76,8 +78,9 @@ TEST(ZipfAddresses, HotBlocksAreScatteredOverTheDisk) {
   workload.pattern = AddressPattern::zipf;
   const std::vector<double> hits = block_hits(workload);
   std::vector<std::uint64_t> blocks(kBlocks);
-  for (std::uint64_t b = 0; b < kBlocks; ++b)
+  for (std::uint64_t b = 0; b < kBlocks; ++b) {
     blocks[b] = b;
+  }
   std::sort(blocks.begin(), blocks.end(),
             [&hits](std::uint64_t a, std::uint64_t b) { return hits[a] > hits[b]; });
   // The 100 hottest blocks: how many lie in the first tenth of the disk (10 expected if scattered).
@@ -100,8 +103,9 @@ TEST(HotSetAddresses, HotRegionOfHotFractionGetsHotAccessFraction) {
   }
   ASSERT_EQ(hot_blocks.size(), 1000U);  // exactly hot_fraction * disk
   double hot_share = 0;
-  for (const std::uint64_t b : hot_blocks)
+  for (const std::uint64_t b : hot_blocks) {
     hot_share += hits[b] / 2e5;
+  }
   EXPECT_NEAR(hot_share, 0.9, 5 * binomial_sigma(0.9, 2e5));  // 0.0034
   // Scattered: about a tenth of the hot blocks in each tenth of the disk, not all at the start.
   const auto in_first_tenth = std::count_if(hot_blocks.begin(), hot_blocks.end(),
@@ -117,8 +121,9 @@ TEST(SequentialAddresses, FollowsOnAndWrapsAtTheEndOfTheDisk) {
   workload.size_mix = {{3 * 4096, 1.0}};
   workload.max_requests = 7;
   std::vector<std::uint64_t> first_blocks;
-  for (const StreamRequest& r : collect(workload))
+  for (const StreamRequest& r : collect(workload)) {
     first_blocks.push_back(r.offset_bytes / 4096);
+  }
   EXPECT_EQ(first_blocks, (std::vector<std::uint64_t>{4, 7, 0, 3, 6, 0, 3}));
 }
 

@@ -14,8 +14,9 @@ namespace {
 
 double summed_zeta(std::uint64_t n, double theta) {
   double sum = 0;
-  for (std::uint64_t i = n; i >= 1; --i)
+  for (std::uint64_t i = n; i >= 1; --i) {
     sum += std::pow(static_cast<double>(i), -theta);
+  }
   return sum;
 }
 
@@ -40,16 +41,25 @@ void expect_close_to_zipf(std::uint64_t n, double theta, double relative_toleran
   const ZipfSampler sampler(n, theta);
   const double zeta_n = summed_zeta(n, theta);
   std::vector<std::uint64_t> ranks;
-  for (std::uint64_t r = 0; r < std::min<std::uint64_t>(n, 200); ++r)
+  for (std::uint64_t r = 0; r < std::min<std::uint64_t>(n, 200); ++r) {
     ranks.push_back(r);
-  for (const std::uint64_t r : {n / 10, n / 2, n - 2, n - 1})
-    ranks.push_back(r);
+  }
+  if (n > 400) {
+    for (const std::uint64_t r : {n / 10, n / 2, n - 2, n - 1}) {
+      ranks.push_back(r);
+    }
+  }
   double previous = 2.0;
   for (const std::uint64_t r : ranks) {
     const double exact = std::pow(static_cast<double>(r + 1), -theta) / zeta_n;
     const double got = implemented_probability(sampler, r);
-    EXPECT_NEAR(got / exact, 1.0, relative_tolerance)
-        << "n " << n << " theta " << theta << " rank " << r;
+    // u has 53 bits, so ranks rarer than ~1e-13 are quantised: compare those absolutely.
+    if (exact > 1e-11) {
+      EXPECT_NEAR(got / exact, 1.0, relative_tolerance)
+          << "n " << n << " theta " << theta << " rank " << r;
+    } else {
+      EXPECT_NEAR(got, exact, 1e-14) << "n " << n << " theta " << theta << " rank " << r;
+    }
     if (r < 200) {
       EXPECT_LT(got, previous) << "probabilities must decrease with rank; rank " << r;
       previous = got;
@@ -58,6 +68,7 @@ void expect_close_to_zipf(std::uint64_t n, double theta, double relative_toleran
 }
 
 TEST(ZipfSampler, RankProbabilitiesMatchZipfBelowThetaOne) {
+  expect_close_to_zipf(100'000, 0.2, 1e-3);
   expect_close_to_zipf(100'000, 0.5, 1e-3);
   expect_close_to_zipf(100'000, 0.99, 1e-3);
 }
@@ -65,12 +76,14 @@ TEST(ZipfSampler, RankProbabilitiesMatchZipfBelowThetaOne) {
 TEST(ZipfSampler, RankProbabilitiesMatchZipfAtAndAboveThetaOne) {
   expect_close_to_zipf(100'000, 1.0, 1e-3);
   expect_close_to_zipf(100'000, 1.2, 1e-3);
-  expect_close_to_zipf(100'000, 2.0, 2e-3);
+  expect_close_to_zipf(100'000, 2.0, 1e-3);
+  expect_close_to_zipf(100'000, 3.0, 1e-3);
 }
 
 TEST(ZipfSampler, SmallDomainsAreExact) {
-  for (const std::uint64_t n : {1, 2, 3, 16, 17})
+  for (const std::uint64_t n : {1, 2, 3, 16, 17}) {
     expect_close_to_zipf(n, 0.99, 1e-9);
+  }
 }
 
 TEST(ZipfSampler, ThetaNearOneIsStable) {
@@ -83,8 +96,9 @@ TEST(ZipfSampler, DrawsStayInRange) {
   EXPECT_EQ(sampler.rank_for(0.0), 0U);
   EXPECT_EQ(sampler.rank_for(std::nextafter(1.0, 0.0)), 999U);
   RandomSource random(7);
-  for (int i = 0; i < 100'000; ++i)
+  for (int i = 0; i < 100'000; ++i) {
     ASSERT_LT(sampler.draw(random), 1000U);
+  }
 }
 
 TEST(Zeta, EulerMaclaurinMatchesSummation) {
@@ -102,7 +116,7 @@ TEST(Zeta, IsContinuousAcrossTheSummationLimit) {
   EXPECT_NEAR((above - below) / next_term, 1.0, 1e-4);
 }
 
-TEST(Zeta, BillionsOfBlocksSetUpQuickly) {
+TEST(Zeta, LargeDisksUseEulerMaclaurin) {
   // 300 million 4 KiB blocks (1.2 TB): O(1) via Euler-Maclaurin; harmonic number check at theta 1.
   const double n = 300e6;
   const double harmonic = std::log(n) + 0.5772156649015329 + 1 / (2 * n);

@@ -1,0 +1,46 @@
+# flashtwin: the two commands. Both install missing Debian packages first (tools/install-deps.sh).
+#   make demo   - build, then run the default demo and print its summary
+#   make check  - build, check formatting, run every test (ctest), then the engine tests again
+#                 under AddressSanitizer + UndefinedBehaviorSanitizer
+BUILD ?= build
+SANITIZE_BUILD ?= build-sanitize
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build demo check test sanitize format format-check bench clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@./$(BUILD)/sim/flashtwin cachesim
+
+check: build format-check test sanitize
+
+test:
+	@ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFLASHTWIN_ENGINE_ONLY=ON \
+	  -DFLASHTWIN_SANITIZE=address,undefined > /dev/null
+	@cmake --build $(SANITIZE_BUILD) -j$(JOBS)
+	@ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j$(JOBS) -L engine
+
+format-check: deps
+	@./tools/check-format.sh
+
+format: deps
+	@./tools/check-format.sh --fix
+
+bench: build
+	@./$(BUILD)/bench/flashtwin-bench
+
+clean:
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

@@ -1,0 +1,172 @@
+#include "cachesim_command.hpp"
+
+#include "byte_size.hpp"
+#include "demo_workloads.hpp"
+#include "flashtwin/engine/eviction_policy.hpp"
+#include "flashtwin/sim/cache_only_replay.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flashtwin::cli {
+
+namespace {
+
+struct CachesimOptions {
+  std::vector<std::string> policies = {"lru", "arc", "2q"};
+  std::vector<std::string> capacities = {"256MiB", "1GiB", "4GiB"};
+  std::vector<std::uint64_t> capacity_blocks;
+  std::string block_size = "4KiB";
+  std::string mode = "write-back";
+  std::vector<std::string> admission = {"sequential-cutoff"};
+  double duration_s = 120;
+  std::uint64_t max_requests = 0;
+  std::uint64_t seed = 1;
+  bool no_check = false;
+  bool json = false;
+};
+
+struct RunResult {
+  std::string policy;
+  std::uint64_t capacity_bytes = 0;
+  sim::CacheOnlyReport report;
+};
+
+RunResult run_one(const CachesimOptions& o, const std::string& policy, std::uint64_t block_bytes,
+                  std::uint64_t capacity_blocks, engine::CacheMode mode) {
+  sim::CacheOnlyOptions options;
+  options.engine.block_bytes = static_cast<std::uint32_t>(block_bytes);
+  options.engine.capacity_blocks = capacity_blocks;
+  options.engine.eviction = policy;
+  options.engine.admission.policies = o.admission;
+  options.mode = mode;
+  options.check_consistency = !o.no_check;
+  options.max_requests = o.max_requests;
+  sim::CacheOnlyReplay replay(options);
+  for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
+    replay.add_disk(disk.workload.disk_bytes, models::make_synthetic_stream(disk.workload));
+  }
+  replay.run();
+  replay.quiesce();
+  return RunResult{policy, capacity_blocks * block_bytes, replay.report()};
+}
+
+void print_table(const std::vector<RunResult>& results, const CachesimOptions& o) {
+  std::printf("cache-only replay of the demo mix (%s, %.0f s simulated, seed %llu)\n",
+              o.mode.c_str(), o.duration_s, static_cast<unsigned long long>(o.seed));
+  for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
+    std::printf("  %-7s %s\n", disk.name.c_str(), models::describe(disk.workload).c_str());
+  }
+  std::printf("\n%-6s %10s %10s %9s %9s %11s %12s %12s %s\n", "policy", "capacity", "requests",
+              "read hit", "write hit", "evictions", "array read", "destaged", "consistency");
+  for (const RunResult& r : results) {
+    const auto& c = r.report.counters;
+    const std::string verdict = o.no_check ? "not checked"
+                                : r.report.violations.empty()
+                                    ? "ok (" + std::to_string(r.report.reads_checked) + " reads)"
+                                    : std::to_string(r.report.violations.size()) + " VIOLATIONS";
+    std::printf("%-6s %10s %10llu %8.1f%% %8.1f%% %11llu %12s %12s %s\n", r.policy.c_str(),
+                format_byte_size(r.capacity_bytes).c_str(),
+                static_cast<unsigned long long>(r.report.requests), 100 * r.report.read_hit_ratio(),
+                100 * r.report.write_hit_ratio(),
+                static_cast<unsigned long long>(c.at("evictions")),
+                format_byte_size(c.at("array_read_bytes") >> 20 << 20).c_str(),
+                format_byte_size(c.at("destaged_bytes") >> 20 << 20).c_str(), verdict.c_str());
+  }
+}
+
+void print_json(const std::vector<RunResult>& results) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const RunResult& r : results) {
+    nlohmann::ordered_json run;
+    run["policy"] = r.policy;
+    run["capacity_bytes"] = r.capacity_bytes;
+    run["requests"] = r.report.requests;
+    run["read_hit_ratio"] = r.report.read_hit_ratio();
+    run["write_hit_ratio"] = r.report.write_hit_ratio();
+    run["counters"] = r.report.counters;
+    run["reads_checked"] = r.report.reads_checked;
+    run["violations"] = r.report.violations;
+    out.push_back(run);
+  }
+  std::cout << out.dump(2) << "\n";
+}
+
+int run_cachesim(const CachesimOptions& o) {
+  engine::CacheMode mode;
+  if (!engine::parse_cache_mode(o.mode, mode)) {
+    throw std::invalid_argument("--mode: '" + o.mode +
+                                "' is not one of pass-through, write-through, write-around, "
+                                "write-back");
+  }
+  const std::uint64_t block_bytes = parse_byte_size(o.block_size);
+  std::vector<std::uint64_t> capacities = o.capacity_blocks;
+  if (capacities.empty()) {
+    for (const std::string& text : o.capacities)
+      capacities.push_back(parse_byte_size(text) / block_bytes);
+  }
+  std::vector<RunResult> results;
+  bool consistent = true;
+  for (const std::string& policy : o.policies) {
+    for (std::uint64_t blocks : capacities) {
+      results.push_back(run_one(o, policy, block_bytes, blocks, mode));
+      consistent = consistent && results.back().report.violations.empty();
+      for (const std::string& v : results.back().report.violations) {
+        std::fprintf(stderr, "consistency violation (%s): %s\n", policy.c_str(), v.c_str());
+      }
+    }
+  }
+  if (o.json) {
+    print_json(results);
+  } else {
+    print_table(results, o);
+  }
+  return consistent ? 0 : 1;
+}
+
+}  // namespace
+
+void add_cachesim_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CachesimOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "cachesim", "Cache-only replay through the real engine: hit ratios per policy and capacity");
+  cmd->add_option("--policy", options->policies, "Eviction policies to compare")
+      ->delimiter(',')
+      ->check(CLI::IsMember(engine::eviction_policy_names()))
+      ->capture_default_str();
+  cmd->add_option("--capacity-bytes", options->capacities,
+                  "Flash capacities to try (e.g. 1GiB,4GiB)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--capacity-blocks", options->capacity_blocks,
+                  "Flash capacities in cache blocks (instead of --capacity-bytes)")
+      ->delimiter(',');
+  cmd->add_option("--block-size", options->block_size, "Cache block size")->capture_default_str();
+  cmd->add_option("--mode", options->mode, "Cache mode of the VM")->capture_default_str();
+  cmd->add_option("--admission", options->admission,
+                  "Admission policies (sequential-cutoff, promote-after-hits); 'none' for none")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--duration-s", options->duration_s, "Simulated seconds of workload")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--requests", options->max_requests, "Stop after this many requests (0: none)");
+  cmd->add_option("--seed", options->seed, "Seed of the synthetic workloads")
+      ->capture_default_str();
+  cmd->add_flag("--no-check", options->no_check,
+                "Skip the consistency oracle (measures the engine alone)");
+  cmd->add_flag("--json", options->json, "Print JSON instead of a table");
+  cmd->callback([options, &exit_code] {
+    if (options->admission.size() == 1 && options->admission[0] == "none")
+      options->admission.clear();
+    exit_code = run_cachesim(*options);
+  });
+}
+
+}  // namespace flashtwin::cli

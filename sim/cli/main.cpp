@@ -1,0 +1,39 @@
+// The flashtwin command. Only main() turns errors into exit codes: 0 ok, 1 a check failed
+// (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
+#include "cachesim_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+int main(int argc, char** argv) {
+  CLI::App app{"flashtwin: simulator and digital twin of cluster-wide server-side flash tiers"};
+  app.set_version_flag("--version", "flashtwin 0.1.0");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  flashtwin::cli::add_cachesim_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
+    return 2;
+  } catch (const std::out_of_range& e) {
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "flashtwin: internal error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

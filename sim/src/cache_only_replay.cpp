@@ -1,0 +1,187 @@
+#include "flashtwin/sim/cache_only_replay.hpp"
+
+#include <limits>
+#include <type_traits>
+#include <variant>
+
+namespace flashtwin::sim {
+
+namespace {
+
+constexpr engine::DatastoreId kDatastore = 1;
+constexpr engine::VmId kVm = 1;
+
+struct CounterMap final : engine::CounterVisitor {
+  std::map<std::string, std::uint64_t>& out;
+  explicit CounterMap(std::map<std::string, std::uint64_t>& o) : out(o) {}
+  void counter(std::string_view name, std::uint64_t value) override {
+    out[std::string(name)] = value;
+  }
+};
+
+double ratio(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+}  // namespace
+
+double CacheOnlyReport::read_hit_ratio() const {
+  const std::uint64_t hits = counters.at("read_hit_blocks");
+  return ratio(hits, hits + counters.at("read_miss_blocks"));
+}
+
+double CacheOnlyReport::write_hit_ratio() const {
+  const std::uint64_t hits = counters.at("write_hit_blocks");
+  return ratio(hits, hits + counters.at("write_miss_blocks"));
+}
+
+CacheOnlyReplay::CacheOnlyReplay(const CacheOnlyOptions& options)
+    : options_(options),
+      engine_(options.engine),
+      flash_(options.check_consistency ? options.engine.capacity_blocks : 0) {
+  engine_.add_datastore(kDatastore, options.mode);
+  engine_.add_vm(kVm, kDatastore, std::nullopt);
+  run_commands();
+}
+
+CacheOnlyReplay::~CacheOnlyReplay() = default;
+
+void CacheOnlyReplay::add_disk(std::uint64_t size_bytes,
+                               std::unique_ptr<models::RequestStream> stream) {
+  const auto disk = static_cast<engine::DiskId>(sources_.size() + 1);
+  engine_.add_disk(kVm, disk, size_bytes);
+  Source source{disk, std::move(stream), {}, false};
+  source.live = source.stream->next(source.next);
+  sources_.push_back(std::move(source));
+}
+
+void CacheOnlyReplay::run() {
+  while (options_.max_requests == 0 || requests_ < options_.max_requests) {
+    // The source whose next request is earliest (ties: the lower disk), a k-way merge by time.
+    Source* earliest = nullptr;
+    for (Source& source : sources_) {
+      if (source.live && (earliest == nullptr || source.next.time_ns < earliest->next.time_ns))
+        earliest = &source;
+    }
+    if (earliest == nullptr) break;
+    advance_to(earliest->next.time_ns);
+    submit(*earliest);
+    earliest->live = earliest->stream->next(earliest->next);
+  }
+}
+
+void CacheOnlyReplay::submit(const Source& source) {
+  const models::StreamRequest& r = source.next;
+  engine::IoRequest request{next_request_++, source.disk,    r.kind,
+                            r.offset_bytes,  r.length_bytes, 0};
+  if (options_.check_consistency) kinds_[request.id] = r.kind;
+  if (options_.check_consistency && r.kind != engine::IoKind::flush) {
+    const std::uint64_t block = options_.engine.block_bytes;
+    const engine::BlockNo first = r.offset_bytes / block;
+    const auto blocks =
+        static_cast<std::uint32_t>((r.offset_bytes + r.length_bytes + block - 1) / block - first);
+    if (r.kind == engine::IoKind::read) {
+      oracle_.read_submitted(request.id, source.disk, first, blocks);
+    } else if (r.kind == engine::IoKind::write) {
+      request.version = next_version_++;
+      oracle_.write_submitted(request.id, source.disk, first, blocks, request.version);
+    } else {  // discard: whole blocks only
+      request.version = next_version_++;
+      const engine::BlockNo whole = (r.offset_bytes + block - 1) / block;
+      const engine::BlockNo end = (r.offset_bytes + r.length_bytes) / block;
+      oracle_.write_submitted(request.id, source.disk, whole,
+                              end > whole ? static_cast<std::uint32_t>(end - whole) : 0,
+                              request.version);
+    }
+  }
+  ++requests_;
+  engine_.submit(now_, request);
+  run_commands();
+}
+
+void CacheOnlyReplay::advance_to(engine::TimeNs now) {
+  while (timer_at_ && *timer_at_ <= now) {
+    now_ = *timer_at_;
+    timer_at_.reset();
+    engine_.timer_fired(now_, timer_id_);
+    run_commands();
+  }
+  now_ = std::max(now_, now);
+}
+
+// Completes every command at once, including the ones completions cause, until none is left.
+void CacheOnlyReplay::run_commands() {
+  const bool check = options_.check_consistency;
+  for (auto commands = engine_.drain(); !commands.empty(); commands = engine_.drain()) {
+    for (const engine::Command& command : commands) {
+      std::visit(
+          [&](const auto& c) {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, engine::FlashRead>) {
+              if (check) {
+                flash_.read(c.slots, data_);
+              } else {
+                data_.assign(c.slots.size(), 0);
+              }
+              engine_.completed(now_, c.id, engine::Status::ok, data_);
+            } else if constexpr (std::is_same_v<T, engine::FlashWrite>) {
+              if (check) flash_.write(c.slots, c.versions);
+              engine_.completed(now_, c.id, engine::Status::ok);
+            } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
+              if (check) {
+                array_.read(c.disk, c.first_block, c.block_count, data_);
+              } else {
+                data_.assign(c.block_count, 0);
+              }
+              engine_.completed(now_, c.id, engine::Status::ok, data_);
+            } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
+              if (check) array_.write(c.disk, c.first_block, c.versions);
+              engine_.completed(now_, c.id, engine::Status::ok);
+            } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
+              if (!check) return;
+              const auto kind = kinds_.extract(c.request).mapped();
+              if (kind == engine::IoKind::write || kind == engine::IoKind::discard) {
+                oracle_.write_completed(c.request, c.status == engine::Status::ok);
+              } else if (kind != engine::IoKind::read || c.status != engine::Status::ok) {
+                return;
+              } else if (auto v = oracle_.read_completed(c.request, c.versions)) {
+                violations_.push_back("request " + std::to_string(v->request) + " disk " +
+                                      std::to_string(v->disk) + " block " +
+                                      std::to_string(v->block) + ": " + v->reason);
+              }
+            } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
+              timer_at_ = c.at;
+              timer_id_ = c.timer;
+            }
+          },
+          command);
+    }
+  }
+}
+
+void CacheOnlyReplay::quiesce() {
+  for (int round = 0; round < 1000 && timer_at_; ++round)
+    advance_to(*timer_at_);
+  if (!options_.check_consistency) return;
+  oracle_.for_each_acknowledged(
+      [&](engine::DiskId disk, engine::BlockNo block, engine::Version acked) {
+        if (array_.at(disk, block) != acked && violations_.size() < 100) {
+          violations_.push_back("disk " + std::to_string(disk) + " block " + std::to_string(block) +
+                                ": acknowledged version " + std::to_string(acked) +
+                                " is not on the array after destage (array has " +
+                                std::to_string(array_.at(disk, block)) + ")");
+        }
+      });
+}
+
+CacheOnlyReport CacheOnlyReplay::report() const {
+  CacheOnlyReport report;
+  report.requests = requests_;
+  CounterMap visitor(report.counters);
+  engine_.visit_counters(visitor);
+  report.reads_checked = oracle_.reads_checked();
+  report.violations = violations_;
+  return report;
+}
+
+}  // namespace flashtwin::sim
