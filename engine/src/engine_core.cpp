@@ -10,25 +10,38 @@ namespace flashtwin::engine {
 
 namespace {
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
+// Throws std::invalid_argument with the message `describe()` builds, which runs only on failure
+// (these checks sit on the per-request path).
+template <class Describe>
+void require(bool ok, Describe&& describe) {
+  if (!ok) throw std::invalid_argument(describe());
 }
 
 std::uint32_t validated_capacity(const EngineConfig& c) {
-  require(c.block_bytes == 512 || (std::has_single_bit(c.block_bytes) && c.block_bytes >= 4096 &&
-                                   c.block_bytes <= (1u << 20)),
-          "block_bytes: must be 512 or a power of two from 4096 to 1048576, got " +
-              std::to_string(c.block_bytes));
-  require(c.capacity_blocks >= 16 && c.capacity_blocks < 0xFFFFFFFFull,
-          "capacity_blocks: must be in 16..4294967294, got " + std::to_string(c.capacity_blocks));
+  require(
+      c.block_bytes == 512 || (std::has_single_bit(c.block_bytes) && c.block_bytes >= 4096 &&
+                               c.block_bytes <= (1u << 20)),
+      [&] {
+        return std::string("block_bytes: must be 512 or a power of two from 4096 to 1048576, got " +
+                           std::to_string(c.block_bytes));
+      });
+  require(c.capacity_blocks >= 16 && c.capacity_blocks < 0xFFFFFFFFull, [&] {
+    return std::string("capacity_blocks: must be in 16..4294967294, got " +
+                       std::to_string(c.capacity_blocks));
+  });
   const DestageConfig& d = c.destage;
-  require(d.low_watermark > 0 && d.low_watermark <= d.high_watermark &&
-              d.high_watermark <= d.dirty_limit && d.dirty_limit <= 1,
-          "destage: need 0 < low_watermark <= high_watermark <= dirty_limit <= 1");
-  require(d.max_in_flight >= 1, "destage.max_in_flight: must be at least 1");
+  require(
+      d.low_watermark > 0 && d.low_watermark <= d.high_watermark &&
+          d.high_watermark <= d.dirty_limit && d.dirty_limit <= 1,
+      [&] {
+        return std::string("destage: need 0 < low_watermark <= high_watermark <= dirty_limit <= 1");
+      });
+  require(d.max_in_flight >= 1,
+          [&] { return std::string("destage.max_in_flight: must be at least 1"); });
   require(d.max_coalesce_bytes >= c.block_bytes,
-          "destage.max_coalesce_bytes: must be at least one block");
-  require(d.idle_after_ns >= 0, "destage.idle_after_ns: must not be negative");
+          [&] { return std::string("destage.max_coalesce_bytes: must be at least one block"); });
+  require(d.idle_after_ns >= 0,
+          [&] { return std::string("destage.idle_after_ns: must not be negative"); });
   return static_cast<std::uint32_t>(c.capacity_blocks);
 }
 
@@ -52,25 +65,32 @@ HostEngine::Core::Core(const EngineConfig& config)
 
 void HostEngine::Core::add_datastore(DatastoreId datastore, CacheMode mode) {
   require(datastores_.emplace(datastore, mode).second,
-          "datastore " + std::to_string(datastore) + " added twice");
+          [&] { return std::string("datastore " + std::to_string(datastore) + " added twice"); });
 }
 
 void HostEngine::Core::add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode) {
-  require(datastores_.count(datastore) == 1,
-          "vm " + std::to_string(vm) + ": unknown datastore " + std::to_string(datastore));
+  require(datastores_.count(datastore) == 1, [&] {
+    return std::string("vm " + std::to_string(vm) + ": unknown datastore " +
+                       std::to_string(datastore));
+  });
   VmState state;
   state.datastore = datastore;
   state.own_mode = mode;
   state.effective = state.requested = resolve_mode(state);
-  require(vms_.emplace(vm, std::move(state)).second, "vm " + std::to_string(vm) + " added twice");
+  require(vms_.emplace(vm, std::move(state)).second,
+          [&] { return std::string("vm " + std::to_string(vm) + " added twice"); });
 }
 
 void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
   VmState& state = vm_state(vm);
-  require(disk_ids_.count(disk) == 0, "disk " + std::to_string(disk) + " added twice");
-  require(disks_.size() < 0xFFFF, "too many disks on one host (at most 65535)");
-  require(size_bytes > 0 && (size_bytes >> block_shift_) < kMaxBlocksPerDisk,
-          "disk " + std::to_string(disk) + ": size must be positive and below 2^48 blocks");
+  require(disk_ids_.count(disk) == 0,
+          [&] { return std::string("disk " + std::to_string(disk) + " added twice"); });
+  require(disks_.size() < 0xFFFF,
+          [&] { return std::string("too many disks on one host (at most 65535)"); });
+  require(size_bytes > 0 && (size_bytes >> block_shift_) < kMaxBlocksPerDisk, [&] {
+    return std::string("disk " + std::to_string(disk) +
+                       ": size must be positive and below 2^48 blocks");
+  });
   const auto local = static_cast<LocalDisk>(disks_.size());
   disks_.push_back(DiskState{disk, vm, size_bytes, 0});
   disk_ids_.emplace(disk, local);
@@ -79,13 +99,13 @@ void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) 
 
 VmState& HostEngine::Core::vm_state(VmId vm) {
   auto it = vms_.find(vm);
-  require(it != vms_.end(), "unknown vm " + std::to_string(vm));
+  require(it != vms_.end(), [&] { return std::string("unknown vm " + std::to_string(vm)); });
   return it->second;
 }
 
 const VmState& HostEngine::Core::vm_state(VmId vm) const {
   auto it = vms_.find(vm);
-  require(it != vms_.end(), "unknown vm " + std::to_string(vm));
+  require(it != vms_.end(), [&] { return std::string("unknown vm " + std::to_string(vm)); });
   return it->second;
 }
 
@@ -101,7 +121,8 @@ void HostEngine::Core::set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode>
 
 void HostEngine::Core::set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode) {
   auto it = datastores_.find(datastore);
-  require(it != datastores_.end(), "unknown datastore " + std::to_string(datastore));
+  require(it != datastores_.end(),
+          [&] { return std::string("unknown datastore " + std::to_string(datastore)); });
   it->second = mode;
   for (auto& [id, state] : vms_) {
     if (state.datastore == datastore && !state.own_mode) apply_mode(now, id);
@@ -140,8 +161,10 @@ ModeState HostEngine::Core::mode_of(VmId vm) const {
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   now_ = now;
   auto found = disk_ids_.find(request.disk);
-  require(found != disk_ids_.end(), "request " + std::to_string(request.id) + ": unknown disk " +
-                                        std::to_string(request.disk));
+  require(found != disk_ids_.end(), [&] {
+    return std::string("request " + std::to_string(request.id) + ": unknown disk " +
+                       std::to_string(request.disk));
+  });
   const LocalDisk disk = found->second;
   const DiskState& d = disks_[disk];
   if (request.kind != IoKind::flush &&
@@ -214,7 +237,7 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
   const auto index = static_cast<std::uint32_t>(command);
   require(index < cmds_.size() && cmds_[index].live &&
               cmds_[index].generation == static_cast<std::uint32_t>(command >> 32),
-          "completion of unknown command " + std::to_string(command));
+          [&] { return std::string("completion of unknown command " + std::to_string(command)); });
   const Cmd cmd = cmds_[index];
   cmds_[index].live = false;
   free_cmds_.push_back(index);
@@ -243,7 +266,8 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
 
 void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
   now_ = now;
-  require(timer == kIdleTimer, "unknown timer " + std::to_string(timer));
+  require(timer == kIdleTimer,
+          [&] { return std::string("unknown timer " + std::to_string(timer)); });
   idle_timer_at_.reset();
   if (foreground_in_flight_ == 0) {
     const TimeNs due = quiet_since_ + config_.destage.idle_after_ns;
