@@ -129,6 +129,11 @@ BENCHMARK_CAPTURE(Replay, 2q_writeback_engine_only, "2q", engine::CacheMode::wri
     ->Arg(1 << 20)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
+BENCHMARK_CAPTURE(Replay, lru_writeback_cache_resident, "lru", engine::CacheMode::write_back, false,
+                  false)
+    ->Arg(1 << 15)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(Replay, lru_writeback_checked, "lru", engine::CacheMode::write_back, true, false)
     ->Arg(1 << 20)
     ->Unit(benchmark::kMillisecond)

@@ -3,7 +3,7 @@
 namespace flashtwin::engine {
 
 namespace {
-constexpr double kMaxLoad = 0.85;
+constexpr double kMaxLoad = 0.75;
 }
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)

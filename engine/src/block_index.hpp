@@ -2,7 +2,7 @@
 //
 // Memory is what architects pay for when they simulate terabytes of flash, so the index keeps
 // per slot only the block's key (8 bytes) and a state byte, plus an open-addressing table of slot
-// numbers (4 bytes per entry at a load of at most 0.85; the key is read back from the slot array).
+// numbers (4 bytes per entry at a load of at most 0.75; the key is read back from the slot array).
 // Linear probing with backward-shift deletion: no tombstones, lookups stay short under churn.
 #pragma once
 

@@ -92,7 +92,7 @@ void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) 
                        ": size must be positive and below 2^48 blocks");
   });
   const auto local = static_cast<LocalDisk>(disks_.size());
-  disks_.push_back(DiskState{disk, vm, size_bytes, 0});
+  disks_.push_back(DiskState{disk, vm, &state, size_bytes, 0});
   disk_ids_.emplace(disk, local);
   state.disks.push_back(local);
 }
@@ -176,7 +176,7 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
                             std::to_string(d.id) + " of " + std::to_string(d.size_bytes) +
                             " bytes");
   }
-  const VmState& vm = vm_state(d.vm);
+  const VmState& vm = *d.vm_state;
   static constexpr OpKind kKinds[] = {OpKind::read, OpKind::write, OpKind::flush, OpKind::discard};
   const OpId id = new_op(kKinds[static_cast<int>(request.kind)]);
   Op& op = ops_[id];
@@ -362,13 +362,13 @@ void HostEngine::Core::start(OpId id) {
 void HostEngine::Core::settle(TimeNs now) {
   do {
     while (!ready_.empty()) {
-      std::vector<OpId> batch;
-      batch.swap(ready_);
-      for (OpId id : batch)
+      starting_.swap(ready_);
+      for (OpId id : starting_)
         start(id);
+      starting_.clear();
     }
-    check_waiters(now);
-    pump_destage();
+    if (!dirty_gate_.empty() || !flushes_.empty() || draining_vms_ > 0) check_waiters(now);
+    if (dirty_.size() > 0) pump_destage();
   } while (!ready_.empty());
 }
 
@@ -385,7 +385,7 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
     --destage_in_flight_;
   } else {
     if (op.kind == OpKind::write && op.mode == CacheMode::write_back) {
-      --vm_state(disks_[op.disk].vm).write_back_in_flight;
+      --disks_[op.disk].vm_state->write_back_in_flight;
     }
     if (--foreground_in_flight_ == 0) went_quiet(now);
   }
@@ -447,7 +447,7 @@ void HostEngine::Core::mark_dirty(std::uint64_t key, SlotId slot) {
   if (dirty_.mark_written(key, ++seq_)) {
     DiskState& disk = disks_[disk_of(key)];
     ++disk.dirty_blocks;
-    ++vm_state(disk.vm).dirty_blocks;
+    ++disk.vm_state->dirty_blocks;
   }
   index_.set_state(slot, SlotState::dirty);
 }
@@ -458,7 +458,7 @@ void HostEngine::Core::mark_clean(std::uint64_t key, SlotId slot) {
     dirty_.erase(key);
     DiskState& disk = disks_[disk_of(key)];
     --disk.dirty_blocks;
-    --vm_state(disk.vm).dirty_blocks;
+    --disk.vm_state->dirty_blocks;
   }
   index_.set_state(slot, SlotState::clean);
 }

@@ -109,6 +109,7 @@ struct VmState {
 struct DiskState {
   DiskId id = 0;
   VmId vm = 0;
+  VmState* vm_state = nullptr;  // stable: vms_ is node-based and VMs are never removed
   std::uint64_t size_bytes = 0;
   std::uint64_t dirty_blocks = 0;
 };
@@ -212,6 +213,7 @@ class HostEngine::Core final : private SlotPins {
   std::vector<OpId> retiring_;   // finished since the last drain
   std::vector<OpId> retired_;    // finished before the last drain; recycled at the next
   std::vector<OpId> ready_;      // granted on all blocks, not started
+  std::vector<OpId> starting_;   // the batch of ready_ being started
   std::deque<OpId> dirty_gate_;  // writes waiting, in order, for room under the dirty limit
   std::vector<OpId> flushes_;    // flushes waiting for destage
   std::vector<Cmd> cmds_;

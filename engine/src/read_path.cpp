@@ -11,7 +11,7 @@ namespace flashtwin::engine {
 void HostEngine::Core::start_read(OpId id) {
   Op& op = ops_[id];
   const bool cached_mode = op.mode != CacheMode::pass_through;
-  op.versions.assign(op.blocks, 0);
+  op.versions.resize(op.blocks);  // every entry is set by the completion that serves the block
   op.slots.assign(op.blocks, BlockIndex::kNoSlot);
   op.plan.assign(op.blocks, BlockPlan::miss);
   // io_slots: [0, blocks) the hits' scatter list, [blocks, 2 * blocks) the fills' (by run).

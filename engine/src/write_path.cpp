@@ -39,7 +39,7 @@ void HostEngine::Core::start_write(OpId id) {
   op.versions.assign(op.blocks, op.version);
   op.slots.assign(op.blocks, BlockIndex::kNoSlot);
   op.plan.assign(op.blocks, BlockPlan::array);
-  if (op.mode == CacheMode::write_back) ++vm_state(disks_[op.disk].vm).write_back_in_flight;
+  if (op.mode == CacheMode::write_back) ++disks_[op.disk].vm_state->write_back_in_flight;
 
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const std::uint64_t key = op.key(i);

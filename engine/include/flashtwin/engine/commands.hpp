@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <variant>
 
 namespace flashtwin::engine {
@@ -59,10 +60,12 @@ struct ArrayWrite {
 };
 
 // Deliver a message to a peer engine (cluster protocol). No completion is expected for it: the
-// peer's answer arrives as a message.
+// peer's answer arrives as a message. The message lives in the engine, like the spans above, until
+// the next drain(): copy it to deliver it later. (Keeping every command trivially destructible
+// makes draining free.)
 struct SendToPeer {
   HostId to = 0;
-  PeerMessage message;
+  const PeerMessage* message = nullptr;
 };
 
 // The VM request is done. For a read, versions[i] is the version returned for the i-th block the
@@ -89,5 +92,6 @@ struct ModeApplied {
 
 using Command = std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer,
                              CompleteRequest, SetTimer, ModeApplied>;
+static_assert(std::is_trivially_destructible_v<Command>);
 
 }  // namespace flashtwin::engine
