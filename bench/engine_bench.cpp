@@ -4,17 +4,19 @@
 //   build/bench/flashtwin-bench                       all of them
 //   build/bench/flashtwin-bench --benchmark_filter=Replay
 //
-// Replay: 4 KiB requests (70 % reads) over a footprint twice the cache, drawn in advance so the
-// figure is the engine plus the cache-only driver, not the workload generator. Reported as
-// items_per_second = requests per second on one core, with the consistency oracle off (the engine
-// alone) and on (devices holding versions, every read checked).
-// Memory: fill a cache of 4 Mi blocks with distinct blocks and report the engine's metadata bytes
-// per cached block (index, slot table, eviction policy, admission state), clean and half dirty.
+// Replay: 4 KiB requests (70 % reads unless named "reads") over a footprint twice the cache, drawn
+// in advance so the figure is the engine plus the cache-only driver, not the workload generator.
+// Reported as items_per_second = requests per second on one core, with the consistency oracle off
+// (the engine alone) and on (devices holding versions, every read checked). Memory: fill a cache of
+// 4 Mi blocks with distinct blocks and report the engine's metadata bytes per cached block (index,
+// slot table, eviction policy, admission state), clean and half dirty.
 #include "flashtwin/sim/cache_only_replay.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <random>
+#include <tuple>
 
 namespace {
 
@@ -38,9 +40,10 @@ class VectorStream final : public models::RequestStream {
 
 constexpr std::uint64_t kBlock = 4096;
 
-const std::vector<models::StreamRequest>& prepared(std::uint64_t footprint_blocks, bool skewed) {
-  static std::map<std::pair<std::uint64_t, bool>, std::vector<models::StreamRequest>> cache;
-  auto& requests = cache[{footprint_blocks, skewed}];
+const std::vector<models::StreamRequest>& prepared(std::uint64_t footprint_blocks, bool skewed,
+                                                   int read_percent) {
+  static std::map<std::tuple<std::uint64_t, bool, int>, std::vector<models::StreamRequest>> cache;
+  auto& requests = cache[{footprint_blocks, skewed, read_percent}];
   if (!requests.empty()) return requests;
   std::mt19937_64 rng(42);
   requests.resize(2'000'000);
@@ -49,7 +52,8 @@ const std::vector<models::StreamRequest>& prepared(std::uint64_t footprint_block
     // Skewed: 80 % of requests go to 20 % of the blocks.
     if (skewed && rng() % 10 < 8) block %= footprint_blocks / 5;
     requests[i].time_ns = static_cast<std::int64_t>(i) * 1000;
-    requests[i].kind = rng() % 10 < 7 ? engine::IoKind::read : engine::IoKind::write;
+    requests[i].kind =
+        static_cast<int>(rng() % 100) < read_percent ? engine::IoKind::read : engine::IoKind::write;
     requests[i].offset_bytes = block * kBlock;
     requests[i].length_bytes = kBlock;
   }
@@ -57,9 +61,9 @@ const std::vector<models::StreamRequest>& prepared(std::uint64_t footprint_block
 }
 
 void Replay(benchmark::State& state, const char* policy, engine::CacheMode mode, bool check,
-            bool skewed) {
+            bool skewed, int read_percent = 70) {
   const std::uint64_t capacity = static_cast<std::uint64_t>(state.range(0));
-  const auto& requests = prepared(2 * capacity, skewed);
+  const auto& requests = prepared(2 * capacity, skewed, read_percent);
   std::uint64_t done = 0;
   for (auto _ : state) {
     sim::CacheOnlyOptions options;
@@ -126,6 +130,11 @@ BENCHMARK_CAPTURE(Replay, arc_writeback_engine_only, "arc", engine::CacheMode::w
     ->Iterations(1);
 BENCHMARK_CAPTURE(Replay, 2q_writeback_engine_only, "2q", engine::CacheMode::write_back, false,
                   false)
+    ->Arg(1 << 20)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(Replay, lru_reads_skewed_engine_only, "lru", engine::CacheMode::write_through,
+                  false, true, 100)
     ->Arg(1 << 20)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);

@@ -42,7 +42,7 @@
 
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "ghost_table.hpp"
-#include "slot_list.hpp"
+#include "segmented_lists.hpp"
 
 #include <vector>
 
@@ -61,12 +61,14 @@ class ArcPolicy final : public EvictionPolicy {
   void on_hit(SlotId slot) override;
   void on_remove(SlotId slot) override;
   std::optional<SlotId> evict(std::uint64_t incoming, const SlotPins& pins) override;
-  std::uint32_t size() const override { return t1_.size() + t2_.size(); }
+  std::uint32_t size() const override { return lists_.size(); }
   std::string check_invariants() const override;
   std::size_t memory_bytes() const override;
 
  private:
-  enum class Queue : std::uint8_t { none, t1, t2 };
+  using Queue = SegmentedLists::Segment;
+  static constexpr Queue kT1 = Queue::first;
+  static constexpr Queue kT2 = Queue::second;
   static constexpr GhostListId kB1 = 0;
   static constexpr GhostListId kB2 = 1;
 
@@ -77,22 +79,17 @@ class ArcPolicy final : public EvictionPolicy {
 
   double raised_target() const;   // case II: min(p + delta1, c)
   double lowered_target() const;  // case III: max(p - delta2, 0)
-  // REPLACE(x, p) without side effects: the victim it would take, honouring pins.
+  // REPLACE(x, p): the victim it takes, honouring pins. Its only side effect: pinned slots passed
+  // on the way move to the front of their list (SlotList::oldest_unpinned).
   std::optional<Victim> choose_replace(bool incoming_in_b2, double target, const SlotPins& pins);
-  std::optional<SlotId> oldest_unpinned(SlotList& list, const SlotPins& pins);
-  SlotList& list_of(Queue queue) { return queue == Queue::t1 ? t1_ : t2_; }
-  void unlink(SlotId slot);
-  void push(Queue queue, SlotId slot);
-  void require_tracked(SlotId slot, std::string_view operation) const;
+  SlotList& t1() { return lists_.list(kT1); }
+  const SlotList& t1() const { return lists_.list(kT1); }
 
   const std::uint64_t* slot_keys_;
   std::uint32_t capacity_;
   double target_t1_ = 0.0;  // the paper's p
-  SlotLinks links_;
-  SlotList t1_{links_};
-  SlotList t2_{links_};
-  std::vector<Queue> queue_of_;  // per slot
-  GhostTable ghosts_;            // B1 and B2
+  SegmentedLists lists_;    // T1 (first) and T2 (second)
+  GhostTable ghosts_;       // B1 and B2
   // Key whose ghost hit the last evict consumed: on_insert puts it in T2.
   std::optional<std::uint64_t> promoted_key_;
 };

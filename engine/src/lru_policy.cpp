@@ -35,9 +35,8 @@ void LruPolicy::on_remove(SlotId slot) {
 }
 
 std::optional<SlotId> LruPolicy::evict(std::uint64_t /*incoming*/, const SlotPins& pins) {
-  const SlotId slot = recency_.oldest_unpinned(pins);
-  if (slot == kNoSlot) return std::nullopt;
-  recency_.remove(slot);
+  const std::optional<SlotId> slot = recency_.oldest_unpinned(pins);
+  if (slot) recency_.remove(*slot);
   return slot;
 }
 

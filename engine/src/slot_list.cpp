@@ -64,13 +64,13 @@ void SlotList::move_to_front(SlotId slot) {
   push_front(slot);
 }
 
-SlotId SlotList::oldest_unpinned(const SlotPins& pins) {
+std::optional<SlotId> SlotList::oldest_unpinned(const SlotPins& pins) {
   for (std::uint32_t seen = 0; seen < size_; ++seen) {
     const SlotId slot = tail_;
     if (!pins.pinned(slot)) return slot;
     move_to_front(slot);
   }
-  return kNoSlot;
+  return std::nullopt;
 }
 
 std::string SlotList::check(std::string_view name,

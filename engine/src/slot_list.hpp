@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,10 +69,10 @@ class SlotList {
   void remove(SlotId slot);
   // Requires: slot is in this list.
   void move_to_front(SlotId slot);
-  // The least recent slot that is not pinned, or kNoSlot. Pinned slots passed on the way are moved
+  // The least recent slot that is not pinned, or nullopt. Pinned slots passed on the way are moved
   // to the front (a second chance, as CLOCK gives), so dirty blocks waiting for destage are not
   // walked again on every eviction; a walk that finds nothing leaves the order as it was.
-  SlotId oldest_unpinned(const SlotPins& pins);
+  std::optional<SlotId> oldest_unpinned(const SlotPins& pins);
 
   // Walks the list from head to tail, checking the invariants above and calling visit(slot) for
   // every slot; visit returns "" or a description of a problem, which stops the walk. Returns "" if

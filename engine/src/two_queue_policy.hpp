@@ -31,7 +31,7 @@
 
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "ghost_table.hpp"
-#include "slot_list.hpp"
+#include "segmented_lists.hpp"
 
 #include <vector>
 
@@ -50,28 +50,21 @@ class TwoQueuePolicy final : public EvictionPolicy {
   void on_hit(SlotId slot) override;
   void on_remove(SlotId slot) override;
   std::optional<SlotId> evict(std::uint64_t incoming, const SlotPins& pins) override;
-  std::uint32_t size() const override { return a1in_.size() + am_.size(); }
+  std::uint32_t size() const override { return lists_.size(); }
   std::string check_invariants() const override;
   std::size_t memory_bytes() const override;
 
  private:
-  enum class Queue : std::uint8_t { none, a1in, am };
+  using Queue = SegmentedLists::Segment;
+  static constexpr Queue kA1in = Queue::first;
+  static constexpr Queue kAm = Queue::second;
   static constexpr GhostListId kA1out = 0;
-
-  std::optional<SlotId> oldest_unpinned(SlotList& list, const SlotPins& pins);
-  SlotList& list_of(Queue queue) { return queue == Queue::a1in ? a1in_ : am_; }
-  void unlink(SlotId slot);
-  void push(Queue queue, SlotId slot);
-  void require_tracked(SlotId slot, std::string_view operation) const;
 
   const std::uint64_t* slot_keys_;
   std::uint32_t capacity_;
   std::uint32_t a1in_target_;  // Kin
   std::uint32_t a1out_limit_;  // Kout
-  SlotLinks links_;
-  SlotList a1in_{links_};
-  SlotList am_{links_};
-  std::vector<Queue> queue_of_;  // per slot
+  SegmentedLists lists_;       // A1in (first) and Am (second)
   GhostTable a1out_;
   // Key the last evict found in A1out: on_insert puts it in Am.
   std::optional<std::uint64_t> promoted_key_;

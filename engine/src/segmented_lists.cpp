@@ -1,0 +1,67 @@
+#include "segmented_lists.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace flashtwin::engine {
+
+SegmentedLists::SegmentedLists(std::uint32_t capacity_slots)
+    : links_(capacity_slots), tags_(capacity_slots, Segment::none) {}
+
+void SegmentedLists::push_front(Segment segment, SlotId slot) {
+  list(segment).push_front(slot);
+  tags_[slot] = segment;
+}
+
+void SegmentedLists::remove(SlotId slot) {
+  list(tags_[slot]).remove(slot);
+  tags_[slot] = Segment::none;
+}
+
+void SegmentedLists::require_tracked(SlotId slot, std::string_view operation) const {
+  links_.require_in_range(slot, operation);
+  if (tags_[slot] == Segment::none) {
+    throw std::logic_error(std::string(operation) + ": slot " + std::to_string(slot) +
+                           " is not cached");
+  }
+}
+
+void SegmentedLists::require_untracked(SlotId slot, std::string_view operation) const {
+  links_.require_in_range(slot, operation);
+  if (tags_[slot] != Segment::none) {
+    throw std::logic_error(std::string(operation) + ": slot " + std::to_string(slot) +
+                           " is already cached");
+  }
+}
+
+std::string SegmentedLists::check(std::string_view first_name, std::string_view second_name,
+                                  const std::uint64_t* slot_keys,
+                                  const std::function<std::string(SlotId)>& visit) const {
+  std::unordered_set<std::uint64_t> keys;
+  auto visitor = [&](Segment expected) {
+    return [&, expected](SlotId slot) -> std::string {
+      if (tags_[slot] != expected) return "slot " + std::to_string(slot) + " has a wrong tag";
+      if (!keys.insert(slot_keys[slot]).second)
+        return "key " + std::to_string(slot_keys[slot]) + " is cached twice";
+      return visit(slot);
+    };
+  };
+  if (std::string problem = first_.check(first_name, visitor(Segment::first)); !problem.empty())
+    return problem;
+  if (std::string problem = second_.check(second_name, visitor(Segment::second)); !problem.empty())
+    return problem;
+  const auto tagged = static_cast<std::uint32_t>(
+      std::count_if(tags_.begin(), tags_.end(), [](Segment s) { return s != Segment::none; }));
+  if (tagged != size()) {
+    return std::to_string(tagged) + " slots are tagged but " + std::string(first_name) + " and " +
+           std::string(second_name) + " hold " + std::to_string(size());
+  }
+  return {};
+}
+
+std::size_t SegmentedLists::memory_bytes() const {
+  return links_.memory_bytes() + tags_.capacity() * sizeof(Segment);
+}
+
+}  // namespace flashtwin::engine
