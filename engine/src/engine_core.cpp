@@ -160,12 +160,16 @@ ModeState HostEngine::Core::mode_of(VmId vm) const {
 
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   now_ = now;
-  auto found = disk_ids_.find(request.disk);
-  require(found != disk_ids_.end(), [&] {
-    return std::string("request " + std::to_string(request.id) + ": unknown disk " +
-                       std::to_string(request.disk));
-  });
-  const LocalDisk disk = found->second;
+  if (request.disk != last_disk_id_) {
+    auto found = disk_ids_.find(request.disk);
+    require(found != disk_ids_.end(), [&] {
+      return std::string("request " + std::to_string(request.id) + ": unknown disk " +
+                         std::to_string(request.disk));
+    });
+    last_disk_id_ = request.disk;
+    last_local_disk_ = found->second;
+  }
+  const LocalDisk disk = last_local_disk_;
   const DiskState& d = disks_[disk];
   if (request.kind != IoKind::flush &&
       (request.length_bytes == 0 || request.offset_bytes > d.size_bytes ||
@@ -282,10 +286,12 @@ void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
 }
 
 std::span<const Command> HostEngine::Core::drain() {
-  for (OpId id : retired_)
-    free_ops_.push_back(id);
-  retired_.swap(retiring_);
-  retiring_.clear();
+  if (!retired_.empty() || !retiring_.empty()) {
+    free_ops_.insert(free_ops_.end(), retired_.begin(), retired_.end());
+    retired_.swap(retiring_);
+    retiring_.clear();
+  }
+  if (out_.empty()) return {};
   drained_.swap(out_);
   out_.clear();
   return drained_;
@@ -317,12 +323,8 @@ OpId HostEngine::Core::new_op(OpKind kind) {
   op.blocks = op.ungranted = op.in_flight = op.before_ack = op.reserved_dirty = 0;
   op.version = 0;
   op.served = {};
-  op.versions.clear();
-  op.slots.clear();
-  op.plan.clear();
-  op.seqs.clear();
-  op.io_slots.clear();
-  op.io_versions.clear();
+  // versions, slots, plan, seqs and the io_ lists are sized and written by whoever starts the
+  // operation; only the flush's list is appended to.
   op.flush_keys.clear();
   op.flush_cursor = 0;
   return id;

@@ -207,6 +207,8 @@ class HostEngine::Core final : private SlotPins {
   std::unordered_map<VmId, VmState> vms_;
   std::vector<DiskState> disks_;
   std::unordered_map<DiskId, LocalDisk> disk_ids_;
+  DiskId last_disk_id_ = ~DiskId{0};  // the last disk submit() looked up, and its local number
+  LocalDisk last_local_disk_ = 0;
 
   std::vector<Op> ops_;
   std::vector<OpId> free_ops_;

@@ -12,7 +12,7 @@ void HostEngine::Core::start_read(OpId id) {
   Op& op = ops_[id];
   const bool cached_mode = op.mode != CacheMode::pass_through;
   op.versions.resize(op.blocks);  // every entry is set by the completion that serves the block
-  op.slots.assign(op.blocks, BlockIndex::kNoSlot);
+  op.slots.resize(op.blocks);     // set for hits and fills, the only blocks that use a slot
   op.plan.assign(op.blocks, BlockPlan::miss);
   // io_slots: [0, blocks) the hits' scatter list, [blocks, 2 * blocks) the fills' (by run).
   op.io_slots.resize(2 * std::size_t{op.blocks});
