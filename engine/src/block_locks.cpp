@@ -7,12 +7,8 @@ namespace flashtwin::engine {
 BlockLocks::BlockLocks() : table_(64, kNone) {}
 
 bool BlockLocks::compatible(LockMode a, LockMode b) {
-  auto pair = [](LockMode x, LockMode y, LockMode p, LockMode r) {
-    return (x == p && y == r) || (x == r && y == p);
-  };
-  if (a == LockMode::read && b == LockMode::read) return true;
-  return pair(a, b, LockMode::read, LockMode::destage) ||
-         pair(a, b, LockMode::write_flash, LockMode::destage);
+  if (a == LockMode::write || b == LockMode::write) return false;
+  return !(a == LockMode::destage && b == LockMode::destage);
 }
 
 std::uint64_t BlockLocks::slot_of(std::uint64_t key) const {

@@ -6,9 +6,9 @@
 // waiter); it runs once granted on all its blocks.
 // Because operations enter all their queues in one global order, waiting never forms a cycle.
 //
-// Compatible modes: read with read, read with destage, flash-only write with destage (the destage
-// then notices the block was rewritten and leaves it dirty). Everything else is exclusive, in
-// particular two writers of the array for one block never run together.
+// Compatible modes: read with read, read with destage (a destage only reads the flash copy).
+// Everything else is exclusive: a write waits for a destage of its block and the reverse, so the
+// array never gets two writes of one block at once and a destage never races a flash write.
 //
 // Only blocks with operations on them have an entry, so the table stays as small as the number of
 // blocks in flight.
@@ -23,10 +23,9 @@ namespace flashtwin::engine {
 using OpId = std::uint32_t;
 
 enum class LockMode : std::uint8_t {
-  read,         // reads flash or array, may fill flash
-  write_flash,  // a write-back write of whole blocks: writes local flash only
-  write_array,  // writes the array (write-through, write-around, bypass, discard, partial blocks)
-  destage,      // reads flash, writes the array
+  read,     // reads flash or array, may fill flash
+  write,    // writes flash and/or the array (any write or discard)
+  destage,  // reads flash, writes the array
 };
 
 class BlockLocks {

@@ -8,8 +8,8 @@
 //   - while the host is idle (no VM I/O in flight for destage.idle_after_ns).
 // Otherwise dirty data stays on flash, where rewrites are absorbed. Runs are taken in key order
 // from a rotating cursor (an elevator sweep), adjacent dirty blocks coalesced into one array write.
-// A destage operation locks its blocks in destage mode, so it never runs beside an array write of
-// the same block, and only one destage per block is ever in flight.
+// A destage operation locks its blocks in destage mode: no write of those blocks runs beside it
+// (reads do), and only one destage per block is ever in flight.
 #include "engine_core.hpp"
 
 #include <stdexcept>
@@ -22,6 +22,7 @@ void HostEngine::Core::start_flush(OpId id, TimeNs) {
   op.started = true;
   const std::uint64_t lo = block_key(op.disk, 0);
   dirty_.collect(lo, lo + kMaxBlocksPerDisk, op.flush_keys);
+  op.version = disks_[op.disk].lost_blocks;  // a flush fails if dirty data is lost meanwhile
   flushes_.push_back(id);
 }
 
@@ -62,6 +63,8 @@ void HostEngine::Core::check_waiters(TimeNs now) {
     }
     flushes_[i] = flushes_.back();
     flushes_.pop_back();
+    Op& flush = ops_[id];
+    if (disks_[flush.disk].lost_blocks != flush.version) flush.status = Status::io_error;
     finish(id, now);
   }
   if (draining_vms_ == 0) return;
@@ -89,7 +92,7 @@ void HostEngine::Core::pump_destage() {
   // Disks that something waits on go first.
   for (std::size_t f = 0; f < flushes_.size() && may_start(); ++f) {
     const std::uint64_t lo = block_key(ops_[flushes_[f]].disk, 0);
-    while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk)) {
+    while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
     }
   }
   if (draining_vms_ > 0) {
@@ -97,19 +100,20 @@ void HostEngine::Core::pump_destage() {
       if (!state.pending) continue;
       for (LocalDisk disk : state.disks) {
         const std::uint64_t lo = block_key(disk, 0);
-        while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk)) {
+        while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
         }
       }
     }
   }
-  while (may_start() && start_destage(0, ~std::uint64_t{0})) {
+  while (may_start() && start_destage(0, ~std::uint64_t{0}, !dirty_gate_.empty())) {
   }
 }
 
-// Starts one destage of the next run of dirty blocks in [lo, hi). Blocks whose lock would not be
-// granted at once (an array write of them is queued) are left for a later pass. Returns false
-// when nothing could be started.
-bool HostEngine::Core::start_destage(std::uint64_t lo, std::uint64_t hi) {
+// Starts one destage of the next run of dirty blocks in [lo, hi), preferring runs whose locks are
+// free now. With `may_wait` (something waits for this range), if every dirty block is busy, it
+// queues a one-block destage behind the operations on the first one: the FIFO locks then
+// guarantee it runs, however hot the block. Returns false when nothing was started.
+bool HostEngine::Core::start_destage(std::uint64_t lo, std::uint64_t hi, bool may_wait) {
   std::uint64_t from = destage_cursor_;
   for (int attempts = 0; attempts < 64; ++attempts) {
     if (!dirty_.next_run(from, lo, hi, coalesce_blocks_, run_)) return false;
@@ -120,32 +124,63 @@ bool HostEngine::Core::start_destage(std::uint64_t lo, std::uint64_t hi) {
     if (usable == 0) continue;
     run_.resize(usable);
     destage_cursor_ = run_.back() + 1;
-
-    const OpId id = new_op(OpKind::destage);
-    Op& op = ops_[id];
-    op.started = true;
-    op.lock = LockMode::destage;
-    op.disk = disk_of(run_.front());
-    op.first_block = block_of(run_.front());
-    op.blocks = static_cast<std::uint32_t>(usable);
-    op.slots.resize(usable);
-    op.seqs.resize(usable);
-    op.versions.assign(usable, 0);
-    for (std::uint32_t i = 0; i < op.blocks; ++i) {
-      locks_.acquire(run_[i], id, LockMode::destage);
-      DirtySet::Entry* entry = dirty_.find(run_[i]);
-      entry->destaging = true;
-      op.seqs[i] = entry->written_seq;
-      op.slots[i] = index_.find(run_[i]);
-    }
-    ++destage_in_flight_;
-    destaging_blocks_ += op.blocks;
-    const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
-    out_.push_back(FlashRead{new_cmd(id, CmdPurpose::destage_read, 0, op.blocks), op.slots, bytes});
-    counters_.flash_read_bytes += bytes;
+    create_destage();
     return true;
   }
-  return false;
+  if (!may_wait || !dirty_.next_run(destage_cursor_, lo, hi, 1, run_)) return false;
+  destage_cursor_ = run_.back() + 1;
+  create_destage();
+  return true;
+}
+
+// A destage operation over run_ (ascending adjacent keys, dirty, not being destaged). It starts
+// once granted on all its blocks (at once, unless it was queued behind busy blocks).
+void HostEngine::Core::create_destage() {
+  const OpId id = new_op(OpKind::destage);
+  Op& op = ops_[id];
+  op.lock = LockMode::destage;
+  op.disk = disk_of(run_.front());
+  op.first_block = block_of(run_.front());
+  op.blocks = static_cast<std::uint32_t>(run_.size());
+  for (std::uint64_t key : run_) {
+    dirty_.find(key)->destaging = true;
+    ++destaging_blocks_;
+  }
+  ++destage_in_flight_;
+  enqueue(id);
+}
+
+// Reads the run from flash. Operations that ran ahead of a queued destage may have cleaned or
+// dropped its blocks: then there is nothing to destage and the operation just ends.
+void HostEngine::Core::issue_destage(OpId id) {
+  Op& op = ops_[id];
+  op.slots.resize(op.blocks);
+  op.versions.assign(op.blocks, 0);
+  bool all_dirty = true;
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    DirtySet::Entry* entry = dirty_.find(op.key(i));
+    if (entry == nullptr) {
+      all_dirty = false;
+      continue;
+    }
+    if (!entry->destaging) {  // cleaned and dirtied again ahead of us
+      entry->destaging = true;
+      ++destaging_blocks_;
+    }
+    op.slots[i] = index_.find(op.key(i));
+  }
+  if (!all_dirty) {
+    for (std::uint32_t i = 0; i < op.blocks; ++i) {
+      if (DirtySet::Entry* entry = dirty_.find(op.key(i))) {
+        entry->destaging = false;
+        --destaging_blocks_;
+      }
+    }
+    return;
+  }
+  const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
+  out_.push_back(FlashRead{new_cmd(id, CmdPurpose::destage_read, 0, op.blocks), op.slots, bytes});
+  counters_.flash_read_bytes += bytes;
 }
 
 void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
@@ -170,15 +205,10 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const std::uint64_t key = op.key(i);
     DirtySet::Entry* entry = dirty_.find(key);
-    if (entry == nullptr) continue;  // dropped meanwhile (a failed write-back write lost it)
     entry->destaging = false;
     --destaging_blocks_;
-    if (!ok) continue;
-    if (entry->written_seq == op.seqs[i]) {
-      mark_clean(key, op.slots[i]);  // no write landed since the destage read the block
-    } else {
-      entry->destaged_seq = op.seqs[i];
-    }
+    // The destage's lock kept every writer off the block: the array now has its newest version.
+    if (ok) mark_clean(key, op.slots[i]);
   }
   if (ok) {
     counters_.destaged_blocks += op.blocks;

@@ -51,7 +51,7 @@ void DirtySet::collect(std::uint64_t lo, std::uint64_t hi,
 
 bool DirtySet::safe_on_array(std::uint64_t key, std::uint64_t seq) const {
   const Entry* entry = find(key);
-  return entry == nullptr || entry->dirty_since > seq || entry->destaged_seq >= seq;
+  return entry == nullptr || entry->dirty_since > seq;
 }
 
 std::size_t DirtySet::memory_bytes() const {

@@ -1,11 +1,11 @@
 // DirtySet: the blocks whose newest version is on flash but not yet on the array, ordered by key so
 // that adjacent dirty blocks of a disk are found together and destaged as one array write.
 //
-// Each entry carries sequence numbers from one engine-wide counter that grows on every write
-// completion: `written_seq` (the block's last write), `dirty_since` (when it last became dirty) and
-// `destaged_seq` (the written_seq that the last completed destage carried to the array). A destage
-// cleans a block only if no write landed since the destage read it; a flush knows its blocks are
-// safe once each was cleaned or destaged with a sequence at least the one it recorded.
+// Each entry carries two sequence numbers from one engine-wide counter that grows on every write
+// completion: `written_seq` (the block's last write) and `dirty_since` (when it last became
+// dirty). A flush records the written_seq of every block it must see on the array; the block is
+// safe once its entry is gone (destaged, or overwritten through to the array) or was made anew
+// after that sequence.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,6 @@ class DirtySet {
   struct Entry {
     std::uint64_t written_seq = 0;
     std::uint64_t dirty_since = 0;
-    std::uint64_t destaged_seq = 0;
     bool destaging = false;
   };
 

@@ -87,12 +87,16 @@ void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) 
           [&] { return std::string("disk " + std::to_string(disk) + " added twice"); });
   require(disks_.size() < 0xFFFF,
           [&] { return std::string("too many disks on one host (at most 65535)"); });
-  require(size_bytes > 0 && (size_bytes >> block_shift_) < kMaxBlocksPerDisk, [&] {
-    return std::string("disk " + std::to_string(disk) +
-                       ": size must be positive and below 2^48 blocks");
+  require(size_bytes > 0 && size_bytes % config_.block_bytes == 0, [&] {
+    return "disk " + std::to_string(disk) + ": size " + std::to_string(size_bytes) +
+           " bytes is not a positive multiple of the cache block size (" +
+           std::to_string(config_.block_bytes) + ")";
+  });
+  require((size_bytes >> block_shift_) < kMaxBlocksPerDisk, [&] {
+    return std::string("disk " + std::to_string(disk) + ": size must be below 2^48 blocks");
   });
   const auto local = static_cast<LocalDisk>(disks_.size());
-  disks_.push_back(DiskState{disk, vm, &state, size_bytes, 0});
+  disks_.push_back(DiskState{disk, vm, &state, size_bytes, 0, 0});
   disk_ids_.emplace(disk, local);
   state.disks.push_back(local);
 }
@@ -180,6 +184,12 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
                             std::to_string(d.id) + " of " + std::to_string(d.size_bytes) +
                             " bytes");
   }
+  if (request.length_bytes > kMaxRequestBytes) {
+    throw std::out_of_range("request " + std::to_string(request.id) + ": " +
+                            std::to_string(request.length_bytes) + " bytes is more than one " +
+                            "request may carry (" + std::to_string(kMaxRequestBytes) +
+                            "); the runtime splits larger ones");
+  }
   const VmState& vm = *d.vm_state;
   static constexpr OpKind kKinds[] = {OpKind::read, OpKind::write, OpKind::flush, OpKind::discard};
   const OpId id = new_op(kKinds[static_cast<int>(request.kind)]);
@@ -190,6 +200,10 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   op.length = request.length_bytes;
   op.version = request.version;
   op.mode = vm.pending ? CacheMode::write_through : vm.effective;
+  // Counted from submission (not from start), so that a drain out of write-back also waits for
+  // write-back writes still queued behind locks or at the dirty gate.
+  if (request.kind == IoKind::write && op.mode == CacheMode::write_back)
+    ++d.vm_state->write_back_in_flight;
   const std::uint64_t block_mask = config_.block_bytes - 1;
   const std::uint64_t end = op.offset + op.length;
   switch (request.kind) {
@@ -218,12 +232,7 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   if (op.kind == OpKind::flush) {
     start_flush(id, now);
   } else {
-    const bool whole_blocks_only = (op.offset & block_mask) == 0 && (end & block_mask) == 0;
-    op.lock = op.kind == OpKind::read ? LockMode::read
-              : op.kind == OpKind::write && op.mode == CacheMode::write_back && op.admitted &&
-                      whole_blocks_only
-                  ? LockMode::write_flash
-                  : LockMode::write_array;
+    op.lock = op.kind == OpKind::read ? LockMode::read : LockMode::write;
     // Writes keep their order through the dirty gate: once one waits, later ones queue behind it.
     if (op.kind == OpKind::read || (dirty_gate_.empty() && pass_dirty_gate(id))) {
       enqueue(id);
@@ -256,7 +265,10 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
       break;
     case CmdPurpose::flash_write:
     case CmdPurpose::array_write:
-      if (status != Status::ok) op.status = Status::io_error;
+      if (status != Status::ok) {
+        op.status = Status::io_error;
+        (cmd.purpose == CmdPurpose::flash_write ? op.flash_failed : op.array_failed) = true;
+      }
       break;
     case CmdPurpose::destage_read:
     case CmdPurpose::destage_write:
@@ -316,6 +328,7 @@ OpId HostEngine::Core::new_op(OpKind kind) {
   op.admitted = true;
   op.started = op.acked = false;
   op.status = Status::ok;
+  op.flash_failed = op.array_failed = false;
   op.disk = 0;
   op.request = 0;
   op.offset = op.length = 0;
@@ -323,7 +336,7 @@ OpId HostEngine::Core::new_op(OpKind kind) {
   op.blocks = op.ungranted = op.in_flight = op.before_ack = op.reserved_dirty = 0;
   op.version = 0;
   op.served = {};
-  // versions, slots, plan, seqs and the io_ lists are sized and written by whoever starts the
+  // versions, slots, plan and the io_ lists are sized and written by whoever starts the
   // operation; only the flush's list is appended to.
   op.flush_keys.clear();
   op.flush_cursor = 0;
@@ -351,9 +364,11 @@ void HostEngine::Core::start(OpId id) {
     case OpKind::discard:
       start_discard(id);
       break;
-    case OpKind::flush:
     case OpKind::destage:
-      break;  // started where they are created
+      issue_destage(id);
+      break;
+    case OpKind::flush:
+      break;  // started where it is created
   }
   Op& after = ops_[id];
   if (after.started && after.in_flight == 0) finish(id, now_);

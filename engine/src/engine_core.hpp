@@ -62,6 +62,8 @@ struct Op {
   bool started = false;
   bool acked = false;
   Status status = Status::ok;
+  bool flash_failed = false;  // writes: a flash write of this operation failed
+  bool array_failed = false;  // writes: an array write of this operation failed
   LocalDisk disk = 0;
   RequestId request = 0;
   std::uint64_t offset = 0;
@@ -74,11 +76,10 @@ struct Op {
   std::uint32_t reserved_dirty = 0;  // write-back: room reserved under the dirty limit
   Version version = 0;
   ServedBlocks served;
-  std::vector<Version> versions;    // per block: read result / version written
-  std::vector<SlotId> slots;        // per block: slot used, or kNoSlot
-  std::vector<BlockPlan> plan;      // per block
-  std::vector<std::uint64_t> seqs;  // destage: each block's written_seq when it was read
-  std::vector<SlotId> io_slots;     // scatter lists handed out in commands
+  std::vector<Version> versions;  // per block: read result / version written
+  std::vector<SlotId> slots;      // per block: slot used, or kNoSlot
+  std::vector<BlockPlan> plan;    // per block
+  std::vector<SlotId> io_slots;   // scatter lists handed out in commands
   std::vector<Version> io_versions;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> flush_keys;  // flush: (key, seq)
   std::size_t flush_cursor = 0;
@@ -112,6 +113,7 @@ struct DiskState {
   VmState* vm_state = nullptr;  // stable: vms_ is node-based and VMs are never removed
   std::uint64_t size_bytes = 0;
   std::uint64_t dirty_blocks = 0;
+  std::uint64_t lost_blocks = 0;  // dirty blocks lost to failed flash writes (flushes report it)
 };
 
 struct Counters {
@@ -149,6 +151,7 @@ class HostEngine::Core final : private SlotPins {
 
  private:
   static constexpr TimerId kIdleTimer = 1;
+  static constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 30;
 
   // engine_core.cpp
   bool pinned(SlotId slot) const override;
@@ -184,7 +187,9 @@ class HostEngine::Core final : private SlotPins {
   void start_flush(OpId id, TimeNs now);
   bool flush_done(Op& op) const;
   void pump_destage();
-  bool start_destage(std::uint64_t lo, std::uint64_t hi);
+  bool start_destage(std::uint64_t lo, std::uint64_t hi, bool may_wait);
+  void create_destage();
+  void issue_destage(OpId id);
   void destage_completed(OpId id, const Cmd& cmd, Status status, std::span<const Version> data);
   void check_waiters(TimeNs now);
   bool pass_dirty_gate(OpId id);

@@ -3,15 +3,16 @@
 // block is never declared clean before its new version is on the array.
 //
 // Per block, by mode:
-//   write-back     cached -> flash (dirty). Not cached, whole block, admitted -> new slot (dirty).
-//                  Otherwise (partial block, refused) -> array. New dirty blocks need room under
-//                  the dirty limit and a slot; without them the write waits (throttled), holding
-//                  its locks.
+//   write-back     cached -> flash (dirty). Not cached, whole block, admitted, a slot to be had ->
+//                  new slot (dirty). Otherwise (partial block, refused, every slot busy) -> array.
+//                  Room under the dirty limit was reserved before the write took its locks (the
+//                  dirty gate, destage.cpp): at the limit writes wait there, holding nothing.
 //   write-through  array always; cached or admitted whole block -> flash too; ends clean, except a
 //                  partial write to a dirty block, which stays dirty (the array lacks its other
 //                  bytes).
-//   write-around,  array; a cached copy is dropped (a partial write to a dirty block updates flash
-//   pass-through   instead; only reachable when a drain left dirty data behind, which it does not).
+//   write-around,  array; a cached copy is dropped, except that a partial write to a dirty block
+//   pass-through   updates flash too (a VM enters these modes only after its drain, so a dirty
+//                  block here would be a bug elsewhere; the rule keeps it safe anyway).
 #include "engine_core.hpp"
 
 #include <algorithm>
@@ -39,7 +40,6 @@ void HostEngine::Core::start_write(OpId id) {
   op.versions.assign(op.blocks, op.version);
   op.slots.assign(op.blocks, BlockIndex::kNoSlot);
   op.plan.assign(op.blocks, BlockPlan::array);
-  if (op.mode == CacheMode::write_back) ++disks_[op.disk].vm_state->write_back_in_flight;
 
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const std::uint64_t key = op.key(i);
@@ -172,27 +172,35 @@ void HostEngine::Core::start_discard(OpId id) {
   op.served.array = op.blocks;
 }
 
+// Applies the state changes of a write or discard whose commands have all completed. Each part is
+// judged by its own outcome: a good flash copy is never dropped because the array part failed (it
+// then holds the only copy of the new version, so it stays dirty), and a dirty block is lost only
+// when its own flash write failed.
 void HostEngine::Core::write_finished(Op& op) {
-  const bool ok = op.status == Status::ok;
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const SlotId slot = op.slots[i];
     const std::uint64_t key = op.key(i);
-    switch (op.plan[i]) {
+    const BlockPlan plan = op.plan[i];
+    const bool flashed =
+        plan == BlockPlan::flash || plan == BlockPlan::flash_new || plan == BlockPlan::flash_array;
+    if (flashed && op.flash_failed) {
+      if (index_.state(slot) == SlotState::dirty) {
+        ++counters_.dirty_blocks_lost;
+        ++disks_[op.disk].lost_blocks;
+      }
+      drop_slot(slot);
+      continue;
+    }
+    switch (plan) {
       case BlockPlan::flash:
       case BlockPlan::flash_new:
-        if (ok) {
-          mark_dirty(key, slot);
-        } else {
-          if (index_.state(slot) == SlotState::dirty) ++counters_.dirty_blocks_lost;
-          drop_slot(slot);
-        }
+        mark_dirty(key, slot);
         break;
       case BlockPlan::flash_array: {
         const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
         const bool full = span.end - span.begin == config_.block_bytes;
-        if (!ok) {
-          drop_slot(slot);
-        } else if (index_.state(slot) == SlotState::dirty && !full) {
+        // Clean only if the array has the whole block at this version.
+        if (op.array_failed || (index_.state(slot) == SlotState::dirty && !full)) {
           mark_dirty(key, slot);
         } else {
           mark_clean(key, slot);
@@ -200,7 +208,7 @@ void HostEngine::Core::write_finished(Op& op) {
         break;
       }
       case BlockPlan::invalidate:
-        if (ok) {
+        if (!op.array_failed) {
           drop_slot(slot);
           ++counters_.invalidations;
         }

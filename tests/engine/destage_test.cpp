@@ -154,14 +154,16 @@ TEST(Destage, DirtyBlocksAreNeverEvicted) {
   EXPECT_EQ(rt.count(Kind::flash_write), 0u);
 }
 
-TEST(Destage, RewriteDuringDestageKeepsTheBlockDirty) {
+TEST(Destage, RewriteWaitsForTheDestageOfItsBlockThenStaysDirty) {
   FakeRuntime rt(watermark_config());
   rt.write(0, kBlock);
   rt.complete_all();
   rt.flush();
   ASSERT_EQ(rt.count(Kind::flash_read), 1u);
   rt.complete(0);       // destage read done; array write in flight
-  rt.write(0, kBlock);  // write-back rewrite runs beside the destage
+  rt.write(0, kBlock);  // a rewrite must not race the destage: it waits
+  EXPECT_EQ(rt.count(Kind::flash_write), 0u);
+  rt.complete(0);  // destage done: version 1 on the array, the rewrite starts
   ASSERT_EQ(rt.count(Kind::flash_write), 1u);
   rt.complete_all();
   EXPECT_EQ(rt.counter("dirty_blocks"), 1u);  // version 2 is not on the array yet

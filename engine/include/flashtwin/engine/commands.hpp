@@ -2,8 +2,9 @@
 // (HostEngine::drain), carries each out, and reports every command that has a CommandId back with
 // HostEngine::completed.
 //
-// Lifetime: spans inside drained commands point into engine-owned buffers and stay valid until the
-// next non-const call on the engine. Copy what you keep.
+// Lifetime: spans (and the message pointer) inside drained commands point into engine-owned
+// buffers and stay valid until the next call to drain(); the runtime may call the engine's other
+// entry points while it walks them. Copy what you keep longer.
 #pragma once
 
 #include "flashtwin/engine/io.hpp"
@@ -60,9 +61,8 @@ struct ArrayWrite {
 };
 
 // Deliver a message to a peer engine (cluster protocol). No completion is expected for it: the
-// peer's answer arrives as a message. The message lives in the engine, like the spans above, until
-// the next drain(): copy it to deliver it later. (Keeping every command trivially destructible
-// makes draining free.)
+// peer's answer arrives as a message. The message lives in the engine like the spans above: copy
+// it to deliver it later. (Keeping every command trivially destructible makes draining free.)
 struct SendToPeer {
   HostId to = 0;
   const PeerMessage* message = nullptr;

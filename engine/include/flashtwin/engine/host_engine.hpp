@@ -8,11 +8,19 @@
 // Threading: none; one caller at a time.
 //
 // Ordering guarantees (per cache block):
-//   - requests on overlapping blocks run in submission order where they conflict (a read never
-//     overtakes an earlier write, writes apply in submission order); reads run side by side;
-//   - a read submitted after a write was acknowledged returns that write's version or a newer one;
-//   - the array never receives two writes of one block at once, so an older version cannot land
-//     after a newer one; dirty blocks are never evicted before they are destaged.
+//   - operations on overlapping blocks run in submission order where they conflict: a read waits
+//     for an earlier write of its block, writes apply in submission order; reads run side by side;
+//   - a read submitted after a write was acknowledged returns that write's version or a newer one.
+//     (A write waiting at the dirty limit is not acknowledged yet, and reads do not queue behind
+//     it: they may return the older version, as the consistency rules allow.)
+//   - a destage excludes writes of its blocks: the array never receives two writes of one block
+//     at once, so an older version cannot land after a newer one; dirty blocks are never evicted
+//     before they are destaged; a flush, a drain or a write waiting for room gets its destage even
+//     on a block that is rewritten without pause.
+//
+// Failures: a command completing with Status::io_error fails its request. A good flash copy is
+// never dropped because another part of the request failed; a dirty block is lost only when its
+// own flash write fails (counted in dirty_blocks_lost, and a flush waiting meanwhile fails).
 //
 // Partial-block requests: a read of part of a block is served as the whole block (one version per
 // block). A partial write to a cached block updates it in place (only the written bytes move to
@@ -53,6 +61,7 @@ class HostEngine {
   void add_datastore(DatastoreId datastore, CacheMode default_mode);
   // A VM with no mode of its own follows its datastore's default.
   void add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode);
+  // `size_bytes` must be a positive multiple of the block size.
   void add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes);
   // Changes take effect at once, except leaving write-back: then the VM's writes run write-through
   // while its dirty data is destaged, and a ModeApplied command says when the new mode is in force.
@@ -62,7 +71,8 @@ class HostEngine {
 
   // ---- Events.
   // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a
-  // range outside the disk; the request is then not accepted.
+  // range outside the disk or longer than 1 GiB (the runtime splits larger ones); the request is
+  // then not accepted. For a read that fails, the versions in its completion mean nothing.
   void submit(TimeNs now, const IoRequest& request);
   // A command finished. `data` is required for reads: one version per slot (FlashRead) or per block
   // (ArrayRead). Throws std::invalid_argument for an unknown command id or a data size mismatch.
