@@ -1,0 +1,124 @@
+// Scenario: what a user asks the simulator to run — the cluster, its devices and array, the VMs
+// with their cache policies and workloads, timed events, expectations. Parsed from strict JSON
+// (docs/SCENARIOS.md): unknown keys, wrong types and dangling references are ScenarioErrors that
+// name the JSON path. A parsed Scenario is complete and consistent: every reference resolves,
+// every device and array profile is valid, defaults are filled in.
+#pragma once
+
+#include "flashtwin/engine/config.hpp"
+#include "flashtwin/engine/types.hpp"
+#include "flashtwin/models/array_model.hpp"
+#include "flashtwin/models/device_model.hpp"
+#include "flashtwin/models/synthetic_workload.hpp"
+#include "flashtwin/sim/json_reader.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace flashtwin::sim {
+
+struct PolicySpec {
+  engine::CacheMode mode = engine::CacheMode::write_through;
+  std::uint32_t replicas = 0;  // write-back peer copies, 0..2
+};
+
+struct FlashSpec {
+  std::string device;  // a key of Scenario::devices
+  double capacity_gib = 0;
+};
+
+struct HostSpec {
+  std::string name;
+  std::string rack;  // fault domain; "" = the host's own
+  double nic_gbps = 10;
+  std::vector<FlashSpec> flash;  // empty: a host without flash
+};
+
+struct ClusterSpec {
+  std::string topology = "single-switch";  // or "leaf-spine"
+  std::vector<HostSpec> hosts;
+  double link_latency_us = 5;         // every switch hop
+  double spine_gbps = 40;             // leaf-spine uplinks
+  bool array_on_host_network = true;  // iSCSI/NFS (true) or its own fabric, FC (false)
+  double array_fabric_gbps = 32;      // the array's own fabric or its network ports
+};
+
+// A virtual disk's workload. Open loop at the synthetic stream's issue times, or closed loop with
+// `queue_depth` requests always outstanding (issue times then ignored).
+struct WorkloadSpec {
+  models::SyntheticWorkload synthetic;  // disk_bytes, duration_s and seed filled in by the parser
+  std::uint32_t queue_depth = 0;        // 0 = open loop
+};
+
+struct DiskSpec {
+  double size_gib = 0;
+  WorkloadSpec workload;
+};
+
+struct VmSpec {
+  std::string name;
+  std::string host;
+  std::string datastore;
+  std::optional<PolicySpec> policy;  // none: the datastore's
+  std::vector<DiskSpec> disks;
+};
+
+struct DatastoreSpec {
+  std::string name;
+  PolicySpec policy;
+};
+
+// Events at a time; the cluster protocol adds migration and failures.
+struct VmPolicyChange {
+  std::string vm;
+  std::optional<PolicySpec> policy;  // none: back to the datastore's
+};
+struct DatastorePolicyChange {
+  std::string datastore;
+  PolicySpec policy;
+};
+struct EventSpec {
+  double at_s = 0;
+  std::variant<VmPolicyChange, DatastorePolicyChange> what;
+};
+
+// Checks that turn into the exit status (1 when one fails).
+struct Expectations {
+  std::optional<double> p99_latency_ms_max;
+  std::optional<double>
+      array_read_offload_min;  // share of VM read I/Os that never reached the array
+  std::optional<std::uint64_t> acknowledged_writes_lost_max;
+};
+
+struct OutputSpec {
+  double interval_s = 1;  // time-series resolution
+  bool baseline = true;   // also run without the flash tier, to measure gain and offload
+};
+
+struct Scenario {
+  std::string name;
+  std::uint64_t seed = 1;
+  double duration_s = 60;
+  ClusterSpec cluster;
+  std::vector<std::pair<std::string, models::DeviceProfile>> devices;  // by name, in file order
+  models::ArrayProfile array;
+  engine::EngineConfig cache;  // block size, eviction, admission, destage (capacity per host)
+  std::vector<DatastoreSpec> datastores;
+  std::vector<VmSpec> vms;
+  std::vector<EventSpec> events;  // sorted by time (stable)
+  Expectations expectations;
+  OutputSpec output;
+
+  const models::DeviceProfile& device(const std::string& name) const;
+};
+
+// Parses a scenario document. Throws ScenarioError naming the JSON path.
+Scenario parse_scenario(const nlohmann::json& document);
+// Reads and parses a file: a file that cannot be read or is not JSON is a ScenarioError too
+// ("$" path, with the parser's line and column).
+Scenario load_scenario(const std::string& path);
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,441 @@
+// parse_scenario: the JSON document -> Scenario, section by section, then the cross-references.
+#include "scenario_sections.hpp"
+
+#include "flashtwin/engine/host_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace flashtwin::sim {
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+std::string at(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+const nlohmann::json& array_at(ObjectReader& r, std::string_view key, bool required) {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  const nlohmann::json* value = required ? &r.child_required(key) : r.child(key);
+  if (value == nullptr) return kEmpty;
+  if (!value->is_array()) {
+    throw ScenarioError(r.path_of(key), "expected an array, got " + json_kind(*value));
+  }
+  return *value;
+}
+
+PolicySpec parse_policy(const nlohmann::json& json, const std::string& path) {
+  ObjectReader r(json, path);
+  PolicySpec policy;
+  const std::string mode = r.required<std::string>("mode");
+  if (!engine::parse_cache_mode(mode, policy.mode)) {
+    throw ScenarioError(r.path_of("mode"),
+                        "'" + mode +
+                            "' is not one of pass-through, write-through, write-around, "
+                            "write-back");
+  }
+  policy.replicas = r.optional<std::uint32_t>("replicas", 0);
+  if (policy.replicas > 2) throw ScenarioError(r.path_of("replicas"), "must be 0, 1 or 2");
+  if (policy.replicas > 0 && policy.mode != engine::CacheMode::write_back) {
+    throw ScenarioError(r.path_of("replicas"), "replicas apply to write-back only");
+  }
+  r.finish();
+  return policy;
+}
+
+// A device: {"preset": name, ...overrides} or every field given.
+models::DeviceProfile parse_device(const std::string& name, const nlohmann::json& json,
+                                   const std::string& path) {
+  ObjectReader r(json, path);
+  models::DeviceProfile d;
+  if (auto preset = r.maybe<std::string>("preset")) {
+    try {
+      d = models::device_preset(*preset);
+    } catch (const std::invalid_argument& e) {
+      throw ScenarioError(r.path_of("preset"), e.what());
+    }
+  }
+  d.name = name;
+  d.read_latency_us = r.optional<double>("read_latency_us", d.read_latency_us);
+  d.write_latency_us = r.optional<double>("write_latency_us", d.write_latency_us);
+  d.read_mbps = r.optional<double>("read_mbps", d.read_mbps);
+  d.write_mbps = r.optional<double>("write_mbps", d.write_mbps);
+  d.queue_depth = r.optional<std::uint32_t>("queue_depth", d.queue_depth);
+  d.is_volatile = r.optional<bool>("volatile", d.is_volatile);
+  r.finish();
+  try {
+    models::validate(d);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(path, e.what());
+  }
+  return d;
+}
+
+models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& path) {
+  ObjectReader r(json, path);
+  models::ArrayProfile a;
+  const std::string preset = r.optional<std::string>("preset", "hybrid-10k");
+  try {
+    a = models::array_preset(preset);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(r.path_of("preset"), e.what());
+  }
+  a.frontend_mbps = r.optional<double>("frontend_mbps", a.frontend_mbps);
+  a.controller_latency_us = r.optional<double>("controller_latency_us", a.controller_latency_us);
+  if (auto gib = r.maybe<double>("nvram_gib")) {
+    a.nvram_bytes =
+        static_cast<std::uint64_t>(require_non_negative(*gib, r.path_of("nvram_gib")) * kGiB);
+  }
+  a.destage_mbps = r.optional<double>("destage_mbps", a.destage_mbps);
+  a.backend_iops = r.optional<double>("backend_iops", a.backend_iops);
+  a.backend_base_latency_us = r.optional<double>("backend_latency_us", a.backend_base_latency_us);
+  r.finish();
+  try {
+    models::validate(a);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(path, e.what());
+  }
+  return a;
+}
+
+ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
+  ObjectReader r(json, path);
+  ClusterSpec c;
+  c.topology = r.optional<std::string>("topology", c.topology);
+  if (c.topology != "single-switch" && c.topology != "leaf-spine") {
+    throw ScenarioError(r.path_of("topology"),
+                        "'" + c.topology + "' is not one of single-switch, leaf-spine");
+  }
+  c.link_latency_us = require_non_negative(r.optional<double>("link_latency_us", c.link_latency_us),
+                                           r.path_of("link_latency_us"));
+  c.spine_gbps =
+      require_positive(r.optional<double>("spine_gbps", c.spine_gbps), r.path_of("spine_gbps"));
+  const std::string network = r.optional<std::string>("array_network", "shared");
+  if (network != "shared" && network != "dedicated") {
+    throw ScenarioError(r.path_of("array_network"),
+                        "'" + network + "' is not one of shared (iSCSI/NFS), dedicated (FC)");
+  }
+  c.array_on_host_network = network == "shared";
+  c.array_fabric_gbps = require_positive(r.optional<double>("array_gbps", c.array_fabric_gbps),
+                                         r.path_of("array_gbps"));
+  const nlohmann::json& hosts = array_at(r, "hosts", true);
+  const std::string hosts_path = r.path_of("hosts");
+  if (hosts.empty()) throw ScenarioError(hosts_path, "a cluster needs at least one host");
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    ObjectReader h(hosts[i], at(hosts_path, i));
+    HostSpec host;
+    host.name = h.required<std::string>("name");
+    host.rack = h.optional<std::string>("rack", "");
+    host.nic_gbps =
+        require_positive(h.optional<double>("nic_gbps", host.nic_gbps), h.path_of("nic_gbps"));
+    const nlohmann::json& flash = array_at(h, "flash", false);
+    for (std::size_t f = 0; f < flash.size(); ++f) {
+      ObjectReader fr(flash[f], at(h.path_of("flash"), f));
+      FlashSpec spec;
+      spec.device = fr.required<std::string>("device");
+      spec.capacity_gib =
+          require_positive(fr.required<double>("capacity_gib"), fr.path_of("capacity_gib"));
+      fr.finish();
+      host.flash.push_back(spec);
+    }
+    h.finish();
+    c.hosts.push_back(std::move(host));
+  }
+  r.finish();
+  return c;
+}
+
+// The "cache" section: the engine settings every host shares (capacity comes from its flash).
+engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& path) {
+  engine::EngineConfig e;
+  e.admission.policies = {"sequential-cutoff"};
+  if (json == nullptr) return e;
+  ObjectReader r(*json, path);
+  e.block_bytes = r.optional<std::uint32_t>("block_bytes", e.block_bytes);
+  e.eviction = r.optional<std::string>("eviction", e.eviction);
+  if (const nlohmann::json* admission = r.child("admission")) {
+    e.admission.policies.clear();
+    if (!admission->is_array()) {
+      throw ScenarioError(r.path_of("admission"), "expected an array of policy names");
+    }
+    for (std::size_t i = 0; i < admission->size(); ++i) {
+      e.admission.policies.push_back(
+          json_as<std::string>((*admission)[i], at(r.path_of("admission"), i)));
+    }
+  }
+  e.admission.sequential_cutoff_bytes =
+      r.optional<std::uint64_t>("sequential_cutoff_bytes", e.admission.sequential_cutoff_bytes);
+  e.admission.promote_after_hits =
+      r.optional<std::uint32_t>("promote_after_hits", e.admission.promote_after_hits);
+  if (const nlohmann::json* destage = r.child("destage")) {
+    ObjectReader d(*destage, r.path_of("destage"));
+    e.destage.low_watermark = d.optional<double>("low_watermark", e.destage.low_watermark);
+    e.destage.high_watermark = d.optional<double>("high_watermark", e.destage.high_watermark);
+    e.destage.dirty_limit = d.optional<double>("dirty_limit", e.destage.dirty_limit);
+    e.destage.max_in_flight = d.optional<std::uint32_t>("max_in_flight", e.destage.max_in_flight);
+    e.destage.max_coalesce_bytes =
+        d.optional<std::uint64_t>("max_coalesce_bytes", e.destage.max_coalesce_bytes);
+    e.destage.idle_after_ns = static_cast<engine::TimeNs>(
+        require_non_negative(d.optional<double>("idle_after_ms", 2.0), d.path_of("idle_after_ms")) *
+        1e6);
+    d.finish();
+  }
+  r.finish();
+  // The engine validates the rest; give its message the section's path. Capacity is per host.
+  engine::EngineConfig probe = e;
+  probe.capacity_blocks = 1024;
+  try {
+    engine::HostEngine check(probe);
+  } catch (const std::invalid_argument& err) {
+    throw ScenarioError(path, err.what());
+  }
+  return e;
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<DatastoreSpec> parse_datastores(ObjectReader& r) {
+  std::vector<DatastoreSpec> out;
+  const nlohmann::json& list = array_at(r, "datastores", true);
+  const std::string path = r.path_of("datastores");
+  if (list.empty()) throw ScenarioError(path, "at least one datastore is needed");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader d(list[i], at(path, i));
+    DatastoreSpec ds;
+    ds.name = d.required<std::string>("name");
+    ds.policy = parse_policy(d.child_required("policy"), d.path_of("policy"));
+    d.finish();
+    out.push_back(std::move(ds));
+  }
+  return out;
+}
+
+std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t seed) {
+  std::vector<VmSpec> out;
+  const nlohmann::json& list = array_at(r, "vms", true);
+  const std::string path = r.path_of("vms");
+  std::uint64_t disk_number = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader v(list[i], at(path, i));
+    VmSpec vm;
+    vm.name = v.required<std::string>("name");
+    vm.host = v.required<std::string>("host");
+    vm.datastore = v.required<std::string>("datastore");
+    if (const nlohmann::json* policy = v.child("policy")) {
+      vm.policy = parse_policy(*policy, v.path_of("policy"));
+    }
+    const nlohmann::json& disks = array_at(v, "disks", true);
+    if (disks.empty()) throw ScenarioError(v.path_of("disks"), "a VM needs at least one disk");
+    for (std::size_t k = 0; k < disks.size(); ++k) {
+      ObjectReader d(disks[k], at(v.path_of("disks"), k));
+      DiskSpec disk;
+      disk.size_gib = require_positive(d.required<double>("size_gib"), d.path_of("size_gib"));
+      const double bytes = disk.size_gib * kGiB;
+      if (bytes != std::floor(bytes) || std::fmod(bytes, 1 << 20) != 0) {
+        throw ScenarioError(d.path_of("size_gib"), "must be a whole number of MiB");
+      }
+      // Every disk gets its own stream seed, derived from the scenario's.
+      disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"),
+                                     static_cast<std::uint64_t>(bytes), duration_s,
+                                     seed * 1'000'003 + disk_number++);
+      d.finish();
+      vm.disks.push_back(std::move(disk));
+    }
+    v.finish();
+    out.push_back(std::move(vm));
+  }
+  if (out.empty()) throw ScenarioError(path, "at least one VM is needed");
+  return out;
+}
+
+std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
+  std::vector<EventSpec> out;
+  const nlohmann::json& list = array_at(r, "events", false);
+  const std::string path = r.path_of("events");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader e(list[i], at(path, i));
+    EventSpec event;
+    event.at_s = require_non_negative(e.required<double>("at_s"), e.path_of("at_s"));
+    if (event.at_s > duration_s) {
+      throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
+                                                 nlohmann::json(duration_s).dump() + ")");
+    }
+    for (const char* later : {"migrate", "fail_host", "restore_host", "fail_flash", "cut_link",
+                              "restore_link", "power_loss", "array_slowdown"}) {
+      if (e.has(later)) {
+        throw ScenarioError(e.path_of(later),
+                            "this event arrives with the cluster protocol and "
+                            "is not available yet");
+      }
+    }
+    int kinds = 0;
+    if (const nlohmann::json* change = e.child("vm_policy")) {
+      ObjectReader c(*change, e.path_of("vm_policy"));
+      VmPolicyChange what;
+      what.vm = c.required<std::string>("vm");
+      if (const nlohmann::json* policy = c.child("policy")) {
+        what.policy = parse_policy(*policy, c.path_of("policy"));
+      }
+      c.finish();
+      event.what = what;
+      ++kinds;
+    }
+    if (const nlohmann::json* change = e.child("datastore_policy")) {
+      ObjectReader c(*change, e.path_of("datastore_policy"));
+      DatastorePolicyChange what;
+      what.datastore = c.required<std::string>("datastore");
+      what.policy = parse_policy(c.child_required("policy"), c.path_of("policy"));
+      c.finish();
+      event.what = what;
+      ++kinds;
+    }
+    if (kinds != 1) {
+      throw ScenarioError(e.path(), "an event needs exactly one of vm_policy, datastore_policy");
+    }
+    e.finish();
+    out.push_back(std::move(event));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const EventSpec& a, const EventSpec& b) { return a.at_s < b.at_s; });
+  return out;
+}
+
+Expectations parse_expectations(const nlohmann::json* json, const std::string& path) {
+  Expectations x;
+  if (json == nullptr) return x;
+  ObjectReader r(*json, path);
+  if (auto v = r.maybe<double>("p99_latency_ms_max")) {
+    x.p99_latency_ms_max = require_positive(*v, r.path_of("p99_latency_ms_max"));
+  }
+  if (auto v = r.maybe<double>("array_read_offload_min")) {
+    x.array_read_offload_min = require_fraction(*v, r.path_of("array_read_offload_min"));
+  }
+  x.acknowledged_writes_lost_max = r.maybe<std::uint64_t>("acknowledged_writes_lost_max");
+  r.finish();
+  return x;
+}
+
+OutputSpec parse_output(const nlohmann::json* json, const std::string& path) {
+  OutputSpec o;
+  if (json == nullptr) return o;
+  ObjectReader r(*json, path);
+  o.interval_s =
+      require_positive(r.optional<double>("interval_s", o.interval_s), r.path_of("interval_s"));
+  o.baseline = r.optional<bool>("baseline", o.baseline);
+  r.finish();
+  return o;
+}
+
+// Names must be unique and references must resolve.
+void check_references(const Scenario& s) {
+  std::set<std::string> hosts, datastores, vms;
+  for (std::size_t i = 0; i < s.cluster.hosts.size(); ++i) {
+    const HostSpec& host = s.cluster.hosts[i];
+    const std::string path = at("$.cluster.hosts", i);
+    if (!hosts.insert(host.name).second)
+      throw ScenarioError(path + ".name", "'" + host.name + "' is used twice");
+    for (std::size_t f = 0; f < host.flash.size(); ++f) {
+      const std::string& device = host.flash[f].device;
+      const bool known = std::any_of(s.devices.begin(), s.devices.end(),
+                                     [&](const auto& d) { return d.first == device; });
+      if (!known) {
+        throw ScenarioError(at(path + ".flash", f) + ".device",
+                            "'" + device + "' is not defined in $.devices");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < s.datastores.size(); ++i) {
+    if (!datastores.insert(s.datastores[i].name).second)
+      throw ScenarioError(at("$.datastores", i) + ".name",
+                          "'" + s.datastores[i].name + "' is used twice");
+  }
+  for (std::size_t i = 0; i < s.vms.size(); ++i) {
+    const VmSpec& vm = s.vms[i];
+    const std::string path = at("$.vms", i);
+    if (!vms.insert(vm.name).second)
+      throw ScenarioError(path + ".name", "'" + vm.name + "' is used twice");
+    if (!hosts.count(vm.host))
+      throw ScenarioError(path + ".host", "'" + vm.host + "' is not a host of $.cluster.hosts");
+    if (!datastores.count(vm.datastore))
+      throw ScenarioError(path + ".datastore", "'" + vm.datastore + "' is not one of $.datastores");
+  }
+  for (std::size_t i = 0; i < s.events.size(); ++i) {
+    const std::string path = at("$.events", i);
+    if (const auto* change = std::get_if<VmPolicyChange>(&s.events[i].what)) {
+      if (!vms.count(change->vm))
+        throw ScenarioError(path + ".vm_policy.vm", "'" + change->vm + "' is not one of $.vms");
+    } else if (const auto* ds = std::get_if<DatastorePolicyChange>(&s.events[i].what)) {
+      if (!datastores.count(ds->datastore))
+        throw ScenarioError(path + ".datastore_policy.datastore",
+                            "'" + ds->datastore + "' is not one of $.datastores");
+    }
+  }
+}
+
+}  // namespace
+
+const models::DeviceProfile& Scenario::device(const std::string& device_name) const {
+  for (const auto& [key, profile] : devices) {
+    if (key == device_name) return profile;
+  }
+  throw std::out_of_range("no device '" + device_name + "' in the scenario");
+}
+
+Scenario parse_scenario(const nlohmann::json& document) {
+  ObjectReader r(document, "$");
+  Scenario s;
+  s.name = r.optional<std::string>("name", "unnamed");
+  s.seed = r.optional<std::uint64_t>("seed", s.seed);
+  s.duration_s =
+      require_positive(r.optional<double>("duration_s", s.duration_s), r.path_of("duration_s"));
+  s.cluster = parse_cluster(r.child_required("cluster"), r.path_of("cluster"));
+  // Devices: the presets are always known by their names; "devices" adds or overrides.
+  for (const std::string& name : models::device_preset_names())
+    s.devices.emplace_back(name, models::device_preset(name));
+  if (const nlohmann::json* devices = r.child("devices")) {
+    ObjectReader d(*devices, r.path_of("devices"));
+    for (const auto& [name, value] : devices->items()) {
+      models::DeviceProfile profile = parse_device(name, *d.child(name), d.path_of(name));
+      auto same = std::find_if(s.devices.begin(), s.devices.end(),
+                               [&](const auto& e) { return e.first == name; });
+      if (same != s.devices.end()) {
+        same->second = profile;
+      } else {
+        s.devices.emplace_back(name, profile);
+      }
+    }
+    d.finish();
+  }
+  s.array = parse_array(r.has("array") ? r.child_required("array") : nlohmann::json::object(),
+                        r.path_of("array"));
+  s.cache = parse_cache(r.child("cache"), r.path_of("cache"));
+  s.datastores = parse_datastores(r);
+  s.vms = parse_vms(r, s.duration_s, s.seed);
+  s.events = parse_events(r, s.duration_s);
+  s.expectations = parse_expectations(r.child("expectations"), r.path_of("expectations"));
+  s.output = parse_output(r.child("output"), r.path_of("output"));
+  r.finish();
+  check_references(s);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError("$", "cannot read scenario file '" + path + "'");
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ScenarioError("$", "'" + path + "' is not valid JSON: " + e.what());
+  }
+  return parse_scenario(document);
+}
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,159 @@
+// Scenario parsing: the shipped example parses completely; every kind of mistake is an error that
+// names the JSON path and what was expected.
+#include "flashtwin/sim/scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace flashtwin::sim {
+namespace {
+
+const std::string kExample = std::string(FLASHTWIN_SOURCE_DIR) + "/scenarios/four-hosts-mixed.json";
+
+nlohmann::json example() {
+  std::ifstream in(kExample);
+  return nlohmann::json::parse(in);
+}
+
+// The message of the ScenarioError that parsing `doc` throws (fails the test if none).
+std::string error_of(const nlohmann::json& doc) {
+  try {
+    parse_scenario(doc);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for " << doc.dump();
+  return {};
+}
+
+TEST(Scenario, TheShippedExampleParsesCompletely) {
+  const Scenario s = load_scenario(kExample);
+  EXPECT_EQ(s.seed, 7u);
+  EXPECT_EQ(s.cluster.topology, "leaf-spine");
+  ASSERT_EQ(s.cluster.hosts.size(), 4u);
+  EXPECT_TRUE(s.cluster.hosts[3].flash.empty());
+  const models::DeviceProfile& fast = s.device("fast-ssd");
+  EXPECT_EQ(fast.read_latency_us, 80);  // overridden
+  EXPECT_EQ(fast.queue_depth, 32u);
+  EXPECT_EQ(fast.write_mbps, models::device_preset("sata-ssd-960g").write_mbps);  // inherited
+  EXPECT_EQ(s.cache.eviction, "arc");
+  EXPECT_EQ(s.cache.destage.idle_after_ns, 2'000'000);
+  ASSERT_EQ(s.vms.size(), 3u);
+  EXPECT_EQ(s.vms[2].policy->mode, engine::CacheMode::pass_through);
+  EXPECT_FALSE(s.vms[0].policy.has_value());  // follows its datastore
+  EXPECT_EQ(s.vms[2].disks[0].workload.queue_depth, 4u);
+  EXPECT_EQ(s.vms[0].disks[0].workload.synthetic.disk_bytes, 64ull << 30);
+  EXPECT_EQ(s.vms[0].disks[0].workload.synthetic.duration_s, 120);
+  EXPECT_NE(s.vms[0].disks[0].workload.synthetic.seed, s.vms[1].disks[0].workload.synthetic.seed);
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(std::get<VmPolicyChange>(s.events[0].what).policy->mode,
+            engine::CacheMode::write_through);
+  EXPECT_EQ(*s.expectations.acknowledged_writes_lost_max, 0u);
+}
+
+TEST(Scenario, UnknownKeysAreErrorsNamingTheirPath) {
+  nlohmann::json doc = example();
+  doc["vms"][1]["disks"][0]["workload"]["iosp"] = 5;
+  EXPECT_EQ(error_of(doc).rfind("$.vms[1].disks[0].workload.iosp: unknown key", 0), 0u)
+      << error_of(doc);
+  doc = example();
+  doc["clutser"] = {};
+  EXPECT_NE(error_of(doc).find("$.clutser: unknown key"), std::string::npos);
+}
+
+TEST(Scenario, WrongTypesSayWhatWasExpected) {
+  nlohmann::json doc = example();
+  doc["cluster"]["hosts"][0]["nic_gbps"] = "fast";
+  EXPECT_EQ(error_of(doc),
+            "$.cluster.hosts[0].nic_gbps: expected a number, got a string (\"fast\")");
+  doc = example();
+  doc["seed"] = 1.5;
+  EXPECT_NE(error_of(doc).find("$.seed: expected a whole number"), std::string::npos);
+}
+
+TEST(Scenario, MissingRequiredKeysAreNamed) {
+  nlohmann::json doc = example();
+  doc["vms"][0].erase("host");
+  EXPECT_EQ(error_of(doc), "$.vms[0].host: required key is missing");
+}
+
+TEST(Scenario, DanglingReferencesAreErrors) {
+  nlohmann::json doc = example();
+  doc["vms"][0]["host"] = "esx9";
+  EXPECT_EQ(error_of(doc), "$.vms[0].host: 'esx9' is not a host of $.cluster.hosts");
+  doc = example();
+  doc["cluster"]["hosts"][1]["flash"][0]["device"] = "nvme-9t";
+  EXPECT_EQ(error_of(doc),
+            "$.cluster.hosts[1].flash[0].device: 'nvme-9t' is not defined in $.devices");
+  doc = example();
+  doc["vms"][1]["datastore"] = "bronze";
+  EXPECT_NE(error_of(doc).find("$.vms[1].datastore"), std::string::npos);
+  doc = example();
+  doc["events"][0]["vm_policy"]["vm"] = "nobody";
+  EXPECT_NE(error_of(doc).find("$.events[0].vm_policy.vm"), std::string::npos);
+  doc = example();
+  doc["vms"][1]["name"] = "sql01";
+  EXPECT_EQ(error_of(doc), "$.vms[1].name: 'sql01' is used twice");
+}
+
+TEST(Scenario, ValuesOutOfRangeAreErrors) {
+  nlohmann::json doc = example();
+  doc["vms"][0]["disks"][0]["workload"]["read_ratio"] = 1.5;
+  EXPECT_EQ(error_of(doc), "$.vms[0].disks[0].workload.read_ratio: must be in [0, 1], got 1.5");
+  doc = example();
+  doc["events"][0]["at_s"] = 500;
+  EXPECT_NE(error_of(doc).find("$.events[0].at_s: is after the end of the run"), std::string::npos);
+  doc = example();
+  doc["datastores"][1]["policy"] = {{"mode", "write-through"}, {"replicas", 1}};
+  EXPECT_EQ(error_of(doc), "$.datastores[1].policy.replicas: replicas apply to write-back only");
+  doc = example();
+  doc["vms"][0]["disks"][0]["size_gib"] = 0.0001;
+  EXPECT_NE(error_of(doc).find("must be a whole number of MiB"), std::string::npos);
+  doc = example();
+  doc["vms"][0]["disks"][0]["workload"]["sizes"][0]["bytes"] = 1000;
+  EXPECT_NE(error_of(doc).find("$.vms[0].disks[0].workload: size_mix[0].length_bytes"),
+            std::string::npos)
+      << error_of(doc);
+}
+
+TEST(Scenario, UnknownNamesListTheKnownOnes) {
+  nlohmann::json doc = example();
+  doc["vms"][0]["disks"][0]["workload"]["pattern"] = "zipfian";
+  EXPECT_EQ(error_of(doc),
+            "$.vms[0].disks[0].workload.pattern: 'zipfian' is not one of uniform, "
+            "zipf, hot-set, sequential");
+  doc = example();
+  doc["array"]["preset"] = "tape";
+  EXPECT_NE(error_of(doc).find("all-flash"), std::string::npos);
+  doc = example();
+  doc["cache"]["eviction"] = "mru";
+  EXPECT_NE(error_of(doc).find("$.cache: "), std::string::npos);
+  EXPECT_NE(error_of(doc).find("lru"), std::string::npos);
+  doc = example();
+  doc["datastores"][0]["policy"]["mode"] = "write-behind";
+  EXPECT_NE(error_of(doc).find("$.datastores[0].policy.mode: 'write-behind' is not one of"),
+            std::string::npos);
+}
+
+TEST(Scenario, EventsOfTheClusterProtocolAreNotAvailableYet) {
+  nlohmann::json doc = example();
+  doc["events"].push_back({{"at_s", 10}, {"migrate", {{"vm", "sql01"}, {"to", "esx2"}}}});
+  EXPECT_NE(error_of(doc).find("$.events[1].migrate: this event arrives with the cluster protocol"),
+            std::string::npos);
+}
+
+TEST(Scenario, UnreadableFilesAndBadJsonAreScenarioErrors) {
+  EXPECT_THROW(load_scenario("/nonexistent/scenario.json"), ScenarioError);
+  const std::string path = ::testing::TempDir() + "/broken.json";
+  std::ofstream(path) << "{ \"name\": \"x\",\n  \"seed\": }";
+  try {
+    load_scenario(path);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
