@@ -1,6 +1,8 @@
 // The flashtwin command. Only main() turns errors into exit codes: 0 ok, 1 a check failed
 // (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
 #include "cachesim_command.hpp"
+#include "flashtwin/sim/json_reader.hpp"
+#include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   flashtwin::cli::add_cachesim_command(app, exit_code);
+  flashtwin::cli::add_validate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -24,6 +27,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return 2;
+  } catch (const flashtwin::sim::ScenarioError& e) {
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
     return 2;
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "flashtwin: %s\n", e.what());

@@ -54,11 +54,7 @@ models::DeviceProfile parse_device(const std::string& name, const nlohmann::json
   ObjectReader r(json, path);
   models::DeviceProfile d;
   if (auto preset = r.maybe<std::string>("preset")) {
-    try {
-      d = models::device_preset(*preset);
-    } catch (const std::invalid_argument& e) {
-      throw ScenarioError(r.path_of("preset"), e.what());
-    }
+    d = checked_at(r.path_of("preset"), [&] { return models::device_preset(*preset); });
   }
   d.name = name;
   d.read_latency_us = r.optional<double>("read_latency_us", d.read_latency_us);
@@ -68,11 +64,7 @@ models::DeviceProfile parse_device(const std::string& name, const nlohmann::json
   d.queue_depth = r.optional<std::uint32_t>("queue_depth", d.queue_depth);
   d.is_volatile = r.optional<bool>("volatile", d.is_volatile);
   r.finish();
-  try {
-    models::validate(d);
-  } catch (const std::invalid_argument& e) {
-    throw ScenarioError(path, e.what());
-  }
+  checked_at(path, [&] { models::validate(d); });
   return d;
 }
 
@@ -80,11 +72,7 @@ models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& 
   ObjectReader r(json, path);
   models::ArrayProfile a;
   const std::string preset = r.optional<std::string>("preset", "hybrid-10k");
-  try {
-    a = models::array_preset(preset);
-  } catch (const std::invalid_argument& e) {
-    throw ScenarioError(r.path_of("preset"), e.what());
-  }
+  a = checked_at(r.path_of("preset"), [&] { return models::array_preset(preset); });
   a.frontend_mbps = r.optional<double>("frontend_mbps", a.frontend_mbps);
   a.controller_latency_us = r.optional<double>("controller_latency_us", a.controller_latency_us);
   if (auto gib = r.maybe<double>("nvram_gib")) {
@@ -95,11 +83,7 @@ models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& 
   a.backend_iops = r.optional<double>("backend_iops", a.backend_iops);
   a.backend_base_latency_us = r.optional<double>("backend_latency_us", a.backend_base_latency_us);
   r.finish();
-  try {
-    models::validate(a);
-  } catch (const std::invalid_argument& e) {
-    throw ScenarioError(path, e.what());
-  }
+  checked_at(path, [&] { models::validate(a); });
   return a;
 }
 
@@ -189,11 +173,7 @@ engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& 
   // The engine validates the rest; give its message the section's path. Capacity is per host.
   engine::EngineConfig probe = e;
   probe.capacity_blocks = 1024;
-  try {
-    engine::HostEngine check(probe);
-  } catch (const std::invalid_argument& err) {
-    throw ScenarioError(path, err.what());
-  }
+  checked_at(path, [&] { engine::HostEngine check(probe); });
   return e;
 }
 

@@ -80,11 +80,7 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
   spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
   r.finish();
   // The generator's own checks name its fields; report them at this workload's path.
-  try {
-    models::validate(w);
-  } catch (const std::invalid_argument& e) {
-    throw ScenarioError(path, e.what());
-  }
+  checked_at(path, [&] { models::validate(w); });
   return spec;
 }
 

@@ -76,6 +76,18 @@ class ObjectReader {
   std::vector<std::string> known_;  // every key asked for, present or not, in asking order
 };
 
+// Runs `check`, which reports a bad value with std::invalid_argument (the models' and the
+// engine's validation), and re-throws its message as a ScenarioError at `path`. Returns what
+// `check` returns.
+template <class Check>
+auto checked_at(const std::string& path, Check&& check) {
+  try {
+    return check();
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(path, e.what());
+  }
+}
+
 // Range checks returning the value, or throwing ScenarioError naming `path`.
 double require_positive(double value, const std::string& path);
 double require_non_negative(double value, const std::string& path);
