@@ -7,15 +7,15 @@ constexpr double kMaxLoad = 0.75;
 }
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
-    : slot_keys_(capacity_slots, 0),
-      states_(capacity_slots, SlotState::free),
-      table_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2, kNoSlot) {}
+    : slot_keys_(capacity_slots),
+      states_(capacity_slots),
+      table_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2) {}
 
 SlotId BlockIndex::find(std::uint64_t key) const {
   for (std::uint64_t i = home(key);; i = next(i)) {
-    SlotId slot = table_[i];
-    if (slot == kNoSlot) return kNoSlot;
-    if (slot_keys_[slot] == key) return slot;
+    const SlotId entry = table_[i];
+    if (entry == 0) return kNoSlot;
+    if (slot_keys_[entry - 1] == key) return entry - 1;
   }
 }
 
@@ -53,32 +53,32 @@ void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {
 
 void BlockIndex::table_insert(std::uint64_t key, SlotId slot) {
   std::uint64_t i = home(key);
-  while (table_[i] != kNoSlot)
+  while (table_[i] != 0)
     i = next(i);
-  table_[i] = slot;
+  table_[i] = slot + 1;
 }
 
 void BlockIndex::table_erase(std::uint64_t key) {
   std::uint64_t hole = home(key);
-  while (slot_keys_[table_[hole]] != key)
+  while (slot_keys_[table_[hole] - 1] != key)
     hole = next(hole);
   // Backward shift: move later entries of the probe run into the hole when their home position
   // does not lie cyclically in (hole, j].
   for (std::uint64_t j = next(hole);; j = next(j)) {
-    SlotId slot = table_[j];
-    if (slot == kNoSlot) break;
+    const SlotId entry = table_[j];
+    if (entry == 0) break;
+    const SlotId slot = entry - 1;
     std::uint64_t h = home(slot_keys_[slot]);
     bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
     if (stays) continue;
-    table_[hole] = slot;
+    table_[hole] = entry;
     hole = j;
   }
-  table_[hole] = kNoSlot;
+  table_[hole] = 0;
 }
 
 std::size_t BlockIndex::memory_bytes() const {
-  return slot_keys_.capacity() * sizeof(std::uint64_t) + states_.capacity() * sizeof(SlotState) +
-         table_.capacity() * sizeof(SlotId);
+  return slot_keys_.memory_bytes() + states_.memory_bytes() + table_.memory_bytes();
 }
 
 std::string BlockIndex::check_invariants() const {
@@ -92,8 +92,9 @@ std::string BlockIndex::check_invariants() const {
     return "index: used count " + std::to_string(used_) + " but " + std::to_string(in_use) +
            " slots in use";
   std::uint32_t entries = 0;
-  for (SlotId slot : table_) {
-    if (slot == kNoSlot) continue;
+  for (const SlotId entry : table_) {
+    if (entry == 0) continue;
+    const SlotId slot = entry - 1;
     ++entries;
     if (slot >= fresh_ || states_[slot] == SlotState::free)
       return "index: table names free slot " + std::to_string(slot);

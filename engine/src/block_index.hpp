@@ -8,6 +8,7 @@
 
 #include "block_key.hpp"
 #include "flashtwin/engine/types.hpp"
+#include "zeroed_array.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -60,9 +61,10 @@ class BlockIndex {
   void table_insert(std::uint64_t key, SlotId slot);
   void table_erase(std::uint64_t key);
 
-  std::vector<std::uint64_t> slot_keys_;
-  std::vector<SlotState> states_;
-  std::vector<SlotId> table_;  // kNoSlot = empty
+  // Zero-initialised lazily (ZeroedArray): memory is committed only as slots are used.
+  ZeroedArray<std::uint64_t> slot_keys_;
+  ZeroedArray<SlotState> states_;  // SlotState::free is 0
+  ZeroedArray<SlotId> table_;      // slot + 1; 0 = empty
   // Free slots form a stack linked through their (otherwise unused) slot_keys_ entries, so the free
   // list costs no memory of its own. Slots never used yet are handed out from `fresh_` upwards.
   SlotId free_head_ = kNoSlot;

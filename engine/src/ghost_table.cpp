@@ -26,16 +26,14 @@ GhostTable::GhostTable(std::uint32_t capacity, std::uint32_t list_count) {
   if (capacity == kNoNode) {
     throw std::invalid_argument("ghost capacity " + std::to_string(capacity) + " is too large");
   }
-  keys_.assign(capacity, 0);
-  prev_.assign(capacity, kNoNode);
-  next_.resize(capacity);
-  for (std::uint32_t node = 0; node < capacity; ++node) {
-    next_[node] = node + 1 < capacity ? node + 1 : kNoNode;
-  }
-  list_of_.assign(capacity, kFreeTag);
-  free_head_ = capacity > 0 ? 0 : kNoNode;
+  // Lazily zeroed (ZeroedArray): nodes are handed out from fresh_ upwards, then recycled through
+  // the free chain, so memory is committed only as ghosts accumulate.
+  keys_ = ZeroedArray<std::uint64_t>(capacity);
+  prev_ = ZeroedArray<std::uint32_t>(capacity);
+  next_ = ZeroedArray<std::uint32_t>(capacity);
+  list_of_ = ZeroedArray<std::uint8_t>(capacity);
   const std::uint64_t wanted = std::uint64_t{capacity} + capacity / 3 + 1;
-  buckets_.assign(static_cast<std::size_t>(std::bit_ceil(wanted)), kNoNode);
+  buckets_ = ZeroedArray<std::uint32_t>(static_cast<std::size_t>(std::bit_ceil(wanted)));
   bucket_mask_ = buckets_.size() - 1;
   lists_.assign(list_count, ListEnds{kNoNode, kNoNode, 0});
 }
@@ -46,7 +44,7 @@ std::size_t GhostTable::home_bucket(std::uint64_t key) const {
 
 std::size_t GhostTable::find_bucket(std::uint64_t key) const {
   for (std::size_t bucket = home_bucket(key);; bucket = (bucket + 1) & bucket_mask_) {
-    const std::uint32_t node = buckets_[bucket];
+    const std::uint32_t node = bucket_node(bucket);
     if (node == kNoNode) return kNoBucket;
     if (keys_[node] == key) return bucket;
   }
@@ -54,18 +52,23 @@ std::size_t GhostTable::find_bucket(std::uint64_t key) const {
 
 GhostListId GhostTable::find(std::uint64_t key) const {
   const std::size_t bucket = find_bucket(key);
-  return bucket == kNoBucket ? kNoGhostList : list_of_[buckets_[bucket]];
+  return bucket == kNoBucket ? kNoGhostList : list_of_[bucket_node(bucket)];
 }
 
 void GhostTable::push_front(GhostListId list, std::uint64_t key) {
-  if (free_head_ == kNoNode) throw std::logic_error("ghost table full");
+  if (free_head_ == kNoNode && fresh_ == capacity()) throw std::logic_error("ghost table full");
   std::size_t bucket = home_bucket(key);
-  for (; buckets_[bucket] != kNoNode; bucket = (bucket + 1) & bucket_mask_) {
-    if (keys_[buckets_[bucket]] == key) throw std::logic_error("ghost key pushed twice");
+  for (; bucket_node(bucket) != kNoNode; bucket = (bucket + 1) & bucket_mask_) {
+    if (keys_[bucket_node(bucket)] == key) throw std::logic_error("ghost key pushed twice");
   }
-  const std::uint32_t node = free_head_;
-  free_head_ = next_[node];
-  buckets_[bucket] = node;
+  std::uint32_t node;
+  if (free_head_ != kNoNode) {
+    node = free_head_;
+    free_head_ = next_[node];
+  } else {
+    node = fresh_++;
+  }
+  set_bucket_node(bucket, node);
   keys_[node] = key;
   list_of_[node] = list;
   ListEnds& ends = lists_[list];
@@ -84,7 +87,7 @@ void GhostTable::push_front(GhostListId list, std::uint64_t key) {
 bool GhostTable::erase(std::uint64_t key) {
   const std::size_t bucket = find_bucket(key);
   if (bucket == kNoBucket) return false;
-  const std::uint32_t node = buckets_[bucket];
+  const std::uint32_t node = bucket_node(bucket);
   erase_bucket(bucket);
   unlink(node);
   return true;
@@ -104,17 +107,17 @@ std::uint64_t GhostTable::pop_back(GhostListId list) {
 // entry is ever separated from its home bucket by an empty bucket.
 void GhostTable::erase_bucket(std::size_t bucket) {
   std::size_t hole = bucket;
-  for (std::size_t probe = (hole + 1) & bucket_mask_; buckets_[probe] != kNoNode;
+  for (std::size_t probe = (hole + 1) & bucket_mask_; bucket_node(probe) != kNoNode;
        probe = (probe + 1) & bucket_mask_) {
-    const std::size_t home = home_bucket(keys_[buckets_[probe]]);
+    const std::size_t home = home_bucket(keys_[bucket_node(probe)]);
     const std::size_t entry_distance = (probe - home) & bucket_mask_;
     const std::size_t hole_distance = (probe - hole) & bucket_mask_;
     if (entry_distance >= hole_distance) {
-      buckets_[hole] = buckets_[probe];
+      set_bucket_node(hole, bucket_node(probe));
       hole = probe;
     }
   }
-  buckets_[hole] = kNoNode;
+  set_bucket_node(hole, kNoNode);
 }
 
 // Takes `node` out of its list and returns it to the free chain.
@@ -162,7 +165,7 @@ std::string GhostTable::check_list(GhostListId list) const {
 std::string GhostTable::check_buckets() const {
   std::uint32_t occupied = 0;
   for (std::size_t bucket = 0; bucket < buckets_.size(); ++bucket) {
-    const std::uint32_t node = buckets_[bucket];
+    const std::uint32_t node = bucket_node(bucket);
     if (node == kNoNode) continue;
     ++occupied;
     if (node >= capacity() || list_of_[node] == kFreeTag) {
@@ -195,19 +198,18 @@ std::string GhostTable::check() const {
   }
   std::uint32_t free_count = 0;
   for (std::uint32_t node = free_head_; node != kNoNode; node = next_[node]) {
-    if (node >= capacity() || list_of_[node] != kFreeTag || free_count >= capacity() - size_) {
+    if (node >= fresh_ || list_of_[node] != kFreeTag || free_count >= fresh_ - size_) {
       return "ghost free chain is corrupt";
     }
     ++free_count;
   }
-  if (free_count != capacity() - size_) return "ghost free chain misses nodes";
+  if (free_count != fresh_ - size_) return "ghost free chain misses nodes";
   return check_buckets();
 }
 
 std::size_t GhostTable::memory_bytes() const {
-  return keys_.capacity() * sizeof(std::uint64_t) +
-         (prev_.capacity() + next_.capacity() + buckets_.capacity()) * sizeof(std::uint32_t) +
-         list_of_.capacity() + lists_.capacity() * sizeof(ListEnds);
+  return keys_.memory_bytes() + prev_.memory_bytes() + next_.memory_bytes() +
+         buckets_.memory_bytes() + list_of_.memory_bytes() + lists_.capacity() * sizeof(ListEnds);
 }
 
 }  // namespace flashtwin::engine

@@ -16,6 +16,8 @@
 // throws std::logic_error.
 #pragma once
 
+#include "zeroed_array.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -73,14 +75,19 @@ class GhostTable {
   static constexpr std::size_t kNoBucket = static_cast<std::size_t>(-1);
   static constexpr std::uint8_t kFreeTag = 0xFF;
 
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> prev_;
-  std::vector<std::uint32_t> next_;  // also chains free nodes
-  std::vector<std::uint8_t> list_of_;
-  std::vector<std::uint32_t> buckets_;  // node number or kNoNode
+  // A bucket holds node + 1, so that zero bytes read as kNoNode.
+  std::uint32_t bucket_node(std::size_t bucket) const { return buckets_[bucket] - 1; }
+  void set_bucket_node(std::size_t bucket, std::uint32_t node) { buckets_[bucket] = node + 1; }
+
+  ZeroedArray<std::uint64_t> keys_;
+  ZeroedArray<std::uint32_t> prev_;
+  ZeroedArray<std::uint32_t> next_;  // also chains free nodes
+  ZeroedArray<std::uint8_t> list_of_;
+  ZeroedArray<std::uint32_t> buckets_;
   std::size_t bucket_mask_ = 0;
   std::vector<ListEnds> lists_;
   std::uint32_t free_head_ = kNoNode;
+  std::uint32_t fresh_ = 0;  // nodes [fresh_, capacity) were never used
   std::uint32_t size_ = 0;
 };
 

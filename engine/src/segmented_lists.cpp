@@ -7,7 +7,7 @@
 namespace flashtwin::engine {
 
 SegmentedLists::SegmentedLists(std::uint32_t capacity_slots)
-    : links_(capacity_slots), tags_(capacity_slots, Segment::none) {}
+    : links_(capacity_slots), tags_(capacity_slots) {}
 
 void SegmentedLists::push_front(Segment segment, SlotId slot) {
   list(segment).push_front(slot);
@@ -61,7 +61,7 @@ std::string SegmentedLists::check(std::string_view first_name, std::string_view 
 }
 
 std::size_t SegmentedLists::memory_bytes() const {
-  return links_.memory_bytes() + tags_.capacity() * sizeof(Segment);
+  return links_.memory_bytes() + tags_.memory_bytes();
 }
 
 }  // namespace flashtwin::engine

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "slot_list.hpp"
+#include "zeroed_array.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -55,7 +56,7 @@ class SegmentedLists {
   SlotLinks links_;
   SlotList first_{links_};
   SlotList second_{links_};
-  std::vector<Segment> tags_;
+  ZeroedArray<Segment> tags_;  // Segment::none is 0
 };
 
 }  // namespace flashtwin::engine

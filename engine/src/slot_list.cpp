@@ -9,8 +9,8 @@ SlotLinks::SlotLinks(std::uint32_t capacity_slots) {
     throw std::invalid_argument("slot capacity " + std::to_string(capacity_slots) +
                                 " exceeds the maximum " + std::to_string(kMaxSlots));
   }
-  prev_.assign(capacity_slots, kUnlinked);
-  next_.assign(capacity_slots, kUnlinked);
+  prev_ = ZeroedArray<SlotId>(capacity_slots);
+  next_ = ZeroedArray<SlotId>(capacity_slots);
 }
 
 void SlotLinks::require_in_range(SlotId slot, std::string_view operation) const {
@@ -21,40 +21,36 @@ void SlotLinks::require_in_range(SlotId slot, std::string_view operation) const 
 }
 
 std::size_t SlotLinks::memory_bytes() const {
-  return (prev_.capacity() + next_.capacity()) * sizeof(SlotId);
+  return prev_.memory_bytes() + next_.memory_bytes();
 }
 
 void SlotList::push_front(SlotId slot) {
-  auto& prev = links_->prev_;
-  auto& next = links_->next_;
-  prev[slot] = kNoSlot;
-  next[slot] = head_;
+  links_->set_prev(slot, kNoSlot);
+  links_->set_next(slot, head_);
   if (head_ == kNoSlot) {
     tail_ = slot;
   } else {
-    prev[head_] = slot;
+    links_->set_prev(head_, slot);
   }
   head_ = slot;
   ++size_;
 }
 
 void SlotList::remove(SlotId slot) {
-  auto& prev = links_->prev_;
-  auto& next = links_->next_;
-  const SlotId before = prev[slot];
-  const SlotId after = next[slot];
+  const SlotId before = links_->prev(slot);
+  const SlotId after = links_->next(slot);
   if (before == kNoSlot) {
     head_ = after;
   } else {
-    next[before] = after;
+    links_->set_next(before, after);
   }
   if (after == kNoSlot) {
     tail_ = before;
   } else {
-    prev[after] = before;
+    links_->set_prev(after, before);
   }
-  prev[slot] = kUnlinked;
-  next[slot] = kUnlinked;
+  links_->set_prev(slot, kUnlinked);
+  links_->set_next(slot, kUnlinked);
   --size_;
 }
 
@@ -76,8 +72,6 @@ std::optional<SlotId> SlotList::oldest_unpinned(const SlotPins& pins) {
 std::string SlotList::check(std::string_view name,
                             const std::function<std::string(SlotId)>& visit) const {
   const std::string where(name);
-  const auto& prev = links_->prev_;
-  const auto& next = links_->next_;
   const std::uint32_t capacity = links_->capacity();
   if ((head_ == kNoSlot) != (size_ == 0) || (tail_ == kNoSlot) != (size_ == 0)) {
     return where + ": head/tail disagree with size " + std::to_string(size_);
@@ -93,13 +87,13 @@ std::string SlotList::check(std::string_view name,
       return where + ": link to slot " + std::to_string(slot) + " out of range after " +
              std::to_string(count) + " slots (size " + std::to_string(size_) + ")";
     }
-    if (prev[slot] != expected_prev) {
-      return where + ": slot " + std::to_string(slot) + " has prev " + std::to_string(prev[slot]) +
-             ", expected " + std::to_string(expected_prev);
+    if (links_->prev(slot) != expected_prev) {
+      return where + ": slot " + std::to_string(slot) + " has prev " +
+             std::to_string(links_->prev(slot)) + ", expected " + std::to_string(expected_prev);
     }
     if (std::string problem = visit(slot); !problem.empty()) return where + ": " + problem;
     expected_prev = slot;
-    slot = next[slot];
+    slot = links_->next(slot);
   }
   if (slot != kNoSlot) {
     return where + ": walk does not end after size " + std::to_string(size_) + " slots (cycle?)";

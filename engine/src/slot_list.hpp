@@ -18,6 +18,7 @@
 
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/types.hpp"
+#include "zeroed_array.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -40,15 +41,22 @@ class SlotLinks {
 
   std::uint32_t capacity() const { return static_cast<std::uint32_t>(next_.size()); }
   // Requires slot < capacity().
-  bool linked(SlotId slot) const { return prev_[slot] != kUnlinked; }
+  bool linked(SlotId slot) const { return prev(slot) != kUnlinked; }
+  // Links of a slot: a neighbour, kNoSlot at a list's end, kUnlinked for a slot in no list.
+  SlotId prev(SlotId slot) const { return prev_[slot] - kBias; }
+  SlotId next(SlotId slot) const { return next_[slot] - kBias; }
+  void set_prev(SlotId slot, SlotId value) { prev_[slot] = value + kBias; }
+  void set_next(SlotId slot, SlotId value) { next_[slot] = value + kBias; }
   // Throws std::out_of_range naming `operation` if slot >= capacity().
   void require_in_range(SlotId slot, std::string_view operation) const;
   std::size_t memory_bytes() const;
 
  private:
-  friend class SlotList;
-  std::vector<SlotId> prev_;
-  std::vector<SlotId> next_;
+  // Stored with a bias of 2 so that zero bytes read as kUnlinked: a fresh ZeroedArray holds
+  // unlinked slots and costs memory only where slots get linked.
+  static constexpr SlotId kBias = 2;
+  ZeroedArray<SlotId> prev_;
+  ZeroedArray<SlotId> next_;
 };
 
 class SlotList {
@@ -60,8 +68,8 @@ class SlotList {
   SlotId front() const { return head_; }  // MRU, kNoSlot when empty
   SlotId back() const { return tail_; }   // LRU, kNoSlot when empty
   // Neighbours of a slot in this list; kNoSlot at the ends.
-  SlotId next(SlotId slot) const { return links_->next_[slot]; }  // older
-  SlotId prev(SlotId slot) const { return links_->prev_[slot]; }  // newer
+  SlotId next(SlotId slot) const { return links_->next(slot); }  // older
+  SlotId prev(SlotId slot) const { return links_->prev(slot); }  // newer
 
   // Requires: slot < capacity and unlinked.
   void push_front(SlotId slot);

@@ -9,7 +9,7 @@ void ConsistencyOracle::write_submitted(engine::RequestId request, engine::DiskI
                                         engine::BlockNo first_block, std::uint32_t blocks,
                                         engine::Version version) {
   for (std::uint32_t i = 0; i < blocks; ++i) {
-    BlockState& state = blocks_[{disk, first_block + i}];
+    BlockState& state = blocks_[disk_block_key(disk, first_block + i)];
     if (version <= state.submitted)
       throw std::logic_error("oracle: write versions must grow with submission order");
     state.submitted = version;
@@ -23,7 +23,7 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
   const Pending& write = it->second;
   if (ok) {
     for (std::uint32_t i = 0; i < write.blocks; ++i) {
-      BlockState& state = blocks_[{write.disk, write.first_block + i}];
+      BlockState& state = blocks_[disk_block_key(write.disk, write.first_block + i)];
       if (write.version > state.acked) state.acked = write.version;
     }
   }
@@ -35,8 +35,8 @@ void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId
   Pending read{disk, first_block, blocks, 0, {}};
   read.floor.resize(blocks);
   for (std::uint32_t i = 0; i < blocks; ++i) {
-    auto it = blocks_.find({disk, first_block + i});
-    read.floor[i] = it == blocks_.end() ? 0 : std::max(it->second.acked, it->second.returned);
+    const BlockState* state = blocks_.find(disk_block_key(disk, first_block + i));
+    read.floor[i] = state == nullptr ? 0 : std::max(state->acked, state->returned);
   }
   pending_[request] = std::move(read);
 }
@@ -55,7 +55,7 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
   }
   for (std::uint32_t i = 0; i < read.blocks; ++i) {
     const engine::Version v = versions[i];
-    BlockState& state = blocks_[{read.disk, read.first_block + i}];
+    BlockState& state = blocks_[disk_block_key(read.disk, read.first_block + i)];
     const engine::BlockNo block = read.first_block + i;
     if (v < read.floor[i]) {
       return Violation{request, read.disk, block, v,
@@ -76,8 +76,8 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
 
 engine::Version ConsistencyOracle::last_acknowledged(engine::DiskId disk,
                                                      engine::BlockNo block) const {
-  auto it = blocks_.find({disk, block});
-  return it == blocks_.end() ? 0 : it->second.acked;
+  const BlockState* state = blocks_.find(disk_block_key(disk, block));
+  return state == nullptr ? 0 : state->acked;
 }
 
 }  // namespace flashtwin::sim

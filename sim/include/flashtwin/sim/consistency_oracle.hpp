@@ -11,6 +11,7 @@
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
+#include "flashtwin/sim/block_map.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -49,22 +50,15 @@ class ConsistencyOracle {
   std::size_t blocks_tracked() const { return blocks_.size(); }
   template <class Visit>
   void for_each_acknowledged(Visit&& visit) const {
-    for (const auto& [key, state] : blocks_) {
-      if (state.acked != 0) visit(key.disk, key.block, state.acked);
-    }
+    blocks_.for_each([&](std::uint64_t key, const BlockState& state) {
+      if (state.acked != 0) {
+        visit(static_cast<engine::DiskId>(key >> 44), key & ((std::uint64_t{1} << 44) - 1),
+              state.acked);
+      }
+    });
   }
 
  private:
-  struct BlockKey {
-    engine::DiskId disk;
-    engine::BlockNo block;
-    bool operator==(const BlockKey&) const = default;
-  };
-  struct BlockKeyHash {
-    std::size_t operator()(const BlockKey& k) const {
-      return std::hash<std::uint64_t>()(k.block * 0x9E3779B97F4A7C15ull ^ k.disk);
-    }
-  };
   struct BlockState {
     engine::Version acked = 0;      // newest acknowledged write
     engine::Version submitted = 0;  // newest submitted write
@@ -78,7 +72,7 @@ class ConsistencyOracle {
     std::vector<engine::Version> floor;  // reads: per block, newest acked or returned at submission
   };
 
-  std::unordered_map<BlockKey, BlockState, BlockKeyHash> blocks_;
+  BlockMap<BlockState> blocks_;  // by disk_block_key
   std::unordered_map<engine::RequestId, Pending> pending_;
   std::uint64_t reads_checked_ = 0;
 };

@@ -3,17 +3,19 @@
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
+#include "flashtwin/sim/block_map.hpp"
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 namespace flashtwin::sim {
 
+// Slots are stored as they are first written (reserved, not touched, up front), so a large flash
+// costs memory only as it fills.
 class FlashVersions {
  public:
-  explicit FlashVersions(std::uint64_t slots) : slots_(slots, 0) {}
+  explicit FlashVersions(std::uint64_t slots) { slots_.reserve(slots); }
   void read(std::span<const engine::SlotId> slots, std::vector<engine::Version>& out) const;
   void write(std::span<const engine::SlotId> slots, std::span<const engine::Version> versions);
 
@@ -31,10 +33,7 @@ class ArrayVersions {
   std::size_t blocks_written() const { return blocks_.size(); }
 
  private:
-  static std::uint64_t key(engine::DiskId disk, engine::BlockNo block) {
-    return (std::uint64_t{disk} << 44) ^ block;  // disks below 2^20, blocks below 2^44
-  }
-  std::unordered_map<std::uint64_t, engine::Version> blocks_;
+  BlockMap<engine::Version> blocks_;  // by disk_block_key
 };
 
 }  // namespace flashtwin::sim

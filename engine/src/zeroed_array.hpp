@@ -1,0 +1,44 @@
+// ZeroedArray<T>: a fixed-size array of a trivial type whose bytes all start at zero, taken from
+// calloc. For large arrays the operating system supplies zero pages only when they are first
+// touched, so structures sized for terabytes of flash cost memory (and start-up time) only as
+// the cache fills. Choose encodings in which "all zero bytes" means empty.
+#pragma once
+
+#include <cstddef>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <type_traits>
+
+namespace flashtwin::engine {
+
+template <class T>
+class ZeroedArray {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  ZeroedArray() = default;
+  explicit ZeroedArray(std::size_t size)
+      : data_(static_cast<T*>(std::calloc(size == 0 ? 1 : size, sizeof(T)))), size_(size) {
+    if (data_ == nullptr) throw std::bad_alloc();
+  }
+
+  T& operator[](std::size_t i) { return data_.get()[i]; }
+  const T& operator[](std::size_t i) const { return data_.get()[i]; }
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const { return size_ * sizeof(T); }
+  T* begin() { return data_.get(); }
+  T* end() { return data_.get() + size_; }
+  const T* begin() const { return data_.get(); }
+  const T* end() const { return data_.get() + size_; }
+  const T* data() const { return data_.get(); }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { std::free(p); }
+  };
+  std::unique_ptr<T, Free> data_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,49 @@
+// BlockMap: a flat map must behave as a map through growth, and iterate deterministically.
+#include "flashtwin/sim/block_map.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+namespace flashtwin::sim {
+namespace {
+
+TEST(BlockMap, BehavesAsAMapThroughGrowth) {
+  BlockMap<std::uint64_t> flat;
+  std::map<std::uint64_t, std::uint64_t> reference;
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 200'000; ++i) {
+    const std::uint64_t key = disk_block_key(static_cast<std::uint32_t>(rng() % 8), rng() % 50'000);
+    const std::uint64_t value = rng();
+    flat[key] = value;
+    reference[key] = value;
+  }
+  EXPECT_EQ(flat.size(), reference.size());
+  for (const auto& [key, value] : reference) {
+    ASSERT_NE(flat.find(key), nullptr);
+    EXPECT_EQ(*flat.find(key), value);
+  }
+  EXPECT_EQ(flat.find(disk_block_key(9, 1)), nullptr);
+  std::size_t visited = 0;
+  flat.for_each([&](std::uint64_t key, std::uint64_t value) {
+    EXPECT_EQ(reference.at(key), value);
+    ++visited;
+  });
+  EXPECT_EQ(visited, reference.size());
+}
+
+TEST(BlockMap, IterationOrderDependsOnlyOnTheInsertions) {
+  auto fill = [] {
+    BlockMap<int> map;
+    for (std::uint64_t k = 0; k < 1000; ++k)
+      map[k * 7919 % 1009] = static_cast<int>(k);
+    std::vector<std::uint64_t> order;
+    map.for_each([&](std::uint64_t key, int) { order.push_back(key); });
+    return order;
+  };
+  EXPECT_EQ(fill(), fill());
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
