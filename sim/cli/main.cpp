@@ -2,12 +2,14 @@
 // (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
 #include "cachesim_command.hpp"
 #include "flashtwin/sim/json_reader.hpp"
+#include "run_command.hpp"
 #include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <stdexcept>
 
 int main(int argc, char** argv) {
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   flashtwin::cli::add_cachesim_command(app, exit_code);
   flashtwin::cli::add_validate_command(app, exit_code);
+  flashtwin::cli::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,8 +40,11 @@ int main(int argc, char** argv) {
   } catch (const std::out_of_range& e) {
     std::fprintf(stderr, "flashtwin: %s\n", e.what());
     return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "flashtwin: internal error: %s\n", e.what());
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
     return 1;
   }
   return exit_code;

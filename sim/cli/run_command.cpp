@@ -1,0 +1,102 @@
+#include "run_command.hpp"
+
+#include "flashtwin/sim/default_scenario.hpp"
+#include "flashtwin/sim/report.hpp"
+#include "flashtwin/sim/simulation.hpp"
+#include "scenario_overrides.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace flashtwin::cli {
+
+namespace {
+
+struct RunArguments {
+  std::string scenario;
+  std::string output = "flashtwin-results";
+  std::vector<std::string> overrides;
+};
+
+nlohmann::json read_document(const std::string& path) {
+  if (path.empty()) return nlohmann::json::parse(sim::default_scenario_json());
+  std::ifstream in(path);
+  if (!in) throw sim::ScenarioError("$", "cannot read scenario file '" + path + "'");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw sim::ScenarioError("$", "'" + path + "' is not valid JSON: " + e.what());
+  }
+}
+
+// A progress bar on a terminal; nothing when stderr is a file or a pipe (CI logs stay clean).
+std::function<void(double)> progress_bar(double duration_s) {
+  if (!isatty(STDERR_FILENO)) return {};
+  return [duration_s](double simulated_s) {
+    const int width = 40;
+    const double share = std::min(1.0, simulated_s / duration_s);
+    const int filled = static_cast<int>(share * width);
+    std::fprintf(stderr, "\r[%.*s%*s] %3.0f %%  %.1f / %.0f s simulated", filled,
+                 "########################################", width - filled, "", 100 * share,
+                 simulated_s, duration_s);
+    if (share >= 1.0) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  };
+}
+
+int run(const RunArguments& a) {
+  nlohmann::json document = read_document(a.scenario);
+  for (const std::string& assignment : a.overrides)
+    apply_override(document, assignment);
+  const sim::Scenario scenario = sim::parse_scenario(document);
+
+  sim::RunOptions options;
+  options.progress = progress_bar(scenario.duration_s);
+  const sim::RunResult result = sim::run_scenario(scenario, options);
+  const sim::Comparison* comparison = result.comparison ? &*result.comparison : nullptr;
+
+  std::printf("%s\n", scenario.name.c_str());
+  std::printf("%s", sim::summary_table(*result.with_flash, comparison).c_str());
+  std::printf(
+      "simulated %llu VM I/Os in %.2f s (%.0f I/Os per second); final destage took %.3f s"
+      " of simulated time\n",
+      static_cast<unsigned long long>(result.simulated_ios), result.wall_s,
+      static_cast<double>(result.simulated_ios) / result.wall_s, result.drain_s);
+  std::filesystem::create_directories(a.output);
+  sim::write_results(a.output, *result.with_flash, comparison);
+  std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv\n", a.output.c_str());
+
+  int status = 0;
+  for (const std::string& v : result.with_flash->cluster().violations) {
+    std::fprintf(stderr, "consistency violation: %s\n", v.c_str());
+    status = 1;
+  }
+  if (result.with_flash->cluster().acknowledged_writes_lost > 0) status = 1;
+  for (const std::string& f : result.failed_expectations) {
+    std::fprintf(stderr, "expectation failed: %s\n", f.c_str());
+    status = 1;
+  }
+  return status;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArguments>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a scenario (the embedded default without one) and report latency and offload");
+  cmd->add_option("scenario", args->scenario, "Scenario JSON file (docs/SCENARIOS.md)");
+  cmd->add_option("-o,--output", args->output, "Directory for summary.json and the CSV series")
+      ->capture_default_str();
+  cmd->add_option("--set", args->overrides,
+                  "Change one value before running: PATH=VALUE, e.g. duration_s=10");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace flashtwin::cli

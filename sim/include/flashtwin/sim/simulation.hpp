@@ -1,0 +1,41 @@
+// run_scenario: the simulator's front door — runs a Scenario in SimGrid (one cache engine per host
+// against models of flash, network and array), and, unless the scenario switches it off, the same
+// workload again with no flash tier as a baseline, so that latency gain and array offload are
+// measured. Used by `flashtwin run` and the GUI.
+//
+// SimGrid allows one engine per process: the baseline runs in a child process (fork) in parallel
+// with the main run and sends its events back, so run_scenario can be called once per process.
+// Same scenario and seed give identical results.
+#pragma once
+
+#include "flashtwin/sim/metrics.hpp"
+#include "flashtwin/sim/scenario.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace flashtwin::sim {
+
+struct RunOptions {
+  // Called about a hundred times with the simulated seconds reached by the main run.
+  std::function<void(double simulated_s)> progress;
+};
+
+struct RunResult {
+  std::unique_ptr<Metrics> with_flash;
+  std::unique_ptr<Metrics> baseline;     // null when the scenario's output.baseline is false
+  std::optional<Comparison> comparison;  // with a baseline
+  double drain_s = 0;  // simulated time after the workload until all dirty data was destaged
+  double wall_s = 0;   // wall-clock time of the main run
+  std::uint64_t simulated_ios = 0;               // VM requests completed by the main run
+  std::vector<std::string> failed_expectations;  // empty when every expectation held
+};
+
+// Throws ScenarioError for a scenario the runtime cannot run yet (replicas > 0), and
+// std::runtime_error if the baseline process fails.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,167 @@
+#include "flashtwin/sim/simulation.hpp"
+
+#include "cluster_runtime.hpp"
+#include "run_sink.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace flashtwin::sim {
+
+namespace {
+
+std::vector<std::string> vm_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const VmSpec& vm : s.vms)
+    names.push_back(vm.name);
+  return names;
+}
+
+std::int64_t interval_ns(const Scenario& s) {
+  return static_cast<std::int64_t>(std::llround(s.output.interval_s * 1e9));
+}
+
+void reject_unsupported(const Scenario& s) {
+  auto check = [](const PolicySpec& policy, const std::string& path) {
+    if (policy.replicas > 0) {
+      throw ScenarioError(path,
+                          "write-back replicas need the cluster protocol, which the "
+                          "simulator does not run yet; use replicas 0");
+    }
+  };
+  for (std::size_t i = 0; i < s.datastores.size(); ++i)
+    check(s.datastores[i].policy, "$.datastores[" + std::to_string(i) + "].policy.replicas");
+  for (std::size_t i = 0; i < s.vms.size(); ++i)
+    if (s.vms[i].policy)
+      check(*s.vms[i].policy, "$.vms[" + std::to_string(i) + "].policy.replicas");
+}
+
+// The baseline in a child process, writing its recording (then an end marker) to a pipe.
+struct BaselineProcess {
+  pid_t pid = -1;
+  int fd = -1;
+};
+
+BaselineProcess start_baseline(const Scenario& s) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    throw std::runtime_error(std::string("baseline: pipe: ") + std::strerror(errno));
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("baseline: fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    close(fds[0]);
+    int status = 0;
+    try {
+      RecordingSink recording;
+      ClusterRuntime runtime(s, true, recording);
+      runtime.run({});
+      // The recording, then the run's end time (8 bytes).
+      std::string bytes = recording.recording();
+      const std::int64_t end_ns = runtime.end_ns();
+      bytes.append(reinterpret_cast<const char*>(&end_ns), sizeof end_ns);
+      for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
+        if (n <= 0) _exit(4);
+        done += static_cast<std::size_t>(n);
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "flashtwin: baseline run failed: %s\n", e.what());
+      status = 3;
+    }
+    close(fds[1]);
+    _exit(status);
+  }
+  close(fds[1]);
+  return BaselineProcess{pid, fds[0]};
+}
+
+std::string finish_baseline(const BaselineProcess& p) {
+  std::string bytes;
+  char buffer[1 << 16];
+  for (ssize_t n; (n = read(p.fd, buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error(std::string("baseline: read: ") + std::strerror(errno));
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(p.fd);
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("the baseline run (no flash) failed");
+  }
+  return bytes;
+}
+
+std::vector<std::string> check_expectations(const Scenario& s, const RunResult& r) {
+  std::vector<std::string> failed;
+  const Expectations& x = s.expectations;
+  const ClusterTotals& c = r.with_flash->cluster();
+  char line[256];
+  if (x.p99_latency_ms_max) {
+    const double p99_ms = static_cast<double>(c.io.latency.percentile(99)) / 1e6;
+    if (p99_ms > *x.p99_latency_ms_max) {
+      std::snprintf(line, sizeof line, "p99 latency %.3f ms exceeds %.3f ms", p99_ms,
+                    *x.p99_latency_ms_max);
+      failed.emplace_back(line);
+    }
+  }
+  if (x.array_read_offload_min) {
+    if (!r.comparison) {
+      failed.emplace_back("array_read_offload_min needs the baseline run (output.baseline)");
+    } else if (r.comparison->read_offload < *x.array_read_offload_min) {
+      std::snprintf(line, sizeof line, "array read offload %.1f %% is below %.1f %%",
+                    100 * r.comparison->read_offload, 100 * *x.array_read_offload_min);
+      failed.emplace_back(line);
+    }
+  }
+  if (x.acknowledged_writes_lost_max &&
+      c.acknowledged_writes_lost > *x.acknowledged_writes_lost_max) {
+    failed.emplace_back(std::to_string(c.acknowledged_writes_lost) +
+                        " acknowledged writes lost, more than " +
+                        std::to_string(*x.acknowledged_writes_lost_max));
+  }
+  return failed;
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  reject_unsupported(scenario);
+  RunResult result;
+  std::optional<BaselineProcess> baseline;
+  if (scenario.output.baseline) baseline = start_baseline(scenario);
+
+  result.with_flash = std::make_unique<Metrics>(vm_names(scenario), interval_ns(scenario));
+  MetricsSink sink(*result.with_flash);
+  ClusterRuntime runtime(scenario, false, sink);
+  const auto start = std::chrono::steady_clock::now();
+  runtime.run(options.progress);
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.with_flash->finish(runtime.end_ns());
+  result.drain_s = runtime.drain_s();
+  result.simulated_ios = runtime.requests_completed();
+
+  if (baseline) {
+    const std::string bytes = finish_baseline(*baseline);
+    if (bytes.size() < sizeof(std::int64_t))
+      throw std::runtime_error("the baseline run sent nothing");
+    std::int64_t end_ns = 0;
+    std::memcpy(&end_ns, bytes.data() + bytes.size() - sizeof end_ns, sizeof end_ns);
+    result.baseline = std::make_unique<Metrics>(vm_names(scenario), interval_ns(scenario));
+    MetricsSink baseline_sink(*result.baseline);
+    replay(std::string_view(bytes).substr(0, bytes.size() - sizeof end_ns), baseline_sink);
+    result.baseline->finish(end_ns);
+    result.comparison = compare(*result.with_flash, *result.baseline);
+  }
+  result.failed_expectations = check_expectations(scenario, result);
+  return result;
+}
+
+}  // namespace flashtwin::sim

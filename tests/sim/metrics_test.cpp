@@ -1,0 +1,302 @@
+// Metrics: totals and rates over a hand-fed run, interval boundaries, gauges, hit ratio split,
+// misuse, and the with-flash / baseline comparison on a hand-made example.
+#include "flashtwin/sim/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace flashtwin::sim {
+namespace {
+
+using engine::IoKind;
+using engine::ServedBlocks;
+
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+// Collects what Metrics::visit shows.
+struct Collected : MetricsVisitor {
+  std::vector<Totals> vms;
+  std::vector<IntervalRow> rows;
+  std::vector<VmIntervalRow> vm_rows;
+  void vm(std::size_t, std::string_view, const Totals& t) override { vms.push_back(t); }
+  void interval(const IntervalRow& row) override { rows.push_back(row); }
+  void vm_interval(const VmIntervalRow& row, std::string_view) override { vm_rows.push_back(row); }
+};
+
+Collected collect(const Metrics& m) {
+  Collected c;
+  m.visit(c);
+  return c;
+}
+
+TEST(Metrics, TotalsAndRatesOverAHandFedRun) {
+  Metrics m({"db", "vdi"}, kSecond);
+  m.request_completed(0, IoKind::read, 4096, 0, 100'000, ServedBlocks{1, 0, 0}, true);
+  m.request_completed(0, IoKind::write, 8192, 200'000, 1'200'000, ServedBlocks{2, 0, 0}, true);
+  m.request_completed(1, IoKind::read, 16384, 500'000, 2'500'000, ServedBlocks{1, 1, 2}, true);
+  m.request_completed(1, IoKind::read, 4096, 600'000, 900'000, ServedBlocks{}, false);
+  m.request_completed(1, IoKind::flush, 0, 700'000, 5 * kMs, ServedBlocks{}, true);
+  m.finish(2 * kSecond);
+
+  const Totals& c = m.cluster().io;
+  EXPECT_EQ(c.duration_ns, 2 * kSecond);
+  EXPECT_EQ(c.reads.ios, 2u);
+  EXPECT_EQ(c.reads.bytes, 20480u);
+  EXPECT_EQ(c.writes.ios, 1u);
+  EXPECT_EQ(c.writes.bytes, 8192u);
+  EXPECT_EQ(c.flushes.ios, 1u);
+  EXPECT_EQ(c.failed, 1u);
+  EXPECT_DOUBLE_EQ(c.iops(), 1.5);  // reads and writes over 2 s
+  EXPECT_DOUBLE_EQ(c.read_iops(), 1.0);
+  EXPECT_DOUBLE_EQ(c.mb_per_s(), 28672 / 1e6 / 2);
+  EXPECT_EQ(c.latency.count(), 3u);  // the flush and the failed read are not in it
+  EXPECT_EQ(c.read_latency.count(), 2u);
+  EXPECT_DOUBLE_EQ(c.read_latency.mean(), 1'050'000.0);
+  EXPECT_EQ(c.write_latency.max(), 1'000'000);
+  EXPECT_EQ(c.read_latency.percentile(100), 2'000'000);
+
+  // Hit ratio split over read blocks: local 1 + 1, remote 1, array 2 of 5.
+  EXPECT_EQ(c.read_blocks.total(), 5u);
+  EXPECT_DOUBLE_EQ(c.read_blocks.hit_ratio(), 0.6);
+  EXPECT_DOUBLE_EQ(c.read_blocks.local_ratio(), 0.4);
+  EXPECT_DOUBLE_EQ(c.read_blocks.remote_ratio(), 0.2);
+  EXPECT_DOUBLE_EQ(c.read_blocks.array_ratio(), 0.4);
+  EXPECT_EQ(c.write_blocks.local_flash, 2u);
+
+  const Collected got = collect(m);
+  ASSERT_EQ(got.vms.size(), 2u);
+  EXPECT_EQ(got.vms[0].duration_ns, 2 * kSecond);
+  EXPECT_DOUBLE_EQ(got.vms[0].iops(), 1.0);
+  EXPECT_DOUBLE_EQ(got.vms[0].read_blocks.hit_ratio(), 1.0);
+  EXPECT_DOUBLE_EQ(got.vms[1].iops(), 0.5);
+  EXPECT_EQ(got.vms[1].failed, 1u);
+  EXPECT_DOUBLE_EQ(got.vms[1].read_blocks.remote_ratio(), 0.25);
+  EXPECT_TRUE(std::isnan(Totals{}.read_blocks.hit_ratio()));  // no reads: not defined
+}
+
+TEST(Metrics, RowsLandInTheIntervalEndingAtOrAfterTheEvent) {
+  // Intervals of 1000 ns: (0, 1000] (t = 0 included), (1000, 2000], ...
+  Metrics m({"a"}, 1000);
+  auto read_at = [&](std::int64_t t) {
+    m.request_completed(0, IoKind::read, 512, t, t, ServedBlocks{1, 0, 0}, true);
+  };
+  read_at(0);
+  read_at(1000);  // on the boundary: the interval that ends there
+  read_at(1001);
+  read_at(2000);
+  read_at(3500);  // (2000, 3000] stays empty
+  m.finish(3500);
+
+  const Collected got = collect(m);
+  ASSERT_EQ(got.rows.size(), 4u);
+  const std::int64_t starts[] = {0, 1000, 2000, 3000};
+  const std::int64_t ends[] = {1000, 2000, 3000, 3500};
+  const std::uint64_t reads[] = {2, 2, 0, 1};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(got.rows[i].start_ns, starts[i]) << i;
+    EXPECT_EQ(got.rows[i].end_ns, ends[i]) << i;
+    EXPECT_EQ(got.rows[i].io.reads.ios, reads[i]) << i;
+    EXPECT_EQ(got.vm_rows[i].io.reads.ios, reads[i]) << i;
+    EXPECT_EQ(got.vm_rows[i].end_ns, ends[i]) << i;
+  }
+  // The last row is 500 ns long: 1 read in it is 2e6 IOPS.
+  EXPECT_DOUBLE_EQ(per_second(got.rows[3].io.ios(), got.rows[3].length_ns()), 2e6);
+  EXPECT_EQ(m.cluster().io.reads.ios, 5u);
+}
+
+TEST(Metrics, EndingOnABoundaryAddsNoEmptyRow) {
+  Metrics m({"a"}, 1000);
+  m.request_completed(0, IoKind::write, 512, 1500, 2000, ServedBlocks{}, true);
+  m.finish(2000);
+  const Collected got = collect(m);
+  ASSERT_EQ(got.rows.size(), 2u);
+  EXPECT_EQ(got.rows[1].end_ns, 2000);
+  EXPECT_EQ(got.rows[1].io.writes.ios, 1u);
+  EXPECT_EQ(got.rows[1].io.p50_ns, 500);
+}
+
+TEST(Metrics, PerVmRowsComeByIntervalThenVm) {
+  Metrics m({"a", "b", "c"}, 10);
+  m.request_completed(2, IoKind::read, 1, 0, 5, ServedBlocks{0, 0, 1}, true);
+  m.request_completed(0, IoKind::read, 1, 0, 15, ServedBlocks{1, 0, 0}, true);
+  m.finish(20);
+  const Collected got = collect(m);
+  ASSERT_EQ(got.vm_rows.size(), 6u);
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(got.vm_rows[i].vm, i % 3);
+    EXPECT_EQ(got.vm_rows[i].start_ns, static_cast<std::int64_t>(i / 3) * 10);
+  }
+  EXPECT_EQ(got.vm_rows[2].io.read_blocks.array, 1u);
+  EXPECT_EQ(got.vm_rows[3].io.read_blocks.local_flash, 1u);
+  EXPECT_EQ(got.vm_rows[1].io.ios(), 0u);
+}
+
+TEST(Metrics, IntervalPercentilesOnlySeeTheirInterval) {
+  Metrics m({"a"}, kSecond);
+  for (std::int64_t latency : {10, 20, 30}) {
+    m.request_completed(0, IoKind::read, 4096, 100, 100 + latency, ServedBlocks{}, true);
+  }
+  m.request_completed(0, IoKind::write, 4096, 0, kSecond + 5 * kMs, ServedBlocks{}, true);
+  m.finish(2 * kSecond);
+  const Collected got = collect(m);
+  ASSERT_EQ(got.rows.size(), 2u);
+  EXPECT_EQ(got.rows[0].io.p50_ns, 20);
+  EXPECT_EQ(got.rows[0].io.p99_ns, 30);
+  EXPECT_EQ(got.rows[0].io.p999_ns, 30);
+  EXPECT_EQ(got.rows[1].io.p50_ns, kSecond + 5 * kMs);
+  EXPECT_EQ(m.cluster().io.latency.percentile(50), 20);
+}
+
+TEST(Metrics, ArrayNetworkAndGaugesPerInterval) {
+  Metrics m({"a"}, 1000);
+  m.array_io(IoKind::read, 4096, 100);
+  m.gauges(500, 100, 10);
+  m.gauges(700, 50, 5);
+  m.array_io(IoKind::write, 8192, 1000, /*destage=*/true);
+  m.array_io(IoKind::write, 512, 1001);
+  m.array_io(IoKind::discard, 65536, 1002);
+  m.network_bytes(3000, 1500);
+  m.gauges(3500, 20, 0);  // the level 50 held over (2000, 3500]
+  m.finish(4000);
+  const Collected got = collect(m);
+  ASSERT_EQ(got.rows.size(), 4u);
+  EXPECT_EQ(got.rows[0].array.reads.ios, 1u);
+  EXPECT_EQ(got.rows[0].array.writes.bytes, 8192u);
+  EXPECT_EQ(got.rows[0].array.destage_writes.ios, 1u);
+  EXPECT_EQ(got.rows[1].array.writes.ios, 1u);
+  EXPECT_EQ(got.rows[1].array.destage_writes.ios, 0u);
+  EXPECT_EQ(got.rows[1].array.discards.bytes, 65536u);
+  EXPECT_EQ(got.rows[1].network_bytes, 3000u);
+  EXPECT_EQ(got.rows[0].dirty_bytes.last, 50u);
+  EXPECT_EQ(got.rows[0].dirty_bytes.max, 100u);
+  EXPECT_EQ(got.rows[1].dirty_bytes.last, 50u);  // no sample: the level carries over
+  EXPECT_EQ(got.rows[1].dirty_bytes.max, 50u);
+  EXPECT_EQ(got.rows[3].dirty_bytes.last, 20u);
+  EXPECT_EQ(got.rows[3].dirty_bytes.max, 50u);
+  EXPECT_EQ(got.rows[3].bytes_at_risk.max, 5u);
+  const ClusterTotals& c = m.cluster();
+  EXPECT_EQ(c.array.writes.ios, 2u);
+  EXPECT_EQ(c.array.destage_writes.bytes, 8192u);
+  EXPECT_EQ(c.network_bytes, 3000u);
+  EXPECT_EQ(c.dirty_bytes.last, 20u);
+  EXPECT_EQ(c.dirty_bytes.max, 100u);
+  EXPECT_EQ(c.bytes_at_risk.max, 10u);
+}
+
+TEST(Metrics, ConsistencyVerdict) {
+  Metrics m({"a"}, 1000);
+  EXPECT_TRUE(m.cluster().consistent());
+  m.acknowledged_writes_lost(2);
+  EXPECT_FALSE(m.cluster().consistent());
+  Metrics n({"a"}, 1000);
+  n.violation("disk 1 block 7: read returned version 3, expected 4");
+  EXPECT_FALSE(n.cluster().consistent());
+  EXPECT_EQ(n.cluster().violations.size(), 1u);
+}
+
+TEST(Metrics, MisuseThrows) {
+  EXPECT_THROW(Metrics({"a"}, 0), std::invalid_argument);
+  Metrics m({"a"}, 1000);
+  EXPECT_THROW(m.request_completed(1, IoKind::read, 1, 0, 1, ServedBlocks{}, true),
+               std::out_of_range);
+  EXPECT_THROW(m.request_completed(0, IoKind::read, 1, 10, 5, ServedBlocks{}, true),
+               std::invalid_argument);
+  EXPECT_THROW(m.network_bytes(1, -1), std::invalid_argument);
+  EXPECT_THROW(m.array_io(IoKind::flush, 0, 10), std::invalid_argument);
+  m.network_bytes(1, 2500);
+  m.network_bytes(1, 2100);  // earlier, but inside the open interval (2000, 3000]: fine
+  EXPECT_THROW(m.network_bytes(1, 2000), std::logic_error);  // its row was emitted
+  EXPECT_THROW(m.finish(2400), std::invalid_argument);       // before the last event
+  m.finish(2500);
+  EXPECT_THROW(m.finish(2600), std::logic_error);
+  EXPECT_THROW(m.gauges(2600, 0, 0), std::logic_error);
+  EXPECT_THROW(m.violation("late"), std::logic_error);
+}
+
+// A baseline (pass-through: every VM I/O reaches the array) and a run with flash, by hand.
+void feed(Metrics& m, int reads, int writes, std::int64_t read_ns, std::int64_t write_ns,
+          int array_reads, int array_writes, int destage_writes) {
+  std::int64_t t = 0;
+  for (int i = 0; i < reads; ++i, t += 10 * kMs) {
+    m.request_completed(0, IoKind::read, 4096, t, t + read_ns, ServedBlocks{}, true);
+  }
+  for (int i = 0; i < writes; ++i, t += 10 * kMs) {
+    m.request_completed(0, IoKind::write, 8192, t, t + write_ns, ServedBlocks{}, true);
+  }
+  for (int i = 0; i < array_reads; ++i)
+    m.array_io(IoKind::read, 4096, t);
+  for (int i = 0; i < array_writes; ++i)
+    m.array_io(IoKind::write, 8192, t);
+  for (int i = 0; i < destage_writes; ++i)
+    m.array_io(IoKind::write, 8192, t, true);
+  m.finish(t + kSecond);
+}
+
+TEST(Comparison, OffloadGainAndMixOnAHandMadeExample) {
+  Metrics baseline({"db"}, kSecond);
+  feed(baseline, 100, 50, 1 * kMs, 2 * kMs, 100, 50, 0);
+  Metrics flash({"db"}, kSecond);
+  feed(flash, 100, 50, 100'000, 250'000, 20, 10, 20);
+  const Comparison c = compare(flash, baseline);
+
+  EXPECT_DOUBLE_EQ(c.read_offload, 0.8);   // 1 - 20/100
+  EXPECT_DOUBLE_EQ(c.write_offload, 0.4);  // 1 - (10 + 20 destage)/50
+  // Bytes: array 20*4096 + 30*8192 = 327680 of the VMs' 100*4096 + 50*8192 = 819200.
+  EXPECT_DOUBLE_EQ(c.byte_offload, 1 - 327680.0 / 819200.0);
+  EXPECT_DOUBLE_EQ(c.baseline_mix.read_io_share, 100.0 / 150);
+  EXPECT_DOUBLE_EQ(c.with_flash_mix.read_io_share, 20.0 / 50);
+  EXPECT_DOUBLE_EQ(c.baseline_mix.read_byte_share, 0.5);
+  EXPECT_DOUBLE_EQ(c.with_flash_mix.read_byte_share, 0.25);
+
+  EXPECT_DOUBLE_EQ(c.reads.p50.gain, 10.0);
+  EXPECT_DOUBLE_EQ(c.reads.p999.gain, 10.0);
+  EXPECT_DOUBLE_EQ(c.writes.p99.gain, 8.0);
+  // Rank 75 of 150 is a read; the estimate is the upper edge of its bucket (the reads-only
+  // histograms above are clamped to their max, so exact).
+  auto edge = [](std::int64_t v) {
+    return static_cast<double>(LatencyHistogram::bucket_upper_edge(LatencyHistogram::bucket_of(v)));
+  };
+  EXPECT_EQ(c.all.p50.baseline_ns, edge(1 * kMs));
+  EXPECT_EQ(c.all.p50.with_flash_ns, edge(100'000));
+  EXPECT_DOUBLE_EQ(c.all.p99.gain, 8.0);  // rank 149: a write
+  EXPECT_DOUBLE_EQ(c.all.mean.baseline_ns, (100 * 1e6 + 50 * 2e6) / 150);
+  EXPECT_DOUBLE_EQ(c.all.mean.with_flash_ns, 150'000.0);
+  EXPECT_DOUBLE_EQ(c.all.mean.gain, (200e6 / 150) / 150'000.0);
+}
+
+TEST(Comparison, OffloadIsPerVmIoSoRunLengthsMayDiffer) {
+  // A faster closed-loop run completes twice the requests; the share that skipped the array is
+  // the same.
+  Metrics baseline({"db"}, kSecond);
+  feed(baseline, 100, 50, 1 * kMs, 2 * kMs, 100, 50, 0);
+  Metrics flash({"db"}, kSecond);
+  feed(flash, 200, 100, 100'000, 250'000, 40, 60, 0);
+  const Comparison c = compare(flash, baseline);
+  EXPECT_DOUBLE_EQ(c.read_offload, 0.8);
+  EXPECT_DOUBLE_EQ(c.write_offload, 0.4);
+}
+
+TEST(Comparison, UndefinedAndMisuse) {
+  Metrics baseline({"db"}, kSecond);
+  feed(baseline, 0, 10, 1 * kMs, 2 * kMs, 0, 10, 0);
+  Metrics flash({"db"}, kSecond);
+  feed(flash, 0, 10, 1 * kMs, 1 * kMs, 0, 15, 0);
+  const Comparison c = compare(flash, baseline);
+  EXPECT_TRUE(std::isnan(c.read_offload));  // no reads
+  EXPECT_TRUE(std::isnan(c.reads.p50.gain));
+  EXPECT_DOUBLE_EQ(c.write_offload, -0.5);  // the array saw more writes than the VMs issued
+  EXPECT_DOUBLE_EQ(c.writes.p50.gain, 2.0);
+
+  Metrics other({"web"}, kSecond);
+  other.finish(kSecond);
+  EXPECT_THROW(compare(flash, other), std::invalid_argument);
+  Metrics unfinished({"db"}, kSecond);
+  EXPECT_THROW(compare(flash, unfinished), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim

@@ -1,0 +1,255 @@
+// Result files: summary.json is byte-identical for identical runs and rounded as documented, the
+// CSV files are checked literally, writes are atomic, and the terminal table fits 100 columns.
+#include "flashtwin/sim/report.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <clocale>
+#include <filesystem>
+#include <fstream>
+#include <locale>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flashtwin::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using engine::IoKind;
+using engine::ServedBlocks;
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+// Two VMs over 3 s, with 1 s intervals; `extra_bytes` changes one input.
+Metrics sample_run(std::uint64_t extra_bytes = 0) {
+  Metrics m({"oltp-db", "vdi, pool \"B\""}, kSecond);
+  m.request_completed(0, IoKind::read, 4096, 0, 250'000, ServedBlocks{1, 0, 0}, true);
+  m.array_io(IoKind::read, 4096, 1'000'000);
+  m.request_completed(1, IoKind::write, 4096 + extra_bytes, 200, 1'200'200, ServedBlocks{}, true);
+  m.network_bytes(8192, 1'200'200);
+  m.gauges(1'200'200, 4096, 4096);
+  m.request_completed(0, IoKind::read, 8192, 100, 2'100'100, ServedBlocks{0, 1, 1}, true);
+  m.array_io(IoKind::write, 4096, 1'500'000'000, true);
+  m.gauges(1'600'000'000, 0, 0);
+  m.request_completed(1, IoKind::read, 4096, 2'000'000'000, 2'000'300'000, ServedBlocks{1, 0, 0},
+                      true);
+  m.finish(3 * kSecond);
+  return m;
+}
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
+  return out;
+}
+
+// A fresh directory per test.
+fs::path scratch_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  fs::path dir = fs::temp_directory_path() /
+                 (std::string("flashtwin-report-") + info->name() + "-" +
+                  std::to_string(std::hash<std::string>()(fs::current_path().string())));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(Report, SummaryJsonIsByteIdenticalForIdenticalRuns) {
+  const Metrics a = sample_run();
+  const Metrics b = sample_run();
+  EXPECT_EQ(summary_json(a), summary_json(b));
+  EXPECT_NE(summary_json(a), summary_json(sample_run(1)));
+  const Comparison c = compare(a, b);
+  EXPECT_EQ(summary_json(a, &c), summary_json(b, &c));
+}
+
+TEST(Report, SummaryJsonKeysRoundingAndNulls) {
+  const Metrics run = sample_run();
+  const std::string text = summary_json(run);
+  const auto j = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : j.items())
+    keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"format", "duration_ns", "interval_ns", "consistency",
+                                            "cluster", "vms"}));
+  EXPECT_EQ(j["consistency"]["verdict"], "consistent");
+  // 4 data I/Os over 3 s: 1.3333... rounded to 6 significant digits.
+  EXPECT_NE(text.find("\"iops\": 1.33333,"), std::string::npos) << text;
+  // Rank 2 of 4 is 300 us; the estimate is the upper edge of its bucket [299008, 303103].
+  EXPECT_EQ(j["cluster"]["latency_ns"]["all"]["p50"], 303'103);
+  EXPECT_EQ(j["cluster"]["latency_ns"]["reads"]["max"], 2'100'000);
+  EXPECT_EQ(j["cluster"]["read_blocks"]["remote_flash"], 1);
+  EXPECT_EQ(j["cluster"]["read_hit_ratio"]["flash"], 0.75);
+  EXPECT_EQ(j["cluster"]["array"]["writes"]["ios"], 1);
+  EXPECT_EQ(j["cluster"]["array"]["destage_writes"]["bytes"], 4096);
+  EXPECT_EQ(j["cluster"]["bytes_at_risk"]["max"], 4096);
+  EXPECT_EQ(j["vms"][1]["name"], "vdi, pool \"B\"");
+  EXPECT_TRUE(j["vms"][1]["latency_ns"]["writes"]["count"] == 1);
+  Metrics idle({"idle"}, kSecond);
+  idle.finish(kSecond);
+  const auto k = nlohmann::ordered_json::parse(summary_json(idle));
+  EXPECT_TRUE(k["vms"][0]["read_hit_ratio"]["flash"].is_null());
+  EXPECT_TRUE(k["vms"][0]["latency_ns"]["all"]["mean"].is_null());
+}
+
+TEST(Report, SummaryJsonWithComparisonAndViolations) {
+  Metrics run = sample_run();
+  const Metrics baseline = sample_run();
+  const Comparison c = compare(run, baseline);
+  const auto j = nlohmann::ordered_json::parse(summary_json(run, &c));
+  EXPECT_EQ(j["comparison"]["latency_gain"]["all"]["p50"]["gain"], 1.0);
+  EXPECT_EQ(j["comparison"]["latency_gain"]["all"]["p50"]["baseline_ns"], 303'103);
+  EXPECT_EQ(j["comparison"]["array_offload"]["reads"], 0.0);
+
+  Metrics bad({"a"}, kSecond);
+  bad.violation("disk 3 block 9: read returned version 4, expected 5");
+  bad.acknowledged_writes_lost(2);
+  bad.finish(kSecond);
+  const auto k = nlohmann::ordered_json::parse(summary_json(bad));
+  EXPECT_EQ(k["consistency"]["verdict"], "violated");
+  EXPECT_EQ(k["consistency"]["acknowledged_writes_lost"], 2);
+  EXPECT_EQ(k["consistency"]["first_violations"][0],
+            "disk 3 block 9: read returned version 4, expected 5");
+}
+
+TEST(Report, ClusterCsvHeaderAndRowLiterally) {
+  const std::vector<std::string> csv = lines(timeseries_csv(sample_run()));
+  ASSERT_EQ(csv.size(), 4u);  // header + 3 intervals
+  EXPECT_EQ(csv[0],
+            "start_s,end_s,iops,read_iops,write_iops,mb_per_s,read_mb_per_s,write_mb_per_s,failed,"
+            "p50_ms,p95_ms,p99_ms,p999_ms,read_hit_ratio,local_hit_ratio,remote_hit_ratio,"
+            "array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
+            "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,bytes_at_risk,"
+            "bytes_at_risk_max");
+  // (0, 1 s]: reads of 250 us and 2.1 ms, a write of 1.2 ms (p50: the upper edge of its bucket
+  // [1196032, 1212415]); 3 blocks read, 1 local, 1 remote.
+  EXPECT_EQ(csv[1],
+            "0.000000000,1.000000000,3.000,2.000,1.000,0.016384,0.012288,0.004096,0,"
+            "1.212415,2.100000,2.100000,2.100000,0.666667,0.333333,0.333333,"
+            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096");
+  // (1 s, 2 s]: no request (empty latencies and hit ratios), the destage write, gauges to 0.
+  EXPECT_EQ(csv[2],
+            "1.000000000,2.000000000,0.000,0.000,0.000,0.000000,0.000000,0.000000,0,,,,,,,,"
+            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096");
+}
+
+TEST(Report, VmCsvQuotesNamesAndHasOneRowPerVmAndInterval) {
+  const std::vector<std::string> csv = lines(vm_timeseries_csv(sample_run()));
+  ASSERT_EQ(csv.size(), 7u);  // header + 3 intervals x 2 VMs
+  EXPECT_EQ(csv[0],
+            "start_s,end_s,vm,vm_name,iops,read_iops,write_iops,mb_per_s,read_mb_per_s,"
+            "write_mb_per_s,failed,p50_ms,p95_ms,p99_ms,p999_ms,read_hit_ratio,local_hit_ratio,"
+            "remote_hit_ratio");
+  EXPECT_EQ(csv[2],
+            "0.000000000,1.000000000,1,\"vdi, pool \"\"B\"\"\",1.000,0.000,1.000,0.004096,0.000000,"
+            "0.004096,0,1.200000,1.200000,1.200000,1.200000,,,");
+  EXPECT_EQ(csv[6],
+            "2.000000000,3.000000000,1,\"vdi, pool \"\"B\"\"\",1.000,1.000,0.000,0.004096,"
+            "0.004096,0.000000,0,0.300000,0.300000,0.300000,0.300000,1.000000,1.000000,0.000000");
+}
+
+// A decimal comma for C++ streams, whatever locales the machine has installed.
+struct DecimalComma : std::numpunct<char> {
+  char do_decimal_point() const override { return ','; }
+  char do_thousands_sep() const override { return '.'; }
+  std::string do_grouping() const override { return "\3"; }
+};
+
+TEST(Report, OutputDoesNotDependOnTheLocale) {
+  const Metrics run = sample_run();
+  const std::string json = summary_json(run);
+  const std::string csv = timeseries_csv(run);
+  const std::string table = summary_table(run);
+  const std::locale before =
+      std::locale::global(std::locale(std::locale::classic(), new DecimalComma));
+  for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"}) {
+    if (std::setlocale(LC_ALL, name) != nullptr) break;  // printf would now print "1,5"
+  }
+  EXPECT_EQ(summary_json(run), json);
+  EXPECT_EQ(timeseries_csv(run), csv);
+  EXPECT_EQ(summary_table(run), table);
+  std::setlocale(LC_ALL, "C");
+  std::locale::global(before);
+}
+
+TEST(Report, WriteResultsWritesThreeFiles) {
+  const fs::path dir = scratch_dir();
+  const Metrics run = sample_run();
+  write_results(dir, run);
+  EXPECT_EQ(read_file(dir / "summary.json"), summary_json(run));
+  EXPECT_EQ(read_file(dir / "timeseries.csv"), timeseries_csv(run));
+  EXPECT_EQ(read_file(dir / "timeseries_vms.csv"), vm_timeseries_csv(run));
+  EXPECT_FALSE(fs::exists(dir / "summary.json.tmp"));
+  fs::remove_all(dir);
+}
+
+TEST(Report, FailedWriteNamesTheFileAndKeepsTheEarlierOne) {
+  const fs::path dir = scratch_dir();
+  const fs::path summary = dir / "summary.json";
+  write_file_atomically(summary, "earlier results\n");
+  // The temporary file cannot be created (a directory is in the way).
+  fs::create_directory(dir / "summary.json.tmp");
+  try {
+    write_file_atomically(summary, "new results\n");
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(summary.string()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(summary), "earlier results\n");
+  EXPECT_TRUE(fs::is_directory(dir / "summary.json.tmp"));  // not ours to remove
+  fs::remove(dir / "summary.json.tmp");
+
+  // The target is a directory: the rename fails and the temporary file is cleaned up.
+  fs::create_directory(dir / "results");
+  fs::create_directory(dir / "results" / "keep");
+  try {
+    write_file_atomically(dir / "results", "x");
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "results").string()), std::string::npos);
+  }
+  EXPECT_TRUE(fs::is_directory(dir / "results" / "keep"));
+  EXPECT_FALSE(fs::exists(dir / "results.tmp"));
+
+  // The directory does not exist.
+  EXPECT_THROW(write_results(dir / "missing", sample_run()), std::runtime_error);
+  EXPECT_EQ(read_file(summary), "earlier results\n");
+  fs::remove_all(dir);
+}
+
+TEST(Report, TableFitsHundredColumnsAndShowsTheVerdict) {
+  Metrics run = sample_run();
+  const Metrics baseline = sample_run();
+  const Comparison c = compare(run, baseline);
+  const std::string table = summary_table(run, &c);
+  for (const std::string& line : lines(table))
+    EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(table.find("p99.9 ms"), std::string::npos) << table;
+  EXPECT_NE(table.find("consistency: OK"), std::string::npos);
+  EXPECT_NE(table.find("array offload: reads 0.0 %"), std::string::npos) << table;
+  EXPECT_NE(table.find("data at risk    last 0 B, max 4.0 KiB"), std::string::npos) << table;
+
+  Metrics bad({std::string(150, 'v')}, kSecond);
+  bad.violation(std::string(300, 'x'));
+  bad.finish(kSecond);
+  const std::string failed = summary_table(bad);
+  for (const std::string& line : lines(failed))
+    EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(failed.find("consistency: FAILED (1 violations"), std::string::npos) << failed;
+  EXPECT_THROW(summary_table(Metrics({"a"}, kSecond)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim

@@ -1,0 +1,90 @@
+// The SimGrid runtime end to end: small scenarios against closed-form expectations.
+//
+// SimGrid allows one engine per process and run_scenario builds one, so every TEST here runs in a
+// process of its own: CTest runs them one by one (gtest_discover_tests). Running this binary by
+// hand with several tests in one process is not supported: use ctest, or --gtest_filter.
+#include "flashtwin/sim/simulation.hpp"
+#include "flashtwin/models/device_model.hpp"
+
+#include <gtest/gtest.h>
+
+namespace flashtwin::sim {
+namespace {
+
+// One host with an NVMe, one VM with one disk and the given workload, no baseline unless asked.
+nlohmann::json one_vm(const std::string& mode, const nlohmann::json& workload, double seconds) {
+  return {{"name", "one vm"},
+          {"duration_s", seconds},
+          {"cluster",
+           {{"hosts",
+             {{{"name", "h1"}, {"flash", {{{"device", "nvme-1.6t"}, {"capacity_gib", 4}}}}}}}}},
+          {"datastores", {{{"name", "ds"}, {"policy", {{"mode", mode}}}}}},
+          {"vms",
+           {{{"name", "vm"},
+             {"host", "h1"},
+             {"datastore", "ds"},
+             {"disks", {{{"size_gib", 1}, {"workload", workload}}}}}}},
+          {"output", {{"baseline", false}}}};
+}
+
+double microseconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e3;
+}
+
+TEST(Simulation, ReadHitsTakeTheFlashReadTime) {
+  // Closed loop, one request at a time, reads over 1 MiB of the disk: hits once warm.
+  const nlohmann::json workload = {
+      {"pattern", "uniform"}, {"read_ratio", 1.0}, {"start_offset_bytes", 0}, {"queue_depth", 1}};
+  nlohmann::json doc = one_vm("write-through", workload, 5);
+  doc["vms"][0]["disks"][0]["size_gib"] = 0.0009765625;  // 1 MiB: 256 blocks, all cached quickly
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  EXPECT_GT(c.io.read_blocks.hit_ratio(), 0.9);  // the first 256 reads miss, at array speed
+  const models::DeviceProfile& nvme = models::device_preset("nvme-1.6t");
+  const double expected_us = models::io_time_s(nvme, models::DeviceOp::read, 4096) * 1e6;
+  // The histogram's buckets are within 1.6 % (latency_histogram.hpp); allow 3 %.
+  EXPECT_NEAR(microseconds(c.io.read_latency.percentile(50)), expected_us, 0.03 * expected_us);
+}
+
+TEST(Simulation, WriteBackWritesAreAcknowledgedAtFlashSpeed) {
+  const nlohmann::json workload = {{"pattern", "uniform"}, {"read_ratio", 0.0}, {"queue_depth", 1}};
+  nlohmann::json doc = one_vm("write-back", workload, 1);
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  const models::DeviceProfile& nvme = models::device_preset("nvme-1.6t");
+  const double expected_us = models::io_time_s(nvme, models::DeviceOp::write, 4096) * 1e6;
+  EXPECT_NEAR(microseconds(c.io.write_latency.percentile(50)), expected_us, 0.03 * expected_us);
+  EXPECT_GT(c.array.destage_writes.ios, 0u);  // and everything was destaged in the end
+}
+
+TEST(Simulation, FlashTierGainsLatencyAndOffloadsTheArray) {
+  const nlohmann::json workload = {
+      {"pattern", "zipf"}, {"zipf_theta", 1.1}, {"read_ratio", 0.8}, {"iops", 2000}};
+  nlohmann::json doc = one_vm("write-back", workload, 10);
+  doc["output"]["baseline"] = true;
+  const RunResult r = run_scenario(parse_scenario(doc));
+  ASSERT_TRUE(r.with_flash->cluster().consistent());
+  ASSERT_TRUE(r.comparison.has_value());
+  // Open loop at 2000 IOPS for 10 s: about 20000 requests in both runs.
+  EXPECT_NEAR(static_cast<double>(r.with_flash->cluster().io.ios()), 20000, 600);
+  EXPECT_EQ(r.with_flash->cluster().io.ios(), r.baseline->cluster().io.ios());
+  EXPECT_GT(r.comparison->read_offload, 0.5);
+  EXPECT_GT(r.comparison->all.p50.gain, 5.0);
+  EXPECT_TRUE(r.failed_expectations.empty());
+}
+
+TEST(Simulation, ReplicasAreRefusedUntilTheClusterProtocolExists) {
+  nlohmann::json doc = one_vm("write-back", {{"iops", 10}}, 1);
+  doc["datastores"][0]["policy"]["replicas"] = 1;
+  try {
+    run_scenario(parse_scenario(doc));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.path(), "$.datastores[0].policy.replicas");
+  }
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
