@@ -1,5 +1,5 @@
 # flashtwin: the two commands. Both install missing Debian packages first (tools/install-deps.sh).
-#   make demo   - build, then run the default demo and print its summary
+#   make demo   - build, then run the embedded default scenario and print its summary
 #   make check  - build, check formatting, run every test (ctest), then the engine tests again
 #                 under AddressSanitizer + UndefinedBehaviorSanitizer
 BUILD ?= build
@@ -20,7 +20,7 @@ build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
 demo: build
-	@./$(BUILD)/sim/flashtwin cachesim
+	@./$(BUILD)/sim/flashtwin run -o $(BUILD)/demo-results
 
 check: build format-check test sanitize
 
