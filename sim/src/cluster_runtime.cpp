@@ -26,6 +26,8 @@ struct ClusterRuntime::Host {
   simgrid::s4u::Host* sg_host = nullptr;
   std::uint64_t timer_generation = 0;  // a SetTimer replaces the pending one
   bool pumping = false;
+  std::optional<models::GarbageCollection> gc;  // the flash's GC slowdown rule
+  std::uint64_t written_in_window = 0;          // bytes written to the flash in this GC window
 };
 
 struct ClusterRuntime::Disk {
@@ -66,6 +68,7 @@ void ClusterRuntime::build_engines() {
     if (cached) {
       host->flash = &platform_->device(spec.name, flash_device_name(0));
       host->flash_versions = std::make_unique<FlashVersions>(config.capacity_blocks);
+      host->gc.emplace(host->flash->profile);
     }
     for (std::size_t d = 0; d < scenario_.datastores.size(); ++d) {
       host->engine->add_datastore(
@@ -188,8 +191,9 @@ void ClusterRuntime::dispatch(std::size_t h, const engine::Command& command) {
           std::vector<engine::Version> versions(c.versions.begin(), c.versions.end());
           comms_->start_device_io(
               *host.flash, models::DeviceOp::write, c.bytes,
-              [this, h, id = c.id, slots, versions](const models::CommResult& r) {
+              [this, h, id = c.id, slots, versions, bytes = c.bytes](const models::CommResult& r) {
                 if (r.ok) hosts_[h]->flash_versions->write(slots, versions);
+                hosts_[h]->written_in_window += bytes;
                 complete(h, id, r.ok);
               });
         } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
@@ -316,6 +320,20 @@ void ClusterRuntime::sample_gauges() {
   }
 }
 
+// Every GC window of a host's flash: the rule (models::GarbageCollection) looks at what was written
+// and sets the device's write bandwidth for the next window. Windows stop with the workload.
+void ClusterRuntime::garbage_collection_window(std::size_t h) {
+  Host& host = *hosts_[h];
+  const double mbps = host.gc->end_window(host.written_in_window);
+  host.written_in_window = 0;
+  if (host.flash->write->get_bandwidth() != mbps * 1e6)
+    host.flash->write->set_bandwidth(mbps * 1e6);
+  const double next = simgrid::s4u::Engine::get_clock() + host.flash->profile.gc.window_s;
+  if (next <= scenario_.duration_s) {
+    simgrid::kernel::timer::Timer::set(next, [this, h] { garbage_collection_window(h); });
+  }
+}
+
 void ClusterRuntime::check_array_holds_acknowledged_writes() {
   std::uint64_t lost = 0;
   oracle_.for_each_acknowledged([&](engine::DiskId disk, engine::BlockNo block, engine::Version v) {
@@ -341,6 +359,11 @@ void ClusterRuntime::run(const std::function<void(double)>& progress) {
   start_workloads();
   schedule_events();
   simgrid::kernel::timer::Timer::set(0.0, [this] { sample_gauges(); });
+  for (std::size_t h = 0; h < hosts_.size(); ++h) {
+    if (!hosts_[h]->gc) continue;
+    simgrid::kernel::timer::Timer::set(hosts_[h]->flash->profile.gc.window_s,
+                                       [this, h] { garbage_collection_window(h); });
+  }
   constexpr int kSteps = 100;
   for (int step = 1; step <= kSteps; ++step) {
     sg.run_until(scenario_.duration_s * step / kSteps);

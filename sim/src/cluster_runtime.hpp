@@ -4,7 +4,8 @@
 // the engine; engine timers become SimGrid kernel timers. Workloads are driven per virtual disk,
 // open loop (at the stream's issue times) or closed loop (queue depth). Every read is checked by
 // the ConsistencyOracle; at the end the hosts go idle, destage everything, and every acknowledged
-// write must be on the array.
+// write must be on the array. Each flash device's garbage-collection rule runs once per window
+// (models::GarbageCollection) and sets the device's write bandwidth for the next one.
 //
 // A `baseline` run is the same workload with no flash tier (every VM pass-through), for the
 // latency gain and array offload.
@@ -70,6 +71,7 @@ class ClusterRuntime {
   void request_done(std::size_t host, const engine::CompleteRequest& done);
   void schedule_events();
   void sample_gauges();
+  void garbage_collection_window(std::size_t host);
   void check_array_holds_acknowledged_writes();
   static std::int64_t now_ns();
 
