@@ -102,6 +102,33 @@ TEST(Simulation, GarbageCollectionSlowsSustainedWrites) {
   EXPECT_GT(static_cast<double>(rows.p50[7]), 3.0 * unloaded_ns);  // during GC: a queue
 }
 
+TEST(Simulation, LeafSpineWithTheArrayOnItsOwnFabricRuns) {
+  const nlohmann::json workload = {{"pattern", "zipf"}, {"read_ratio", 0.6}, {"iops", 1000}};
+  nlohmann::json doc = one_vm("write-back", workload, 3);
+  doc["cluster"]["topology"] = "leaf-spine";
+  doc["cluster"]["array_network"] = "dedicated";
+  doc["cluster"]["hosts"][0]["rack"] = "r1";
+  doc["cluster"]["hosts"].push_back({{"name", "h2"}, {"rack", "r2"}});  // no flash
+  doc["vms"].push_back(doc["vms"][0]);
+  doc["vms"][1]["name"] = "vm2";
+  doc["vms"][1]["host"] = "h2";
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  EXPECT_TRUE(c.consistent());
+  EXPECT_EQ(r.with_flash->cluster().io.ios(), r.simulated_ios);
+  // The VM on the host without flash is served by the array only.
+  struct PerVm final : MetricsVisitor {
+    std::vector<double> hits;
+    void vm(std::size_t, std::string_view, const Totals& t) override {
+      hits.push_back(t.read_blocks.hit_ratio());
+    }
+  } per_vm;
+  r.with_flash->visit(per_vm);
+  ASSERT_EQ(per_vm.hits.size(), 2u);
+  EXPECT_GT(per_vm.hits[0], 0.1);
+  EXPECT_EQ(per_vm.hits[1], 0.0);
+}
+
 TEST(Simulation, ReplicasAreRefusedUntilTheClusterProtocolExists) {
   nlohmann::json doc = one_vm("write-back", {{"iops", 10}}, 1);
   doc["datastores"][0]["policy"]["replicas"] = 1;
