@@ -2,6 +2,7 @@
 #   make demo   - build, then run the embedded default scenario and print its summary
 #   make check  - build, check formatting, run every test (ctest), then the engine tests again
 #                 under AddressSanitizer + UndefinedBehaviorSanitizer
+MAKEFLAGS += --no-print-directory
 BUILD ?= build
 SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc)
@@ -19,7 +20,8 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+demo: configure
+	@cmake --build $(BUILD) -j$(JOBS) --target flashtwin
 	@./$(BUILD)/sim/flashtwin run -o $(BUILD)/demo-results
 
 check: build format-check test sanitize
