@@ -26,6 +26,10 @@ struct RunArguments {
 
 nlohmann::json read_document(const std::string& path) {
   if (path.empty()) return nlohmann::json::parse(sim::default_scenario_json());
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw sim::ScenarioError("$", "cannot read scenario file '" + path + "': not a regular file");
+  }
   std::ifstream in(path);
   if (!in) throw sim::ScenarioError("$", "cannot read scenario file '" + path + "'");
   try {
@@ -33,6 +37,20 @@ nlohmann::json read_document(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw sim::ScenarioError("$", "'" + path + "' is not valid JSON: " + e.what());
   }
+}
+
+// The output folder must be writable before an hour of simulation is spent, not after.
+void prepare_output(const std::filesystem::path& folder) {
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  const std::filesystem::path probe = folder / ".flashtwin-write-test";
+  std::ofstream test(probe);
+  if (error || !test) {
+    throw std::invalid_argument("output folder '" + folder.string() + "' cannot be written" +
+                                (error ? ": " + error.message() : std::string()));
+  }
+  test.close();
+  std::filesystem::remove(probe, error);
 }
 
 // A progress bar on a terminal; nothing when stderr is a file or a pipe (CI logs stay clean).
@@ -55,6 +73,7 @@ int run(const RunArguments& a) {
   for (const std::string& assignment : a.overrides)
     apply_override(document, assignment);
   const sim::Scenario scenario = sim::parse_scenario(document);
+  prepare_output(a.output);
 
   sim::RunOptions options;
   options.progress = progress_bar(scenario.duration_s);
@@ -68,7 +87,6 @@ int run(const RunArguments& a) {
       " of simulated time\n",
       static_cast<unsigned long long>(result.simulated_ios), result.wall_s,
       static_cast<double>(result.simulated_ios) / result.wall_s, result.drain_s);
-  std::filesystem::create_directories(a.output);
   sim::write_results(a.output, *result.with_flash, comparison);
   std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv\n", a.output.c_str());
 

@@ -26,6 +26,7 @@ void apply_override(nlohmann::json& document, const std::string& assignment) {
       const std::string digits = path.substr(i + 1, close - i - 1);
       if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit))
         throw sim::ScenarioError(where, "'[" + digits + "]' is not an array index");
+      if (digits.size() > 9) throw sim::ScenarioError(where, "index " + digits + " is too large");
       const std::size_t index = std::stoul(digits);
       where += "[" + digits + "]";
       if (!at->is_array() || index >= at->size())
@@ -39,6 +40,8 @@ void apply_override(nlohmann::json& document, const std::string& assignment) {
     if (end == std::string::npos) end = path.size();
     const std::string key = path.substr(i, end - i);
     where += "." + key;
+    if (key.empty()) throw sim::ScenarioError(where, "empty key in --set " + path);
+    if (at->is_null()) *at = nlohmann::json::object();  // a section the scenario left out
     if (!at->is_object())
       throw sim::ScenarioError(where, "--set goes through a value that is not an object");
     at = &(*at)[key];  // a new key is created; the parser rejects it if it is unknown

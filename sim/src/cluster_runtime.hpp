@@ -65,6 +65,8 @@ class ClusterRuntime {
   void schedule_open_loop(std::size_t disk);
   void submit(std::size_t disk, const models::StreamRequest& request);
   void pump(std::size_t host);
+  void start_flash_io(std::size_t host, models::DeviceOp op, std::uint64_t bytes,
+                      models::CommStarter::Done done);
   void dispatch(std::size_t host, const engine::Command& command);
   void complete(std::size_t host, engine::CommandId id, bool ok,
                 std::span<const engine::Version> data = {});

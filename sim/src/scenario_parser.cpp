@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -118,6 +119,11 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     host.nic_gbps =
         require_positive(h.optional<double>("nic_gbps", host.nic_gbps), h.path_of("nic_gbps"));
     const nlohmann::json& flash = array_at(h, "flash", false);
+    if (flash.size() > 1) {
+      throw ScenarioError(h.path_of("flash"),
+                          "one flash device per host for now (I/O is not "
+                          "striped across devices yet)");
+    }
     for (std::size_t f = 0; f < flash.size(); ++f) {
       ObjectReader fr(flash[f], at(h.path_of("flash"), f));
       FlashSpec spec;
@@ -359,6 +365,28 @@ void check_references(const Scenario& s) {
   }
 }
 
+// What the engine and the metrics will refuse, caught here with a path.
+void check_runnable(const Scenario& s) {
+  for (std::size_t i = 0; i < s.cluster.hosts.size(); ++i) {
+    for (std::size_t f = 0; f < s.cluster.hosts[i].flash.size(); ++f) {
+      const double blocks = s.cluster.hosts[i].flash[f].capacity_gib * kGiB / s.cache.block_bytes;
+      if (blocks < 16 || blocks > 4294967294.0) {
+        throw ScenarioError(at(at("$.cluster.hosts", i) + ".flash", f) + ".capacity_gib",
+                            "gives " + nlohmann::json(blocks).dump() + " cache blocks of " +
+                                std::to_string(s.cache.block_bytes) +
+                                " bytes; a host holds 16 to 4294967294");
+      }
+    }
+  }
+  if (s.output.interval_s < 1e-6) {
+    throw ScenarioError("$.output.interval_s", "must be at least 1e-6 (one microsecond)");
+  }
+  if (s.expectations.array_read_offload_min && !s.output.baseline) {
+    throw ScenarioError("$.expectations.array_read_offload_min",
+                        "needs the baseline run: output.baseline must be true");
+  }
+}
+
 }  // namespace
 
 const models::DeviceProfile& Scenario::device(const std::string& device_name) const {
@@ -403,10 +431,15 @@ Scenario parse_scenario(const nlohmann::json& document) {
   s.output = parse_output(r.child("output"), r.path_of("output"));
   r.finish();
   check_references(s);
+  check_runnable(s);
   return s;
 }
 
 Scenario load_scenario(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ScenarioError("$", "cannot read scenario file '" + path + "': not a regular file");
+  }
   std::ifstream in(path);
   if (!in) throw ScenarioError("$", "cannot read scenario file '" + path + "'");
   nlohmann::json document;

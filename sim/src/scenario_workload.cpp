@@ -79,6 +79,12 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
   w.burst_off_rate_factor = r.optional<double>("burst_off_rate_factor", 0);
   spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
   r.finish();
+  if (spec.queue_depth > 0) {
+    // Closed loop: the runtime issues requests until the run's end, whatever the arrival times
+    // say; the stream itself must not run dry after iops x duration requests.
+    w.duration_s = 0;
+    w.max_requests = ~std::uint64_t{0};
+  }
   // The generator's own checks name its fields; report them at this workload's path.
   checked_at(path, [&] { models::validate(w); });
   return spec;

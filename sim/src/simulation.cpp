@@ -3,6 +3,7 @@
 #include "cluster_runtime.hpp"
 #include "run_sink.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,20 +43,35 @@ void reject_unsupported(const Scenario& s) {
       check(*s.vms[i].policy, "$.vms[" + std::to_string(i) + "].policy.replicas");
 }
 
-// The baseline in a child process, writing its recording (then an end marker) to a pipe.
-struct BaselineProcess {
-  pid_t pid = -1;
-  int fd = -1;
+// The baseline in a child process, writing its recording (then its end time) to a pipe. The
+// parent owns the child: however the main run ends, the child is reaped (killed if still running)
+// and the pipe closed.
+class BaselineProcess {
+ public:
+  explicit BaselineProcess(const Scenario& s);
+  ~BaselineProcess();
+  BaselineProcess(const BaselineProcess&) = delete;
+  BaselineProcess& operator=(const BaselineProcess&) = delete;
+  // Reads everything the child sent and reaps it. Throws std::runtime_error naming how it failed.
+  std::string finish();
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
 };
 
-BaselineProcess start_baseline(const Scenario& s) {
+BaselineProcess::BaselineProcess(const Scenario& s) {
   int fds[2];
   if (pipe(fds) != 0)
     throw std::runtime_error(std::string("baseline: pipe: ") + std::strerror(errno));
   std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("baseline: fork: ") + std::strerror(errno));
-  if (pid == 0) {
+  pid_ = fork();
+  if (pid_ < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(std::string("baseline: fork: ") + std::strerror(errno));
+  }
+  if (pid_ == 0) {
     close(fds[0]);
     int status = 0;
     try {
@@ -68,6 +84,7 @@ BaselineProcess start_baseline(const Scenario& s) {
       bytes.append(reinterpret_cast<const char*>(&end_ns), sizeof end_ns);
       for (std::size_t done = 0; done < bytes.size();) {
         const ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) _exit(4);
         done += static_cast<std::size_t>(n);
       }
@@ -79,22 +96,41 @@ BaselineProcess start_baseline(const Scenario& s) {
     _exit(status);
   }
   close(fds[1]);
-  return BaselineProcess{pid, fds[0]};
+  fd_ = fds[0];
 }
 
-std::string finish_baseline(const BaselineProcess& p) {
+BaselineProcess::~BaselineProcess() {
+  if (fd_ >= 0) close(fd_);
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+std::string BaselineProcess::finish() {
   std::string bytes;
   char buffer[1 << 16];
-  for (ssize_t n; (n = read(p.fd, buffer, sizeof buffer)) != 0;) {
+  for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) != 0;) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw std::runtime_error(std::string("baseline: read: ") + std::strerror(errno));
     bytes.append(buffer, static_cast<std::size_t>(n));
   }
-  close(p.fd);
+  close(fd_);
+  fd_ = -1;
   int status = 0;
-  waitpid(p.pid, &status, 0);
+  pid_t reaped;
+  while ((reaped = waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  if (reaped < 0) throw std::runtime_error("the baseline run (no flash) could not be waited for");
+  if (WIFSIGNALED(status)) {
+    throw std::runtime_error("the baseline run (no flash) was killed by signal " +
+                             std::to_string(WTERMSIG(status)));
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("the baseline run (no flash) failed");
+    throw std::runtime_error("the baseline run (no flash) failed with exit status " +
+                             std::to_string(WEXITSTATUS(status)));
   }
   return bytes;
 }
@@ -135,8 +171,8 @@ std::vector<std::string> check_expectations(const Scenario& s, const RunResult& 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   reject_unsupported(scenario);
   RunResult result;
-  std::optional<BaselineProcess> baseline;
-  if (scenario.output.baseline) baseline = start_baseline(scenario);
+  std::unique_ptr<BaselineProcess> baseline;
+  if (scenario.output.baseline) baseline = std::make_unique<BaselineProcess>(scenario);
 
   result.with_flash = std::make_unique<Metrics>(vm_names(scenario), interval_ns(scenario));
   MetricsSink sink(*result.with_flash);
@@ -149,7 +185,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.simulated_ios = runtime.requests_completed();
 
   if (baseline) {
-    const std::string bytes = finish_baseline(*baseline);
+    const std::string bytes = baseline->finish();
     if (bytes.size() < sizeof(std::int64_t))
       throw std::runtime_error("the baseline run sent nothing");
     std::int64_t end_ns = 0;

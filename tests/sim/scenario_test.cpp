@@ -117,6 +117,24 @@ TEST(Scenario, ValuesOutOfRangeAreErrors) {
       << error_of(doc);
 }
 
+TEST(Scenario, WhatTheRunWouldRefuseIsCaughtWithAPath) {
+  nlohmann::json doc = example();
+  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 8}});
+  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash: one flash device per host"),
+            std::string::npos);
+  doc = example();
+  doc["cluster"]["hosts"][0]["flash"][0]["capacity_gib"] = 0.00001;
+  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash[0].capacity_gib: gives"),
+            std::string::npos);
+  doc = example();
+  doc["output"]["baseline"] = false;
+  EXPECT_NE(error_of(doc).find("$.expectations.array_read_offload_min: needs the baseline"),
+            std::string::npos);
+  doc = example();
+  doc["output"]["interval_s"] = 1e-12;
+  EXPECT_NE(error_of(doc).find("$.output.interval_s"), std::string::npos);
+}
+
 TEST(Scenario, UnknownNamesListTheKnownOnes) {
   nlohmann::json doc = example();
   doc["vms"][0]["disks"][0]["workload"]["pattern"] = "zipfian";

@@ -129,6 +129,36 @@ TEST(Simulation, LeafSpineWithTheArrayOnItsOwnFabricRuns) {
   EXPECT_EQ(per_vm.hits[1], 0.0);
 }
 
+// A device with queue depth 1 serves one I/O at a time, latency included: four requests kept
+// outstanding by a closed loop wait their turn, so throughput is one per service time and each
+// waits about four service times. (SimGrid bounds only the transfer phase; the runtime queues.)
+TEST(Simulation, DeviceQueueDepthBoundsOutstandingIosForTheWholeRun) {
+  const nlohmann::json workload = {{"pattern", "uniform"}, {"read_ratio", 1.0}, {"queue_depth", 4}};
+  nlohmann::json doc = one_vm("write-through", workload, 5);
+  doc["devices"] = {
+      {"slow", {{"preset", "nvme-1.6t"}, {"read_latency_us", 1000}, {"queue_depth", 1}}}};
+  doc["cluster"]["hosts"][0]["flash"][0]["device"] = "slow";
+  doc["vms"][0]["disks"][0]["size_gib"] = 0.0009765625;  // 1 MiB: all hits after the first pass
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  models::DeviceProfile slow = models::device_preset("nvme-1.6t");
+  slow.read_latency_us = 1000;
+  const double service_s = models::io_time_s(slow, models::DeviceOp::read, 4096);
+  // Reads keep coming for the whole 5 s (the closed loop is not cut by an arrival-rate budget).
+  EXPECT_NEAR(c.io.read_iops(), 1 / service_s, 0.05 / service_s);
+  EXPECT_NEAR(microseconds(c.io.read_latency.percentile(50)), 4 * service_s * 1e6,
+              0.05 * 4 * service_s * 1e6);
+}
+
+TEST(Simulation, ShortRunsEndWithTheirWorkload) {
+  nlohmann::json doc = one_vm("write-back", {{"iops", 1000}, {"read_ratio", 0.5}}, 1);
+  const RunResult r = run_scenario(parse_scenario(doc));
+  // Nothing (such as a 5 s garbage-collection window) may stretch a 1 s run.
+  EXPECT_LT(r.with_flash->cluster().io.duration_ns, 1'100'000'000);
+  EXPECT_LT(r.drain_s, 0.1);
+}
+
 TEST(Simulation, ReplicasAreRefusedUntilTheClusterProtocolExists) {
   nlohmann::json doc = one_vm("write-back", {{"iops", 10}}, 1);
   doc["datastores"][0]["policy"]["replicas"] = 1;
