@@ -9,7 +9,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev nlohmann-json3-dev libeigen3-dev
   qt6-base-dev libqt6charts6-dev libgl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-  libzstd-dev zlib1g-dev blktrace
+  libzstd-dev zlib1g-dev blktrace zstd gzip
 )
 
 missing=()

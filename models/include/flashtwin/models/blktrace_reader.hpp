@@ -1,0 +1,158 @@
+// BlktraceReader: a RequestStream over Linux blktrace binary traces (format: see
+// shared/BLKTRACE_FORMAT.md beside the checkout). A trace is one file per CPU, NAME.blktrace.N;
+// the reader merges them with a streaming k-way merge on (time, device, sequence), the order
+// blkparse prints, holding one buffered reader per file and a heap of one head record per file:
+// memory is constant whatever the trace length. Records equal in (time, device, sequence) come
+// in the order of the files given.
+//
+// Files compressed with gzip or zstd (recognised by their first bytes, whatever their name) are
+// decompressed on the fly; byte offsets in messages are then offsets in the decompressed data.
+//
+// Each file is a concatenation of v7 records (48-byte header + pdu_len bytes of payload, which is
+// skipped). Its byte order is detected from the first record's magic; both orders are supported.
+// The reader yields the queue events (Q, "the application request") by default, or the issue
+// events (D, post-merge device requests) by option, as StreamRequests:
+//   time_ns      = record time - time of the first event (non-notify record) of the whole
+//                  trace, of any action and device: blkparse's relative time
+//   offset_bytes = sector * 512 (device-relative), length_bytes = bytes
+//   kind         = discard if DISCARD, else flush if FLUSH with 0 bytes, else write if WRITE,
+//                  else read if bytes > 0; a no-data request that is not a flush is skipped
+//                  (counted in no_data_skipped)
+//   device       = kernel dev_t (major << 20 | minor)
+// The FUA and preflush bits and the raw record of the last yielded request are available from
+// last_fua(), last_preflush() and last_record(). Notify records (process names, timestamps,
+// messages), SCSI pass-through (PC) events and the other actions are counted and skipped. The
+// record's cpu field, never the file suffix, names the CPU.
+//
+// Strict inputs: a truncated record, a bad magic, an unknown version, a payload running past the
+// end of the file, a size out of range (bytes not a multiple of 512 or above max_request_bytes,
+// an end sector beyond 2^64 bytes; notify and pass-through records are exempt) or a time going
+// backwards within one file throw TraceError naming the file, the byte offset of the record and the
+// reason. With `lenient`, such records are skipped and counted instead (after a bad magic or
+// version the reader resynchronises on the next valid magic; after a truncation it stops reading
+// that file). Files that cannot be opened or read, and damaged compressed data, throw TraceError
+// even when lenient.
+//
+// Not thread-safe; one reader per thread. Files are opened by the constructor and read lazily.
+#pragma once
+
+#include "flashtwin/models/request_stream.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flashtwin::models {
+
+// A malformed trace: the message is "FILE: byte OFFSET: reason".
+class TraceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One blktrace v7 record header, decoded to host byte order.
+struct BlktraceRecord {
+  std::uint32_t magic = 0;
+  std::uint32_t sequence = 0;
+  std::uint64_t time_ns = 0;  // ktime (monotonic since boot) of the traced machine
+  std::uint64_t sector = 0;
+  std::uint32_t bytes = 0;
+  std::uint32_t action = 0;  // low 16 bits: action (+ cgroup bit 8); high 16 bits: categories
+  std::uint32_t pid = 0;
+  std::uint32_t device = 0;  // dev_t: major = device >> 20, minor = device & 0xFFFFF
+  std::uint32_t cpu = 0;
+  std::uint16_t error = 0;
+  std::uint16_t pdu_len = 0;
+};
+
+// dev_t of a (major, minor) pair, as blktrace records it.
+constexpr std::uint32_t blktrace_device(std::uint32_t major, std::uint32_t minor) {
+  return (major << 20) | (minor & 0xFFFFFU);
+}
+
+struct BlktraceOptions {
+  enum class Event : std::uint8_t { queue, issue };  // Q or D events
+  Event event = Event::queue;
+  // Only this dev_t's events (see blktrace_device); all devices if empty.
+  std::optional<std::uint32_t> device;
+  // Skip and count malformed records instead of throwing TraceError.
+  bool lenient = false;
+  // Larger requests are malformed (a single bio / request is far smaller in practice).
+  std::uint64_t max_request_bytes = 256ULL << 20;
+};
+
+// Lost events of one CPU of one device, from gaps in its record sequence numbers.
+struct BlktraceSequenceGaps {
+  std::uint32_t device = 0;
+  std::uint32_t cpu = 0;
+  std::uint64_t gaps = 0;         // places where sequence != previous + 1
+  std::uint64_t lost_events = 0;  // sum of the missing sequence numbers
+};
+
+struct BlktraceCounters {
+  std::uint64_t records_read = 0;      // well-formed records taken from the merge
+  std::uint64_t requests_yielded = 0;  // StreamRequests returned by next()
+  std::uint64_t notify_skipped = 0;    // notify records (process, timestamp, message)
+  std::uint64_t other_skipped = 0;     // known actions not selected, PC events, other devices
+  std::uint64_t unknown_actions = 0;   // action numbers not in the v7 table (skipped)
+  std::uint64_t no_data_skipped = 0;   // selected events with no data that are not a flush
+  std::uint64_t corrupt_skipped = 0;   // malformed records skipped (lenient only)
+  std::vector<BlktraceSequenceGaps> sequence_gaps;  // one entry per (device, cpu) seen
+};
+
+namespace detail {
+class BlktraceFile;
+}
+
+class BlktraceReader final : public RequestStream {
+ public:
+  // Reads the given files (any order; an empty file is an empty CPU). Throws TraceError if a
+  // file cannot be opened or its first record is malformed (strict mode).
+  explicit BlktraceReader(std::vector<std::filesystem::path> files, BlktraceOptions options = {});
+  ~BlktraceReader() override;
+  BlktraceReader(const BlktraceReader&) = delete;
+  BlktraceReader& operator=(const BlktraceReader&) = delete;
+
+  // The per-CPU files PREFIX.blktrace.N that exist, in CPU-number order (gaps allowed). Throws
+  // TraceError if there is none.
+  static std::vector<std::filesystem::path> cpu_files(const std::filesystem::path& prefix);
+
+  bool next(StreamRequest& out) override;
+  std::string describe() const override;
+
+  BlktraceCounters counters() const;
+  // The record behind the last request next() returned, and its FUA / preflush bits.
+  const BlktraceRecord& last_record() const { return last_; }
+  bool last_fua() const;
+  bool last_preflush() const;
+
+ private:
+  struct Head {  // the next record of one file, ordered as blkparse sorts
+    std::uint64_t time_ns;
+    std::uint32_t device;
+    std::uint32_t sequence;
+    std::size_t file;
+    bool operator>(const Head& other) const;
+  };
+
+  void advance(std::size_t file);
+  void note_sequence(const BlktraceRecord& record);
+  // Classifies a record; true (with `out` filled) if it is a request to yield.
+  bool to_request(const BlktraceRecord& record, StreamRequest& out);
+
+  BlktraceOptions options_;
+  std::vector<std::unique_ptr<detail::BlktraceFile>> files_;
+  std::vector<BlktraceRecord> heads_;  // heads_[i]: the next record of files_[i]
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heap_;
+  std::optional<std::uint64_t> genesis_ns_;
+  BlktraceRecord last_;
+  BlktraceCounters counters_;
+  std::vector<std::uint32_t> last_sequence_;  // parallel to counters_.sequence_gaps
+};
+
+}  // namespace flashtwin::models

@@ -1,0 +1,205 @@
+// BlktraceFile: buffered, checked reading of one blktrace file's records.
+#include "blktrace_file.hpp"
+
+#include "blktrace_format.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace flashtwin::models::detail {
+namespace {
+
+// Holds the largest record (48-byte header + 65535-byte payload) with room to spare.
+constexpr std::size_t kBufferBytes = std::size_t{1} << 17;
+
+std::string hex(std::uint32_t value, int digits) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%0*x", digits, value);
+  return text;
+}
+
+bool is_magic(std::uint32_t value) {
+  return (value & blktrace::kMagicMask) == blktrace::kMagic;
+}
+
+}  // namespace
+
+BlktraceFile::BlktraceFile(const std::filesystem::path& path, bool lenient,
+                           std::uint64_t max_request_bytes)
+    : name_(path.string()),
+      lenient_(lenient),
+      max_request_bytes_(max_request_bytes),
+      buffer_(kBufferBytes) {
+  try {
+    source_ = open_byte_source(path);
+  } catch (const std::runtime_error& error) {
+    throw TraceError(error.what());
+  }
+}
+
+bool BlktraceFile::fill(std::size_t size) {
+  if (end_ - pos_ >= size) return true;
+  std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+  base_offset_ += pos_;
+  end_ -= pos_;
+  pos_ = 0;
+  while (end_ < size && !at_end_) {
+    std::size_t got = 0;
+    try {
+      got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
+    } catch (const std::runtime_error& error) {
+      // Unreadable or corrupt compressed input: always an error, lenient or not.
+      throw TraceError(name_ + ": byte " + std::to_string(base_offset_ + end_) + ": " +
+                       error.what());
+    }
+    if (got == 0) at_end_ = true;
+    end_ += got;
+  }
+  return end_ >= size;
+}
+
+std::uint64_t BlktraceFile::load(std::size_t at, std::size_t size) const {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::size_t byte = order_ == Order::big ? i : size - 1 - i;
+    value = (value << 8) | std::to_integer<std::uint64_t>(buffer_[at + byte]);
+  }
+  return value;
+}
+
+std::uint32_t BlktraceFile::u32(std::size_t at) const {
+  return static_cast<std::uint32_t>(load(at, 4));
+}
+
+std::uint64_t BlktraceFile::u64(std::size_t at) const {
+  return load(at, 8);
+}
+
+std::uint16_t BlktraceFile::u16(std::size_t at) const {
+  return static_cast<std::uint16_t>(load(at, 2));
+}
+
+void BlktraceFile::reject(std::uint64_t at, const std::string& reason) {
+  if (!lenient_) {
+    throw TraceError(name_ + ": byte " + std::to_string(at) + ": " + reason);
+  }
+  ++corrupt_skipped_;
+}
+
+bool BlktraceFile::valid_magic_at(std::size_t at) const {
+  const std::uint32_t value = u32(at);
+  return is_magic(value) && (value & 0xff) == blktrace::kVersion;
+}
+
+void BlktraceFile::resynchronise() {
+  ++pos_;
+  while (fill(4)) {
+    if (order_ == Order::unknown) {
+      // Still looking for the first valid record: either byte order will do.
+      for (const Order order : {Order::little, Order::big}) {
+        order_ = order;
+        if (valid_magic_at(pos_)) return;
+      }
+      order_ = Order::unknown;
+    } else if (valid_magic_at(pos_)) {
+      return;
+    }
+    ++pos_;
+  }
+  pos_ = end_;  // fewer than 4 bytes left: nothing more to find
+}
+
+std::string BlktraceFile::check(const BlktraceRecord& record) const {
+  const bool notify = (record.action & blktrace::kNotify) != 0;
+  const bool pass_through = (record.action & blktrace::kPassThrough) != 0;
+  if (!notify && !pass_through) {
+    if (record.bytes % blktrace::kSectorBytes != 0) {
+      return "bytes " + std::to_string(record.bytes) + " not a multiple of 512";
+    }
+    if (record.bytes > max_request_bytes_) {
+      return "bytes " + std::to_string(record.bytes) + " above the maximum " +
+             std::to_string(max_request_bytes_);
+    }
+    const std::uint64_t max_sector =
+        (std::numeric_limits<std::uint64_t>::max() - record.bytes) / blktrace::kSectorBytes;
+    if (record.sector > max_sector) {
+      return "sector " + std::to_string(record.sector) + " out of range";
+    }
+  }
+  if (record.time_ns < last_time_ns_) {
+    return "time " + std::to_string(record.time_ns) + " ns goes back before the previous " +
+           std::to_string(last_time_ns_) + " ns";
+  }
+  return {};
+}
+
+bool BlktraceFile::next(BlktraceRecord& out) {
+  for (;;) {
+    const std::uint64_t at = offset();
+    if (!fill(blktrace::kHeaderBytes)) {
+      const std::size_t left = end_ - pos_;
+      if (left == 0) return false;
+      reject(at, "truncated record: " + std::to_string(left) + " of 48 header bytes");
+      pos_ = end_;
+      return false;
+    }
+    if (order_ == Order::unknown) {
+      order_ = Order::little;
+      if (!is_magic(u32(pos_))) {
+        order_ = Order::big;
+        if (!is_magic(u32(pos_))) {
+          order_ = Order::little;
+          const std::uint32_t shown = u32(pos_);
+          order_ = Order::unknown;
+          reject(at, "bad magic " + hex(shown, 8));
+          resynchronise();
+          continue;
+        }
+      }
+    }
+    const std::uint32_t magic = u32(pos_);
+    if (!is_magic(magic)) {
+      reject(at, "bad magic " + hex(magic, 8));
+      resynchronise();
+      continue;
+    }
+    if ((magic & 0xff) != blktrace::kVersion) {
+      reject(at, "unknown version " + hex(magic & 0xff, 2));
+      resynchronise();
+      continue;
+    }
+    BlktraceRecord record;
+    record.magic = magic;
+    record.sequence = u32(pos_ + 4);
+    record.time_ns = u64(pos_ + 8);
+    record.sector = u64(pos_ + 16);
+    record.bytes = u32(pos_ + 24);
+    record.action = u32(pos_ + 28);
+    record.pid = u32(pos_ + 32);
+    record.device = u32(pos_ + 36);
+    record.cpu = u32(pos_ + 40);
+    record.error = u16(pos_ + 44);
+    record.pdu_len = u16(pos_ + 46);
+    if (!fill(blktrace::kHeaderBytes + record.pdu_len)) {
+      reject(at, "payload of " + std::to_string(record.pdu_len) +
+                     " bytes runs past the end of the file (" +
+                     std::to_string(end_ - pos_ - blktrace::kHeaderBytes) + " left)");
+      pos_ = end_;
+      return false;
+    }
+    pos_ += blktrace::kHeaderBytes + record.pdu_len;
+    const std::string reason = check(record);
+    if (!reason.empty()) {
+      reject(at, reason);
+      continue;
+    }
+    last_time_ns_ = record.time_ns;
+    out = record;
+    return true;
+  }
+}
+
+}  // namespace flashtwin::models::detail

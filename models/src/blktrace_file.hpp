@@ -1,0 +1,62 @@
+// BlktraceFile: reads the records of one blktrace file in order, through a fixed buffer (memory
+// does not grow with the file). Detects the file's byte order from its first magic, checks each
+// record (framing, version, sizes, time order within the file) and either throws TraceError
+// ("FILE: byte OFFSET: reason") or, when lenient, skips the bad record and counts it.
+// Not thread-safe.
+#pragma once
+
+#include "byte_source.hpp"
+#include "flashtwin/models/blktrace_reader.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace flashtwin::models::detail {
+
+class BlktraceFile {
+ public:
+  BlktraceFile(const std::filesystem::path& path, bool lenient, std::uint64_t max_request_bytes);
+
+  // Reads the next well-formed record into `out`; false at the end of the file.
+  bool next(BlktraceRecord& out);
+
+  const std::string& name() const { return name_; }
+  std::uint64_t corrupt_skipped() const { return corrupt_skipped_; }
+
+ private:
+  enum class Order : std::uint8_t { unknown, little, big };
+  // Makes `size` bytes available from pos_ (size <= capacity); false if the file ends first.
+  bool fill(std::size_t size);
+  // Fields at buffer_[at] in the file's byte order (unknown reads as little-endian).
+  std::uint64_t load(std::size_t at, std::size_t size) const;
+  std::uint32_t u32(std::size_t at) const;
+  std::uint64_t u64(std::size_t at) const;
+  std::uint16_t u16(std::size_t at) const;
+  std::uint64_t offset() const { return base_offset_ + pos_; }
+  // Throws TraceError, or (lenient) counts the record as skipped.
+  void reject(std::uint64_t at, const std::string& reason);
+  // After a bad magic: moves to the next byte offset that holds a valid v7 magic.
+  void resynchronise();
+  bool valid_magic_at(std::size_t at) const;
+  // The size / time checks; returns the reason a record is malformed, empty if well-formed.
+  std::string check(const BlktraceRecord& record) const;
+
+  std::string name_;
+  bool lenient_;
+  std::uint64_t max_request_bytes_;
+  std::unique_ptr<ByteSource> source_;
+  std::vector<std::byte> buffer_;
+  std::size_t pos_ = 0;            // next unread byte in buffer_
+  std::size_t end_ = 0;            // end of the valid bytes in buffer_
+  std::uint64_t base_offset_ = 0;  // file offset of buffer_[0]
+  bool at_end_ = false;            // source exhausted
+  Order order_ = Order::unknown;
+  std::uint64_t last_time_ns_ = 0;  // time of the previous well-formed record
+  std::uint64_t corrupt_skipped_ = 0;
+};
+
+}  // namespace flashtwin::models::detail

@@ -1,0 +1,171 @@
+// BlktraceReader: the k-way merge of per-CPU blktrace files and the mapping of Q / D events to
+// StreamRequests.
+#include "flashtwin/models/blktrace_reader.hpp"
+
+#include "blktrace_file.hpp"
+#include "blktrace_format.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <system_error>
+#include <utility>
+
+namespace flashtwin::models {
+
+bool BlktraceReader::Head::operator>(const Head& other) const {
+  // blkparse's order is (time, device, sequence); the file index only breaks exact ties.
+  if (time_ns != other.time_ns) return time_ns > other.time_ns;
+  if (device != other.device) return device > other.device;
+  if (sequence != other.sequence) return sequence > other.sequence;
+  return file > other.file;
+}
+
+BlktraceReader::BlktraceReader(std::vector<std::filesystem::path> files, BlktraceOptions options)
+    : options_(options) {
+  if (files.empty()) throw TraceError("blktrace: no input files");
+  files_.reserve(files.size());
+  for (const auto& path : files) {
+    files_.push_back(
+        std::make_unique<detail::BlktraceFile>(path, options_.lenient, options_.max_request_bytes));
+  }
+  heads_.resize(files_.size());
+  for (std::size_t i = 0; i < files_.size(); ++i)
+    advance(i);
+}
+
+BlktraceReader::~BlktraceReader() = default;
+
+std::vector<std::filesystem::path> BlktraceReader::cpu_files(const std::filesystem::path& prefix) {
+  const std::filesystem::path folder =
+      prefix.has_parent_path() ? prefix.parent_path() : std::filesystem::path(".");
+  const std::string stem = prefix.filename().string() + ".blktrace.";
+  std::vector<std::pair<unsigned, std::filesystem::path>> found;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= stem.size() || name.compare(0, stem.size(), stem) != 0) continue;
+    unsigned cpu = 0;
+    const char* first = name.data() + stem.size();
+    const char* last = name.data() + name.size();
+    const auto [end, status] = std::from_chars(first, last, cpu);
+    if (status != std::errc() || end != last) continue;
+    found.emplace_back(cpu, entry.path());
+  }
+  if (found.empty()) {
+    throw TraceError(prefix.string() + ": no per-CPU files " + stem + "N");
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::filesystem::path> files;
+  for (auto& [cpu, path] : found)
+    files.push_back(std::move(path));
+  return files;
+}
+
+void BlktraceReader::advance(std::size_t file) {
+  BlktraceRecord& head = heads_[file];
+  if (files_[file]->next(head)) heap_.push(Head{head.time_ns, head.device, head.sequence, file});
+}
+
+void BlktraceReader::note_sequence(const BlktraceRecord& record) {
+  std::size_t i = 0;
+  while (i < counters_.sequence_gaps.size() &&
+         (counters_.sequence_gaps[i].device != record.device ||
+          counters_.sequence_gaps[i].cpu != record.cpu)) {
+    ++i;
+  }
+  if (i == counters_.sequence_gaps.size()) {
+    counters_.sequence_gaps.push_back({record.device, record.cpu, 0, 0});
+    last_sequence_.push_back(record.sequence);
+    return;
+  }
+  const std::uint32_t expected = last_sequence_[i] + 1;
+  if (record.sequence > expected) {
+    ++counters_.sequence_gaps[i].gaps;
+    counters_.sequence_gaps[i].lost_events += record.sequence - expected;
+  }
+  last_sequence_[i] = std::max(last_sequence_[i], record.sequence);
+}
+
+bool BlktraceReader::to_request(const BlktraceRecord& record, StreamRequest& out) {
+  using namespace blktrace;
+  if ((record.action & kNotify) != 0) {
+    ++counters_.notify_skipped;
+    return false;
+  }
+  note_sequence(record);
+  const std::uint32_t type = record.action & kActionMask;
+  if (type == 0 || type > kLastKnownAction) {
+    ++counters_.unknown_actions;
+    return false;
+  }
+  const std::uint32_t wanted = options_.event == BlktraceOptions::Event::queue ? kQueue : kIssue;
+  if (type != wanted || (record.action & kPassThrough) != 0 ||
+      (options_.device && *options_.device != record.device)) {
+    ++counters_.other_skipped;
+    return false;
+  }
+  if ((record.action & kDiscard) != 0) {
+    out.kind = engine::IoKind::discard;
+  } else if (record.bytes == 0 && (record.action & kFlush) != 0) {
+    out.kind = engine::IoKind::flush;
+  } else if (record.bytes == 0) {
+    ++counters_.no_data_skipped;
+    return false;
+  } else {
+    out.kind = (record.action & kWrite) != 0 ? engine::IoKind::write : engine::IoKind::read;
+  }
+  out.time_ns = static_cast<std::int64_t>(record.time_ns - *genesis_ns_);
+  out.offset_bytes = record.sector * kSectorBytes;
+  out.length_bytes = record.bytes;
+  out.device = record.device;
+  return true;
+}
+
+bool BlktraceReader::next(StreamRequest& out) {
+  while (!heap_.empty()) {
+    const std::size_t file = heap_.top().file;
+    heap_.pop();
+    const BlktraceRecord record = heads_[file];
+    advance(file);
+    ++counters_.records_read;
+    // Like blkparse, count time from the first event; notify records (which may precede it by
+    // seconds) do not start the clock.
+    if (!genesis_ns_ && (record.action & blktrace::kNotify) == 0) genesis_ns_ = record.time_ns;
+    if (to_request(record, out)) {
+      last_ = record;
+      ++counters_.requests_yielded;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string BlktraceReader::describe() const {
+  std::string text = "blktrace ";
+  text += options_.event == BlktraceOptions::Event::queue ? "Q" : "D";
+  text += " events of " + std::to_string(files_.size()) + " file(s) from " + files_.front()->name();
+  if (options_.device) {
+    text += " device " + std::to_string(*options_.device >> 20) + "," +
+            std::to_string(*options_.device & 0xFFFFFU);
+  }
+  return text;
+}
+
+BlktraceCounters BlktraceReader::counters() const {
+  BlktraceCounters counters = counters_;
+  for (const auto& file : files_)
+    counters.corrupt_skipped += file->corrupt_skipped();
+  return counters;
+}
+
+bool BlktraceReader::last_fua() const {
+  return (last_.action & blktrace::kFua) != 0;
+}
+
+bool BlktraceReader::last_preflush() const {
+  // A zero-length flush is a flush request itself, not a write with a preflush.
+  return (last_.action & blktrace::kFlush) != 0 && last_.bytes > 0;
+}
+
+}  // namespace flashtwin::models
