@@ -4,9 +4,11 @@
 #include "demo_workloads.hpp"
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/sim/cache_only_replay.hpp"
+#include "trace_source.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -30,7 +32,34 @@ struct CachesimOptions {
   std::uint64_t seed = 1;
   bool no_check = false;
   bool json = false;
+  TraceSpec trace;                     // path empty: the demo mix
+  std::uint64_t trace_disk_bytes = 0;  // set by a first pass over the trace
 };
+
+// First pass over a trace: the disk it needs (its highest byte, in whole blocks). Refuses a trace
+// holding several devices unless one is selected: their offsets would share one disk.
+std::uint64_t trace_disk_bytes(const TraceSpec& spec, std::uint64_t block_bytes) {
+  auto stream = open_trace(spec);
+  models::StreamRequest r;
+  std::uint64_t end = block_bytes;
+  std::vector<std::uint32_t> devices;
+  while (stream->next(r)) {
+    end = std::max(end, r.offset_bytes + r.length_bytes);
+    if (std::find(devices.begin(), devices.end(), r.device) == devices.end()) {
+      devices.push_back(r.device);
+    }
+  }
+  if (devices.size() > 1) {
+    std::string list;
+    for (std::uint32_t d : devices) {
+      list +=
+          (list.empty() ? "" : ", ") + std::to_string(d >> 20) + "," + std::to_string(d & 0xFFFFF);
+    }
+    throw std::invalid_argument("--trace " + spec.path + " holds several devices (" + list +
+                                "); choose one with --device");
+  }
+  return (end + block_bytes - 1) / block_bytes * block_bytes;
+}
 
 struct RunResult {
   std::string policy;
@@ -49,8 +78,12 @@ RunResult run_one(const CachesimOptions& o, const std::string& policy, std::uint
   options.check_consistency = !o.no_check;
   options.max_requests = o.max_requests;
   sim::CacheOnlyReplay replay(options);
-  for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
-    replay.add_disk(disk.workload.disk_bytes, models::make_synthetic_stream(disk.workload));
+  if (!o.trace.path.empty()) {
+    replay.add_disk(o.trace_disk_bytes, open_trace(o.trace));
+  } else {
+    for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
+      replay.add_disk(disk.workload.disk_bytes, models::make_synthetic_stream(disk.workload));
+    }
   }
   replay.run();
   replay.quiesce();
@@ -58,10 +91,14 @@ RunResult run_one(const CachesimOptions& o, const std::string& policy, std::uint
 }
 
 void print_table(const std::vector<RunResult>& results, const CachesimOptions& o) {
-  std::printf("cache-only replay of the demo mix (%s, %.0f s simulated, seed %llu)\n",
-              o.mode.c_str(), o.duration_s, static_cast<unsigned long long>(o.seed));
-  for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
-    std::printf("  %-7s %s\n", disk.name.c_str(), models::describe(disk.workload).c_str());
+  if (!o.trace.path.empty()) {
+    std::printf("cache-only replay of %s (%s)\n", o.trace.path.c_str(), o.mode.c_str());
+  } else {
+    std::printf("cache-only replay of the demo mix (%s, %.0f s simulated, seed %llu)\n",
+                o.mode.c_str(), o.duration_s, static_cast<unsigned long long>(o.seed));
+    for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
+      std::printf("  %-7s %s\n", disk.name.c_str(), models::describe(disk.workload).c_str());
+    }
   }
   std::printf("\n%-6s %10s %10s %9s %9s %11s %12s %12s %s\n", "policy", "capacity", "requests",
               "read hit", "write hit", "evictions", "array read", "destaged", "consistency");
@@ -111,11 +148,13 @@ int run_cachesim(const CachesimOptions& o) {
     for (const std::string& text : o.capacities)
       capacities.push_back(parse_byte_size(text) / block_bytes);
   }
+  CachesimOptions run = o;
+  if (!run.trace.path.empty()) run.trace_disk_bytes = trace_disk_bytes(run.trace, block_bytes);
   std::vector<RunResult> results;
   bool consistent = true;
   for (const std::string& policy : o.policies) {
     for (std::uint64_t blocks : capacities) {
-      results.push_back(run_one(o, policy, block_bytes, blocks, mode));
+      results.push_back(run_one(run, policy, block_bytes, blocks, mode));
       consistent = consistent && results.back().report.violations.empty();
       for (const std::string& v : results.back().report.violations) {
         std::fprintf(stderr, "consistency violation (%s): %s\n", policy.c_str(), v.c_str());
@@ -157,6 +196,12 @@ void add_cachesim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--requests", options->max_requests, "Stop after this many requests (0: none)");
+  cmd->add_option("--trace", options->trace.path,
+                  "Replay this trace (a file, or a blktrace prefix) instead of the demo mix");
+  cmd->add_option("--format", options->trace.format, "Trace format")
+      ->check(CLI::IsMember(trace_format_names()))
+      ->capture_default_str();
+  cmd->add_option("--device", options->trace.device, "Only this device of the trace, MAJOR,MINOR");
   cmd->add_option("--seed", options->seed, "Seed of the synthetic workloads")
       ->capture_default_str();
   cmd->add_flag("--no-check", options->no_check,

@@ -1,8 +1,10 @@
 // The flashtwin command. Only main() turns errors into exit codes: 0 ok, 1 a check failed
 // (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
 #include "cachesim_command.hpp"
+#include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/json_reader.hpp"
 #include "run_command.hpp"
+#include "trace_command.hpp"
 #include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
   flashtwin::cli::add_cachesim_command(app, exit_code);
   flashtwin::cli::add_validate_command(app, exit_code);
   flashtwin::cli::add_run_command(app, exit_code);
+  flashtwin::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -32,6 +35,9 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   } catch (const flashtwin::sim::ScenarioError& e) {
+    std::fprintf(stderr, "flashtwin: %s\n", e.what());
+    return 2;
+  } catch (const flashtwin::models::TraceError& e) {
     std::fprintf(stderr, "flashtwin: %s\n", e.what());
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -1,0 +1,153 @@
+#include "trace_command.hpp"
+
+#include "byte_size.hpp"
+#include "flashtwin/sim/block_map.hpp"
+#include "trace_source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace flashtwin::cli {
+
+namespace {
+
+struct TraceArguments {
+  std::vector<std::string> files;
+  std::string format = "auto";
+  std::string device;
+  bool json = false;
+};
+
+struct TraceStats {
+  std::string file;
+  std::string description;
+  std::array<std::uint64_t, 4> requests{};  // by IoKind: read, write, flush, discard
+  std::array<std::uint64_t, 4> bytes{};
+  std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
+  std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
+  std::int64_t last_ns = 0;
+  std::vector<std::uint64_t> per_second;  // requests issued in each second
+};
+
+TraceStats scan(const std::string& file, const TraceArguments& a) {
+  TraceStats s;
+  s.file = file;
+  auto stream = open_trace({file, a.format, a.device});
+  s.description = stream->describe();
+  sim::BlockMap<bool> touched;
+  models::StreamRequest r;
+  while (stream->next(r)) {
+    const auto kind = static_cast<std::size_t>(r.kind);
+    ++s.requests[kind];
+    s.bytes[kind] += r.length_bytes;
+    s.last_ns = std::max(s.last_ns, r.time_ns);
+    const auto second = static_cast<std::size_t>(r.time_ns / 1'000'000'000);
+    if (second >= s.per_second.size()) s.per_second.resize(second + 1, 0);
+    ++s.per_second[second];
+    if (r.length_bytes == 0) continue;
+    ++s.sizes[std::bit_ceil(r.length_bytes)];
+    if (r.kind == engine::IoKind::read || r.kind == engine::IoKind::write) {
+      for (std::uint64_t b = r.offset_bytes >> 12; b <= (r.offset_bytes + r.length_bytes - 1) >> 12;
+           ++b) {
+        bool& seen = touched[sim::disk_block_key(r.device & 0xFFFFF, b)];
+        if (!seen) ++s.footprint_blocks;
+        seen = true;
+      }
+    }
+  }
+  return s;
+}
+
+nlohmann::ordered_json to_json(const TraceStats& s) {
+  static const char* kKinds[] = {"reads", "writes", "flushes", "discards"};
+  nlohmann::ordered_json j;
+  j["file"] = s.file;
+  j["trace"] = s.description;
+  for (std::size_t k = 0; k < 4; ++k)
+    j[kKinds[k]] = {{"requests", s.requests[k]}, {"bytes", s.bytes[k]}};
+  nlohmann::ordered_json sizes = nlohmann::ordered_json::object();
+  for (const auto& [bound, n] : s.sizes)
+    sizes["<=" + std::to_string(bound)] = n;
+  j["request_sizes_bytes"] = sizes;
+  j["footprint_bytes"] = s.footprint_blocks * 4096;
+  j["duration_s"] = static_cast<double>(s.last_ns) / 1e9;
+  j["iops_per_second"] = s.per_second;
+  return j;
+}
+
+std::string mib(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
+void print(const TraceStats& s) {
+  const std::uint64_t total = s.requests[0] + s.requests[1] + s.requests[2] + s.requests[3];
+  const double seconds = std::max(1e-9, static_cast<double>(s.last_ns) / 1e9);
+  std::printf("%s\n  %s\n", s.file.c_str(), s.description.c_str());
+  std::printf("  requests      %llu in %.3f s (%.0f IOPS on average",
+              static_cast<unsigned long long>(total), seconds,
+              static_cast<double>(total) / seconds);
+  if (!s.per_second.empty()) {
+    std::printf(", peak %llu in one second", static_cast<unsigned long long>(*std::max_element(
+                                                 s.per_second.begin(), s.per_second.end())));
+  }
+  std::printf(")\n");
+  static const char* kKinds[] = {"reads", "writes", "flushes", "discards"};
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (s.requests[k] == 0) continue;
+    std::printf("  %-12s  %llu (%.1f %%), %s\n", kKinds[k],
+                static_cast<unsigned long long>(s.requests[k]),
+                100.0 * static_cast<double>(s.requests[k]) / static_cast<double>(total),
+                mib(s.bytes[k]).c_str());
+  }
+  std::printf("  footprint     %s (distinct 4 KiB blocks read or written)\n",
+              mib(s.footprint_blocks * 4096).c_str());
+  std::printf("  sizes        ");
+  for (const auto& [bound, n] : s.sizes) {
+    std::printf(" <=%s: %.1f%%", format_byte_size(bound).c_str(),
+                100.0 * static_cast<double>(n) / static_cast<double>(total));
+  }
+  std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+}
+
+}  // namespace
+
+void add_trace_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<TraceArguments>();
+  CLI::App* trace = app.add_subcommand("trace", "Inspect block I/O traces");
+  trace->require_subcommand(1);
+  CLI::App* info = trace->add_subcommand("info", "What a trace holds");
+  info->add_option("file", args->files,
+                   "Trace files (or blktrace prefixes NAME for NAME.blktrace.N)")
+      ->required();
+  info->add_option("--format", args->format, "Trace format")
+      ->check(CLI::IsMember(trace_format_names()))
+      ->capture_default_str();
+  info->add_option("--device", args->device, "Only this device, MAJOR,MINOR (blktrace)");
+  info->add_flag("--json", args->json, "Print JSON");
+  info->callback([args, &exit_code] {
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const std::string& file : args->files) {
+      const TraceStats stats = scan(file, *args);
+      if (args->json) {
+        all.push_back(to_json(stats));
+      } else {
+        print(stats);
+      }
+    }
+    if (args->json) std::cout << all.dump(2) << "\n";
+    exit_code = 0;
+  });
+}
+
+}  // namespace flashtwin::cli

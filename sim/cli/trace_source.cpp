@@ -1,0 +1,66 @@
+#include "trace_source.hpp"
+
+#include "flashtwin/models/blktrace_reader.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace flashtwin::cli {
+
+namespace {
+
+std::uint32_t parse_device(const std::string& text) {
+  unsigned major = 0, minor = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%u,%u%c", &major, &minor, &extra) != 2 || major > 0xFFF ||
+      minor > 0xFFFFF) {
+    throw std::invalid_argument("device '" + text + "' is not MAJOR,MINOR (e.g. 8,16)");
+  }
+  return models::blktrace_device(major, minor);
+}
+
+bool looks_like_blktrace(const std::filesystem::path& path) {
+  if (path.filename().string().find(".blktrace") != std::string::npos) return true;
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[4] = {};
+  if (!in.read(reinterpret_cast<char*>(b), 4)) return false;
+  const bool little = b[1] == 0x74 && b[2] == 0x61 && b[3] == 0x65;
+  const bool big = b[0] == 0x65 && b[1] == 0x61 && b[2] == 0x74;
+  return little || big;
+}
+
+std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
+  models::BlktraceOptions options;
+  if (!spec.device.empty()) options.device = parse_device(spec.device);
+  std::error_code error;
+  if (std::filesystem::is_regular_file(spec.path, error)) {
+    return std::make_unique<models::BlktraceReader>(std::vector<std::filesystem::path>{spec.path},
+                                                    options);
+  }
+  return std::make_unique<models::BlktraceReader>(models::BlktraceReader::cpu_files(spec.path),
+                                                  options);
+}
+
+}  // namespace
+
+std::vector<std::string> trace_format_names() {
+  return {"auto", "blktrace"};
+}
+
+std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
+  std::error_code error;
+  const bool file = std::filesystem::is_regular_file(spec.path, error);
+  const bool prefix = !file && std::filesystem::exists(spec.path + ".blktrace.0", error);
+  if (spec.format == "blktrace") return open_blktrace(spec);
+  if (spec.format != "auto") {
+    throw std::invalid_argument("trace format '" + spec.format +
+                                "' is unknown (known: auto, blktrace)");
+  }
+  if (prefix || (file && looks_like_blktrace(spec.path))) return open_blktrace(spec);
+  if (!file && !prefix) throw models::TraceError(spec.path + ": no such trace file or prefix");
+  throw models::TraceError(spec.path + ": format not recognised; give --format (known: blktrace)");
+}
+
+}  // namespace flashtwin::cli

@@ -1,0 +1,26 @@
+// Opening a trace for the command line: a file or a blktrace per-CPU prefix, by format name or
+// "auto" (recognised by content or name). Formats today: blktrace; more readers plug in here.
+// Throws models::TraceError naming the file when it cannot be read or recognised, and
+// std::invalid_argument for an unknown format or a malformed device ("8,16").
+#pragma once
+
+#include "flashtwin/models/request_stream.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flashtwin::cli {
+
+struct TraceSpec {
+  std::string path;             // a file, or a blktrace prefix with PREFIX.blktrace.N files
+  std::string format = "auto";  // "auto" or "blktrace"
+  std::string device;           // "major,minor" to keep one device; empty: all
+};
+
+std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);
+std::vector<std::string> trace_format_names();
+
+}  // namespace flashtwin::cli
