@@ -167,5 +167,3 @@ BENCHMARK_CAPTURE(MetadataPerBlock, arc_clean, "arc", false)
 BENCHMARK_CAPTURE(MetadataPerBlock, 2q_clean, "2q", false)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-
-BENCHMARK_MAIN();
