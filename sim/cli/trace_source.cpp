@@ -1,6 +1,10 @@
 #include "trace_source.hpp"
 
+#include "flashtwin/models/blkparse_text_reader.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/csv_trace_reader.hpp"
+#include "flashtwin/models/msr_trace_reader.hpp"
+#include "flashtwin/models/vscsi_reader.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -46,21 +50,48 @@ std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
 }  // namespace
 
 std::vector<std::string> trace_format_names() {
-  return {"auto", "blktrace"};
+  return {"auto", "blktrace", "blkparse", "vscsi", "csv", "msr"};
 }
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   std::error_code error;
   const bool file = std::filesystem::is_regular_file(spec.path, error);
   const bool prefix = !file && std::filesystem::exists(spec.path + ".blktrace.0", error);
-  if (spec.format == "blktrace") return open_blktrace(spec);
-  if (spec.format != "auto") {
-    throw std::invalid_argument("trace format '" + spec.format +
-                                "' is unknown (known: auto, blktrace)");
+  std::string format = spec.format;
+  if (format == "auto") {
+    const std::string name = std::filesystem::path(spec.path).filename().string();
+    auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
+    if (prefix || (file && looks_like_blktrace(spec.path))) {
+      format = "blktrace";
+    } else if (!file) {
+      throw models::TraceError(spec.path + ": no such trace file or blktrace prefix");
+    } else if (has(".vscsi")) {
+      format = "vscsi";
+    } else if (has(".blkparse") || has(".txt")) {
+      format = "blkparse";
+    } else if (has(".csv")) {
+      format = "csv";
+    } else {
+      throw models::TraceError(spec.path +
+                               ": format not recognised by its content or name; give "
+                               "--format (blktrace, blkparse, vscsi, csv, msr)");
+    }
   }
-  if (prefix || (file && looks_like_blktrace(spec.path))) return open_blktrace(spec);
-  if (!file && !prefix) throw models::TraceError(spec.path + ": no such trace file or prefix");
-  throw models::TraceError(spec.path + ": format not recognised; give --format (known: blktrace)");
+  if (format == "blktrace") return open_blktrace(spec);
+  if (!spec.device.empty() && format != "blkparse") {
+    throw std::invalid_argument("--device applies to blktrace and blkparse traces only");
+  }
+  if (format == "vscsi") return std::make_unique<models::VscsiReader>(spec.path);
+  if (format == "csv") return std::make_unique<models::CsvTraceReader>(spec.path);
+  if (format == "msr") return std::make_unique<models::MsrTraceReader>(spec.path);
+  if (format == "blkparse") {
+    models::BlkparseTextOptions options;
+    if (!spec.device.empty()) options.device = parse_device(spec.device);
+    return std::make_unique<models::BlkparseTextReader>(spec.path, options);
+  }
+  throw std::invalid_argument("trace format '" + spec.format +
+                              "' is unknown (known: auto, "
+                              "blktrace, blkparse, vscsi, csv, msr)");
 }
 
 }  // namespace flashtwin::cli

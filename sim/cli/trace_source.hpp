@@ -1,5 +1,6 @@
 // Opening a trace for the command line: a file or a blktrace per-CPU prefix, by format name or
-// "auto" (recognised by content or name). Formats today: blktrace; more readers plug in here.
+// "auto": blktrace by its magic, a ".blktrace" name or a prefix; vscsi, blkparse text (".blkparse",
+// ".txt") and the plain CSV (".csv") by name; MSR Cambridge CSV only when named (--format msr).
 // Throws models::TraceError naming the file when it cannot be read or recognised, and
 // std::invalid_argument for an unknown format or a malformed device ("8,16").
 #pragma once
@@ -16,8 +17,8 @@ namespace flashtwin::cli {
 
 struct TraceSpec {
   std::string path;             // a file, or a blktrace prefix with PREFIX.blktrace.N files
-  std::string format = "auto";  // "auto" or "blktrace"
-  std::string device;           // "major,minor" to keep one device; empty: all
+  std::string format = "auto";  // one of trace_format_names()
+  std::string device;           // "major,minor" to keep one device (blktrace, blkparse); "": all
 };
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);

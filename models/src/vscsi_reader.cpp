@@ -1,0 +1,156 @@
+// VscsiReader: buffered, checked reading of VMware vscsi v1 records.
+#include "flashtwin/models/vscsi_reader.hpp"
+
+#include "byte_source.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace flashtwin::models {
+namespace {
+
+constexpr std::size_t kBufferBytes = std::size_t{1} << 16;  // a multiple of kRecordBytes
+constexpr std::uint64_t kSectorBytes = 512;
+
+std::uint64_t little_endian(const std::byte* at, std::size_t size) {
+  std::uint64_t value = 0;
+  for (std::size_t i = size; i-- > 0;)
+    value = (value << 8) | std::to_integer<std::uint64_t>(at[i]);
+  return value;
+}
+
+std::string hex(std::uint32_t value, int digits) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%0*x", digits, value);
+  return text;
+}
+
+// The direction of a SCSI READ / WRITE command, if it is one.
+std::optional<engine::IoKind> direction(std::uint16_t opcode) {
+  switch (opcode) {
+    case 0x08:
+    case 0x28:
+    case 0xa8:
+    case 0x88:
+      return engine::IoKind::read;
+    case 0x0a:
+    case 0x2a:
+    case 0xaa:
+    case 0x8a:
+      return engine::IoKind::write;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+VscsiReader::VscsiReader(const std::filesystem::path& file, VscsiOptions options)
+    : name_(file.string()), options_(options), buffer_(kBufferBytes) {
+  try {
+    source_ = open_byte_source(file);
+  } catch (const std::runtime_error& error) {
+    throw TraceError(error.what());
+  }
+}
+
+VscsiReader::~VscsiReader() = default;
+
+bool VscsiReader::fill_record() {
+  if (end_ - pos_ >= kRecordBytes) return true;
+  std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+  base_offset_ += pos_;
+  end_ -= pos_;
+  pos_ = 0;
+  while (end_ < kRecordBytes && !at_end_) {
+    std::size_t got = 0;
+    try {
+      got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
+    } catch (const std::runtime_error& error) {
+      throw TraceError(name_ + ": byte " + std::to_string(base_offset_ + end_) + ": " +
+                       error.what());
+    }
+    if (got == 0) at_end_ = true;
+    end_ += got;
+  }
+  if (end_ >= kRecordBytes) return true;
+  if (end_ > 0) {
+    reject(base_offset_, "truncated record: " + std::to_string(end_) + " of 32 bytes");
+    base_offset_ += end_;
+    end_ = 0;
+  }
+  return false;
+}
+
+void VscsiReader::reject(std::uint64_t at, const std::string& reason) {
+  if (!options_.lenient) {
+    throw TraceError(name_ + ": byte " + std::to_string(at) + ": " + reason);
+  }
+  ++counters_.corrupt_skipped;
+}
+
+bool VscsiReader::next(StreamRequest& out) {
+  while (fill_record()) {
+    const std::uint64_t at = base_offset_ + pos_;
+    const std::byte* bytes = buffer_.data() + pos_;
+    pos_ += kRecordBytes;
+    VscsiRecord record;
+    record.serial = static_cast<std::uint32_t>(little_endian(bytes, 4));
+    record.length_bytes = static_cast<std::uint32_t>(little_endian(bytes + 4, 4));
+    record.scatter_gather = static_cast<std::uint32_t>(little_endian(bytes + 8, 4));
+    record.opcode = static_cast<std::uint16_t>(little_endian(bytes + 12, 2));
+    record.version = static_cast<std::uint16_t>(little_endian(bytes + 14, 2));
+    record.lbn = little_endian(bytes + 16, 8);
+    record.time_us = little_endian(bytes + 24, 8);
+    if (record.version != kVersion) {
+      reject(at, "bad version " + hex(record.version, 4) + " (expected 0x0100)");
+      continue;
+    }
+    const std::uint64_t max_lbn =
+        (std::numeric_limits<std::uint64_t>::max() - record.length_bytes) / kSectorBytes;
+    if (record.lbn > max_lbn) {
+      reject(at, "lbn " + std::to_string(record.lbn) + " out of range");
+      continue;
+    }
+    if (previous_us_ && record.time_us < *previous_us_) {
+      reject(at, "time " + std::to_string(record.time_us) + " us goes back before the previous " +
+                     std::to_string(*previous_us_) + " us");
+      continue;
+    }
+    const std::uint64_t since_start = record.time_us - genesis_us_.value_or(record.time_us);
+    if (since_start > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / 1000) {
+      reject(at, "time " + std::to_string(record.time_us) + " us out of range");
+      continue;
+    }
+    previous_us_ = record.time_us;
+    ++counters_.records_read;
+    const std::optional<engine::IoKind> kind = direction(record.opcode);
+    if (!kind) {
+      ++counters_.other_opcodes;
+      continue;
+    }
+    if (record.length_bytes == 0) {
+      ++counters_.no_data_skipped;
+      continue;
+    }
+    if (!genesis_us_) genesis_us_ = record.time_us;
+    out.time_ns = static_cast<std::int64_t>((record.time_us - *genesis_us_) * 1000);
+    out.kind = *kind;
+    out.offset_bytes = record.lbn * kSectorBytes;
+    out.length_bytes = record.length_bytes;
+    out.device = 0;
+    ++(*kind == engine::IoKind::read ? counters_.reads : counters_.writes);
+    ++counters_.requests_yielded;
+    last_ = record;
+    return true;
+  }
+  return false;
+}
+
+std::string VscsiReader::describe() const {
+  return "vscsi v1 trace " + name_;
+}
+
+}  // namespace flashtwin::models
