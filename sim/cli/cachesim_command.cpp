@@ -4,7 +4,7 @@
 #include "demo_workloads.hpp"
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/sim/cache_only_replay.hpp"
-#include "trace_source.hpp"
+#include "flashtwin/sim/trace_source.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,14 +32,14 @@ struct CachesimOptions {
   std::uint64_t seed = 1;
   bool no_check = false;
   bool json = false;
-  TraceSpec trace;                     // path empty: the demo mix
+  sim::TraceSpec trace;                // path empty: the demo mix
   std::uint64_t trace_disk_bytes = 0;  // set by a first pass over the trace
 };
 
 // First pass over a trace: the disk it needs (its highest byte, in whole blocks). Refuses a trace
 // holding several devices unless one is selected: their offsets would share one disk.
-std::uint64_t trace_disk_bytes(const TraceSpec& spec, std::uint64_t block_bytes) {
-  auto stream = open_trace(spec);
+std::uint64_t trace_disk_bytes(const sim::TraceSpec& spec, std::uint64_t block_bytes) {
+  auto stream = sim::open_trace(spec);
   models::StreamRequest r;
   std::uint64_t end = block_bytes;
   std::vector<std::uint32_t> devices;
@@ -79,7 +79,7 @@ RunResult run_one(const CachesimOptions& o, const std::string& policy, std::uint
   options.max_requests = o.max_requests;
   sim::CacheOnlyReplay replay(options);
   if (!o.trace.path.empty()) {
-    replay.add_disk(o.trace_disk_bytes, open_trace(o.trace));
+    replay.add_disk(o.trace_disk_bytes, sim::open_trace(o.trace));
   } else {
     for (const DemoDisk& disk : demo_workloads(o.duration_s, o.seed)) {
       replay.add_disk(disk.workload.disk_bytes, models::make_synthetic_stream(disk.workload));
@@ -199,7 +199,7 @@ void add_cachesim_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trace", options->trace.path,
                   "Replay this trace (a file, or a blktrace prefix) instead of the demo mix");
   cmd->add_option("--format", options->trace.format, "Trace format")
-      ->check(CLI::IsMember(trace_format_names()))
+      ->check(CLI::IsMember(sim::trace_format_names()))
       ->capture_default_str();
   cmd->add_option("--device", options->trace.device, "Only this device of the trace, MAJOR,MINOR");
   cmd->add_option("--seed", options->seed, "Seed of the synthetic workloads")

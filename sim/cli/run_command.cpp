@@ -72,7 +72,9 @@ int run(const RunArguments& a) {
   nlohmann::json document = read_document(a.scenario);
   for (const std::string& assignment : a.overrides)
     apply_override(document, assignment);
-  const sim::Scenario scenario = sim::parse_scenario(document);
+  const std::string base =
+      a.scenario.empty() ? "." : std::filesystem::path(a.scenario).parent_path().string();
+  const sim::Scenario scenario = sim::parse_scenario(document, base.empty() ? "." : base);
   prepare_output(a.output);
 
   sim::RunOptions options;

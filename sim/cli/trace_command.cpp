@@ -2,7 +2,7 @@
 
 #include "byte_size.hpp"
 #include "flashtwin/sim/block_map.hpp"
-#include "trace_source.hpp"
+#include "flashtwin/sim/trace_source.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -41,7 +41,7 @@ struct TraceStats {
 TraceStats scan(const std::string& file, const TraceArguments& a) {
   TraceStats s;
   s.file = file;
-  auto stream = open_trace({file, a.format, a.device});
+  auto stream = sim::open_trace({file, a.format, a.device});
   s.description = stream->describe();
   sim::BlockMap<bool> touched;
   models::StreamRequest r;
@@ -131,7 +131,7 @@ void add_trace_command(CLI::App& app, int& exit_code) {
                    "Trace files (or blktrace prefixes NAME for NAME.blktrace.N)")
       ->required();
   info->add_option("--format", args->format, "Trace format")
-      ->check(CLI::IsMember(trace_format_names()))
+      ->check(CLI::IsMember(sim::trace_format_names()))
       ->capture_default_str();
   info->add_option("--device", args->device, "Only this device, MAJOR,MINOR (blktrace)");
   info->add_flag("--json", args->json, "Print JSON");

@@ -2,6 +2,10 @@
 
 #include "scenario_platform.hpp"
 
+#include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/trace_window.hpp"
+#include "flashtwin/sim/trace_source.hpp"
+
 #include <xbt/log.h>
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u.hpp>
@@ -43,6 +47,8 @@ struct ClusterRuntime::Disk {
   models::StreamRequest next;
   bool has_next = false;
   std::uint32_t queue_depth = 0;  // 0: open loop
+  std::uint64_t size_bytes = 0;
+  std::string source;  // what feeds it, for messages
 };
 
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
@@ -101,7 +107,18 @@ void ClusterRuntime::build_engines() {
       disk->vm = v;
       disk->host = h;
       disk->queue_depth = spec.workload.queue_depth;
-      disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
+      disk->size_bytes = spec.workload.synthetic.disk_bytes;
+      if (const std::optional<TraceWorkload>& trace = spec.workload.trace) {
+        disk->stream = std::make_unique<models::WindowedTrace>(
+            [trace] {
+              return open_trace({trace->path, trace->format, trace->device});
+            },
+            trace->window);
+        disk->source = "trace " + trace->path;
+      } else {
+        disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
+        disk->source = "synthetic workload";
+      }
       host.engine->add_disk(static_cast<engine::VmId>(v), disk->id,
                             spec.workload.synthetic.disk_bytes);
       disks_.push_back(std::move(disk));
@@ -130,7 +147,9 @@ void ClusterRuntime::start_workloads() {
 // One kernel timer per request, at its issue time.
 void ClusterRuntime::schedule_open_loop(std::size_t d) {
   Disk& disk = *disks_[d];
-  if (!disk.has_next) return;
+  // A trace may run past the scenario's end; nothing is issued from then on.
+  if (!disk.has_next || static_cast<double>(disk.next.time_ns) * 1e-9 >= scenario_.duration_s)
+    return;
   simgrid::kernel::timer::Timer::set(static_cast<double>(disk.next.time_ns) * 1e-9, [this, d] {
     Disk& self = *disks_[d];
     const models::StreamRequest request = self.next;
@@ -142,6 +161,12 @@ void ClusterRuntime::schedule_open_loop(std::size_t d) {
 
 void ClusterRuntime::submit(std::size_t d, const models::StreamRequest& r) {
   Disk& disk = *disks_[d];
+  if (r.offset_bytes + r.length_bytes > disk.size_bytes) {
+    throw models::TraceError(disk.source + ": a request at byte " + std::to_string(r.offset_bytes) +
+                             " (+" + std::to_string(r.length_bytes) + ") lies beyond VM " +
+                             scenario_.vms[disk.vm].name + "'s disk of " +
+                             std::to_string(disk.size_bytes) + " bytes: give a larger size_gib");
+  }
   const std::uint64_t block = scenario_.cache.block_bytes;
   engine::IoRequest request{next_request_++, disk.id, r.kind, r.offset_bytes, r.length_bytes, 0};
   const engine::BlockNo first = r.offset_bytes / block;

@@ -203,7 +203,8 @@ std::vector<DatastoreSpec> parse_datastores(ObjectReader& r) {
   return out;
 }
 
-std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t seed) {
+std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t seed,
+                              const std::string& base_folder) {
   std::vector<VmSpec> out;
   const nlohmann::json& list = array_at(r, "vms", true);
   const std::string path = r.path_of("vms");
@@ -230,7 +231,7 @@ std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t 
       // Every disk gets its own stream seed, derived from the scenario's.
       disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"),
                                      static_cast<std::uint64_t>(bytes), duration_s,
-                                     seed * 1'000'003 + disk_number++);
+                                     seed * 1'000'003 + disk_number++, base_folder);
       d.finish();
       vm.disks.push_back(std::move(disk));
     }
@@ -396,7 +397,7 @@ const models::DeviceProfile& Scenario::device(const std::string& device_name) co
   throw std::out_of_range("no device '" + device_name + "' in the scenario");
 }
 
-Scenario parse_scenario(const nlohmann::json& document) {
+Scenario parse_scenario(const nlohmann::json& document, const std::string& base_folder) {
   ObjectReader r(document, "$");
   Scenario s;
   s.name = r.optional<std::string>("name", "unnamed");
@@ -425,7 +426,7 @@ Scenario parse_scenario(const nlohmann::json& document) {
                         r.path_of("array"));
   s.cache = parse_cache(r.child("cache"), r.path_of("cache"));
   s.datastores = parse_datastores(r);
-  s.vms = parse_vms(r, s.duration_s, s.seed);
+  s.vms = parse_vms(r, s.duration_s, s.seed, base_folder);
   s.events = parse_events(r, s.duration_s);
   s.expectations = parse_expectations(r.child("expectations"), r.path_of("expectations"));
   s.output = parse_output(r.child("output"), r.path_of("output"));
@@ -448,7 +449,7 @@ Scenario load_scenario(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw ScenarioError("$", "'" + path + "' is not valid JSON: " + e.what());
   }
-  return parse_scenario(document);
+  return parse_scenario(document, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace flashtwin::sim

@@ -9,7 +9,9 @@
 namespace flashtwin::sim {
 
 // `disk_bytes`, `duration_s` and `seed` come from the disk, the scenario and the disk's position.
+// Relative trace paths start at `base_folder`.
 WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
-                            std::uint64_t disk_bytes, double duration_s, std::uint64_t seed);
+                            std::uint64_t disk_bytes, double duration_s, std::uint64_t seed,
+                            const std::string& base_folder);
 
 }  // namespace flashtwin::sim

@@ -2,8 +2,12 @@
 // scenario-level names, open or closed loop.
 #include "scenario_sections.hpp"
 
+#include "flashtwin/sim/trace_source.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <utility>
 
 namespace flashtwin::sim {
@@ -35,13 +39,56 @@ constexpr std::array<std::pair<const char*, models::ArrivalKind>, 2> kArrivals =
 
 }  // namespace
 
-WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
-                            std::uint64_t disk_bytes, double duration_s, std::uint64_t seed) {
-  ObjectReader r(json, path);
-  if (r.has("trace")) {
-    throw ScenarioError(r.path_of("trace"),
-                        "trace replay is not available yet; use a synthetic workload");
+namespace {
+
+WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
+                                  const std::string& base_folder) {
+  WorkloadSpec spec;
+  spec.synthetic.disk_bytes = disk_bytes;  // the disk's size (the generator itself is unused)
+  TraceWorkload trace;
+  const std::filesystem::path given = r.required<std::string>("trace");
+  trace.path = (given.is_absolute() ? given : std::filesystem::path(base_folder) / given).string();
+  trace.format = r.optional<std::string>("format", trace.format);
+  const auto formats = trace_format_names();
+  if (std::find(formats.begin(), formats.end(), trace.format) == formats.end()) {
+    std::string known;
+    for (const std::string& f : formats)
+      known += (known.empty() ? "" : ", ") + f;
+    throw ScenarioError(r.path_of("format"), "'" + trace.format + "' is not one of " + known);
   }
+  trace.device = r.optional<std::string>("device", "");
+  trace.window.start_s =
+      require_non_negative(r.optional<double>("start_s", 0), r.path_of("start_s"));
+  trace.window.duration_s =
+      require_non_negative(r.optional<double>("duration_s", 0), r.path_of("duration_s"));
+  trace.window.time_scale =
+      require_positive(r.optional<double>("time_scale", 1), r.path_of("time_scale"));
+  trace.window.loop = r.optional<bool>("loop", false);
+  spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
+  r.finish();
+  std::error_code error;
+  if (!std::filesystem::exists(trace.path, error) &&
+      !std::filesystem::exists(trace.path + ".blktrace.0", error)) {
+    throw ScenarioError(r.path_of("trace"),
+                        "no trace file or blktrace prefix '" + trace.path + "'");
+  }
+  // Opening it checks the format, the device and the first records now, not mid-run.
+  try {
+    open_trace({trace.path, trace.format, trace.device});
+  } catch (const std::exception& e) {
+    throw ScenarioError(r.path_of("trace"), e.what());
+  }
+  spec.trace = std::move(trace);
+  return spec;
+}
+
+}  // namespace
+
+WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
+                            std::uint64_t disk_bytes, double duration_s, std::uint64_t seed,
+                            const std::string& base_folder) {
+  ObjectReader r(json, path);
+  if (r.has("trace")) return parse_trace_workload(r, disk_bytes, base_folder);
   WorkloadSpec spec;
   models::SyntheticWorkload& w = spec.synthetic;
   w.disk_bytes = disk_bytes;

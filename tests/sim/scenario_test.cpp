@@ -135,6 +135,25 @@ TEST(Scenario, WhatTheRunWouldRefuseIsCaughtWithAPath) {
   EXPECT_NE(error_of(doc).find("$.output.interval_s"), std::string::npos);
 }
 
+TEST(Scenario, TraceWorkloadsAreCheckedWhenParsed) {
+  nlohmann::json doc = example();
+  doc["vms"][0]["disks"][0]["workload"] = {{"trace", "no/such/trace.csv"}};
+  EXPECT_NE(error_of(doc).find("$.vms[0].disks[0].workload.trace: no trace file"),
+            std::string::npos);
+  const std::string trace = ::testing::TempDir() + "/scenario_trace.csv";
+  std::ofstream(trace) << "0,W,0,4096\n";
+  doc["vms"][0]["disks"][0]["workload"] = {{"trace", trace}, {"format", "tape"}};
+  EXPECT_NE(error_of(doc).find("$.vms[0].disks[0].workload.format: 'tape' is not one of"),
+            std::string::npos);
+  doc["vms"][0]["disks"][0]["workload"] = {{"trace", trace}, {"time_scale", 0}};
+  EXPECT_NE(error_of(doc).find("workload.time_scale"), std::string::npos);
+  doc["vms"][0]["disks"][0]["workload"] = {{"trace", trace}, {"start_s", 1}, {"loop", true}};
+  const Scenario s = parse_scenario(doc);
+  ASSERT_TRUE(s.vms[0].disks[0].workload.trace.has_value());
+  EXPECT_EQ(s.vms[0].disks[0].workload.trace->window.start_s, 1);
+  EXPECT_TRUE(s.vms[0].disks[0].workload.trace->window.loop);
+}
+
 TEST(Scenario, UnknownNamesListTheKnownOnes) {
   nlohmann::json doc = example();
   doc["vms"][0]["disks"][0]["workload"]["pattern"] = "zipfian";

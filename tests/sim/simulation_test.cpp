@@ -4,9 +4,12 @@
 // process of its own: CTest runs them one by one (gtest_discover_tests). Running this binary by
 // hand with several tests in one process is not supported: use ctest, or --gtest_filter.
 #include "flashtwin/sim/simulation.hpp"
+#include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/models/device_model.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace flashtwin::sim {
 namespace {
@@ -157,6 +160,36 @@ TEST(Simulation, ShortRunsEndWithTheirWorkload) {
   // Nothing (such as a 5 s garbage-collection window) may stretch a 1 s run.
   EXPECT_LT(r.with_flash->cluster().io.duration_ns, 1'100'000'000);
   EXPECT_LT(r.drain_s, 0.1);
+}
+
+// A trace as a disk's workload: the plain CSV trace written here, 100 reads of one block a
+// millisecond apart, replayed twice as fast and looped for 0.1 s: a pass of 100 reads in 49.5 ms,
+// a 1 ms gap, and 99 more before the end (the one due at exactly 0.1 s is not issued). Reads
+// issued while the first miss is on its way from the array miss too; then all hit.
+TEST(Simulation, TraceWorkloadReplaysWindowedScaledAndLooped) {
+  const std::string trace = ::testing::TempDir() + "/one_block.csv";
+  {
+    std::ofstream out(trace);
+    out << "time_us,op,offset,length\n";
+    for (int i = 0; i < 100; ++i)
+      out << i * 1000 << ",R,0,4096\n";
+  }
+  nlohmann::json doc =
+      one_vm("write-through", {{"trace", trace}, {"time_scale", 2}, {"loop", true}}, 0.1);
+  doc["vms"][0]["disks"][0]["size_gib"] = 0.0009765625;
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  EXPECT_EQ(c.io.reads.ios, 199u);
+  EXPECT_GT(c.io.read_blocks.local_flash, 180u);
+}
+
+TEST(Simulation, ATraceRequestBeyondTheDiskIsBadInput) {
+  const std::string trace = ::testing::TempDir() + "/far.csv";
+  std::ofstream(trace) << "0,R,1073741824,4096\n";  // at 1 GiB
+  nlohmann::json doc = one_vm("write-through", {{"trace", trace}}, 1);
+  doc["vms"][0]["disks"][0]["size_gib"] = 0.5;
+  EXPECT_THROW(run_scenario(parse_scenario(doc)), models::TraceError);
 }
 
 TEST(Simulation, ReplicasAreRefusedUntilTheClusterProtocolExists) {

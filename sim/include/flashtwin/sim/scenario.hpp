@@ -10,6 +10,7 @@
 #include "flashtwin/models/array_model.hpp"
 #include "flashtwin/models/device_model.hpp"
 #include "flashtwin/models/synthetic_workload.hpp"
+#include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/json_reader.hpp"
 
 #include <cstdint>
@@ -46,10 +47,19 @@ struct ClusterSpec {
   double array_fabric_gbps = 32;      // the array's own fabric or its network ports
 };
 
-// A virtual disk's workload. Open loop at the synthetic stream's issue times, or closed loop with
-// `queue_depth` requests always outstanding (issue times then ignored).
+// A trace replayed as a disk's workload (docs/SCENARIOS.md, "workload (trace)").
+struct TraceWorkload {
+  std::string path;             // absolute (a scenario's relative paths start at its folder)
+  std::string format = "auto";  // see sim/trace_source.hpp
+  std::string device;           // "major,minor" to replay one device of the trace; "": all
+  models::TraceWindow window;
+};
+
+// A virtual disk's workload: synthetic or a trace. Open loop at the stream's issue times, or
+// closed loop with `queue_depth` requests always outstanding (issue times then ignored).
 struct WorkloadSpec {
   models::SyntheticWorkload synthetic;  // disk_bytes, duration_s and seed filled in by the parser
+  std::optional<TraceWorkload> trace;   // set: the trace replaces the synthetic stream
   std::uint32_t queue_depth = 0;        // 0 = open loop
 };
 
@@ -115,8 +125,9 @@ struct Scenario {
   const models::DeviceProfile& device(const std::string& name) const;
 };
 
-// Parses a scenario document. Throws ScenarioError naming the JSON path.
-Scenario parse_scenario(const nlohmann::json& document);
+// Parses a scenario document; relative trace paths start at `base_folder`. Throws ScenarioError
+// naming the JSON path.
+Scenario parse_scenario(const nlohmann::json& document, const std::string& base_folder = ".");
 // Reads and parses a file: a file that cannot be read or is not JSON is a ScenarioError too
 // ("$" path, with the parser's line and column).
 Scenario load_scenario(const std::string& path);

@@ -1,4 +1,4 @@
-#include "trace_source.hpp"
+#include "flashtwin/sim/trace_source.hpp"
 
 #include "flashtwin/models/blkparse_text_reader.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace flashtwin::cli {
+namespace flashtwin::sim {
 
 namespace {
 
@@ -94,4 +94,4 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
                               "blktrace, blkparse, vscsi, csv, msr)");
 }
 
-}  // namespace flashtwin::cli
+}  // namespace flashtwin::sim

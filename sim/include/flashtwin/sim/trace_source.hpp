@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace flashtwin::cli {
+namespace flashtwin::sim {
 
 struct TraceSpec {
   std::string path;             // a file, or a blktrace prefix with PREFIX.blktrace.N files
@@ -24,4 +24,4 @@ struct TraceSpec {
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);
 std::vector<std::string> trace_format_names();
 
-}  // namespace flashtwin::cli
+}  // namespace flashtwin::sim
