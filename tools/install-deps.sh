@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang libclang-rt-14-dev
   libsimgrid-dev libboost-graph-dev nlohmann-json3-dev libeigen3-dev
   qt6-base-dev libqt6charts6-dev libgl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
