@@ -3,9 +3,12 @@
 //
 //   tar --zstd -xf ../shared/traces/hadoop-datanode-sdb.blktrace.tar.zst -C /tmp
 //   FLASHTWIN_BLKTRACE=/tmp/eternity8/sdb build/bench/flashtwin-bench --benchmark_filter=Blktrace
+//   FLASHTWIN_VSCSI=../shared/traces/cloudphysics-vm.vscsi build/bench/flashtwin-bench
+//       --benchmark_filter=Vscsi       (one command line)
 //
-// Without FLASHTWIN_BLKTRACE the benchmark says so and skips.
+// Without the variable a benchmark says so and skips.
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/vscsi_reader.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -31,6 +34,26 @@ void BlktraceRecords(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
 }
 
+void VscsiRecords(benchmark::State& state) {
+  const char* file = std::getenv("FLASHTWIN_VSCSI");
+  if (file == nullptr) {
+    state.SkipWithError("set FLASHTWIN_VSCSI to a vscsi trace (see the file comment)");
+    return;
+  }
+  std::uint64_t records = 0;
+  for (auto _ : state) {
+    flashtwin::models::VscsiReader reader(file);
+    flashtwin::models::StreamRequest request;
+    while (reader.next(request)) {
+      benchmark::DoNotOptimize(request);
+      ++records;
+    }
+  }
+  state.counters["records_per_second"] =
+      benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+}
+
 }  // namespace
 
 BENCHMARK(BlktraceRecords)->Unit(benchmark::kMillisecond);
+BENCHMARK(VscsiRecords)->Unit(benchmark::kMillisecond);
