@@ -12,7 +12,7 @@
 namespace flashtwin::models::detail {
 namespace {
 
-// Holds the largest record (48-byte header + 65535-byte payload) with room to spare.
+// Holds the largest record (64-byte header + 65535-byte payload) with room to spare.
 constexpr std::size_t kBufferBytes = std::size_t{1} << 17;
 
 std::string hex(std::uint32_t value, int digits) {
@@ -23,6 +23,11 @@ std::string hex(std::uint32_t value, int digits) {
 
 bool is_magic(std::uint32_t value) {
   return (value & blktrace::kMagicMask) == blktrace::kMagic;
+}
+
+bool known_version(std::uint32_t magic) {
+  const std::uint32_t version = magic & 0xff;
+  return version == blktrace::kVersion || version == blktrace::kVersion2;
 }
 
 }  // namespace
@@ -91,7 +96,15 @@ void BlktraceFile::reject(std::uint64_t at, const std::string& reason) {
 
 bool BlktraceFile::valid_magic_at(std::size_t at) const {
   const std::uint32_t value = u32(at);
-  return is_magic(value) && (value & 0xff) == blktrace::kVersion;
+  return is_magic(value) && known_version(value);
+}
+
+std::size_t BlktraceFile::header_bytes_at(std::size_t at) const {
+  if (end_ - at < 4) return blktrace::kHeaderBytes;
+  std::uint32_t value = u32(at);
+  if (order_ == Order::unknown && !is_magic(value)) value = __builtin_bswap32(value);
+  return is_magic(value) && (value & 0xff) == blktrace::kVersion2 ? blktrace::kHeader2Bytes
+                                                                  : blktrace::kHeaderBytes;
 }
 
 void BlktraceFile::resynchronise() {
@@ -136,13 +149,39 @@ std::string BlktraceFile::check(const BlktraceRecord& record) const {
   return {};
 }
 
+void BlktraceFile::decode(std::uint32_t magic, BlktraceRecord& record) const {
+  record.magic = magic;
+  record.sequence = u32(pos_ + 4);
+  record.time_ns = u64(pos_ + 8);
+  record.sector = u64(pos_ + 16);
+  record.bytes = u32(pos_ + 24);
+  if ((magic & 0xff) == blktrace::kVersion2) {  // struct blk_io_trace2
+    record.pid = u32(pos_ + 28);
+    record.action = u64(pos_ + 32);
+    record.device = u32(pos_ + 40);
+    record.cpu = u32(pos_ + 44);
+    record.error = u16(pos_ + 48);
+    record.pdu_len = u16(pos_ + 50);
+  } else {  // struct blk_io_trace
+    record.action = u32(pos_ + 28);
+    record.pid = u32(pos_ + 32);
+    record.device = u32(pos_ + 36);
+    record.cpu = u32(pos_ + 40);
+    record.error = u16(pos_ + 44);
+    record.pdu_len = u16(pos_ + 46);
+  }
+}
+
 bool BlktraceFile::next(BlktraceRecord& out) {
   for (;;) {
     const std::uint64_t at = offset();
-    if (!fill(blktrace::kHeaderBytes)) {
+    fill(blktrace::kHeader2Bytes);  // may stop short at the end of the file
+    const std::size_t header = header_bytes_at(pos_);
+    if (end_ - pos_ < header) {
       const std::size_t left = end_ - pos_;
       if (left == 0) return false;
-      reject(at, "truncated record: " + std::to_string(left) + " of 48 header bytes");
+      reject(at, "truncated record: " + std::to_string(left) + " of " + std::to_string(header) +
+                     " header bytes");
       pos_ = end_;
       return false;
     }
@@ -166,31 +205,21 @@ bool BlktraceFile::next(BlktraceRecord& out) {
       resynchronise();
       continue;
     }
-    if ((magic & 0xff) != blktrace::kVersion) {
+    if (!known_version(magic)) {
       reject(at, "unknown version " + hex(magic & 0xff, 2));
       resynchronise();
       continue;
     }
     BlktraceRecord record;
-    record.magic = magic;
-    record.sequence = u32(pos_ + 4);
-    record.time_ns = u64(pos_ + 8);
-    record.sector = u64(pos_ + 16);
-    record.bytes = u32(pos_ + 24);
-    record.action = u32(pos_ + 28);
-    record.pid = u32(pos_ + 32);
-    record.device = u32(pos_ + 36);
-    record.cpu = u32(pos_ + 40);
-    record.error = u16(pos_ + 44);
-    record.pdu_len = u16(pos_ + 46);
-    if (!fill(blktrace::kHeaderBytes + record.pdu_len)) {
+    decode(magic, record);
+    if (!fill(header + record.pdu_len)) {
       reject(at, "payload of " + std::to_string(record.pdu_len) +
                      " bytes runs past the end of the file (" +
-                     std::to_string(end_ - pos_ - blktrace::kHeaderBytes) + " left)");
+                     std::to_string(end_ - pos_ - header) + " left)");
       pos_ = end_;
       return false;
     }
-    pos_ += blktrace::kHeaderBytes + record.pdu_len;
+    pos_ += header + record.pdu_len;
     const std::string reason = check(record);
     if (!reason.empty()) {
       reject(at, reason);

@@ -39,8 +39,12 @@ class BlktraceFile {
   std::uint64_t offset() const { return base_offset_ + pos_; }
   // Throws TraceError, or (lenient) counts the record as skipped.
   void reject(std::uint64_t at, const std::string& reason);
-  // After a bad magic: moves to the next byte offset that holds a valid v7 magic.
+  // After a bad magic: moves to the next byte offset that holds a valid v7 or v8 magic.
   void resynchronise();
+  // Header size of the record at buffer_[at]: 64 if it starts with a v8 magic, else 48.
+  std::size_t header_bytes_at(std::size_t at) const;
+  // Decodes the header at pos_ (magic already read and checked) by its version's layout.
+  void decode(std::uint32_t magic, BlktraceRecord& record) const;
   bool valid_magic_at(std::size_t at) const;
   // The size / time checks; returns the reason a record is malformed, empty if well-formed.
   std::string check(const BlktraceRecord& record) const;

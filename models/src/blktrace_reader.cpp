@@ -4,6 +4,7 @@
 
 #include "blktrace_file.hpp"
 #include "blktrace_format.hpp"
+#include "blktrace_pairing.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -29,6 +30,7 @@ BlktraceReader::BlktraceReader(std::vector<std::filesystem::path> files, Blktrac
     files_.push_back(
         std::make_unique<detail::BlktraceFile>(path, options_.lenient, options_.max_request_bytes));
   }
+  if (options_.pair_completions) pairing_ = std::make_unique<detail::BlktracePairing>();
   heads_.resize(files_.size());
   for (std::size_t i = 0; i < files_.size(); ++i)
     advance(i);
@@ -94,8 +96,9 @@ bool BlktraceReader::to_request(const BlktraceRecord& record, StreamRequest& out
     return false;
   }
   note_sequence(record);
-  const std::uint32_t type = record.action & kActionMask;
-  if (type == 0 || type > kLastKnownAction) {
+  const auto type = static_cast<std::uint32_t>(record.action & kActionMask);
+  const bool v8 = (record.magic & 0xff) == kVersion2;
+  if (type == 0 || type > (v8 ? kLastKnownAction2 : kLastKnownAction)) {
     ++counters_.unknown_actions;
     return false;
   }
@@ -113,7 +116,8 @@ bool BlktraceReader::to_request(const BlktraceRecord& record, StreamRequest& out
     ++counters_.no_data_skipped;
     return false;
   } else {
-    out.kind = (record.action & kWrite) != 0 ? engine::IoKind::write : engine::IoKind::read;
+    const bool write = (record.action & (kWrite | kWriteZeroes)) != 0;
+    out.kind = write ? engine::IoKind::write : engine::IoKind::read;
   }
   out.time_ns = static_cast<std::int64_t>(record.time_ns - *genesis_ns_);
   out.offset_bytes = record.sector * kSectorBytes;
@@ -122,16 +126,24 @@ bool BlktraceReader::to_request(const BlktraceRecord& record, StreamRequest& out
   return true;
 }
 
+bool BlktraceReader::pull(BlktraceRecord& record) {
+  if (heap_.empty()) return false;
+  const std::size_t file = heap_.top().file;
+  heap_.pop();
+  record = heads_[file];
+  advance(file);
+  ++counters_.records_read;
+  // Like blkparse, count time from the first event; notify records (which may precede it by
+  // seconds) do not start the clock.
+  if (!genesis_ns_ && (record.action & blktrace::kNotify) == 0) genesis_ns_ = record.time_ns;
+  latest_ns_ = record.time_ns;
+  return true;
+}
+
 bool BlktraceReader::next(StreamRequest& out) {
-  while (!heap_.empty()) {
-    const std::size_t file = heap_.top().file;
-    heap_.pop();
-    const BlktraceRecord record = heads_[file];
-    advance(file);
-    ++counters_.records_read;
-    // Like blkparse, count time from the first event; notify records (which may precede it by
-    // seconds) do not start the clock.
-    if (!genesis_ns_ && (record.action & blktrace::kNotify) == 0) genesis_ns_ = record.time_ns;
+  if (pairing_) return next_paired(out);
+  BlktraceRecord record;
+  while (pull(record)) {
     if (to_request(record, out)) {
       last_ = record;
       ++counters_.requests_yielded;
@@ -139,6 +151,40 @@ bool BlktraceReader::next(StreamRequest& out) {
     }
   }
   return false;
+}
+
+bool BlktraceReader::next_paired(StreamRequest& out) {
+  using namespace blktrace;
+  for (;;) {
+    if (!pairing_->empty()) {
+      const auto& front = pairing_->front();
+      const bool overflow = pairing_->size() > options_.max_pending;
+      const bool expired = latest_ns_ - front.record.time_ns > options_.pair_window_ns;
+      if (front.latency_ns || overflow || expired || heap_.empty()) {
+        out = front.request;
+        last_ = front.record;
+        last_latency_ = front.latency_ns;
+        if (last_latency_) {
+          ++counters_.completions_paired;
+        } else {
+          ++counters_.completions_unpaired;
+          if (overflow && !expired && !heap_.empty()) ++counters_.pending_overflows;
+        }
+        pairing_->pop_front();
+        ++counters_.requests_yielded;
+        return true;
+      }
+    }
+    BlktraceRecord record;
+    if (!pull(record)) return false;  // only reached with nothing held
+    StreamRequest request;
+    if (to_request(record, request)) {
+      pairing_->add(request, record);
+    } else if ((record.action & kActionMask) == kComplete && (record.action & kPassThrough) == 0 &&
+               (record.action & kNotify) == 0) {
+      pairing_->complete(record);
+    }
+  }
 }
 
 std::string BlktraceReader::describe() const {

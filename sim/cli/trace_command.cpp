@@ -1,14 +1,17 @@
 #include "trace_command.hpp"
 
 #include "byte_size.hpp"
+#include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
 #include "flashtwin/sim/trace_source.hpp"
+#include "trace_convert_command.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -35,13 +38,26 @@ struct TraceStats {
   std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
   std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
   std::int64_t last_ns = 0;
-  std::vector<std::uint64_t> per_second;  // requests issued in each second
+  std::vector<std::uint64_t> per_second;   // requests issued in each second
+  bool has_completions = false;            // a blktrace, whose C events give latencies
+  std::vector<std::int64_t> latencies_ns;  // observed Q-to-C latencies, sorted
 };
+
+// Nearest-rank percentile of sorted values, in milliseconds.
+double percentile_ms(const std::vector<std::int64_t>& sorted, double p) {
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return static_cast<double>(sorted[std::max<std::size_t>(rank, 1) - 1]) / 1e6;
+}
 
 TraceStats scan(const std::string& file, const TraceArguments& a) {
   TraceStats s;
   s.file = file;
-  auto stream = sim::open_trace({file, a.format, a.device});
+  sim::TraceSpec spec{file, a.format, a.device};
+  spec.pair_completions = true;  // blktrace: latencies from the C events, when recorded
+  auto stream = sim::open_trace(spec);
+  const auto* blktrace = dynamic_cast<const models::BlktraceReader*>(stream.get());
+  s.has_completions = blktrace != nullptr;
   s.description = stream->describe();
   sim::BlockMap<bool> touched;
   models::StreamRequest r;
@@ -53,6 +69,9 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     const auto second = static_cast<std::size_t>(r.time_ns / 1'000'000'000);
     if (second >= s.per_second.size()) s.per_second.resize(second + 1, 0);
     ++s.per_second[second];
+    if (blktrace != nullptr && blktrace->last_latency_ns()) {
+      s.latencies_ns.push_back(*blktrace->last_latency_ns());
+    }
     if (r.length_bytes == 0) continue;
     ++s.sizes[std::bit_ceil(r.length_bytes)];
     if (r.kind == engine::IoKind::read || r.kind == engine::IoKind::write) {
@@ -64,6 +83,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
       }
     }
   }
+  std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
   return s;
 }
 
@@ -81,6 +101,12 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
   j["footprint_bytes"] = s.footprint_blocks * 4096;
   j["duration_s"] = static_cast<double>(s.last_ns) / 1e9;
   j["iops_per_second"] = s.per_second;
+  if (!s.latencies_ns.empty()) {
+    j["latency_ms"] = {{"p50", percentile_ms(s.latencies_ns, 50)},
+                       {"p95", percentile_ms(s.latencies_ns, 95)},
+                       {"p99", percentile_ms(s.latencies_ns, 99)},
+                       {"paired_requests", s.latencies_ns.size()}};
+  }
   return j;
 }
 
@@ -117,7 +143,18 @@ void print(const TraceStats& s) {
     std::printf(" <=%s: %.1f%%", format_byte_size(bound).c_str(),
                 100.0 * static_cast<double>(n) / static_cast<double>(total));
   }
-  std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+  if (!s.latencies_ns.empty()) {
+    std::printf(
+        "\n  latency       p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (observed Q to C, %zu of %llu "
+        "requests paired)\n",
+        percentile_ms(s.latencies_ns, 50), percentile_ms(s.latencies_ns, 95),
+        percentile_ms(s.latencies_ns, 99), s.latencies_ns.size(),
+        static_cast<unsigned long long>(total));
+  } else if (s.has_completions) {
+    std::printf("\n  latency       not recorded (no completion events paired with the requests)\n");
+  } else {
+    std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+  }
 }
 
 }  // namespace
@@ -148,6 +185,7 @@ void add_trace_command(CLI::App& app, int& exit_code) {
     if (args->json) std::cout << all.dump(2) << "\n";
     exit_code = 0;
   });
+  add_trace_convert_command(*trace, exit_code);
 }
 
 }  // namespace flashtwin::cli

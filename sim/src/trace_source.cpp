@@ -3,6 +3,7 @@
 #include "flashtwin/models/blkparse_text_reader.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/models/csv_trace_reader.hpp"
+#include "flashtwin/models/fio_iolog_reader.hpp"
 #include "flashtwin/models/msr_trace_reader.hpp"
 #include "flashtwin/models/vscsi_reader.hpp"
 
@@ -38,6 +39,7 @@ bool looks_like_blktrace(const std::filesystem::path& path) {
 std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
   models::BlktraceOptions options;
   if (!spec.device.empty()) options.device = parse_device(spec.device);
+  options.pair_completions = spec.pair_completions;
   std::error_code error;
   if (std::filesystem::is_regular_file(spec.path, error)) {
     return std::make_unique<models::BlktraceReader>(std::vector<std::filesystem::path>{spec.path},
@@ -50,7 +52,7 @@ std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
 }  // namespace
 
 std::vector<std::string> trace_format_names() {
-  return {"auto", "blktrace", "blkparse", "vscsi", "csv", "msr"};
+  return {"auto", "blktrace", "blkparse", "vscsi", "csv", "msr", "fio"};
 }
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
@@ -71,10 +73,12 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
       format = "blkparse";
     } else if (has(".csv")) {
       format = "csv";
+    } else if (name.ends_with(".iolog") || name.ends_with(".fio")) {
+      format = "fio";
     } else {
       throw models::TraceError(spec.path +
                                ": format not recognised by its content or name; give "
-                               "--format (blktrace, blkparse, vscsi, csv, msr)");
+                               "--format (blktrace, blkparse, vscsi, csv, msr, fio)");
     }
   }
   if (format == "blktrace") return open_blktrace(spec);
@@ -84,6 +88,7 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   if (format == "vscsi") return std::make_unique<models::VscsiReader>(spec.path);
   if (format == "csv") return std::make_unique<models::CsvTraceReader>(spec.path);
   if (format == "msr") return std::make_unique<models::MsrTraceReader>(spec.path);
+  if (format == "fio") return std::make_unique<models::FioIologReader>(spec.path);
   if (format == "blkparse") {
     models::BlkparseTextOptions options;
     if (!spec.device.empty()) options.device = parse_device(spec.device);
@@ -91,7 +96,7 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   }
   throw std::invalid_argument("trace format '" + spec.format +
                               "' is unknown (known: auto, "
-                              "blktrace, blkparse, vscsi, csv, msr)");
+                              "blktrace, blkparse, vscsi, csv, msr, fio)");
 }
 
 }  // namespace flashtwin::sim

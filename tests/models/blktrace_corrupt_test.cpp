@@ -93,10 +93,10 @@ TEST(BlktraceCorrupt, BadMagicAtStartOfFile) {
 }
 
 TEST(BlktraceCorrupt, UnknownVersion) {
-  check({"byte 96: unknown version 0x08", 3, [](BlktraceBytes& b) {
-           TestRecord v8 = queue_record(0, 3, 300, 16, 4096);
-           v8.magic = 0x65617408;
-           b.add(v8).add(queue_record(0, 4, 400, 24, 4096));
+  check({"byte 96: unknown version 0x09", 3, [](BlktraceBytes& b) {
+           TestRecord v9 = queue_record(0, 3, 300, 16, 4096);
+           v9.magic = 0x65617409;
+           b.add(v9).add(queue_record(0, 4, 400, 24, 4096));
          }});
 }
 

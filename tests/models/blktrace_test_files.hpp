@@ -1,5 +1,6 @@
-// Test helpers for the blktrace reader: build blktrace v7 files byte by byte in either byte order
-// (BlktraceBytes), typical records (queue_record ...), and a scratch folder removed at the end.
+// Test helpers for the blktrace reader: build blktrace v7 / v8 files byte by byte in either byte
+// order (BlktraceBytes), typical records (queue_record ...), and a scratch folder removed at the
+// end.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ struct TestRecord {
   std::uint64_t time_ns = 0;
   std::uint64_t sector = 0;
   std::uint32_t bytes = 4096;
-  std::uint32_t action = kQueue | kTcQueue | kTcRead;
+  std::uint64_t action = kQueue | kTcQueue | kTcRead;
   std::uint32_t pid = 42;
   std::uint32_t device = (8U << 20) | 16U;  // 8,16
   std::uint32_t cpu = 0;
@@ -74,6 +75,23 @@ class BlktraceBytes {
     put(record.cpu, 4);
     put(record.error, 2);
     put(pdu_len < 0 ? record.pdu.size() : static_cast<std::uint64_t>(pdu_len), 2);
+    bytes_.insert(bytes_.end(), record.pdu.begin(), record.pdu.end());
+    return *this;
+  }
+  // Appends a v8 record (struct blk_io_trace2): the magic's version byte becomes 0x08.
+  BlktraceBytes& add_v8(const TestRecord& record, int pdu_len = -1) {
+    put((record.magic & 0xffffff00U) | 0x08U, 4);
+    put(record.sequence, 4);
+    put(record.time_ns, 8);
+    put(record.sector, 8);
+    put(record.bytes, 4);
+    put(record.pid, 4);
+    put(record.action, 8);
+    put(record.device, 4);
+    put(record.cpu, 4);
+    put(record.error, 2);
+    put(pdu_len < 0 ? record.pdu.size() : static_cast<std::uint64_t>(pdu_len), 2);
+    bytes_.insert(bytes_.end(), 12, 0);  // pad[12]
     bytes_.insert(bytes_.end(), record.pdu.begin(), record.pdu.end());
     return *this;
   }

@@ -8,8 +8,12 @@
 // Files compressed with gzip or zstd (recognised by their first bytes, whatever their name) are
 // decompressed on the fly; byte offsets in messages are then offsets in the decompressed data.
 //
-// Each file is a concatenation of v7 records (48-byte header + pdu_len bytes of payload, which is
-// skipped). Its byte order is detected from the first record's magic; both orders are supported.
+// Each file is a concatenation of records (header + pdu_len bytes of payload, which is skipped):
+// v7 (struct blk_io_trace, 48-byte header) or v8 (struct blk_io_trace2, 64-byte header, pid and
+// action swapped, 64-bit action), dispatched on the version byte of each record's magic, so one
+// file may mix them. A v8 action is mapped like a v7 one: action number in the low byte, category
+// word from bit 16 (its low 16 bits are the v7 categories; WRITE_ZEROES, category bit 22, is a
+// write). Its byte order is detected from the first record's magic; both orders are supported.
 // The reader yields the queue events (Q, "the application request") by default, or the issue
 // events (D, post-merge device requests) by option, as StreamRequests:
 //   time_ns      = record time - time of the first event (non-notify record) of the whole
@@ -23,6 +27,19 @@
 // last_fua(), last_preflush() and last_record(). Notify records (process names, timestamps,
 // messages), SCSI pass-through (PC) events and the other actions are counted and skipped. The
 // record's cpu field, never the file suffix, names the CPU.
+//
+// Completion pairing (option pair_completions): the reader keeps the observed device latency of
+// each yielded request whose complete (C) event is in the trace, as last_latency_ns() after next().
+// Rule (blkparse / fio practice): a yielded Q (or D) request pairs with the first later C event
+// (not pass-through) of the same device, start sector and byte count that no earlier request took;
+// latency = C time - request time. Requests stay yielded in issue order: the reader holds each one
+// back until it is paired, or until a record more than pair_window_ns (trace time) after it has
+// been read, or until more than max_pending requests are held (then the oldest goes, counted in
+// pending_overflows), or until the trace ends; a request released without a pair has no latency
+// (completions_unpaired) and a later C no longer pairs with it. A request merged into a larger one
+// (M / F events) is completed under the merged range, so it stays unpaired. Memory: about 150
+// bytes per held request (~150 MB at the default max_pending). Without the option nothing is held
+// and last_latency_ns() is always empty.
 //
 // Strict inputs: a truncated record, a bad magic, an unknown version, a payload running past the
 // end of the file, a size out of range (bytes not a multiple of 512 or above max_request_bytes,
@@ -55,14 +72,14 @@ class TraceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One blktrace v7 record header, decoded to host byte order.
+// One blktrace v7 or v8 record header, decoded to host byte order (version = magic & 0xff).
 struct BlktraceRecord {
   std::uint32_t magic = 0;
   std::uint32_t sequence = 0;
   std::uint64_t time_ns = 0;  // ktime (monotonic since boot) of the traced machine
   std::uint64_t sector = 0;
   std::uint32_t bytes = 0;
-  std::uint32_t action = 0;  // low 16 bits: action (+ cgroup bit 8); high 16 bits: categories
+  std::uint64_t action = 0;  // low 16 bits: action (+ cgroup bit 8); from bit 16: categories
   std::uint32_t pid = 0;
   std::uint32_t device = 0;  // dev_t: major = device >> 20, minor = device & 0xFFFFF
   std::uint32_t cpu = 0;
@@ -84,6 +101,10 @@ struct BlktraceOptions {
   bool lenient = false;
   // Larger requests are malformed (a single bio / request is far smaller in practice).
   std::uint64_t max_request_bytes = 256ULL << 20;
+  // Pair requests with their completions (see the header comment) and its two bounds.
+  bool pair_completions = false;
+  std::uint64_t pair_window_ns = 10'000'000'000ULL;  // 10 s of trace time
+  std::size_t max_pending = std::size_t{1} << 20;
 };
 
 // Lost events of one CPU of one device, from gaps in its record sequence numbers.
@@ -99,15 +120,21 @@ struct BlktraceCounters {
   std::uint64_t requests_yielded = 0;  // StreamRequests returned by next()
   std::uint64_t notify_skipped = 0;    // notify records (process, timestamp, message)
   std::uint64_t other_skipped = 0;     // known actions not selected, PC events, other devices
-  std::uint64_t unknown_actions = 0;   // action numbers not in the v7 table (skipped)
+  std::uint64_t unknown_actions = 0;   // action numbers not in the record version's table
   std::uint64_t no_data_skipped = 0;   // selected events with no data that are not a flush
   std::uint64_t corrupt_skipped = 0;   // malformed records skipped (lenient only)
   std::vector<BlktraceSequenceGaps> sequence_gaps;  // one entry per (device, cpu) seen
+  // With pair_completions: yielded requests with / without a latency, and of the latter those
+  // released early because more than max_pending requests were held.
+  std::uint64_t completions_paired = 0;
+  std::uint64_t completions_unpaired = 0;
+  std::uint64_t pending_overflows = 0;
 };
 
 namespace detail {
 class BlktraceFile;
-}
+class BlktracePairing;
+}  // namespace detail
 
 class BlktraceReader final : public RequestStream {
  public:
@@ -130,6 +157,9 @@ class BlktraceReader final : public RequestStream {
   const BlktraceRecord& last_record() const { return last_; }
   bool last_fua() const;
   bool last_preflush() const;
+  // The observed device latency (C time - request time) of the last request next() returned, if
+  // pair_completions is on and its completion was found; empty otherwise.
+  std::optional<std::int64_t> last_latency_ns() const { return last_latency_; }
 
  private:
   struct Head {  // the next record of one file, ordered as blkparse sorts
@@ -141,6 +171,9 @@ class BlktraceReader final : public RequestStream {
   };
 
   void advance(std::size_t file);
+  // Takes the next record of the merge into `record`; false at the end of the trace.
+  bool pull(BlktraceRecord& record);
+  bool next_paired(StreamRequest& out);
   void note_sequence(const BlktraceRecord& record);
   // Classifies a record; true (with `out` filled) if it is a request to yield.
   bool to_request(const BlktraceRecord& record, StreamRequest& out);
@@ -151,6 +184,9 @@ class BlktraceReader final : public RequestStream {
   std::priority_queue<Head, std::vector<Head>, std::greater<>> heap_;
   std::optional<std::uint64_t> genesis_ns_;
   BlktraceRecord last_;
+  std::optional<std::int64_t> last_latency_;
+  std::unique_ptr<detail::BlktracePairing> pairing_;  // with pair_completions only
+  std::uint64_t latest_ns_ = 0;                       // time of the last record pulled
   BlktraceCounters counters_;
   std::vector<std::uint32_t> last_sequence_;  // parallel to counters_.sequence_gaps
 };

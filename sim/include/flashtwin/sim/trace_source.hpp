@@ -1,6 +1,7 @@
 // Opening a trace for the command line: a file or a blktrace per-CPU prefix, by format name or
 // "auto": blktrace by its magic, a ".blktrace" name or a prefix; vscsi, blkparse text (".blkparse",
-// ".txt") and the plain CSV (".csv") by name; MSR Cambridge CSV only when named (--format msr).
+// ".txt"), the plain CSV (".csv") and fio iologs (a name ending ".iolog" or ".fio") by name; MSR
+// Cambridge CSV only when named (--format msr).
 // Throws models::TraceError naming the file when it cannot be read or recognised, and
 // std::invalid_argument for an unknown format or a malformed device ("8,16").
 #pragma once
@@ -19,6 +20,9 @@ struct TraceSpec {
   std::string path;             // a file, or a blktrace prefix with PREFIX.blktrace.N files
   std::string format = "auto";  // one of trace_format_names()
   std::string device;           // "major,minor" to keep one device (blktrace, blkparse); "": all
+  // blktrace: pair requests with their C events (BlktraceOptions::pair_completions), so that
+  // BlktraceReader::last_latency_ns() gives each request's observed latency; ignored otherwise.
+  bool pair_completions = false;
 };
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);
