@@ -2,6 +2,7 @@
 
 #include "byte_size.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/vscsi_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 #include "trace_convert_command.hpp"
@@ -28,6 +29,7 @@ struct TraceArguments {
   std::string format = "auto";
   std::string device;
   bool json = false;
+  bool lenient = false;
 };
 
 struct TraceStats {
@@ -38,10 +40,32 @@ struct TraceStats {
   std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
   std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
   std::int64_t last_ns = 0;
-  std::vector<std::uint64_t> per_second;   // requests issued in each second
-  bool has_completions = false;            // a blktrace, whose C events give latencies
-  std::vector<std::int64_t> latencies_ns;  // observed Q-to-C latencies, sorted
+  std::vector<std::uint64_t> per_second;           // requests issued in each second
+  bool has_completions = false;                    // a blktrace, whose C events give latencies
+  std::vector<std::int64_t> latencies_ns;          // observed Q-to-C latencies, sorted
+  std::map<std::string, std::uint64_t> anomalies;  // what the reader skipped or found missing
 };
+
+// What a reader counted as skipped, unknown or missing (blktrace and vscsi keep such counters).
+std::map<std::string, std::uint64_t> anomalies_of(const models::RequestStream& stream) {
+  std::map<std::string, std::uint64_t> out;
+  if (const auto* b = dynamic_cast<const models::BlktraceReader*>(&stream)) {
+    const models::BlktraceCounters c = b->counters();
+    std::uint64_t gaps = 0, lost = 0;
+    for (const auto& g : c.sequence_gaps) {
+      gaps += g.gaps;
+      lost += g.lost_events;
+    }
+    out = {{"records_read", c.records_read},
+           {"sequence_gaps", gaps},
+           {"events_lost_in_gaps", lost},
+           {"unknown_actions", c.unknown_actions},
+           {"corrupt_records_skipped", c.corrupt_skipped}};
+  } else if (const auto* v = dynamic_cast<const models::VscsiReader*>(&stream)) {
+    out = {{"corrupt_records_skipped", v->counters().corrupt_skipped}};
+  }
+  return out;
+}
 
 // Nearest-rank percentile of sorted values, in milliseconds.
 double percentile_ms(const std::vector<std::int64_t>& sorted, double p) {
@@ -55,6 +79,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   s.file = file;
   sim::TraceSpec spec{file, a.format, a.device};
   spec.pair_completions = true;  // blktrace: latencies from the C events, when recorded
+  spec.lenient = a.lenient;
   auto stream = sim::open_trace(spec);
   const auto* blktrace = dynamic_cast<const models::BlktraceReader*>(stream.get());
   s.has_completions = blktrace != nullptr;
@@ -84,6 +109,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     }
   }
   std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
+  s.anomalies = anomalies_of(*stream);
   return s;
 }
 
@@ -101,6 +127,7 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
   j["footprint_bytes"] = s.footprint_blocks * 4096;
   j["duration_s"] = static_cast<double>(s.last_ns) / 1e9;
   j["iops_per_second"] = s.per_second;
+  j["anomalies"] = s.anomalies;
   if (!s.latencies_ns.empty()) {
     j["latency_ms"] = {{"p50", percentile_ms(s.latencies_ns, 50)},
                        {"p95", percentile_ms(s.latencies_ns, 95)},
@@ -155,6 +182,13 @@ void print(const TraceStats& s) {
   } else {
     std::printf("\n  latency       not recorded by this reader (queue events only)\n");
   }
+  if (!s.anomalies.empty()) {
+    std::printf("  reader       ");
+    for (const auto& [what, n] : s.anomalies) {
+      std::printf(" %s %llu", what.c_str(), static_cast<unsigned long long>(n));
+    }
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -172,6 +206,8 @@ void add_trace_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   info->add_option("--device", args->device, "Only this device, MAJOR,MINOR (blktrace)");
   info->add_flag("--json", args->json, "Print JSON");
+  info->add_flag("--lenient", args->lenient,
+                 "Skip and count malformed records instead of stopping at the first");
   info->callback([args, &exit_code] {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const std::string& file : args->files) {

@@ -111,7 +111,9 @@ void ClusterRuntime::build_engines() {
       if (const std::optional<TraceWorkload>& trace = spec.workload.trace) {
         disk->stream = std::make_unique<models::WindowedTrace>(
             [trace] {
-              return open_trace({trace->path, trace->format, trace->device});
+              TraceSpec source{trace->path, trace->format, trace->device};
+              source.lenient = trace->lenient;
+              return open_trace(source);
             },
             trace->window);
         disk->source = "trace " + trace->path;

@@ -64,6 +64,7 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
   trace.window.time_scale =
       require_positive(r.optional<double>("time_scale", 1), r.path_of("time_scale"));
   trace.window.loop = r.optional<bool>("loop", false);
+  trace.lenient = r.optional<bool>("lenient", false);
   spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
   r.finish();
   std::error_code error;
@@ -74,7 +75,9 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
   }
   // Opening it checks the format, the device and the first records now, not mid-run.
   try {
-    open_trace({trace.path, trace.format, trace.device});
+    TraceSpec check{trace.path, trace.format, trace.device};
+    check.lenient = trace.lenient;
+    open_trace(check);
   } catch (const std::exception& e) {
     throw ScenarioError(r.path_of("trace"), e.what());
   }

@@ -40,6 +40,7 @@ std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
   models::BlktraceOptions options;
   if (!spec.device.empty()) options.device = parse_device(spec.device);
   options.pair_completions = spec.pair_completions;
+  options.lenient = spec.lenient;
   std::error_code error;
   if (std::filesystem::is_regular_file(spec.path, error)) {
     return std::make_unique<models::BlktraceReader>(std::vector<std::filesystem::path>{spec.path},
@@ -85,12 +86,25 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   if (!spec.device.empty() && format != "blkparse") {
     throw std::invalid_argument("--device applies to blktrace and blkparse traces only");
   }
-  if (format == "vscsi") return std::make_unique<models::VscsiReader>(spec.path);
-  if (format == "csv") return std::make_unique<models::CsvTraceReader>(spec.path);
-  if (format == "msr") return std::make_unique<models::MsrTraceReader>(spec.path);
-  if (format == "fio") return std::make_unique<models::FioIologReader>(spec.path);
+  // Every reader's options have `lenient`: malformed records skipped and counted, not fatal.
+  auto lenient = [&spec](auto options) {
+    options.lenient = spec.lenient;
+    return options;
+  };
+  if (format == "vscsi") {
+    return std::make_unique<models::VscsiReader>(spec.path, lenient(models::VscsiOptions{}));
+  }
+  if (format == "csv") {
+    return std::make_unique<models::CsvTraceReader>(spec.path, lenient(models::CsvTraceOptions{}));
+  }
+  if (format == "msr") {
+    return std::make_unique<models::MsrTraceReader>(spec.path, lenient(models::MsrTraceOptions{}));
+  }
+  if (format == "fio") {
+    return std::make_unique<models::FioIologReader>(spec.path, lenient(models::FioIologOptions{}));
+  }
   if (format == "blkparse") {
-    models::BlkparseTextOptions options;
+    models::BlkparseTextOptions options = lenient(models::BlkparseTextOptions{});
     if (!spec.device.empty()) options.device = parse_device(spec.device);
     return std::make_unique<models::BlkparseTextReader>(spec.path, options);
   }

@@ -53,6 +53,7 @@ struct TraceWorkload {
   std::string format = "auto";  // see sim/trace_source.hpp
   std::string device;           // "major,minor" to replay one device of the trace; "": all
   models::TraceWindow window;
+  bool lenient = false;  // skip and count malformed records instead of failing the run
 };
 
 // A virtual disk's workload: synthetic or a trace. Open loop at the stream's issue times, or

@@ -23,6 +23,8 @@ struct TraceSpec {
   // blktrace: pair requests with their C events (BlktraceOptions::pair_completions), so that
   // BlktraceReader::last_latency_ns() gives each request's observed latency; ignored otherwise.
   bool pair_completions = false;
+  // Skip and count malformed records instead of stopping at the first with a TraceError.
+  bool lenient = false;
 };
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);
