@@ -202,6 +202,9 @@ void add_cachesim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember(sim::trace_format_names()))
       ->capture_default_str();
   cmd->add_option("--device", options->trace.device, "Only this device of the trace, MAJOR,MINOR");
+  cmd->add_flag(
+      "--issue-events", options->trace.issue_events,
+      "blktrace / blkparse: replay the device's (D) requests instead of the queued (Q) ones");
   cmd->add_flag("--lenient", options->trace.lenient,
                 "Skip and count malformed trace records instead of stopping at the first");
   cmd->add_option("--seed", options->seed, "Seed of the synthetic workloads")

@@ -30,6 +30,7 @@ struct TraceArguments {
   std::string device;
   bool json = false;
   bool lenient = false;
+  bool issue_events = false;
 };
 
 struct TraceStats {
@@ -80,6 +81,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   sim::TraceSpec spec{file, a.format, a.device};
   spec.pair_completions = true;  // blktrace: latencies from the C events, when recorded
   spec.lenient = a.lenient;
+  spec.issue_events = a.issue_events;
   auto stream = sim::open_trace(spec);
   const auto* blktrace = dynamic_cast<const models::BlktraceReader*>(stream.get());
   s.has_completions = blktrace != nullptr;
@@ -206,6 +208,8 @@ void add_trace_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   info->add_option("--device", args->device, "Only this device, MAJOR,MINOR (blktrace)");
   info->add_flag("--json", args->json, "Print JSON");
+  info->add_flag("--issue-events", args->issue_events,
+                 "blktrace / blkparse: the device's (D) requests instead of the queued (Q) ones");
   info->add_flag("--lenient", args->lenient,
                  "Skip and count malformed records instead of stopping at the first");
   info->callback([args, &exit_code] {

@@ -113,6 +113,7 @@ void ClusterRuntime::build_engines() {
             [trace] {
               TraceSpec source{trace->path, trace->format, trace->device};
               source.lenient = trace->lenient;
+              source.issue_events = trace->issue_events;
               return open_trace(source);
             },
             trace->window);

@@ -65,6 +65,11 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
       require_positive(r.optional<double>("time_scale", 1), r.path_of("time_scale"));
   trace.window.loop = r.optional<bool>("loop", false);
   trace.lenient = r.optional<bool>("lenient", false);
+  const std::string events = r.optional<std::string>("events", "queue");
+  if (events != "queue" && events != "issue") {
+    throw ScenarioError(r.path_of("events"), "'" + events + "' is not one of queue, issue");
+  }
+  trace.issue_events = events == "issue";
   spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
   r.finish();
   std::error_code error;
@@ -77,6 +82,7 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
   try {
     TraceSpec check{trace.path, trace.format, trace.device};
     check.lenient = trace.lenient;
+    check.issue_events = trace.issue_events;
     open_trace(check);
   } catch (const std::exception& e) {
     throw ScenarioError(r.path_of("trace"), e.what());

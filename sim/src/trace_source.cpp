@@ -41,6 +41,7 @@ std::unique_ptr<models::RequestStream> open_blktrace(const TraceSpec& spec) {
   if (!spec.device.empty()) options.device = parse_device(spec.device);
   options.pair_completions = spec.pair_completions;
   options.lenient = spec.lenient;
+  if (spec.issue_events) options.event = models::BlktraceOptions::Event::issue;
   std::error_code error;
   if (std::filesystem::is_regular_file(spec.path, error)) {
     return std::make_unique<models::BlktraceReader>(std::vector<std::filesystem::path>{spec.path},
@@ -105,6 +106,7 @@ std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   }
   if (format == "blkparse") {
     models::BlkparseTextOptions options = lenient(models::BlkparseTextOptions{});
+    if (spec.issue_events) options.event = models::BlkparseTextOptions::Event::issue;
     if (!spec.device.empty()) options.device = parse_device(spec.device);
     return std::make_unique<models::BlkparseTextReader>(spec.path, options);
   }

@@ -53,7 +53,8 @@ struct TraceWorkload {
   std::string format = "auto";  // see sim/trace_source.hpp
   std::string device;           // "major,minor" to replay one device of the trace; "": all
   models::TraceWindow window;
-  bool lenient = false;  // skip and count malformed records instead of failing the run
+  bool lenient = false;       // skip and count malformed records instead of failing the run
+  bool issue_events = false;  // blktrace / blkparse: D events instead of Q events
 };
 
 // A virtual disk's workload: synthetic or a trace. Open loop at the stream's issue times, or

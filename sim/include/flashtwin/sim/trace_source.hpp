@@ -25,6 +25,9 @@ struct TraceSpec {
   bool pair_completions = false;
   // Skip and count malformed records instead of stopping at the first with a TraceError.
   bool lenient = false;
+  // blktrace, blkparse: replay issue (D) events, the requests as the device saw them after
+  // merging, instead of queue (Q) events, the requests as the VM issued them.
+  bool issue_events = false;
 };
 
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec);
