@@ -2,6 +2,7 @@
 
 #include "byte_size.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/msr_trace_reader.hpp"
 #include "flashtwin/models/vscsi_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
 #include "flashtwin/sim/trace_source.hpp"
@@ -41,8 +42,9 @@ struct TraceStats {
   std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
   std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
   std::int64_t last_ns = 0;
-  std::vector<std::uint64_t> per_second;           // requests issued in each second
-  bool has_completions = false;                    // a blktrace, whose C events give latencies
+  std::vector<std::uint64_t> per_second;  // requests issued in each second
+  bool has_completions = false;           // blktrace (C events) or MSR (response times): latencies
+  const char* latency_source = "observed Q to C";
   std::vector<std::int64_t> latencies_ns;          // observed Q-to-C latencies, sorted
   std::map<std::string, std::uint64_t> anomalies;  // what the reader skipped or found missing
 };
@@ -84,7 +86,9 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   spec.issue_events = a.issue_events;
   auto stream = sim::open_trace(spec);
   const auto* blktrace = dynamic_cast<const models::BlktraceReader*>(stream.get());
-  s.has_completions = blktrace != nullptr;
+  const auto* msr = dynamic_cast<const models::MsrTraceReader*>(stream.get());
+  s.has_completions = blktrace != nullptr || msr != nullptr;
+  if (msr != nullptr) s.latency_source = "response times recorded in the trace";
   s.description = stream->describe();
   sim::BlockMap<bool> touched;
   models::StreamRequest r;
@@ -99,6 +103,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     if (blktrace != nullptr && blktrace->last_latency_ns()) {
       s.latencies_ns.push_back(*blktrace->last_latency_ns());
     }
+    if (msr != nullptr) s.latencies_ns.push_back(msr->last_response_time_ns());
     if (r.length_bytes == 0) continue;
     ++s.sizes[std::bit_ceil(r.length_bytes)];
     if (r.kind == engine::IoKind::read || r.kind == engine::IoKind::write) {
@@ -174,10 +179,10 @@ void print(const TraceStats& s) {
   }
   if (!s.latencies_ns.empty()) {
     std::printf(
-        "\n  latency       p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (observed Q to C, %zu of %llu "
+        "\n  latency       p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (%s, %zu of %llu "
         "requests paired)\n",
         percentile_ms(s.latencies_ns, 50), percentile_ms(s.latencies_ns, 95),
-        percentile_ms(s.latencies_ns, 99), s.latencies_ns.size(),
+        percentile_ms(s.latencies_ns, 99), s.latency_source, s.latencies_ns.size(),
         static_cast<unsigned long long>(total));
   } else if (s.has_completions) {
     std::printf("\n  latency       not recorded (no completion events paired with the requests)\n");
