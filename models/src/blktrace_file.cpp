@@ -37,7 +37,7 @@ BlktraceFile::BlktraceFile(const std::filesystem::path& path, bool lenient,
     : name_(path.string()),
       lenient_(lenient),
       max_request_bytes_(max_request_bytes),
-      buffer_(kBufferBytes) {
+      window_(kBufferBytes) {
   try {
     source_ = open_byte_source(path);
   } catch (const std::runtime_error& error) {
@@ -45,32 +45,11 @@ BlktraceFile::BlktraceFile(const std::filesystem::path& path, bool lenient,
   }
 }
 
-bool BlktraceFile::fill(std::size_t size) {
-  if (end_ - pos_ >= size) return true;
-  std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
-  base_offset_ += pos_;
-  end_ -= pos_;
-  pos_ = 0;
-  while (end_ < size && !at_end_) {
-    std::size_t got = 0;
-    try {
-      got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
-    } catch (const std::runtime_error& error) {
-      // Unreadable or corrupt compressed input: always an error, lenient or not.
-      throw TraceError(name_ + ": byte " + std::to_string(base_offset_ + end_) + ": " +
-                       error.what());
-    }
-    if (got == 0) at_end_ = true;
-    end_ += got;
-  }
-  return end_ >= size;
-}
-
 std::uint64_t BlktraceFile::load(std::size_t at, std::size_t size) const {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < size; ++i) {
     const std::size_t byte = order_ == Order::big ? i : size - 1 - i;
-    value = (value << 8) | std::to_integer<std::uint64_t>(buffer_[at + byte]);
+    value = (value << 8) | std::to_integer<std::uint64_t>(window_.buffer[at + byte]);
   }
   return value;
 }
@@ -100,7 +79,7 @@ bool BlktraceFile::valid_magic_at(std::size_t at) const {
 }
 
 std::size_t BlktraceFile::header_bytes_at(std::size_t at) const {
-  if (end_ - at < 4) return blktrace::kHeaderBytes;
+  if (window_.end - at < 4) return blktrace::kHeaderBytes;
   std::uint32_t value = u32(at);
   if (order_ == Order::unknown && !is_magic(value)) value = __builtin_bswap32(value);
   return is_magic(value) && (value & 0xff) == blktrace::kVersion2 ? blktrace::kHeader2Bytes
@@ -108,21 +87,21 @@ std::size_t BlktraceFile::header_bytes_at(std::size_t at) const {
 }
 
 void BlktraceFile::resynchronise() {
-  ++pos_;
+  ++window_.pos;
   while (fill(4)) {
     if (order_ == Order::unknown) {
       // Still looking for the first valid record: either byte order will do.
       for (const Order order : {Order::little, Order::big}) {
         order_ = order;
-        if (valid_magic_at(pos_)) return;
+        if (valid_magic_at(window_.pos)) return;
       }
       order_ = Order::unknown;
-    } else if (valid_magic_at(pos_)) {
+    } else if (valid_magic_at(window_.pos)) {
       return;
     }
-    ++pos_;
+    ++window_.pos;
   }
-  pos_ = end_;  // fewer than 4 bytes left: nothing more to find
+  window_.pos = window_.end;  // fewer than 4 bytes left: nothing more to find
 }
 
 std::string BlktraceFile::check(const BlktraceRecord& record) const {
@@ -151,24 +130,24 @@ std::string BlktraceFile::check(const BlktraceRecord& record) const {
 
 void BlktraceFile::decode(std::uint32_t magic, BlktraceRecord& record) const {
   record.magic = magic;
-  record.sequence = u32(pos_ + 4);
-  record.time_ns = u64(pos_ + 8);
-  record.sector = u64(pos_ + 16);
-  record.bytes = u32(pos_ + 24);
+  record.sequence = u32(window_.pos + 4);
+  record.time_ns = u64(window_.pos + 8);
+  record.sector = u64(window_.pos + 16);
+  record.bytes = u32(window_.pos + 24);
   if ((magic & 0xff) == blktrace::kVersion2) {  // struct blk_io_trace2
-    record.pid = u32(pos_ + 28);
-    record.action = u64(pos_ + 32);
-    record.device = u32(pos_ + 40);
-    record.cpu = u32(pos_ + 44);
-    record.error = u16(pos_ + 48);
-    record.pdu_len = u16(pos_ + 50);
+    record.pid = u32(window_.pos + 28);
+    record.action = u64(window_.pos + 32);
+    record.device = u32(window_.pos + 40);
+    record.cpu = u32(window_.pos + 44);
+    record.error = u16(window_.pos + 48);
+    record.pdu_len = u16(window_.pos + 50);
   } else {  // struct blk_io_trace
-    record.action = u32(pos_ + 28);
-    record.pid = u32(pos_ + 32);
-    record.device = u32(pos_ + 36);
-    record.cpu = u32(pos_ + 40);
-    record.error = u16(pos_ + 44);
-    record.pdu_len = u16(pos_ + 46);
+    record.action = u32(window_.pos + 28);
+    record.pid = u32(window_.pos + 32);
+    record.device = u32(window_.pos + 36);
+    record.cpu = u32(window_.pos + 40);
+    record.error = u16(window_.pos + 44);
+    record.pdu_len = u16(window_.pos + 46);
   }
 }
 
@@ -176,22 +155,22 @@ bool BlktraceFile::next(BlktraceRecord& out) {
   for (;;) {
     const std::uint64_t at = offset();
     fill(blktrace::kHeader2Bytes);  // may stop short at the end of the file
-    const std::size_t header = header_bytes_at(pos_);
-    if (end_ - pos_ < header) {
-      const std::size_t left = end_ - pos_;
+    const std::size_t header = header_bytes_at(window_.pos);
+    if (window_.end - window_.pos < header) {
+      const std::size_t left = window_.end - window_.pos;
       if (left == 0) return false;
       reject(at, "truncated record: " + std::to_string(left) + " of " + std::to_string(header) +
                      " header bytes");
-      pos_ = end_;
+      window_.pos = window_.end;
       return false;
     }
     if (order_ == Order::unknown) {
       order_ = Order::little;
-      if (!is_magic(u32(pos_))) {
+      if (!is_magic(u32(window_.pos))) {
         order_ = Order::big;
-        if (!is_magic(u32(pos_))) {
+        if (!is_magic(u32(window_.pos))) {
           order_ = Order::little;
-          const std::uint32_t shown = u32(pos_);
+          const std::uint32_t shown = u32(window_.pos);
           order_ = Order::unknown;
           reject(at, "bad magic " + hex(shown, 8));
           resynchronise();
@@ -199,7 +178,7 @@ bool BlktraceFile::next(BlktraceRecord& out) {
         }
       }
     }
-    const std::uint32_t magic = u32(pos_);
+    const std::uint32_t magic = u32(window_.pos);
     if (!is_magic(magic)) {
       reject(at, "bad magic " + hex(magic, 8));
       resynchronise();
@@ -215,11 +194,11 @@ bool BlktraceFile::next(BlktraceRecord& out) {
     if (!fill(header + record.pdu_len)) {
       reject(at, "payload of " + std::to_string(record.pdu_len) +
                      " bytes runs past the end of the file (" +
-                     std::to_string(end_ - pos_ - header) + " left)");
-      pos_ = end_;
+                     std::to_string(window_.end - window_.pos - header) + " left)");
+      window_.pos = window_.end;
       return false;
     }
-    pos_ += header + record.pdu_len;
+    window_.pos += header + record.pdu_len;
     const std::string reason = check(record);
     if (!reason.empty()) {
       reject(at, reason);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "byte_source.hpp"
+#include "byte_window.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
 
 #include <cstddef>
@@ -29,21 +30,21 @@ class BlktraceFile {
 
  private:
   enum class Order : std::uint8_t { unknown, little, big };
-  // Makes `size` bytes available from pos_ (size <= capacity); false if the file ends first.
-  bool fill(std::size_t size);
-  // Fields at buffer_[at] in the file's byte order (unknown reads as little-endian).
+  // Makes `size` bytes available from window_.pos (size <= capacity); false if the file ends.
+  bool fill(std::size_t size) { return window_.fill(*source_, size, name_); }
+  // Fields at window_.buffer[at] in the file's byte order (unknown reads as little-endian).
   std::uint64_t load(std::size_t at, std::size_t size) const;
   std::uint32_t u32(std::size_t at) const;
   std::uint64_t u64(std::size_t at) const;
   std::uint16_t u16(std::size_t at) const;
-  std::uint64_t offset() const { return base_offset_ + pos_; }
+  std::uint64_t offset() const { return window_.base_offset + window_.pos; }
   // Throws TraceError, or (lenient) counts the record as skipped.
   void reject(std::uint64_t at, const std::string& reason);
   // After a bad magic: moves to the next byte offset that holds a valid v7 or v8 magic.
   void resynchronise();
-  // Header size of the record at buffer_[at]: 64 if it starts with a v8 magic, else 48.
+  // Header size of the record at window_.buffer[at]: 64 if it starts with a v8 magic, else 48.
   std::size_t header_bytes_at(std::size_t at) const;
-  // Decodes the header at pos_ (magic already read and checked) by its version's layout.
+  // Decodes the header at window_.pos (magic already read and checked) by its version's layout.
   void decode(std::uint32_t magic, BlktraceRecord& record) const;
   bool valid_magic_at(std::size_t at) const;
   // The size / time checks; returns the reason a record is malformed, empty if well-formed.
@@ -53,11 +54,7 @@ class BlktraceFile {
   bool lenient_;
   std::uint64_t max_request_bytes_;
   std::unique_ptr<ByteSource> source_;
-  std::vector<std::byte> buffer_;
-  std::size_t pos_ = 0;            // next unread byte in buffer_
-  std::size_t end_ = 0;            // end of the valid bytes in buffer_
-  std::uint64_t base_offset_ = 0;  // file offset of buffer_[0]
-  bool at_end_ = false;            // source exhausted
+  ByteWindow window_;
   Order order_ = Order::unknown;
   std::uint64_t last_time_ns_ = 0;  // time of the previous well-formed record
   std::uint64_t corrupt_skipped_ = 0;

@@ -2,6 +2,7 @@
 #include "flashtwin/models/vscsi_reader.hpp"
 
 #include "byte_source.hpp"
+#include "byte_window.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -48,7 +49,9 @@ std::optional<engine::IoKind> direction(std::uint16_t opcode) {
 }  // namespace
 
 VscsiReader::VscsiReader(const std::filesystem::path& file, VscsiOptions options)
-    : name_(file.string()), options_(options), buffer_(kBufferBytes) {
+    : name_(file.string()),
+      options_(options),
+      window_(std::make_unique<detail::ByteWindow>(kBufferBytes)) {
   try {
     source_ = open_byte_source(file);
   } catch (const std::runtime_error& error) {
@@ -59,27 +62,12 @@ VscsiReader::VscsiReader(const std::filesystem::path& file, VscsiOptions options
 VscsiReader::~VscsiReader() = default;
 
 bool VscsiReader::fill_record() {
-  if (end_ - pos_ >= kRecordBytes) return true;
-  std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
-  base_offset_ += pos_;
-  end_ -= pos_;
-  pos_ = 0;
-  while (end_ < kRecordBytes && !at_end_) {
-    std::size_t got = 0;
-    try {
-      got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
-    } catch (const std::runtime_error& error) {
-      throw TraceError(name_ + ": byte " + std::to_string(base_offset_ + end_) + ": " +
-                       error.what());
-    }
-    if (got == 0) at_end_ = true;
-    end_ += got;
-  }
-  if (end_ >= kRecordBytes) return true;
-  if (end_ > 0) {
-    reject(base_offset_, "truncated record: " + std::to_string(end_) + " of 32 bytes");
-    base_offset_ += end_;
-    end_ = 0;
+  if (window_->fill(*source_, kRecordBytes, name_)) return true;
+  if (window_->end > 0) {
+    reject(window_->base_offset,
+           "truncated record: " + std::to_string(window_->end) + " of 32 bytes");
+    window_->base_offset += window_->end;
+    window_->end = 0;
   }
   return false;
 }
@@ -93,9 +81,9 @@ void VscsiReader::reject(std::uint64_t at, const std::string& reason) {
 
 bool VscsiReader::next(StreamRequest& out) {
   while (fill_record()) {
-    const std::uint64_t at = base_offset_ + pos_;
-    const std::byte* bytes = buffer_.data() + pos_;
-    pos_ += kRecordBytes;
+    const std::uint64_t at = window_->base_offset + window_->pos;
+    const std::byte* bytes = window_->buffer.data() + window_->pos;
+    window_->pos += kRecordBytes;
     VscsiRecord record;
     record.serial = static_cast<std::uint32_t>(little_endian(bytes, 4));
     record.length_bytes = static_cast<std::uint32_t>(little_endian(bytes + 4, 4));

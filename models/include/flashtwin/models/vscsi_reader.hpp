@@ -38,6 +38,9 @@
 namespace flashtwin::models {
 
 class ByteSource;
+namespace detail {
+struct ByteWindow;
+}
 
 // One vscsi v1 record, decoded.
 struct VscsiRecord {
@@ -84,7 +87,7 @@ class VscsiReader final : public RequestStream {
   const VscsiRecord& last_record() const { return last_; }
 
  private:
-  // Makes one whole record available at pos_; false at the end (or after a truncation).
+  // Makes one whole record available at window_->pos; false at the end (or after a truncation).
   bool fill_record();
   // Throws TraceError, or (lenient) counts the record as skipped.
   void reject(std::uint64_t at, const std::string& reason);
@@ -92,13 +95,9 @@ class VscsiReader final : public RequestStream {
   std::string name_;
   VscsiOptions options_;
   std::unique_ptr<ByteSource> source_;
-  std::vector<std::byte> buffer_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  std::uint64_t base_offset_ = 0;  // file offset of buffer_[0]
-  bool at_end_ = false;
-  std::optional<std::uint64_t> previous_us_;  // time of the previous well-formed record
-  std::optional<std::uint64_t> genesis_us_;   // time of the first yielded request
+  std::unique_ptr<detail::ByteWindow> window_;  // the file's bytes, buffered
+  std::optional<std::uint64_t> previous_us_;    // time of the previous well-formed record
+  std::optional<std::uint64_t> genesis_us_;     // time of the first yielded request
   VscsiRecord last_;
   VscsiCounters counters_;
 };
