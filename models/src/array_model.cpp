@@ -1,11 +1,15 @@
-// Array presets, validation and backend latency (see array_model.hpp).
+// Array presets, validation and the queues of StorageArray (see array_model.hpp).
 #include "flashtwin/models/array_model.hpp"
 
+#include "flashtwin/models/server_pool.hpp"
+#include "random_source.hpp"
+#include "service_time.hpp"
 #include "workload_text.hpp"
+#include "write_buffer.hpp"
 
 #include <cmath>
-#include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace flashtwin::models {
@@ -13,8 +17,9 @@ namespace {
 
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
-// Representative mid-range arrays, not one vendor's datasheet: the figures are the usual rules of
-// thumb for the class, stated so they can be checked and replaced.
+// Two product classes, not one vendor's datasheet: the figures are the sizing rules of the class,
+// stated so they can be checked and replaced (../shared/DEVICE_FACTS.md, "Spinning disks and
+// RAID").
 std::map<std::string, ArrayProfile, std::less<>> make_presets() {
   std::map<std::string, ArrayProfile, std::less<>> table;
   auto add = [&table](ArrayProfile p) {
@@ -22,26 +27,43 @@ std::map<std::string, ArrayProfile, std::less<>> make_presets() {
     const std::string key = p.name;
     table.emplace(key, std::move(p));
   };
-  // Dual-controller hybrid array with 48 x 10k rpm SAS disks. A 10k rpm disk: 3 ms average
-  // rotational latency (half a turn) + ~3.5 ms average seek -> ~6 ms per random I/O, ~170 IOPS;
-  // 48 disks -> ~8000 IOPS before RAID write penalties. Front end 4 x 8 Gb FC (~800 MB/s each).
-  // 8 GiB mirrored NVRAM; destage ~400 MB/s of coalesced writes.
+  // A dual-controller hybrid midrange array (the class of a Dell EMC Unity Hybrid, HPE Nimble
+  // adaptive or NetApp FAS with SAS disks) with 48 x 10,000 rpm SAS drives in RAID 10.
+  // Per drive: ~3.8 ms average seek + 3.0 ms average rotational latency (half a turn at 10k rpm)
+  // = 6.8 ms positioning, ~150 MB/s media rate: 4 KiB in ~6.83 ms, ~146 IOPS per drive, inside
+  // the planning range of 125-150 IOPS for 10k rpm SAS. Seek times vary with distance: service
+  // cv 0.5 (a modelling choice). RAID 10 write penalty 2. 48 drives: ~7,000 random 4 KiB reads/s,
+  // ~3,500 writes/s once NVRAM is full. Front end 4 x 8 Gb FC (~800 MB/s each), 150 us through
+  // the controller. 8 GiB of mirrored NVRAM. No read-cache credit (set read_cache_hit_ratio when
+  // you know your array's).
   add({.name = "hybrid-10k",
        .frontend_mbps = 3200,
        .controller_latency_us = 150,
        .nvram_bytes = 8 * kGiB,
-       .destage_mbps = 400,
-       .backend_iops = 8000,
-       .backend_base_latency_us = 6000});
-  // Dual-controller all-flash array: "sub-millisecond" class. Front end 4 x 16 Gb FC
-  // (~1600 MB/s each); 16 GiB NVRAM; backend of a few dozen SAS/NVMe SSDs, ~400k IOPS at ~200 us.
+       .nvram_urgent_fill = 0.5,
+       .read_cache_hit_ratio = 0,
+       .backend_servers = 48,
+       .backend_positioning_us = 6800,
+       .backend_service_cv = 0.5,
+       .backend_media_mbps = 150,
+       .write_penalty = 2});
+  // A dual-controller all-flash midrange array (the class of a Pure FlashArray//X, NetApp AFF
+  // A-series or Dell PowerStore): 24 SAS/NVMe SSDs behind the controllers, vendors' claims of a
+  // few hundred thousand 4 KiB IOPS at well under a millisecond. Modelled as 96 backend servers
+  // (24 drives x 4 flash units in parallel) of 150 us + size / 400 MB/s (4 KiB: ~160 us, ~600k
+  // reads/s), service cv 0.3, write penalty 2 (parity RAID with full-stripe writes). Front end
+  // 4 x 16 Gb FC (~1600 MB/s each), 100 us through the controller, 16 GiB NVRAM.
   add({.name = "all-flash",
        .frontend_mbps = 6400,
        .controller_latency_us = 100,
        .nvram_bytes = 16 * kGiB,
-       .destage_mbps = 3000,
-       .backend_iops = 400000,
-       .backend_base_latency_us = 200});
+       .nvram_urgent_fill = 0.5,
+       .read_cache_hit_ratio = 0,
+       .backend_servers = 96,
+       .backend_positioning_us = 150,
+       .backend_service_cv = 0.3,
+       .backend_media_mbps = 400,
+       .write_penalty = 2});
   return table;
 }
 
@@ -67,19 +89,31 @@ void validate(const ArrayProfile& p) {
   if (!(p.controller_latency_us >= 0.0) || !std::isfinite(p.controller_latency_us)) {
     reject(p, "controller_latency_us", "must be finite and >= 0", p.controller_latency_us);
   }
-  require_positive(p, "destage_mbps", p.destage_mbps);
-  require_positive(p, "backend_iops", p.backend_iops);
-  require_positive(p, "backend_base_latency_us", p.backend_base_latency_us);
+  if (!(p.nvram_urgent_fill >= 0.0 && p.nvram_urgent_fill <= 1.0)) {
+    reject(p, "nvram_urgent_fill", "must be in [0, 1]", p.nvram_urgent_fill);
+  }
+  if (!(p.read_cache_hit_ratio >= 0.0 && p.read_cache_hit_ratio < 1.0)) {
+    reject(p, "read_cache_hit_ratio", "must be in [0, 1)", p.read_cache_hit_ratio);
+  }
+  if (p.backend_servers < 1) reject(p, "backend_servers", "must be >= 1", p.backend_servers);
+  require_positive(p, "backend_positioning_us", p.backend_positioning_us);
+  if (!(p.backend_service_cv >= 0.0 && p.backend_service_cv <= 1.0)) {
+    reject(p, "backend_service_cv", "must be in [0, 1]", p.backend_service_cv);
+  }
+  require_positive(p, "backend_media_mbps", p.backend_media_mbps);
+  if (!(p.write_penalty >= 1.0) || !std::isfinite(p.write_penalty)) {
+    reject(p, "write_penalty", "must be finite and >= 1", p.write_penalty);
+  }
 }
 
-double backend_latency_us(const ArrayProfile& profile, double load_iops) {
-  if (!(load_iops >= 0.0)) {
-    throw std::invalid_argument("backend_latency_us: load_iops must be >= 0, got " +
-                                format_number(load_iops));
-  }
-  const double utilisation = load_iops / profile.backend_iops;
-  if (utilisation >= 1.0) return std::numeric_limits<double>::infinity();
-  return profile.backend_base_latency_us / (1.0 - utilisation);
+double backend_service_us(const ArrayProfile& p, std::uint64_t bytes) {
+  return p.backend_positioning_us + static_cast<double>(bytes) / p.backend_media_mbps;
+}
+
+double backend_capacity_iops(const ArrayProfile& p, std::uint64_t bytes, double read_share) {
+  const double per_io_us =
+      backend_service_us(p, bytes) * (read_share + (1.0 - read_share) * p.write_penalty);
+  return p.backend_servers * 1e6 / per_io_us;
 }
 
 const ArrayProfile& array_preset(std::string_view name) {
@@ -97,6 +131,101 @@ std::vector<std::string> array_preset_names() {
   for (const auto& [key, profile] : presets())
     names.push_back(key);
   return names;
+}
+
+ArraySaturation assess_saturation(const ArrayLoad& begin, const ArrayLoad& end, double window_s) {
+  ArraySaturation s;
+  if (!(window_s > 0.0) || end.backend_servers == 0) return s;
+  const auto ios = static_cast<double>((end.reads - begin.reads) + (end.writes - begin.writes));
+  const double capacity_s = end.backend_servers * window_s;
+  const double demand_s = end.backend_demand_s - begin.backend_demand_s;
+  s.offered_iops = ios / window_s;
+  s.utilisation = (end.backend_busy_server_s - begin.backend_busy_server_s) / capacity_s;
+  s.offered_load = demand_s / capacity_s;
+  s.capacity_iops = demand_s > 0.0 ? ios * end.backend_servers / demand_s : 0.0;
+  s.saturated = s.utilisation >= 0.98 || s.offered_load >= 1.0;
+  return s;
+}
+
+struct StorageArray::Queues {
+  Queues(const ArrayProfile& p, EventScheduler& s, std::uint64_t seed)
+      : profile(p), scheduler(s), random(seed) {
+    validate(profile);
+    if (profile.nvram_bytes > 0) {
+      nvram.emplace(profile.nvram_bytes, profile.nvram_urgent_fill,
+                    [this](std::uint64_t bytes) { return write_service_s(bytes); });
+    }
+    backend.emplace(scheduler, profile.backend_servers, nvram ? &*nvram : nullptr);
+    if (nvram) nvram->drain_through(*backend);
+  }
+  double service_s(std::uint64_t bytes) {
+    const double positioning =
+        sample_service_s(profile.backend_positioning_us * 1e-6, profile.backend_service_cv, random);
+    return positioning + static_cast<double>(bytes) / (profile.backend_media_mbps * 1e6);
+  }
+  // write_penalty operations of `bytes` in a row on one server (a whole penalty is one job, so
+  // a fractional penalty scales the last operation).
+  double write_service_s(std::uint64_t bytes) {
+    double total = 0;
+    double left = profile.write_penalty;
+    for (; left >= 1.0; left -= 1.0)
+      total += service_s(bytes);
+    if (left > 0.0) total += left * service_s(bytes);
+    return total;
+  }
+
+  ArrayProfile profile;
+  EventScheduler& scheduler;
+  RandomSource random;
+  std::optional<WriteBuffer> nvram;
+  std::optional<ServerPool> backend;
+  ArrayLoad counts;
+};
+
+StorageArray::StorageArray(const ArrayProfile& profile, EventScheduler& scheduler,
+                           std::uint64_t seed)
+    : queues_(std::make_unique<Queues>(profile, scheduler, seed)) {}
+
+StorageArray::~StorageArray() = default;
+
+const ArrayProfile& StorageArray::profile() const {
+  return queues_->profile;
+}
+
+void StorageArray::read(std::uint64_t bytes, std::function<void()> done) {
+  Queues& q = *queues_;
+  ++q.counts.reads;
+  if (q.profile.read_cache_hit_ratio > 0.0 && q.random.uniform() < q.profile.read_cache_hit_ratio) {
+    ++q.counts.read_cache_hits;
+    done();
+    return;
+  }
+  q.backend->submit(Job{q.service_s(bytes), std::move(done)});
+}
+
+void StorageArray::write(std::uint64_t bytes, std::function<void()> done) {
+  Queues& q = *queues_;
+  ++q.counts.writes;
+  if (!q.nvram) {
+    q.backend->submit(Job{q.write_service_s(bytes), std::move(done)});
+    return;
+  }
+  if (q.nvram->writes_waiting() > 0 || q.nvram->used_bytes() + bytes > q.nvram->capacity_bytes()) {
+    ++q.counts.writes_waited;
+  }
+  q.nvram->admit(bytes, std::move(done));
+}
+
+ArrayLoad StorageArray::load() const {
+  const Queues& q = *queues_;
+  ArrayLoad load = q.counts;
+  load.nvram_bytes = q.profile.nvram_bytes;
+  load.nvram_used_bytes = q.nvram ? q.nvram->used_bytes() : 0;
+  load.backend_servers = q.profile.backend_servers;
+  load.backend_waiting = q.backend->waiting();
+  load.backend_busy_server_s = q.backend->busy_server_s();
+  load.backend_demand_s = q.backend->demand_s();
+  return load;
 }
 
 }  // namespace flashtwin::models

@@ -2,7 +2,6 @@
 #include "flashtwin/models/simgrid_platform.hpp"
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -40,22 +39,6 @@ void validate(const PlatformSpec& spec) {
     throw std::invalid_argument("platform: the array node must be called 'array'");
   }
   if (spec.array) validate(*spec.array);
-  std::set<std::string> device_nodes;
-  for (const DeviceAttachment& d : spec.devices) {
-    const auto host = topology.find_node(d.host);
-    if (!host || topology.nodes()[*host].kind != NodeKind::host) {
-      throw std::invalid_argument("platform: device '" + d.name + "' is on '" + d.host +
-                                  "', which is not a host");
-    }
-    if (d.name.empty()) {
-      throw std::invalid_argument("platform: a device on '" + d.host + "' has no name");
-    }
-    validate(d.profile);
-    const std::string node = d.host + "/" + d.name;
-    if (!device_nodes.insert(node).second || topology.find_node(node)) {
-      throw std::invalid_argument("platform: duplicate device '" + node + "'");
-    }
-  }
 }
 
 // Adds src -> dst and dst -> src over `route` (given from src to dst), with the array front end
@@ -76,29 +59,6 @@ void add_routes(sg4::NetZone& zone, const Route& route, const std::vector<sg4::L
   }
   zone.add_route(src->get_netpoint(), dst->get_netpoint(), nullptr, nullptr, forward, false);
   zone.add_route(dst->get_netpoint(), src->get_netpoint(), nullptr, nullptr, backward, false);
-}
-
-SimDevice add_device(sg4::NetZone& zone, const DeviceAttachment& d, sg4::Host* host) {
-  const DeviceProfile& p = d.profile;
-  SimDevice device{.host_name = d.host, .name = d.name, .profile = p, .host = host};
-  const std::string prefix = d.host + "/" + d.name;
-  device.node = zone.create_host(prefix, kHostSpeedFlops)->seal();
-  device.shared =
-      zone.create_link(prefix + "/shared", bytes_per_s(std::max(p.read_mbps, p.write_mbps)))
-          ->set_latency(0)
-          ->set_concurrency_limit(static_cast<int>(p.queue_depth))
-          ->seal();
-  device.read = zone.create_link(prefix + "/read", bytes_per_s(p.read_mbps))
-                    ->set_latency(seconds(p.read_latency_us))
-                    ->seal();
-  device.write = zone.create_link(prefix + "/write", bytes_per_s(p.write_mbps))
-                     ->set_latency(seconds(p.write_latency_us))
-                     ->seal();
-  zone.add_route(device.node->get_netpoint(), host->get_netpoint(), nullptr, nullptr,
-                 {sg4::LinkInRoute(device.shared), sg4::LinkInRoute(device.read)}, false);
-  zone.add_route(host->get_netpoint(), device.node->get_netpoint(), nullptr, nullptr,
-                 {sg4::LinkInRoute(device.shared), sg4::LinkInRoute(device.write)}, false);
-  return device;
 }
 
 }  // namespace
@@ -151,9 +111,6 @@ SimPlatform build_platform(const PlatformSpec& spec) {
     }
   }
 
-  for (const DeviceAttachment& d : spec.devices) {
-    platform.devices_.push_back(add_device(*zone, d, sim_node[topology.node(d.host)]));
-  }
   zone->seal();
   return platform;
 }
@@ -163,19 +120,6 @@ sg4::Host* SimPlatform::host(std::string_view name) const {
     if (host_name == name) return host;
   }
   throw std::invalid_argument("platform: no host '" + std::string(name) + "'");
-}
-
-const SimDevice& SimPlatform::device(std::string_view host, std::string_view name) const {
-  for (const SimDevice& d : devices_) {
-    if (d.host_name == host && d.name == name) return d;
-  }
-  throw std::invalid_argument("platform: no device '" + std::string(name) + "' on '" +
-                              std::string(host) + "'");
-}
-
-std::pair<sg4::Host*, sg4::Host*> io_endpoints(const SimDevice& device, DeviceOp op) {
-  if (op == DeviceOp::read) return {device.node, device.host};
-  return {device.host, device.node};
 }
 
 // ---- CommStarter ----------------------------------------------------------------------------
@@ -220,12 +164,6 @@ void CommStarter::start(sg4::Host* from, sg4::Host* to, std::uint64_t bytes, Don
   const sg4::Activity* key = comm.get();
   state_->pending.emplace(key, State::Pending{comm, std::move(done), sg4::Engine::get_clock()});
   comm->start();
-}
-
-void CommStarter::start_device_io(const SimDevice& device, DeviceOp op, std::uint64_t bytes,
-                                  Done done) {
-  const auto [from, to] = io_endpoints(device, op);
-  start(from, to, bytes, std::move(done));
 }
 
 std::size_t CommStarter::in_flight() const {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -49,7 +50,8 @@ PolicySpec parse_policy(const nlohmann::json& json, const std::string& path) {
   return policy;
 }
 
-// A device: {"preset": name, ...overrides} or every field given.
+// A device: {"preset": name, ...overrides} or every field given (device_model.hpp says what each
+// figure means: the 4 KiB random figures of the datasheet, and the queue model's choices).
 models::DeviceProfile parse_device(const std::string& name, const nlohmann::json& json,
                                    const std::string& path) {
   ObjectReader r(json, path);
@@ -58,11 +60,24 @@ models::DeviceProfile parse_device(const std::string& name, const nlohmann::json
     d = checked_at(r.path_of("preset"), [&] { return models::device_preset(*preset); });
   }
   d.name = name;
+  if (auto gib = r.maybe<double>("capacity_gib")) {
+    d.capacity_bytes =
+        static_cast<std::uint64_t>(require_positive(*gib, r.path_of("capacity_gib")) * kGiB);
+  }
   d.read_latency_us = r.optional<double>("read_latency_us", d.read_latency_us);
   d.write_latency_us = r.optional<double>("write_latency_us", d.write_latency_us);
+  d.read_iops = r.optional<double>("read_iops", d.read_iops);
+  d.write_iops = r.optional<double>("write_iops", d.write_iops);
   d.read_mbps = r.optional<double>("read_mbps", d.read_mbps);
-  d.write_mbps = r.optional<double>("write_mbps", d.write_mbps);
+  d.channels = r.optional<std::uint32_t>("channels", d.channels);
   d.queue_depth = r.optional<std::uint32_t>("queue_depth", d.queue_depth);
+  if (auto mib = r.maybe<double>("write_buffer_mib")) {
+    d.write_buffer_bytes = static_cast<std::uint64_t>(
+        require_positive(*mib, r.path_of("write_buffer_mib")) * 1024.0 * 1024.0);
+  }
+  d.spare_factor = r.optional<double>("spare_factor", d.spare_factor);
+  d.garbage_collection = r.optional<bool>("garbage_collection", d.garbage_collection);
+  d.endurance_dwpd = r.optional<double>("endurance_dwpd", d.endurance_dwpd);
   d.is_volatile = r.optional<bool>("volatile", d.is_volatile);
   r.finish();
   checked_at(path, [&] { models::validate(d); });
@@ -80,9 +95,13 @@ models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& 
     a.nvram_bytes =
         static_cast<std::uint64_t>(require_non_negative(*gib, r.path_of("nvram_gib")) * kGiB);
   }
-  a.destage_mbps = r.optional<double>("destage_mbps", a.destage_mbps);
-  a.backend_iops = r.optional<double>("backend_iops", a.backend_iops);
-  a.backend_base_latency_us = r.optional<double>("backend_latency_us", a.backend_base_latency_us);
+  a.nvram_urgent_fill = r.optional<double>("nvram_urgent_fill", a.nvram_urgent_fill);
+  a.read_cache_hit_ratio = r.optional<double>("read_cache_hit_ratio", a.read_cache_hit_ratio);
+  a.backend_servers = r.optional<std::uint32_t>("backend_servers", a.backend_servers);
+  a.backend_positioning_us = r.optional<double>("backend_positioning_us", a.backend_positioning_us);
+  a.backend_service_cv = r.optional<double>("backend_service_cv", a.backend_service_cv);
+  a.backend_media_mbps = r.optional<double>("backend_media_mbps", a.backend_media_mbps);
+  a.write_penalty = r.optional<double>("write_penalty", a.write_penalty);
   r.finish();
   checked_at(path, [&] { models::validate(a); });
   return a;
@@ -335,6 +354,17 @@ void check_references(const Scenario& s) {
       if (!known) {
         throw ScenarioError(at(path + ".flash", f) + ".device",
                             "'" + device + "' is not defined in $.devices");
+      }
+      const models::DeviceProfile& profile = s.device(device);
+      const double asked = host.flash[f].capacity_gib * kGiB;
+      if (asked > static_cast<double>(profile.capacity_bytes)) {
+        char message[256];
+        std::snprintf(message, sizeof message,
+                      "%.6g GiB is more than device '%s' holds (%.6g GiB): give at most its "
+                      "capacity, or a device with more",
+                      host.flash[f].capacity_gib, device.c_str(),
+                      static_cast<double>(profile.capacity_bytes) / kGiB);
+        throw ScenarioError(at(path + ".flash", f) + ".capacity_gib", message);
       }
     }
   }

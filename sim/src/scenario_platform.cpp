@@ -9,10 +9,6 @@ constexpr double kArrayLinkLatencyUs = 2;
 constexpr double kFabricLinkMbps = 1600;  // a 16 Gb/s FC HBA per host on a dedicated fabric
 }  // namespace
 
-std::string flash_device_name(std::size_t index) {
-  return "flash" + std::to_string(index);
-}
-
 // Built node by node (rather than with models::make_leaf_spine) because every host has its own
 // NIC speed.
 models::PlatformSpec platform_spec(const Scenario& scenario) {
@@ -74,12 +70,6 @@ models::PlatformSpec platform_spec(const Scenario& scenario) {
 
   models::PlatformSpec spec;
   spec.topology = std::move(t);
-  for (const HostSpec& host : c.hosts) {
-    for (std::size_t f = 0; f < host.flash.size(); ++f) {
-      spec.devices.push_back(
-          {host.name, flash_device_name(f), scenario.device(host.flash[f].device)});
-    }
-  }
   spec.array = scenario.array;
   return spec;
 }

@@ -182,6 +182,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.with_flash->finish(runtime.end_ns());
   result.drain_s = runtime.drain_s();
+  result.array_saturation = runtime.array_saturation();
   result.simulated_ios = runtime.requests_completed();
 
   if (baseline) {

@@ -36,7 +36,7 @@ TEST(Scenario, TheShippedExampleParsesCompletely) {
   const models::DeviceProfile& fast = s.device("fast-ssd");
   EXPECT_EQ(fast.read_latency_us, 80);  // overridden
   EXPECT_EQ(fast.queue_depth, 32u);
-  EXPECT_EQ(fast.write_mbps, models::device_preset("sata-ssd-960g").write_mbps);  // inherited
+  EXPECT_EQ(fast.write_iops, models::device_preset("sata-ssd-960g").write_iops);  // inherited
   EXPECT_EQ(s.cache.eviction, "arc");
   EXPECT_EQ(s.cache.destage.idle_after_ns, 2'000'000);
   ASSERT_EQ(s.vms.size(), 3u);
@@ -126,6 +126,11 @@ TEST(Scenario, WhatTheRunWouldRefuseIsCaughtWithAPath) {
   doc["cluster"]["hosts"][0]["flash"][0]["capacity_gib"] = 0.00001;
   EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash[0].capacity_gib: gives"),
             std::string::npos);
+  doc = example();
+  doc["cluster"]["hosts"][0]["flash"][0]["capacity_gib"] = 2000;  // an nvme-1.6t holds 1490 GiB
+  EXPECT_EQ(error_of(doc),
+            "$.cluster.hosts[0].flash[0].capacity_gib: 2000 GiB is more than device 'nvme-1.6t' "
+            "holds (1490.12 GiB): give at most its capacity, or a device with more");
   doc = example();
   doc["output"]["baseline"] = false;
   EXPECT_NE(error_of(doc).find("$.expectations.array_read_offload_min: needs the baseline"),

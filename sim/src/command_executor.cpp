@@ -1,0 +1,115 @@
+#include "command_executor.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace flashtwin::sim {
+
+CommandExecutor::CommandExecutor(SimWorld world, RunSink& sink, RequestDone request_done)
+    : world_(world), sink_(sink), request_done_(std::move(request_done)) {}
+
+std::size_t CommandExecutor::add_host(std::unique_ptr<SimHost> host) {
+  hosts_.push_back(std::move(host));
+  return hosts_.size() - 1;
+}
+
+std::int64_t CommandExecutor::now_ns() const {
+  return std::llround(world_.scheduler.now_s() * 1e9);
+}
+
+void CommandExecutor::submit(std::size_t h, const engine::IoRequest& request) {
+  hosts_[h]->engine->submit(now_ns(), request);
+  pump(h);
+}
+
+void CommandExecutor::pump(std::size_t h) {
+  SimHost& host = *hosts_[h];
+  if (host.pumping) return;
+  host.pumping = true;
+  for (auto commands = host.engine->drain(); !commands.empty(); commands = host.engine->drain()) {
+    for (const engine::Command& command : commands)
+      dispatch(h, command);
+  }
+  host.pumping = false;
+}
+
+void CommandExecutor::complete(std::size_t h, engine::CommandId id, bool ok,
+                               std::span<const engine::Version> data) {
+  last_engine_event_s_ = world_.scheduler.now_s();
+  hosts_[h]->engine->completed(now_ns(), id, ok ? engine::Status::ok : engine::Status::io_error,
+                               data);
+  pump(h);
+}
+
+void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
+  SimHost& host = *hosts_[h];
+  std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, engine::FlashRead>) {
+          host.flash->submit(models::DeviceOp::read, c.bytes,
+                             [this, h, id = c.id,
+                              slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end())] {
+                               std::vector<engine::Version> data;
+                               hosts_[h]->flash_versions->read(slots, data);
+                               complete(h, id, true, data);
+                             });
+        } else if constexpr (std::is_same_v<T, engine::FlashWrite>) {
+          host.flash->submit(
+              models::DeviceOp::write, c.bytes,
+              [this, h, id = c.id,
+               slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end()),
+               versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())] {
+                hosts_[h]->flash_versions->write(slots, versions);
+                complete(h, id, true);
+              });
+        } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
+          // The array finds the data, then it crosses the front end and the network.
+          world_.array.read(c.length_bytes, [this, h, c] {
+            world_.comms.start(
+                world_.platform.array(), hosts_[h]->node, c.length_bytes,
+                [this, h, c](const models::CommResult& r) {
+                  sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
+                  std::vector<engine::Version> data;
+                  world_.array_versions.read(c.disk, c.first_block, c.block_count, data);
+                  complete(h, c.id, r.ok, data);
+                });
+          });
+        } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
+          world_.comms.start(
+              host.node, world_.platform.array(), c.length_bytes,
+              [this, h, c,
+               versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())](
+                  const models::CommResult& r) {
+                if (!r.ok) {
+                  complete(h, c.id, false);
+                  return;
+                }
+                world_.array.write(c.length_bytes, [this, h, c, versions] {
+                  sink_.array_io(engine::IoKind::write, c.length_bytes, now_ns(), c.destage);
+                  world_.array_versions.write(c.disk, c.first_block, versions);
+                  complete(h, c.id, true);
+                });
+              });
+        } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
+          request_done_(h, c);
+        } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
+          const std::uint64_t generation = ++host.timer_generation;
+          world_.scheduler.at(static_cast<double>(c.at) * 1e-9,
+                              [this, h, generation, timer = c.timer] {
+                                if (hosts_[h]->timer_generation != generation) return;  // replaced
+                                last_engine_event_s_ = world_.scheduler.now_s();
+                                hosts_[h]->engine->timer_fired(now_ns(), timer);
+                                pump(h);
+                              });
+        } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
+          throw std::logic_error("the cluster protocol is not part of the runtime yet");
+        }
+      },
+      command);
+}
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,89 @@
+// CommandExecutor: carries out what every host's cache engine asks for, on the simulated world,
+// and feeds the outcome back to the engine. Internal to sim/.
+//
+//   FlashRead / FlashWrite  -> the host's FlashDevice queue (models/device_model.hpp); the host's
+//                              FlashVersions hold what the slots hold
+//   ArrayRead               -> the array's queues (StorageArray), then the data crosses the array
+//                              front end and the network back to the host (a SimGrid comm)
+//   ArrayWrite              -> host to array over the network and front end, then the array's
+//                              queues; ArrayVersions take the data when the array acknowledges
+//   SetTimer                -> one pending timer per host: a later SetTimer replaces it
+//   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
+// Every array transfer is reported to the RunSink when it completes. Completions reach the engine
+// with the simulated time in nanoseconds.
+//
+// Ownership: the executor owns the hosts; the world's parts are borrowed and must outlive it.
+// SimGrid's maestro thread only; re-entrant calls (a completion that submits the next request) are
+// safe: pump() drains each engine in one outer loop.
+#pragma once
+
+#include "flashtwin/engine/host_engine.hpp"
+#include "flashtwin/models/array_model.hpp"
+#include "flashtwin/models/device_model.hpp"
+#include "flashtwin/models/simgrid_platform.hpp"
+#include "flashtwin/sim/version_store.hpp"
+#include "run_sink.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace flashtwin::sim {
+
+// One hypervisor host: its engine and, if it has flash, the device and what it holds.
+struct SimHost {
+  std::string name;
+  simgrid::s4u::Host* node = nullptr;
+  std::unique_ptr<engine::HostEngine> engine;
+  std::unique_ptr<models::FlashDevice> flash;  // null: no flash (its VMs run pass-through)
+  std::unique_ptr<FlashVersions> flash_versions;
+  std::uint64_t timer_generation = 0;  // a SetTimer replaces the pending one
+  bool pumping = false;
+};
+
+// The shared world the commands act on (borrowed).
+struct SimWorld {
+  models::SimPlatform& platform;
+  models::CommStarter& comms;
+  models::EventScheduler& scheduler;
+  models::StorageArray& array;
+  ArrayVersions& array_versions;
+};
+
+class CommandExecutor {
+ public:
+  using RequestDone = std::function<void(std::size_t host, const engine::CompleteRequest&)>;
+
+  CommandExecutor(SimWorld world, RunSink& sink, RequestDone request_done);
+
+  // Returns the new host's index (hosts are numbered in the order they are added).
+  std::size_t add_host(std::unique_ptr<SimHost> host);
+  SimHost& host(std::size_t h) { return *hosts_[h]; }
+  const SimHost& host(std::size_t h) const { return *hosts_[h]; }
+  std::size_t host_count() const { return hosts_.size(); }
+
+  // Hands `request` to host h's engine and carries out what it asks for.
+  void submit(std::size_t h, const engine::IoRequest& request);
+  // Carries out every command host h's engine has pending (call after any control call).
+  void pump(std::size_t h);
+  // Simulated seconds of the last completion or timer handed to an engine: when the hosts last
+  // had anything to do (the array may go on draining its NVRAM after that).
+  double last_engine_event_s() const { return last_engine_event_s_; }
+
+ private:
+  void dispatch(std::size_t h, const engine::Command& command);
+  void complete(std::size_t h, engine::CommandId id, bool ok,
+                std::span<const engine::Version> data = {});
+  std::int64_t now_ns() const;
+
+  SimWorld world_;
+  RunSink& sink_;
+  RequestDone request_done_;
+  std::vector<std::unique_ptr<SimHost>> hosts_;
+  double last_engine_event_s_ = 0;
+};
+
+}  // namespace flashtwin::sim

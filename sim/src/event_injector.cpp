@@ -1,0 +1,40 @@
+#include "event_injector.hpp"
+
+#include <cmath>
+#include <optional>
+#include <variant>
+
+namespace flashtwin::sim {
+
+void inject_events(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
+                   models::EventScheduler& scheduler, bool baseline) {
+  if (baseline) return;  // no flash tier: policies do not apply
+  auto now_ns = [&scheduler] { return std::llround(scheduler.now_s() * 1e9); };
+  for (const EventSpec& event : scenario.events) {
+    if (const auto* change = std::get_if<VmPolicyChange>(&event.what)) {
+      const std::size_t v = index.vm(change->vm);
+      const std::size_t h = index.vm_host[v];
+      std::optional<engine::CacheMode> mode;
+      if (change->policy) mode = change->policy->mode;
+      scheduler.at(event.at_s, [&executor, now_ns, v, h, mode] {
+        SimHost& host = executor.host(h);
+        if (host.flash == nullptr) return;  // pass-through whatever the policy
+        host.engine->set_vm_mode(now_ns(), static_cast<engine::VmId>(v), mode);
+        executor.pump(h);
+      });
+    } else if (const auto* ds = std::get_if<DatastorePolicyChange>(&event.what)) {
+      const std::size_t d = index.datastore(ds->datastore);
+      const engine::CacheMode mode = ds->policy.mode;
+      scheduler.at(event.at_s, [&executor, now_ns, d, mode] {
+        for (std::size_t h = 0; h < executor.host_count(); ++h) {
+          SimHost& host = executor.host(h);
+          if (host.flash == nullptr) continue;
+          host.engine->set_datastore_mode(now_ns(), static_cast<engine::DatastoreId>(d), mode);
+          executor.pump(h);
+        }
+      });
+    }
+  }
+}
+
+}  // namespace flashtwin::sim

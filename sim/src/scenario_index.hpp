@@ -1,0 +1,28 @@
+// ScenarioIndex: the scenario's names resolved to indices once, so the runtime's parts work with
+// numbers (host h, VM v, datastore d) and never search by name while the simulation runs.
+// Requires a validated Scenario (every name it uses refers to something that exists).
+#pragma once
+
+#include "flashtwin/sim/scenario.hpp"
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace flashtwin::sim {
+
+struct ScenarioIndex {
+  explicit ScenarioIndex(const Scenario& scenario);
+
+  std::size_t host(std::string_view name) const;
+  std::size_t vm(std::string_view name) const;
+  std::size_t datastore(std::string_view name) const;
+
+  std::vector<std::size_t> vm_host;       // by VM index
+  std::vector<std::size_t> vm_datastore;  // by VM index
+
+ private:
+  const Scenario& scenario_;
+};
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,147 @@
+#include "workload_driver.hpp"
+
+#include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/trace_window.hpp"
+#include "flashtwin/sim/trace_source.hpp"
+
+#include <cmath>
+
+namespace flashtwin::sim {
+
+struct WorkloadDriver::Disk {
+  engine::DiskId id = 0;
+  std::size_t vm = 0;
+  std::size_t host = 0;
+  std::unique_ptr<models::RequestStream> stream;
+  models::StreamRequest next;
+  bool has_next = false;
+  std::uint32_t queue_depth = 0;  // 0: open loop
+  std::uint64_t size_bytes = 0;
+  std::string source;  // what feeds it, for messages
+};
+
+WorkloadDriver::WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index,
+                               CommandExecutor& executor, models::EventScheduler& scheduler,
+                               ConsistencyOracle& oracle, RunSink& sink)
+    : scenario_(scenario),
+      index_(index),
+      executor_(executor),
+      scheduler_(scheduler),
+      oracle_(oracle),
+      sink_(sink) {}
+
+WorkloadDriver::~WorkloadDriver() = default;
+
+std::int64_t WorkloadDriver::now_ns() const {
+  return std::llround(scheduler_.now_s() * 1e9);
+}
+
+void WorkloadDriver::add_disks() {
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
+    for (const DiskSpec& spec : scenario_.vms[v].disks) {
+      auto disk = std::make_unique<Disk>();
+      disk->id = static_cast<engine::DiskId>(disks_.size() + 1);
+      disk->vm = v;
+      disk->host = index_.vm_host[v];
+      disk->queue_depth = spec.workload.queue_depth;
+      disk->size_bytes = spec.workload.synthetic.disk_bytes;
+      if (const std::optional<TraceWorkload>& trace = spec.workload.trace) {
+        disk->stream = std::make_unique<models::WindowedTrace>(
+            [trace] {
+              TraceSpec source{trace->path, trace->format, trace->device};
+              source.lenient = trace->lenient;
+              source.issue_events = trace->issue_events;
+              return open_trace(source);
+            },
+            trace->window);
+        disk->source = "trace " + trace->path;
+      } else {
+        disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
+        disk->source = "synthetic workload";
+      }
+      executor_.host(disk->host)
+          .engine->add_disk(static_cast<engine::VmId>(v), disk->id, disk->size_bytes);
+      disks_.push_back(std::move(disk));
+    }
+  }
+}
+
+void WorkloadDriver::start() {
+  for (std::size_t d = 0; d < disks_.size(); ++d) {
+    Disk& disk = *disks_[d];
+    disk.has_next = disk.stream->next(disk.next);
+    if (disk.queue_depth == 0) {
+      schedule_open_loop(d);
+      continue;
+    }
+    for (std::uint32_t q = 0; q < disk.queue_depth && disk.has_next; ++q)
+      issue_next(d);
+  }
+}
+
+// Issues the disk's next request and reads the one after it.
+void WorkloadDriver::issue_next(std::size_t d) {
+  Disk& disk = *disks_[d];
+  const models::StreamRequest request = disk.next;
+  disk.has_next = disk.stream->next(disk.next);
+  submit(d, request);
+}
+
+// One timer per request, at its issue time; nothing is issued from the scenario's end on (a trace
+// may run past it).
+void WorkloadDriver::schedule_open_loop(std::size_t d) {
+  const Disk& disk = *disks_[d];
+  const double at_s = static_cast<double>(disk.next.time_ns) * 1e-9;
+  if (!disk.has_next || at_s >= scenario_.duration_s) return;
+  scheduler_.at(at_s, [this, d] {
+    issue_next(d);
+    schedule_open_loop(d);
+  });
+}
+
+void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r) {
+  const Disk& disk = *disks_[d];
+  if (r.offset_bytes + r.length_bytes > disk.size_bytes) {
+    throw models::TraceError(disk.source + ": a request at byte " + std::to_string(r.offset_bytes) +
+                             " (+" + std::to_string(r.length_bytes) + ") lies beyond VM " +
+                             scenario_.vms[disk.vm].name + "'s disk of " +
+                             std::to_string(disk.size_bytes) + " bytes: give a larger size_gib");
+  }
+  const std::uint64_t block = scenario_.cache.block_bytes;
+  engine::IoRequest request{next_request_++, disk.id, r.kind, r.offset_bytes, r.length_bytes, 0};
+  const engine::BlockNo first = r.offset_bytes / block;
+  const auto blocks =
+      static_cast<std::uint32_t>((r.offset_bytes + r.length_bytes + block - 1) / block - first);
+  if (r.kind == engine::IoKind::write) {
+    request.version = next_version_++;
+    oracle_.write_submitted(request.id, disk.id, first, blocks, request.version);
+  } else if (r.kind == engine::IoKind::read) {
+    oracle_.read_submitted(request.id, disk.id, first, blocks);
+  }
+  pending_[request.id] = Pending{d, r.kind, r.length_bytes, now_ns()};
+  executor_.submit(disk.host, request);
+}
+
+void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
+  auto it = pending_.find(done.request);
+  const Pending p = it->second;
+  pending_.erase(it);
+  const Disk& disk = *disks_[p.disk];
+  const bool ok = done.status == engine::Status::ok;
+  sink_.request_completed(disk.vm, p.kind, p.bytes, p.submitted_ns, now_ns(), done.served, ok);
+  ++requests_completed_;
+  if (p.kind == engine::IoKind::write) {
+    oracle_.write_completed(done.request, ok);
+  } else if (p.kind == engine::IoKind::read && ok) {
+    if (auto v = oracle_.read_completed(done.request, done.versions)) {
+      sink_.violation("VM " + scenario_.vms[disk.vm].name + " disk " + std::to_string(v->disk) +
+                      " block " + std::to_string(v->block) + ": " + v->reason);
+    }
+  }
+  // Closed loop: the next request as soon as one completes, until the run's end.
+  if (disk.queue_depth > 0 && disk.has_next && scheduler_.now_s() < scenario_.duration_s) {
+    issue_next(p.disk);
+  }
+}
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,68 @@
+// WorkloadDriver: feeds each virtual disk's request stream (synthetic or a trace) to its host's
+// engine — open loop at the stream's issue times, or closed loop keeping queue_depth requests
+// outstanding — until the scenario's duration, and takes each request's completion: metrics, the
+// consistency oracle, and the next closed-loop request. Internal to sim/.
+//
+// Request ids and write versions are numbered here, in submission order (the oracle requires
+// versions that grow with submission). A request beyond its disk is bad input: TraceError naming
+// the source and the VM.
+#pragma once
+
+#include "command_executor.hpp"
+#include "flashtwin/models/request_stream.hpp"
+#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/scenario.hpp"
+#include "run_sink.hpp"
+#include "scenario_index.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace flashtwin::sim {
+
+class WorkloadDriver {
+ public:
+  WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
+                 models::EventScheduler& scheduler, ConsistencyOracle& oracle, RunSink& sink);
+  ~WorkloadDriver();
+
+  // Adds every VM disk of the scenario to its host's engine (call after the hosts exist).
+  void add_disks();
+  // Starts every stream at time 0.
+  void start();
+  // A request completed (the executor's RequestDone).
+  void request_done(const engine::CompleteRequest& done);
+
+  std::uint64_t requests_completed() const { return requests_completed_; }
+
+ private:
+  struct Disk;
+  struct Pending {
+    std::size_t disk = 0;
+    engine::IoKind kind = engine::IoKind::read;
+    std::uint64_t bytes = 0;
+    std::int64_t submitted_ns = 0;
+  };
+
+  void schedule_open_loop(std::size_t disk);
+  void issue_next(std::size_t disk);
+  void submit(std::size_t disk, const models::StreamRequest& request);
+  std::int64_t now_ns() const;
+
+  const Scenario& scenario_;
+  const ScenarioIndex& index_;
+  CommandExecutor& executor_;
+  models::EventScheduler& scheduler_;
+  ConsistencyOracle& oracle_;
+  RunSink& sink_;
+  std::vector<std::unique_ptr<Disk>> disks_;
+  std::unordered_map<engine::RequestId, Pending> pending_;
+  engine::RequestId next_request_ = 1;
+  engine::Version next_version_ = 1;
+  std::uint64_t requests_completed_ = 0;
+};
+
+}  // namespace flashtwin::sim
