@@ -1,5 +1,6 @@
 #include "cluster_runtime.hpp"
 
+#include "prewarm.hpp"
 #include "scenario_platform.hpp"
 
 #include "flashtwin/models/blktrace_reader.hpp"
@@ -48,7 +49,8 @@ struct ClusterRuntime::Disk {
   bool has_next = false;
   std::uint32_t queue_depth = 0;  // 0: open loop
   std::uint64_t size_bytes = 0;
-  std::string source;  // what feeds it, for messages
+  std::string source;                                  // what feeds it, for messages
+  std::optional<models::SyntheticWorkload> synthetic;  // its workload, when not a trace
 };
 
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
@@ -119,6 +121,7 @@ void ClusterRuntime::build_engines() {
             trace->window);
         disk->source = "trace " + trace->path;
       } else {
+        disk->synthetic = spec.workload.synthetic;
         disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
         disk->source = "synthetic workload";
       }
@@ -127,8 +130,28 @@ void ClusterRuntime::build_engines() {
       disks_.push_back(std::move(disk));
     }
   }
+  if (scenario_.prewarm && !baseline_) prewarm_caches();
   for (std::size_t h = 0; h < hosts_.size(); ++h)
     pump(h);
+}
+
+// Before t = 0, each cached host's engine reads from its disks' own workload distribution
+// (prewarm.hpp); the timer it asks for is armed like any other. Trace-fed disks are left out.
+void ClusterRuntime::prewarm_caches() {
+  for (std::size_t h = 0; h < hosts_.size(); ++h) {
+    Host& host = *hosts_[h];
+    if (host.flash == nullptr) continue;
+    std::vector<PrewarmDisk> disks;
+    for (std::size_t d = 0; d < disks_.size(); ++d) {
+      const Disk& disk = *disks_[d];
+      if (disk.host != h || !disk.synthetic) continue;
+      disks.push_back(PrewarmDisk{disk.id, *disk.synthetic});
+    }
+    const PrewarmResult warm = prewarm(*host.engine, *host.flash_versions, array_versions_, disks,
+                                       scenario_.cache.block_bytes, next_request_);
+    next_request_ += warm.requests;
+    if (warm.timer) dispatch(h, engine::Command{*warm.timer});
+  }
 }
 
 void ClusterRuntime::start_workloads() {
@@ -234,20 +257,25 @@ void ClusterRuntime::dispatch(std::size_t h, const engine::Command& command) {
           const double delay = array_->read_delay_s(simgrid::s4u::Engine::get_clock());
           simgrid::kernel::timer::Timer::set(
               simgrid::s4u::Engine::get_clock() + delay, [this, h, c] {
-                comms_->start(platform_->array(), hosts_[h]->sg_host, c.length_bytes,
-                              [this, h, c](const models::CommResult& r) {
-                                metrics_.array_io(engine::IoKind::read, c.length_bytes, now_ns(),
-                                                  false);
-                                std::vector<engine::Version> data;
-                                array_versions_.read(c.disk, c.first_block, c.block_count, data);
-                                complete(h, c.id, r.ok, data);
-                              });
+                comms_->start(
+                    platform_->array(), hosts_[h]->sg_host, c.length_bytes,
+                    [this, h, c](const models::CommResult& r) {
+                      metrics_.record(
+                          NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
+                      metrics_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
+                      std::vector<engine::Version> data;
+                      array_versions_.read(c.disk, c.first_block, c.block_count, data);
+                      complete(h, c.id, r.ok, data);
+                    });
               });
         } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
           std::vector<engine::Version> versions(c.versions.begin(), c.versions.end());
           comms_->start(
               host.sg_host, platform_->array(), c.length_bytes,
               [this, h, c, versions](const models::CommResult& r) {
+                metrics_.record(NetworkTransfer{
+                    c.destage ? NetworkPurpose::destage : NetworkPurpose::array_write,
+                    c.length_bytes, now_ns()});
                 const double delay =
                     array_->write_delay_s(simgrid::s4u::Engine::get_clock(), c.length_bytes);
                 simgrid::kernel::timer::Timer::set(
@@ -280,19 +308,24 @@ void ClusterRuntime::dispatch(std::size_t h, const engine::Command& command) {
 // queue_depth are outstanding, else waits its turn.
 void ClusterRuntime::start_flash_io(std::size_t h, models::DeviceOp op, std::uint64_t bytes,
                                     models::CommStarter::Done done) {
-  auto start = [this, h, op, bytes, done = std::move(done)]() mutable {
-    comms_->start_device_io(*hosts_[h]->flash, op, bytes,
-                            [this, h, done = std::move(done)](const models::CommResult& r) {
-                              Host& host = *hosts_[h];
-                              if (host.flash_waiting.empty()) {
-                                --host.flash_in_flight;
-                              } else {
-                                auto next = std::move(host.flash_waiting.front());
-                                host.flash_waiting.pop_front();
-                                next();
-                              }
-                              done(r);
-                            });
+  auto start = [this, h, op, bytes, submitted = now_ns(), done = std::move(done)]() mutable {
+    comms_->start_device_io(
+        *hosts_[h]->flash, op, bytes,
+        [this, h, op, bytes, submitted, started = now_ns(),
+         done = std::move(done)](const models::CommResult& r) {
+          metrics_.record(FlashIo{
+              h, op == models::DeviceOp::read ? engine::IoKind::read : engine::IoKind::write, bytes,
+              submitted, started, now_ns()});
+          Host& host = *hosts_[h];
+          if (host.flash_waiting.empty()) {
+            --host.flash_in_flight;
+          } else {
+            auto next = std::move(host.flash_waiting.front());
+            host.flash_waiting.pop_front();
+            next();
+          }
+          done(r);
+        });
   };
   Host& host = *hosts_[h];
   if (host.flash_in_flight < host.flash->profile.queue_depth) {
@@ -359,19 +392,27 @@ void ClusterRuntime::schedule_events() {
   }
 }
 
-// Dirty data across the cluster, every output interval until the end of the workload.
+// Dirty data across the cluster and each cached host's fill, every output interval until the end
+// of the workload.
 void ClusterRuntime::sample_gauges() {
-  struct DirtyReader final : engine::CounterVisitor {
-    std::uint64_t dirty = 0;
+  struct CacheReader final : engine::CounterVisitor {
+    std::uint64_t dirty = 0, cached = 0, evictions = 0;
     void counter(std::string_view name, std::uint64_t value) override {
       if (name == "dirty_blocks") dirty = value;
+      if (name == "cached_blocks") cached = value;
+      if (name == "evictions") evictions = value;
     }
   };
+  const std::uint64_t block = scenario_.cache.block_bytes;
   std::uint64_t dirty_bytes = 0;
-  for (const auto& host : hosts_) {
-    DirtyReader reader;
-    host->engine->visit_counters(reader);
-    dirty_bytes += reader.dirty * scenario_.cache.block_bytes;
+  for (std::size_t h = 0; h < hosts_.size(); ++h) {
+    CacheReader reader;
+    hosts_[h]->engine->visit_counters(reader);
+    dirty_bytes += reader.dirty * block;
+    if (hosts_[h]->flash != nullptr) {
+      metrics_.record(
+          HostGauges{h, now_ns(), reader.cached * block, reader.dirty * block, reader.evictions});
+    }
   }
   // Without replicas every dirty byte is at risk of a host failure.
   metrics_.gauges(now_ns(), dirty_bytes, dirty_bytes);

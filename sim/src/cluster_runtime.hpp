@@ -61,6 +61,7 @@ class ClusterRuntime {
   };
 
   void build_engines();
+  void prewarm_caches();
   void start_workloads();
   void schedule_open_loop(std::size_t disk);
   void submit(std::size_t disk, const models::StreamRequest& request);

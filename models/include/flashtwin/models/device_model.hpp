@@ -53,6 +53,8 @@ struct DeviceProfile {
   // Contents lost on power loss (a RAM tier): write-back to it is only as safe as its replicas.
   bool is_volatile = false;
   GcSlowdown gc;
+  // Rated endurance in drive writes per day (the datasheet's DWPD); 0: not rated (RAM, unknown).
+  double endurance_dwpd = 0;
 };
 
 // Throws std::invalid_argument naming the device and the field, e.g.
