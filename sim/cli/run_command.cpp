@@ -89,7 +89,12 @@ int run(const RunArguments& a) {
       " of simulated time\n",
       static_cast<unsigned long long>(result.simulated_ios), result.wall_s,
       static_cast<double>(result.simulated_ios) / result.wall_s, result.drain_s);
-  sim::write_results(a.output, *result.with_flash, comparison);
+  sim::Provenance provenance;
+  provenance.program_version = std::string("flashtwin ") + FLASHTWIN_VERSION;
+  provenance.scenario_json = document.dump();
+  provenance.overrides = a.overrides;
+  provenance.seed = scenario.seed;
+  sim::write_results(a.output, *result.with_flash, comparison, &provenance);
   std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv\n", a.output.c_str());
 
   int status = 0;

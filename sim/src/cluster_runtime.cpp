@@ -62,10 +62,12 @@ void add_vms(const Scenario& scenario, const ScenarioIndex& index, CommandExecut
   }
 }
 
-struct DirtyReader final : engine::CounterVisitor {
-  std::uint64_t dirty = 0;
+struct CacheReader final : engine::CounterVisitor {
+  std::uint64_t dirty = 0, cached = 0, evictions = 0;
   void counter(std::string_view name, std::uint64_t value) override {
     if (name == "dirty_blocks") dirty = value;
+    if (name == "cached_blocks") cached = value;
+    if (name == "evictions") evictions = value;
   }
 };
 
@@ -94,36 +96,46 @@ void ClusterRuntime::run(const std::function<void(double)>& progress) {
     for (std::size_t h = 0; h < scenario_.cluster.hosts.size(); ++h)
       executor.add_host(make_host(scenario_, h, baseline_, platform, scheduler));
     add_vms(scenario_, index, executor);
-    WorkloadDriver driver(scenario_, index, executor, scheduler, oracle_, sink_);
+    WorkloadDriver driver(scenario_, index, executor, scheduler, oracle_, sink_, array_versions);
     driver_ptr = &driver;
     driver.add_disks();
-    for (std::size_t h = 0; h < executor.host_count(); ++h)
+    for (std::size_t h = 0; h < executor.host_count(); ++h) {
+      if (scenario_.prewarm && !baseline_) driver.prewarm(h);
       executor.pump(h);
+    }
     driver.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
 
-    // Dirty data across the cluster, every output interval until the end of the workload.
+    // Dirty data across the cluster, each cached host's fill and device, and the array, every
+    // output interval until the end of the workload.
     std::function<void()> sample_gauges = [&] {
+      const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
+      const std::uint64_t block = scenario_.cache.block_bytes;
       std::uint64_t dirty_bytes = 0;
       for (std::size_t h = 0; h < executor.host_count(); ++h) {
-        DirtyReader reader;
-        executor.host(h).engine->visit_counters(reader);
-        dirty_bytes += reader.dirty * scenario_.cache.block_bytes;
+        const SimHost& host = executor.host(h);
+        CacheReader reader;
+        host.engine->visit_counters(reader);
+        dirty_bytes += reader.dirty * block;
+        if (host.flash == nullptr) continue;
+        const models::DeviceLoad device = host.flash->load();
+        sink_.record(HostGauges{h, now, reader.cached * block, reader.dirty * block,
+                                reader.evictions, device.channel_busy_s,
+                                device.write_amplification});
       }
       // Without replicas every dirty byte is at risk of a host failure.
-      sink_.gauges(std::llround(scheduler.now_s() * 1e9), dirty_bytes, dirty_bytes);
+      sink_.gauges(now, dirty_bytes, dirty_bytes);
+      sink_.record(ArrayGauges{now, array.load()});
       const double next = scheduler.now_s() + scenario_.output.interval_s;
       if (next <= scenario_.duration_s) scheduler.at(next, sample_gauges);
     };
     scheduler.at(0.0, sample_gauges);
 
-    const models::ArrayLoad start = array.load();
     constexpr int kSteps = 100;
     for (int step = 1; step <= kSteps; ++step) {
       sg.run_until(scenario_.duration_s * step / kSteps);
       if (progress) progress(scheduler.now_s());
     }
-    array_saturation_ = models::assess_saturation(start, array.load(), scenario_.duration_s);
     sg.run();  // the last requests, then idle destage until nothing is dirty
     requests_completed_ = driver.requests_completed();
     // The run ends when the hosts are done; the array may drain its NVRAM for a while longer.

@@ -41,8 +41,6 @@ class ClusterRuntime {
   double drain_s() const { return drain_s_; }
   // Simulated time at which the run ended (every reported event is at or before it).
   std::int64_t end_ns() const { return end_ns_; }
-  // Whether the array's backend kept up during the workload (0 to duration_s).
-  const models::ArraySaturation& array_saturation() const { return array_saturation_; }
 
  private:
   const Scenario& scenario_;
@@ -52,7 +50,6 @@ class ClusterRuntime {
   std::uint64_t requests_completed_ = 0;
   double drain_s_ = 0;
   std::int64_t end_ns_ = 0;
-  models::ArraySaturation array_saturation_;
 };
 
 }  // namespace flashtwin::sim

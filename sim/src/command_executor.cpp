@@ -44,6 +44,24 @@ void CommandExecutor::complete(std::size_t h, engine::CommandId id, bool ok,
   pump(h);
 }
 
+// The device queues internally (models::FlashDevice), so an I/O is reported as started when it
+// was submitted.
+void CommandExecutor::flash_io_done(std::size_t h, engine::IoKind kind, std::uint64_t bytes,
+                                    std::int64_t submitted_ns) {
+  sink_.record(FlashIo{h, kind, bytes, submitted_ns, submitted_ns, now_ns()});
+}
+
+void CommandExecutor::arm_timer(std::size_t h, const engine::SetTimer& timer) {
+  const std::uint64_t generation = ++hosts_[h]->timer_generation;
+  world_.scheduler.at(static_cast<double>(timer.at) * 1e-9,
+                      [this, h, generation, id = timer.timer] {
+                        if (hosts_[h]->timer_generation != generation) return;  // replaced
+                        last_engine_event_s_ = world_.scheduler.now_s();
+                        hosts_[h]->engine->timer_fired(now_ns(), id);
+                        pump(h);
+                      });
+}
+
 void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
   SimHost& host = *hosts_[h];
   std::visit(
@@ -51,8 +69,9 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, engine::FlashRead>) {
           host.flash->submit(models::DeviceOp::read, c.bytes,
-                             [this, h, id = c.id,
+                             [this, h, id = c.id, bytes = c.bytes, submitted = now_ns(),
                               slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end())] {
+                               flash_io_done(h, engine::IoKind::read, bytes, submitted);
                                std::vector<engine::Version> data;
                                hosts_[h]->flash_versions->read(slots, data);
                                complete(h, id, true, data);
@@ -60,9 +79,10 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         } else if constexpr (std::is_same_v<T, engine::FlashWrite>) {
           host.flash->submit(
               models::DeviceOp::write, c.bytes,
-              [this, h, id = c.id,
+              [this, h, id = c.id, bytes = c.bytes, submitted = now_ns(),
                slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end()),
                versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())] {
+                flash_io_done(h, engine::IoKind::write, bytes, submitted);
                 hosts_[h]->flash_versions->write(slots, versions);
                 complete(h, id, true);
               });
@@ -72,6 +92,8 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
             world_.comms.start(
                 world_.platform.array(), hosts_[h]->node, c.length_bytes,
                 [this, h, c](const models::CommResult& r) {
+                  sink_.record(
+                      NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
                   sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
                   std::vector<engine::Version> data;
                   world_.array_versions.read(c.disk, c.first_block, c.block_count, data);
@@ -84,6 +106,9 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
               [this, h, c,
                versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())](
                   const models::CommResult& r) {
+                sink_.record(NetworkTransfer{
+                    c.destage ? NetworkPurpose::destage : NetworkPurpose::array_write,
+                    c.length_bytes, now_ns()});
                 if (!r.ok) {
                   complete(h, c.id, false);
                   return;
@@ -97,14 +122,7 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
           request_done_(h, c);
         } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
-          const std::uint64_t generation = ++host.timer_generation;
-          world_.scheduler.at(static_cast<double>(c.at) * 1e-9,
-                              [this, h, generation, timer = c.timer] {
-                                if (hosts_[h]->timer_generation != generation) return;  // replaced
-                                last_engine_event_s_ = world_.scheduler.now_s();
-                                hosts_[h]->engine->timer_fired(now_ns(), timer);
-                                pump(h);
-                              });
+          arm_timer(h, c);
         } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
           throw std::logic_error("the cluster protocol is not part of the runtime yet");
         }

@@ -9,7 +9,8 @@
 //                              queues; ArrayVersions take the data when the array acknowledges
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
-// Every array transfer is reported to the RunSink when it completes. Completions reach the engine
+// Every array transfer, network transfer (by purpose) and flash I/O is reported to the RunSink when
+// it completes. Completions reach the engine
 // with the simulated time in nanoseconds.
 //
 // Ownership: the executor owns the hosts; the world's parts are borrowed and must outlive it.
@@ -69,6 +70,8 @@ class CommandExecutor {
   void submit(std::size_t h, const engine::IoRequest& request);
   // Carries out every command host h's engine has pending (call after any control call).
   void pump(std::size_t h);
+  // Arms host h's engine timer (replacing the pending one), as for a SetTimer command.
+  void arm_timer(std::size_t h, const engine::SetTimer& timer);
   // Simulated seconds of the last completion or timer handed to an engine: when the hosts last
   // had anything to do (the array may go on draining its NVRAM after that).
   double last_engine_event_s() const { return last_engine_event_s_; }
@@ -77,6 +80,8 @@ class CommandExecutor {
   void dispatch(std::size_t h, const engine::Command& command);
   void complete(std::size_t h, engine::CommandId id, bool ok,
                 std::span<const engine::Version> data = {});
+  void flash_io_done(std::size_t h, engine::IoKind kind, std::uint64_t bytes,
+                     std::int64_t submitted_ns);
   std::int64_t now_ns() const;
 
   SimWorld world_;

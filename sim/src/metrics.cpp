@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <utility>
+#include <variant>
 
 namespace flashtwin::sim {
 
@@ -22,6 +23,48 @@ void BlockSources::add(const engine::ServedBlocks& served) {
   local_flash += served.local_flash;
   remote_flash += served.remote_flash;
   array += served.array;
+}
+
+std::uint64_t NetworkBytes::total() const {
+  std::uint64_t sum = 0;
+  for (std::uint64_t b : by_purpose)
+    sum += b;
+  return sum;
+}
+
+const char* purpose_name(NetworkPurpose p) {
+  switch (p) {
+    case NetworkPurpose::array_read:
+      return "array_read";
+    case NetworkPurpose::array_write:
+      return "array_write";
+    case NetworkPurpose::destage:
+      return "destage";
+    case NetworkPurpose::replication:
+      return "replication";
+    case NetworkPurpose::remote_read:
+      return "remote_read";
+  }
+  return "unknown";
+}
+
+double HostTotals::busy_slots() const {
+  return duration_ns <= 0 ? std::numeric_limits<double>::quiet_NaN()
+                          : static_cast<double>(service_ns) / static_cast<double>(duration_ns);
+}
+
+double HostTotals::utilisation() const {
+  return duration_ns <= 0 ? std::numeric_limits<double>::quiet_NaN()
+                          : channel_busy_s * 1e9 /
+                                (static_cast<double>(channels) * static_cast<double>(duration_ns));
+}
+
+double HostTotals::drive_writes_per_day() const {
+  if (flash_bytes == 0 || duration_ns <= 0) return std::numeric_limits<double>::quiet_NaN();
+  constexpr double kDayNs = 86400e9;
+  const double device = static_cast<double>(device_bytes > 0 ? device_bytes : flash_bytes);
+  return static_cast<double>(flash_writes.bytes) * write_amplification / device /
+         (static_cast<double>(duration_ns) / kDayNs);
 }
 
 namespace {
@@ -91,18 +134,66 @@ void require_time(std::int64_t t, const char* what) {
 
 }  // namespace
 
-Metrics::Metrics(std::vector<std::string> vm_names, std::int64_t interval_ns)
-    : interval_ns_(interval_ns) {
-  if (interval_ns <= 0) {
+Metrics::Metrics(RunLayout layout)
+    : interval_ns_(layout.interval_ns),
+      warmup_ns_(layout.warmup_ns),
+      workload_end_ns_(layout.workload_end_ns) {
+  if (interval_ns_ <= 0) {
     throw std::invalid_argument("Metrics: the time-series interval must be > 0 ns, got " +
-                                std::to_string(interval_ns));
+                                std::to_string(interval_ns_));
   }
-  vms_.reserve(vm_names.size());
-  for (std::string& name : vm_names) {
+  if (warmup_ns_ < 0) {
+    throw std::invalid_argument("Metrics: warmup_ns must be >= 0, got " +
+                                std::to_string(warmup_ns_));
+  }
+  if (workload_end_ns_ && *workload_end_ns_ <= warmup_ns_) {
+    throw std::invalid_argument("Metrics: the warm-up (" + std::to_string(warmup_ns_) +
+                                " ns) must end before the workload (" +
+                                std::to_string(*workload_end_ns_) + " ns)");
+  }
+  vms_.reserve(layout.vms.size());
+  for (std::string& name : layout.vms) {
     vms_.push_back(Vm{});
     vms_.back().name = std::move(name);
   }
+  for (HostLayout& h : layout.hosts) {
+    Host host;
+    host.totals.name = std::move(h.name);
+    host.totals.flash_bytes = h.flash_bytes;
+    host.totals.device_bytes = h.device_bytes;
+    host.totals.channels = std::max<std::uint32_t>(1, h.channels);
+    host.totals.endurance_dwpd = h.endurance_dwpd;
+    hosts_.push_back(std::move(host));
+  }
+  cluster_.window_start_ns = warmup_ns_;
+  cluster_.window_end_ns = workload_end_ns_.value_or(0);
   open_.end_ns = interval_ns_;
+}
+
+Metrics::Metrics(std::vector<std::string> vm_names, std::int64_t interval_ns)
+    : Metrics(RunLayout{std::move(vm_names), {}, interval_ns, 0, std::nullopt}) {}
+
+Metrics::Phase Metrics::phase_of(std::int64_t t) const {
+  if (warmup_ns_ > 0 && t <= warmup_ns_) return Phase::warmup;
+  if (workload_end_ns_ && t > *workload_end_ns_) return Phase::drain;
+  return Phase::window;
+}
+
+bool Metrics::counts_request(std::int64_t completed_ns) const {
+  return warmup_ns_ == 0 || completed_ns > warmup_ns_;
+}
+
+Metrics::Host& Metrics::host_at(std::size_t host, const char* what) {
+  if (host >= hosts_.size()) {
+    throw std::out_of_range(std::string("Metrics::") + what + ": host " + std::to_string(host) +
+                            " does not exist (the run has " + std::to_string(hosts_.size()) +
+                            " hosts)");
+  }
+  return hosts_[host];
+}
+
+void Metrics::record(const RunEvent& event) {
+  std::visit([this](const auto& e) { on(e); }, event);
 }
 
 std::int64_t Metrics::interval_of(std::int64_t t) const {
@@ -147,80 +238,175 @@ void Metrics::close_interval(std::int64_t end_ns) {
   next.end_ns = next.start_ns + interval_ns_;
   next.dirty_bytes = Level{open_.dirty_bytes.last, open_.dirty_bytes.last};
   next.bytes_at_risk = Level{open_.bytes_at_risk.last, open_.bytes_at_risk.last};
+  next.nvram_used_bytes = Level{open_.nvram_used_bytes.last, open_.nvram_used_bytes.last};
   open_ = next;
   open_latency_.reset();
 }
 
-void Metrics::request_completed(std::size_t vm, engine::IoKind kind, std::uint64_t bytes,
-                                std::int64_t submitted_ns, std::int64_t completed_ns,
-                                const engine::ServedBlocks& served, bool ok) {
-  if (vm >= vms_.size()) {
-    throw std::out_of_range("Metrics::request_completed: VM " + std::to_string(vm) +
+void Metrics::on(const RequestCompleted& e) {
+  if (e.vm >= vms_.size()) {
+    throw std::out_of_range("Metrics::request_completed: VM " + std::to_string(e.vm) +
                             " does not exist (the run has " + std::to_string(vms_.size()) +
                             " VMs)");
   }
-  require_time(submitted_ns, "request_completed");
-  if (completed_ns < submitted_ns) {
+  require_time(e.submitted_ns, "request_completed");
+  if (e.completed_ns < e.submitted_ns) {
     throw std::invalid_argument("Metrics::request_completed: completed at " +
-                                std::to_string(completed_ns) + " ns, before its submission at " +
-                                std::to_string(submitted_ns) + " ns");
+                                std::to_string(e.completed_ns) + " ns, before its submission at " +
+                                std::to_string(e.submitted_ns) + " ns");
   }
-  advance_to(completed_ns, "request_completed");
-  Vm& v = vms_[vm];
-  if (!ok) {
-    ++v.totals.failed;
-    ++cluster_.io.failed;
+  advance_to(e.completed_ns, "request_completed");
+  Vm& v = vms_[e.vm];
+  const bool counted = counts_request(e.completed_ns);
+  if (!e.ok) {
+    if (counted) {
+      ++v.totals.failed;
+      ++cluster_.io.failed;
+    }
     ++v.interval.failed;
     ++open_.io.failed;
     return;
   }
-  const std::int64_t latency_ns = completed_ns - submitted_ns;
-  count_request(v.totals, kind, bytes, latency_ns, served);
-  count_request(cluster_.io, kind, bytes, latency_ns, served);
-  count_request(v.interval, v.interval_latency, kind, bytes, latency_ns, served);
-  count_request(open_.io, open_latency_, kind, bytes, latency_ns, served);
+  const std::int64_t latency_ns = e.completed_ns - e.submitted_ns;
+  if (counted) {
+    count_request(v.totals, e.kind, e.bytes, latency_ns, e.served);
+    count_request(cluster_.io, e.kind, e.bytes, latency_ns, e.served);
+  }
+  count_request(v.interval, v.interval_latency, e.kind, e.bytes, latency_ns, e.served);
+  count_request(open_.io, open_latency_, e.kind, e.bytes, latency_ns, e.served);
 }
 
-void Metrics::array_io(engine::IoKind kind, std::uint64_t bytes, std::int64_t now_ns,
-                       bool destage) {
-  if (kind == engine::IoKind::flush) {
+void Metrics::on(const ArrayIo& e) {
+  if (e.kind == engine::IoKind::flush) {
     throw std::invalid_argument("Metrics::array_io: a flush is not an array I/O");
   }
-  advance_to(now_ns, "array_io");
-  for (ArrayCounts* counts : {&cluster_.array, &open_.array}) {
-    if (kind == engine::IoKind::read) {
-      add(counts->reads, bytes);
-    } else if (kind == engine::IoKind::discard) {
-      add(counts->discards, bytes);
+  advance_to(e.at_ns, "array_io");
+  ArrayCounts* counted = nullptr;
+  switch (phase_of(e.at_ns)) {
+    case Phase::window:
+      counted = &cluster_.array;
+      break;
+    case Phase::drain:
+      counted = &cluster_.drain.array;
+      break;
+    case Phase::warmup:
+      break;
+  }
+  for (ArrayCounts* counts : {counted, &open_.array}) {
+    if (counts == nullptr) continue;
+    if (e.kind == engine::IoKind::read) {
+      add(counts->reads, e.bytes);
+    } else if (e.kind == engine::IoKind::discard) {
+      add(counts->discards, e.bytes);
     } else {
-      add(counts->writes, bytes);
-      if (destage) add(counts->destage_writes, bytes);
+      add(counts->writes, e.bytes);
+      if (e.destage) add(counts->destage_writes, e.bytes);
     }
   }
 }
 
-void Metrics::network_bytes(std::uint64_t bytes, std::int64_t now_ns) {
-  advance_to(now_ns, "network_bytes");
-  cluster_.network_bytes += bytes;
-  open_.network_bytes += bytes;
+void Metrics::on(const NetworkTransfer& e) {
+  advance_to(e.at_ns, "network_transfer");
+  switch (phase_of(e.at_ns)) {
+    case Phase::window:
+      cluster_.network.add(e.purpose, e.bytes);
+      break;
+    case Phase::drain:
+      cluster_.drain.network.add(e.purpose, e.bytes);
+      break;
+    case Phase::warmup:
+      break;
+  }
+  open_.network.add(e.purpose, e.bytes);
 }
 
-void Metrics::gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk) {
-  advance_to(now_ns, "gauges");
-  sample(cluster_.dirty_bytes, dirty_bytes);
-  sample(cluster_.bytes_at_risk, bytes_at_risk);
-  sample(open_.dirty_bytes, dirty_bytes);
-  sample(open_.bytes_at_risk, bytes_at_risk);
+void Metrics::on(const FlashIo& e) {
+  Host& host = host_at(e.host, "flash_io");
+  if (e.kind != engine::IoKind::read && e.kind != engine::IoKind::write) {
+    throw std::invalid_argument("Metrics::flash_io: host " + host.totals.name +
+                                ": a flash I/O is a read or a write");
+  }
+  require_time(e.submitted_ns, "flash_io");
+  if (e.started_ns < e.submitted_ns || e.completed_ns < e.started_ns) {
+    throw std::invalid_argument("Metrics::flash_io: host " + host.totals.name +
+                                ": times must satisfy submitted <= started <= completed, got " +
+                                std::to_string(e.submitted_ns) + ", " +
+                                std::to_string(e.started_ns) + ", " +
+                                std::to_string(e.completed_ns) + " ns");
+  }
+  advance_to(e.completed_ns, "flash_io");
+  if (phase_of(e.completed_ns) != Phase::window) return;
+  HostTotals& t = host.totals;
+  const bool read = e.kind == engine::IoKind::read;
+  add(read ? t.flash_reads : t.flash_writes, e.bytes);
+  (read ? t.flash_read_latency : t.flash_write_latency).record(e.completed_ns - e.submitted_ns);
+  t.service_ns += e.completed_ns - e.started_ns;
 }
 
-void Metrics::violation(std::string what) {
+void Metrics::on(const ArrayGauges& e) {
+  advance_to(e.at_ns, "array_gauges");
+  const Phase phase = phase_of(e.at_ns);
+  // The window's count starts from the last sample before it (or the first in it).
+  if (phase == Phase::warmup) cluster_.array_first.emplace(e.at_ns, e.load);
+  if (phase == Phase::window) {
+    if (!cluster_.array_first) cluster_.array_first.emplace(e.at_ns, e.load);
+    cluster_.array_last.emplace(e.at_ns, e.load);
+    sample(cluster_.nvram_used_bytes, e.load.nvram_used_bytes);
+  }
+  sample(open_.nvram_used_bytes, e.load.nvram_used_bytes);
+}
+
+models::ArraySaturation ClusterTotals::array_saturation() const {
+  if (!array_first || !array_last || array_last->first <= array_first->first) return {};
+  return models::assess_saturation(
+      array_first->second, array_last->second,
+      static_cast<double>(array_last->first - array_first->first) * 1e-9);
+}
+
+void Metrics::on(const ClusterGauges& e) {
+  advance_to(e.at_ns, "gauges");
+  if (phase_of(e.at_ns) == Phase::window) {
+    sample(cluster_.dirty_bytes, e.dirty_bytes);
+    sample(cluster_.bytes_at_risk, e.bytes_at_risk);
+  }
+  sample(open_.dirty_bytes, e.dirty_bytes);
+  sample(open_.bytes_at_risk, e.bytes_at_risk);
+}
+
+void Metrics::on(const HostGauges& e) {
+  Host& host = host_at(e.host, "host_gauges");
+  advance_to(e.at_ns, "host_gauges");
+  switch (phase_of(e.at_ns)) {
+    case Phase::warmup:
+      host.evictions_before_window = e.evictions;
+      host.channel_busy_before_window_s = e.channel_busy_s;
+      host.has_eviction_base = true;
+      break;
+    case Phase::window:
+      if (!host.has_eviction_base) {  // the first sample opens the count (t = 0: after prewarm)
+        host.evictions_before_window = e.evictions;
+        host.channel_busy_before_window_s = e.channel_busy_s;
+        host.has_eviction_base = true;
+      }
+      host.totals.channel_busy_s = e.channel_busy_s - host.channel_busy_before_window_s;
+      host.totals.write_amplification = e.write_amplification;
+      sample(host.totals.used_bytes, e.used_bytes);
+      sample(host.totals.dirty_bytes, e.dirty_bytes);
+      host.totals.evictions = e.evictions - std::min(e.evictions, host.evictions_before_window);
+      break;
+    case Phase::drain:
+      break;
+  }
+}
+
+void Metrics::on(const ConsistencyViolation& e) {
   if (finished_) throw std::logic_error("Metrics::violation after finish()");
-  cluster_.violations.push_back(std::move(what));
+  cluster_.violations.push_back(e.what);
 }
 
-void Metrics::acknowledged_writes_lost(std::uint64_t writes) {
+void Metrics::on(const WritesLost& e) {
   if (finished_) throw std::logic_error("Metrics::acknowledged_writes_lost after finish()");
-  cluster_.acknowledged_writes_lost += writes;
+  cluster_.acknowledged_writes_lost += e.writes;
 }
 
 void Metrics::finish(std::int64_t end_ns) {
@@ -230,18 +416,36 @@ void Metrics::finish(std::int64_t end_ns) {
                                 " ns is before the last event at " +
                                 std::to_string(last_event_ns_) + " ns");
   }
+  if (workload_end_ns_ && end_ns < *workload_end_ns_) {
+    throw std::invalid_argument("Metrics::finish: end " + std::to_string(end_ns) +
+                                " ns is before the end of the workload at " +
+                                std::to_string(*workload_end_ns_) + " ns");
+  }
+  if (!workload_end_ns_ && end_ns <= warmup_ns_ && warmup_ns_ > 0) {
+    throw std::invalid_argument("Metrics::finish: end " + std::to_string(end_ns) +
+                                " ns is within the warm-up of " + std::to_string(warmup_ns_) +
+                                " ns");
+  }
   advance_to(end_ns, "finish");
   close_interval(end_ns);
   finished_ = true;
-  cluster_.io.duration_ns = end_ns;
+  const std::int64_t window_end = workload_end_ns_.value_or(end_ns);
+  const std::int64_t window_ns = window_end - warmup_ns_;
+  cluster_.window_end_ns = window_end;
+  cluster_.drain.duration_ns = end_ns - window_end;
+  cluster_.io.duration_ns = window_ns;
   for (Vm& vm : vms_)
-    vm.totals.duration_ns = end_ns;
+    vm.totals.duration_ns = window_ns;
+  for (Host& host : hosts_)
+    host.totals.duration_ns = window_ns;
 }
 
 void Metrics::visit(MetricsVisitor& visitor) const {
   visitor.cluster(cluster_);
   for (std::size_t i = 0; i < vms_.size(); ++i)
     visitor.vm(i, vms_[i].name, vms_[i].totals);
+  for (std::size_t i = 0; i < hosts_.size(); ++i)
+    visitor.host(i, hosts_[i].totals);
   for (const IntervalRow& row : rows_)
     visitor.interval(row);
   for (const VmIntervalRow& row : vm_rows_)
@@ -317,6 +521,8 @@ Comparison compare(const Metrics& with_flash, const Metrics& baseline) {
                            b.array.reads.bytes + b.array.writes.bytes, b.io.bytes());
   c.with_flash_mix = mix(f.array);
   c.baseline_mix = mix(b.array);
+  c.with_flash_array = f.array_saturation();
+  c.baseline_array = b.array_saturation();
   return c;
 }
 

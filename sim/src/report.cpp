@@ -96,6 +96,59 @@ Json latency_comparison_json(const LatencyComparison& c) {
               {"p999", gain_json(c.p999, true)}};
 }
 
+Json network_json(const NetworkBytes& n, std::int64_t duration_ns) {
+  Json j;
+  j["bytes"] = n.total();
+  j["mb_per_s"] = number(per_second(n.total(), duration_ns) / 1e6);
+  Json by_purpose;
+  for (std::size_t p = 0; p < kNetworkPurposes; ++p) {
+    by_purpose[purpose_name(static_cast<NetworkPurpose>(p))] = n.by_purpose[p];
+  }
+  j["bytes_by_purpose"] = by_purpose;
+  return j;
+}
+
+Json array_json(const ArrayCounts& a, std::int64_t d) {
+  return Json{{"reads", counts_json(a.reads, d)},
+              {"writes", counts_json(a.writes, d)},
+              {"destage_writes", counts_json(a.destage_writes, d)},
+              {"discards", counts_json(a.discards, d)}};
+}
+
+Json level_json(const Level& l) {
+  return Json{{"last", l.last}, {"max", l.max}};
+}
+
+Json host_json(const HostTotals& h) {
+  Json j;
+  j["name"] = h.name;
+  j["flash_bytes"] = h.flash_bytes;
+  j["used_bytes"] = level_json(h.used_bytes);
+  j["dirty_bytes"] = level_json(h.dirty_bytes);
+  j["evictions"] = h.evictions;
+  j["flash_reads"] = counts_json(h.flash_reads, h.duration_ns);
+  j["flash_writes"] = counts_json(h.flash_writes, h.duration_ns);
+  j["flash_latency_ns"] = {{"reads", latency_json(h.flash_read_latency)},
+                           {"writes", latency_json(h.flash_write_latency)}};
+  j["device_bytes"] = h.device_bytes;
+  j["channels"] = h.channels;
+  j["write_amplification"] = number(h.write_amplification);
+  j["busy_slots"] = number(h.busy_slots());
+  j["utilisation"] = number(h.utilisation());
+  j["drive_writes_per_day"] = number(h.drive_writes_per_day());
+  j["endurance_dwpd"] = number(h.endurance_dwpd > 0 ? h.endurance_dwpd : std::nan(""));
+  return j;
+}
+
+// Whether the array's backend kept up (models::assess_saturation).
+Json saturation_json(const models::ArraySaturation& s) {
+  return {{"saturated", s.saturated},
+          {"offered_iops", number(s.offered_iops)},
+          {"capacity_iops", number(s.capacity_iops)},
+          {"utilisation", number(s.utilisation)},
+          {"offered_load", number(s.offered_load)}};
+}
+
 Json comparison_json(const Comparison& c) {
   Json j;
   j["latency_gain"] = {{"all", latency_comparison_json(c.all)},
@@ -109,6 +162,8 @@ Json comparison_json(const Comparison& c) {
   };
   j["array_read_share"] = {{"baseline", mix(c.baseline_mix)},
                            {"with_flash", mix(c.with_flash_mix)}};
+  j["array_backend"] = {{"baseline", saturation_json(c.baseline_array)},
+                        {"with_flash", saturation_json(c.with_flash_array)}};
   return j;
 }
 
@@ -117,9 +172,16 @@ class SummaryBuilder : public MetricsVisitor {
   explicit SummaryBuilder(std::int64_t interval_ns) : interval_ns_(interval_ns) {}
 
   void cluster(const ClusterTotals& c) override {
-    root_["format"] = "flashtwin-summary/1";
-    root_["duration_ns"] = c.io.duration_ns;
+    root_["format"] = "flashtwin-summary/2";
+    root_["produced_by"] = nullptr;  // filled in by summary_json, kept in this place
+    root_["run_end_ns"] = c.window_end_ns + c.drain.duration_ns;
     root_["interval_ns"] = interval_ns_;
+    root_["window"] = {{"start_ns", c.window_start_ns},
+                       {"end_ns", c.window_end_ns},
+                       {"length_ns", c.io.duration_ns}};
+    root_["definitions"] = {{"hit_ratio", kHitRatioDefinition},
+                            {"offload", kOffloadDefinition},
+                            {"network", kNetworkDefinition}};
     Json consistency;
     consistency["verdict"] = c.consistent() ? "consistent" : "violated";
     consistency["violations"] = c.violations.size();
@@ -134,16 +196,23 @@ class SummaryBuilder : public MetricsVisitor {
     Json cluster;
     add_totals(cluster, c.io);
     const std::int64_t d = c.io.duration_ns;
-    cluster["array"] = {{"reads", counts_json(c.array.reads, d)},
-                        {"writes", counts_json(c.array.writes, d)},
-                        {"destage_writes", counts_json(c.array.destage_writes, d)},
-                        {"discards", counts_json(c.array.discards, d)}};
-    cluster["network"] = {{"bytes", c.network_bytes},
-                          {"mb_per_s", number(per_second(c.network_bytes, d) / 1e6)}};
-    cluster["dirty_bytes"] = {{"last", c.dirty_bytes.last}, {"max", c.dirty_bytes.max}};
-    cluster["bytes_at_risk"] = {{"last", c.bytes_at_risk.last}, {"max", c.bytes_at_risk.max}};
+    cluster["array"] = array_json(c.array, d);
+    cluster["network"] = network_json(c.network, d);
+    cluster["array_backend"] = saturation_json(c.array_saturation());
+    cluster["nvram_used_bytes"] = level_json(c.nvram_used_bytes);
+    cluster["dirty_bytes"] = level_json(c.dirty_bytes);
+    cluster["bytes_at_risk"] = level_json(c.bytes_at_risk);
     root_["cluster"] = cluster;
+    const std::int64_t drain = c.drain.duration_ns;
+    root_["drain"] = {{"duration_ns", drain},
+                      {"array", array_json(c.drain.array, drain)},
+                      {"network", network_json(c.drain.network, drain)}};
+    root_["hosts"] = Json::array();
     root_["vms"] = Json::array();
+  }
+
+  void host(std::size_t /*host*/, const HostTotals& totals) override {
+    root_["hosts"].push_back(host_json(totals));
   }
 
   void vm(std::size_t /*vm*/, std::string_view name, const Totals& totals) override {
@@ -204,7 +273,7 @@ class ClusterCsv : public MetricsVisitor {
   std::string text = std::string("start_s,end_s,") + kIoHeader +
                      ",array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
                      "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,"
-                     "bytes_at_risk,bytes_at_risk_max\n";
+                     "bytes_at_risk,bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max\n";
 
   void interval(const IntervalRow& row) override {
     const std::int64_t len = row.length_ns();
@@ -213,9 +282,10 @@ class ClusterCsv : public MetricsVisitor {
     for (const std::string& field :
          {rate(row.array.reads.ios, len), rate(row.array.writes.ios, len),
           rate(row.array.destage_writes.ios, len), rate(row.array.reads.bytes, len, 1e6),
-          rate(row.array.writes.bytes, len, 1e6), rate(row.network_bytes, len, 1e6),
+          rate(row.array.writes.bytes, len, 1e6), rate(row.network.total(), len, 1e6),
           std::to_string(row.dirty_bytes.last), std::to_string(row.dirty_bytes.max),
-          std::to_string(row.bytes_at_risk.last), std::to_string(row.bytes_at_risk.max)}) {
+          std::to_string(row.bytes_at_risk.last), std::to_string(row.bytes_at_risk.max),
+          std::to_string(row.nvram_used_bytes.last), std::to_string(row.nvram_used_bytes.max)}) {
       line += ',';
       line += field;
     }
@@ -237,11 +307,28 @@ class VmCsv : public MetricsVisitor {
 
 }  // namespace
 
-std::string summary_json(const Metrics& run, const Comparison* comparison) {
+std::string summary_json(const Metrics& run, const Comparison* comparison,
+                         const Provenance* provenance) {
   require_finished(run, "summary_json");
   SummaryBuilder builder(run.interval_ns());
   run.visit(builder);
   Json root = builder.take();
+  if (provenance != nullptr) {
+    Json scenario;
+    try {
+      scenario = Json::parse(provenance->scenario_json);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw std::invalid_argument(std::string("summary_json: the provenance's scenario is not "
+                                              "JSON: ") +
+                                  e.what());
+    }
+    root["produced_by"] = {{"program", provenance->program_version},
+                           {"seed", provenance->seed},
+                           {"overrides", provenance->overrides},
+                           {"scenario", std::move(scenario)}};
+  } else {
+    root.erase("produced_by");
+  }
   if (comparison != nullptr) root["comparison"] = comparison_json(*comparison);
   return root.dump(2) + "\n";
 }
@@ -287,8 +374,8 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
 }
 
 void write_results(const std::filesystem::path& directory, const Metrics& run,
-                   const Comparison* comparison) {
-  write_file_atomically(directory / "summary.json", summary_json(run, comparison));
+                   const Comparison* comparison, const Provenance* provenance) {
+  write_file_atomically(directory / "summary.json", summary_json(run, comparison, provenance));
   write_file_atomically(directory / "timeseries.csv", timeseries_csv(run));
   write_file_atomically(directory / "timeseries_vms.csv", vm_timeseries_csv(run));
 }

@@ -1,19 +1,29 @@
+// The recording of RunEvents: generic over the variant, so a new event needs no code here.
 #include "run_sink.hpp"
 
+#include <array>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace flashtwin::sim {
 
 namespace {
 
-enum class Record : std::uint8_t { request, array, gauges, violation, lost };
+template <class T>
+void put(std::string& out, const T& value) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
 
 struct Reader {
   std::string_view bytes;
   std::size_t at = 0;
   template <class T>
   T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
     if (bytes.size() - at < sizeof(T)) throw std::runtime_error("run recording is cut short");
     T value;
     std::memcpy(&value, bytes.data() + at, sizeof(T));
@@ -22,95 +32,51 @@ struct Reader {
   }
 };
 
+// Events are trivially copyable except ConsistencyViolation, the one with a string.
+template <class T>
+RunEvent read_event(Reader& in) {
+  if constexpr (std::is_same_v<T, ConsistencyViolation>) {
+    const auto size = in.get<std::uint64_t>();
+    if (in.bytes.size() - in.at < size) throw std::runtime_error("run recording is cut short");
+    ConsistencyViolation v{std::string(in.bytes.substr(in.at, size))};
+    in.at += size;
+    return v;
+  } else {
+    return in.get<T>();
+  }
+}
+
+template <std::size_t... I>
+constexpr auto make_readers(std::index_sequence<I...>) {
+  return std::array<RunEvent (*)(Reader&), sizeof...(I)>{
+      &read_event<std::variant_alternative_t<I, RunEvent>>...};
+}
+
+constexpr auto kReaders = make_readers(std::make_index_sequence<std::variant_size_v<RunEvent>>{});
+
 }  // namespace
 
-template <class T>
-void RecordingSink::put(const T& value) {
-  bytes_.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-void RecordingSink::request_completed(std::size_t vm, engine::IoKind kind, std::uint64_t bytes,
-                                      std::int64_t submitted_ns, std::int64_t completed_ns,
-                                      const engine::ServedBlocks& served, bool ok) {
-  put(Record::request);
-  put(static_cast<std::uint64_t>(vm));
-  put(kind);
-  put(bytes);
-  put(submitted_ns);
-  put(completed_ns);
-  put(served);
-  put(ok);
-}
-
-void RecordingSink::array_io(engine::IoKind kind, std::uint64_t bytes, std::int64_t now_ns,
-                             bool destage) {
-  put(Record::array);
-  put(kind);
-  put(bytes);
-  put(now_ns);
-  put(destage);
-}
-
-void RecordingSink::gauges(std::int64_t now_ns, std::uint64_t dirty_bytes,
-                           std::uint64_t bytes_at_risk) {
-  put(Record::gauges);
-  put(now_ns);
-  put(dirty_bytes);
-  put(bytes_at_risk);
-}
-
-void RecordingSink::violation(std::string what) {
-  put(Record::violation);
-  put(static_cast<std::uint64_t>(what.size()));
-  bytes_ += what;
-}
-
-void RecordingSink::acknowledged_writes_lost(std::uint64_t writes) {
-  put(Record::lost);
-  put(writes);
+void RecordingSink::record(const RunEvent& event) {
+  put(bytes_, static_cast<std::uint8_t>(event.index()));
+  std::visit(
+      [this](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ConsistencyViolation>) {
+          put(bytes_, static_cast<std::uint64_t>(e.what.size()));
+          bytes_ += e.what;
+        } else {
+          put(bytes_, e);
+        }
+      },
+      event);
 }
 
 void replay(std::string_view recording, RunSink& sink) {
   Reader in{recording};
   while (in.at < recording.size()) {
-    switch (in.get<Record>()) {
-      case Record::request: {
-        const auto vm = in.get<std::uint64_t>();
-        const auto kind = in.get<engine::IoKind>();
-        const auto bytes = in.get<std::uint64_t>();
-        const auto submitted = in.get<std::int64_t>();
-        const auto completed = in.get<std::int64_t>();
-        const auto served = in.get<engine::ServedBlocks>();
-        const auto ok = in.get<bool>();
-        sink.request_completed(vm, kind, bytes, submitted, completed, served, ok);
-        break;
-      }
-      case Record::array: {
-        const auto kind = in.get<engine::IoKind>();
-        const auto bytes = in.get<std::uint64_t>();
-        const auto now = in.get<std::int64_t>();
-        sink.array_io(kind, bytes, now, in.get<bool>());
-        break;
-      }
-      case Record::gauges: {
-        const auto now = in.get<std::int64_t>();
-        const auto dirty = in.get<std::uint64_t>();
-        sink.gauges(now, dirty, in.get<std::uint64_t>());
-        break;
-      }
-      case Record::violation: {
-        const auto size = in.get<std::uint64_t>();
-        if (recording.size() - in.at < size) throw std::runtime_error("run recording is cut short");
-        sink.violation(std::string(recording.substr(in.at, size)));
-        in.at += size;
-        break;
-      }
-      case Record::lost:
-        sink.acknowledged_writes_lost(in.get<std::uint64_t>());
-        break;
-      default:
-        throw std::runtime_error("run recording holds an unknown record");
-    }
+    const auto index = in.get<std::uint8_t>();
+    if (index >= kReaders.size()) throw std::runtime_error("run recording holds an unknown record");
+    sink.record(kReaders[index](in));
   }
 }
 

@@ -434,6 +434,12 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.seed = r.optional<std::uint64_t>("seed", s.seed);
   s.duration_s =
       require_positive(r.optional<double>("duration_s", s.duration_s), r.path_of("duration_s"));
+  s.warmup_s = r.optional<double>("warmup_s", s.warmup_s);
+  if (!(s.warmup_s >= 0 && s.warmup_s < s.duration_s)) {
+    throw ScenarioError(r.path_of("warmup_s"), "must be >= 0 and less than duration_s (" +
+                                                   nlohmann::json(s.duration_s).dump() + ")");
+  }
+  s.prewarm = r.optional<bool>("prewarm", s.prewarm);
   s.cluster = parse_cluster(r.child_required("cluster"), r.path_of("cluster"));
   // Devices: the presets are always known by their names; "devices" adds or overrides.
   for (const std::string& name : models::device_preset_names())

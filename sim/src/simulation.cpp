@@ -17,15 +17,35 @@ namespace flashtwin::sim {
 
 namespace {
 
-std::vector<std::string> vm_names(const Scenario& s) {
-  std::vector<std::string> names;
-  for (const VmSpec& vm : s.vms)
-    names.push_back(vm.name);
-  return names;
+std::int64_t to_ns(double seconds) {
+  return static_cast<std::int64_t>(std::llround(seconds * 1e9));
 }
 
-std::int64_t interval_ns(const Scenario& s) {
-  return static_cast<std::int64_t>(std::llround(s.output.interval_s * 1e9));
+// The run as Metrics sees it: VMs, hosts with their flash, and the measurement window
+// (warmup_s, duration_s]. The baseline has the same layout, so both are measured alike.
+RunLayout run_layout(const Scenario& s) {
+  RunLayout layout;
+  for (const VmSpec& vm : s.vms)
+    layout.vms.push_back(vm.name);
+  for (const HostSpec& host : s.cluster.hosts) {
+    HostLayout h;
+    h.name = host.name;
+    double bytes = 0;
+    for (const FlashSpec& flash : host.flash)
+      bytes += flash.capacity_gib * 1024.0 * 1024.0 * 1024.0;
+    h.flash_bytes = static_cast<std::uint64_t>(bytes);
+    if (!host.flash.empty()) {
+      const models::DeviceProfile& device = s.device(host.flash.front().device);
+      h.device_bytes = device.capacity_bytes;
+      h.channels = device.channels;
+      h.endurance_dwpd = device.endurance_dwpd;
+    }
+    layout.hosts.push_back(std::move(h));
+  }
+  layout.interval_ns = to_ns(s.output.interval_s);
+  layout.warmup_ns = to_ns(s.warmup_s);
+  layout.workload_end_ns = to_ns(s.duration_s);
+  return layout;
 }
 
 void reject_unsupported(const Scenario& s) {
@@ -174,7 +194,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::unique_ptr<BaselineProcess> baseline;
   if (scenario.output.baseline) baseline = std::make_unique<BaselineProcess>(scenario);
 
-  result.with_flash = std::make_unique<Metrics>(vm_names(scenario), interval_ns(scenario));
+  result.with_flash = std::make_unique<Metrics>(run_layout(scenario));
   MetricsSink sink(*result.with_flash);
   ClusterRuntime runtime(scenario, false, sink);
   const auto start = std::chrono::steady_clock::now();
@@ -182,7 +202,6 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.with_flash->finish(runtime.end_ns());
   result.drain_s = runtime.drain_s();
-  result.array_saturation = runtime.array_saturation();
   result.simulated_ios = runtime.requests_completed();
 
   if (baseline) {
@@ -191,7 +210,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       throw std::runtime_error("the baseline run sent nothing");
     std::int64_t end_ns = 0;
     std::memcpy(&end_ns, bytes.data() + bytes.size() - sizeof end_ns, sizeof end_ns);
-    result.baseline = std::make_unique<Metrics>(vm_names(scenario), interval_ns(scenario));
+    result.baseline = std::make_unique<Metrics>(run_layout(scenario));
     MetricsSink baseline_sink(*result.baseline);
     replay(std::string_view(bytes).substr(0, bytes.size() - sizeof end_ns), baseline_sink);
     result.baseline->finish(end_ns);

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace flashtwin::sim {
 
@@ -47,12 +49,16 @@ class TableBuilder : public MetricsVisitor {
     text += row(std::string(name), totals);
   }
 
+  void host(std::size_t /*host*/, const HostTotals& totals) override { hosts.push_back(&totals); }
+
   void finish_vms() {
     text += std::string(98, '-') + "\n";
     text += row("cluster", cluster_->io);
-    text +=
-        "latencies of reads and writes; hit %: read blocks served from flash (local + remote)\n";
+    text += "latencies of reads and writes; " +
+            std::string(kHitRatioDefinition).replace(0, 9, "hit %") + "\n";
   }
+
+  std::vector<const HostTotals*> hosts;
 
  private:
   static std::string row(const std::string& name, const Totals& t) {
@@ -71,6 +77,59 @@ class TableBuilder : public MetricsVisitor {
   const ClusterTotals* cluster_ = nullptr;
 };
 
+// One line per host with flash: the flash tier over the window.
+std::string host_section(const std::vector<const HostTotals*>& hosts) {
+  using format::pad_left;
+  std::string text = "\n" + format::pad_right("host", 10) + pad_left("used", 11) +
+                     pad_left("dirty max", 11) + pad_left("evictions", 11) + pad_left("in svc", 8) +
+                     pad_left("util %", 8) + pad_left("rd p99 ms", 10) + pad_left("wr p99 ms", 10) +
+                     pad_left("DWPD", 9) + pad_left("rated", 7) + "\n";
+  bool any = false;
+  for (const HostTotals* h : hosts) {
+    if (h->flash_bytes == 0) continue;
+    any = true;
+    auto p99 = [](const LatencyHistogram& l) {
+      return ms(static_cast<double>(l.percentile(99)), !l.empty());
+    };
+    text += cut(
+        format::pad_right(h->name, 10) + pad_left(format::bytes_iec(h->used_bytes.last), 11) +
+        pad_left(format::bytes_iec(h->dirty_bytes.max), 11) +
+        pad_left(std::to_string(h->evictions), 11) + pad_left(num(h->busy_slots(), 3), 8) +
+        pad_left(percent(h->utilisation()), 8) + pad_left(p99(h->flash_read_latency), 10) +
+        pad_left(p99(h->flash_write_latency), 10) + pad_left(num(h->drive_writes_per_day(), 3), 9) +
+        pad_left(h->endurance_dwpd > 0 ? num(h->endurance_dwpd, 1) : "-", 7));
+  }
+  if (!any) return "";
+  return text +
+         "in svc: mean I/Os on the device; util %: share of its channels' time busy; DWPD: host\n"
+         "writes x write amplification per day, in device capacities; rated: the device's DWPD\n";
+}
+
+std::string network_line(const NetworkBytes& n, std::int64_t d) {
+  std::string text = format::pad_right("network", 16) + std::string(17, ' ') +
+                     format::pad_left(num(per_second(n.total(), d) / 1e6, 3), 12) + " MB/s";
+  std::string parts;
+  for (std::size_t p = 0; p < kNetworkPurposes; ++p) {
+    if (n.by_purpose[p] == 0) continue;
+    parts += std::string(parts.empty() ? "" : ", ") + purpose_name(static_cast<NetworkPurpose>(p)) +
+             " " + num(per_second(n.by_purpose[p], d) / 1e6, 1);
+  }
+  return text + (parts.empty() ? "" : "   (" + parts + ")");
+}
+
+// Whether the array's backend kept up: its busy share, the I/Os offered and what it could serve.
+std::string backend_line(const char* label, const models::ArraySaturation& s) {
+  std::string text = cut(format::pad_right(label, 16) + "busy " + percent(s.utilisation) +
+                         " %, offered " + num(s.offered_iops, 1) + " IOPS, capacity " +
+                         num(s.capacity_iops, 1) + " IOPS at this mix");
+  if (s.saturated) {
+    text += cut(std::string(16, ' ') +
+                "SATURATED: the array limits throughput; its queue sets "
+                "the latency");
+  }
+  return text;
+}
+
 std::string array_section(const ClusterTotals& c) {
   const std::int64_t d = c.io.duration_ns;
   auto line = [&](const char* label, const KindCounts& k) {
@@ -81,40 +140,52 @@ std::string array_section(const ClusterTotals& c) {
   text += cut(line("array reads", c.array.reads));
   text += cut(line("array writes", c.array.writes) + "   (destage " +
               num(per_second(c.array.destage_writes.ios, d), 1) + " IOPS)");
-  text += cut(format::pad_right("network", 16) + std::string(17, ' ') +
-              format::pad_left(num(per_second(c.network_bytes, d) / 1e6, 3), 12) + " MB/s");
+  text += backend_line("array backend", c.array_saturation());
+  text += cut(format::pad_right("array NVRAM", 16) + "last " +
+              format::bytes_iec(c.nvram_used_bytes.last) + ", max " +
+              format::bytes_iec(c.nvram_used_bytes.max));
+  text += cut(network_line(c.network, d));
   text +=
       cut(format::pad_right("dirty data", 16) + "last " + format::bytes_iec(c.dirty_bytes.last) +
           ", max " + format::bytes_iec(c.dirty_bytes.max));
   text += cut(format::pad_right("data at risk", 16) + "last " +
               format::bytes_iec(c.bytes_at_risk.last) + ", max " +
               format::bytes_iec(c.bytes_at_risk.max));
+  text += cut(format::pad_right("final drain", 16) +
+              format::fixed(static_cast<double>(c.drain.duration_ns) / 1e9, 3) +
+              " s after the "
+              "workload, " +
+              std::to_string(c.drain.array.destage_writes.ios) + " destage writes (" +
+              format::bytes_iec(c.drain.array.destage_writes.bytes) + "), not in the rates above");
   return text;
 }
 
 std::string comparison_section(const Comparison& c) {
   using format::pad_left;
-  const LatencyComparison& a = c.all;
-  const LatencyGain* gains[] = {&a.mean, &a.p50, &a.p95, &a.p99, &a.p999};
   std::string text = "\n" + format::pad_right("vs baseline without flash", 26);
   for (const char* h : {"mean ms", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms"}) {
     text += pad_left(h, 10);
   }
   text += "\n";
-  const bool defined = !std::isnan(a.mean.gain);
-  std::string baseline = format::pad_right("  baseline", 26);
-  std::string with_flash = format::pad_right("  with flash", 26);
-  std::string gain = format::pad_right("  gain (x)", 26);
-  for (const LatencyGain* g : gains) {
-    baseline += pad_left(ms(g->baseline_ns, defined), 10);
-    with_flash += pad_left(ms(g->with_flash_ns, defined), 10);
-    gain += pad_left(num(g->gain, 2), 10);
+  // Reads and writes apart: mixed, a few fast writes would hide what reads gain.
+  for (const auto& [label, l] : {std::pair{"reads", &c.reads}, std::pair{"writes", &c.writes}}) {
+    const LatencyGain* gains[] = {&l->mean, &l->p50, &l->p95, &l->p99, &l->p999};
+    const bool defined = !std::isnan(l->mean.gain);
+    std::string baseline = format::pad_right(std::string("  ") + label + " baseline", 26);
+    std::string with_flash = format::pad_right(std::string("  ") + label + " with flash", 26);
+    std::string gain = format::pad_right(std::string("  ") + label + " gain (x)", 26);
+    for (const LatencyGain* g : gains) {
+      baseline += pad_left(ms(g->baseline_ns, defined), 10);
+      with_flash += pad_left(ms(g->with_flash_ns, defined), 10);
+      gain += pad_left(num(g->gain, 2), 10);
+    }
+    text += baseline + "\n" + with_flash + "\n" + gain + "\n";
   }
-  text += baseline + "\n" + with_flash + "\n" + gain + "\n";
   text += cut("array offload: reads " + percent(c.read_offload) + " %, writes " +
               percent(c.write_offload) + " %, bytes " + percent(c.byte_offload) + " %");
   text += cut("array read share of I/Os: baseline " + percent(c.baseline_mix.read_io_share) +
               " %, with flash " + percent(c.with_flash_mix.read_io_share) + " %");
+  text += backend_line("baseline array", c.baseline_array);
   return text;
 }
 
@@ -141,17 +212,20 @@ std::string summary_table(const Metrics& run, const Comparison* comparison) {
     throw std::invalid_argument("summary_table: the run is not finished (Metrics::finish)");
   }
   const ClusterTotals& c = run.cluster();
-  std::string text = cut("flashtwin run: " + std::to_string(run.vm_count()) + " VMs, " +
-                         format::fixed(static_cast<double>(c.io.duration_ns) / 1e9, 3) +
-                         " s simulated, intervals of " +
-                         format::fixed(static_cast<double>(run.interval_ns()) / 1e9, 3) + " s") +
-                     "\n";
+  auto s = [](std::int64_t ns) { return format::fixed(static_cast<double>(ns) / 1e9, 3); };
+  std::string text =
+      cut("flashtwin run: " + std::to_string(run.vm_count()) + " VMs; measured (" +
+          s(c.window_start_ns) + ", " + s(c.window_end_ns) + "] s = " + s(c.io.duration_ns) +
+          " s, warm-up excluded; intervals of " + s(run.interval_ns()) + " s") +
+      "\n";
   TableBuilder table;
   run.visit(table);
   table.finish_vms();
   text += table.text;
+  text += host_section(table.hosts);
   text += array_section(c);
   if (comparison != nullptr) text += comparison_section(*comparison);
+  text += "\n" + cut(kOffloadDefinition) + cut(kNetworkDefinition);
   text += consistency_section(c);
   return text;
 }

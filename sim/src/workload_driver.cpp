@@ -3,8 +3,10 @@
 #include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/trace_source.hpp"
+#include "prewarm.hpp"
 
 #include <cmath>
+#include <optional>
 
 namespace flashtwin::sim {
 
@@ -17,18 +19,21 @@ struct WorkloadDriver::Disk {
   bool has_next = false;
   std::uint32_t queue_depth = 0;  // 0: open loop
   std::uint64_t size_bytes = 0;
-  std::string source;  // what feeds it, for messages
+  std::string source;                                  // what feeds it, for messages
+  std::optional<models::SyntheticWorkload> synthetic;  // its workload, when not a trace
 };
 
 WorkloadDriver::WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index,
                                CommandExecutor& executor, models::EventScheduler& scheduler,
-                               ConsistencyOracle& oracle, RunSink& sink)
+                               ConsistencyOracle& oracle, RunSink& sink,
+                               const ArrayVersions& array_versions)
     : scenario_(scenario),
       index_(index),
       executor_(executor),
       scheduler_(scheduler),
       oracle_(oracle),
-      sink_(sink) {}
+      sink_(sink),
+      array_versions_(array_versions) {}
 
 WorkloadDriver::~WorkloadDriver() = default;
 
@@ -56,6 +61,7 @@ void WorkloadDriver::add_disks() {
             trace->window);
         disk->source = "trace " + trace->path;
       } else {
+        disk->synthetic = spec.workload.synthetic;
         disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
         disk->source = "synthetic workload";
       }
@@ -64,6 +70,22 @@ void WorkloadDriver::add_disks() {
       disks_.push_back(std::move(disk));
     }
   }
+}
+
+void WorkloadDriver::prewarm(std::size_t h) {
+  SimHost& host = executor_.host(h);
+  if (host.flash == nullptr) return;
+  std::vector<PrewarmDisk> disks;
+  for (const auto& disk : disks_) {
+    if (disk->host == h && disk->synthetic)
+      disks.push_back(PrewarmDisk{disk->id, *disk->synthetic});
+  }
+  const PrewarmResult warm = sim::prewarm(*host.engine, *host.flash_versions, array_versions_,
+                                          disks, scenario_.cache.block_bytes, next_request_);
+  next_request_ += warm.requests;
+  // The engine's timer request from the prewarm reads is armed like any other.
+  if (warm.timer) executor_.arm_timer(h, *warm.timer);
+  executor_.pump(h);
 }
 
 void WorkloadDriver::start() {

@@ -26,11 +26,15 @@ namespace flashtwin::sim {
 class WorkloadDriver {
  public:
   WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
-                 models::EventScheduler& scheduler, ConsistencyOracle& oracle, RunSink& sink);
+                 models::EventScheduler& scheduler, ConsistencyOracle& oracle, RunSink& sink,
+                 const ArrayVersions& array_versions);
   ~WorkloadDriver();
 
   // Adds every VM disk of the scenario to its host's engine (call after the hosts exist).
   void add_disks();
+  // Fills host h's cache before t = 0 from its synthetic disks' own distributions (prewarm.hpp);
+  // trace-fed disks are left out. Call after add_disks() and before start().
+  void prewarm(std::size_t h);
   // Starts every stream at time 0.
   void start();
   // A request completed (the executor's RequestDone).
@@ -58,6 +62,7 @@ class WorkloadDriver {
   models::EventScheduler& scheduler_;
   ConsistencyOracle& oracle_;
   RunSink& sink_;
+  const ArrayVersions& array_versions_;
   std::vector<std::unique_ptr<Disk>> disks_;
   std::unordered_map<engine::RequestId, Pending> pending_;
   engine::RequestId next_request_ = 1;

@@ -159,7 +159,7 @@ TEST(Metrics, ArrayNetworkAndGaugesPerInterval) {
   m.array_io(IoKind::write, 8192, 1000, /*destage=*/true);
   m.array_io(IoKind::write, 512, 1001);
   m.array_io(IoKind::discard, 65536, 1002);
-  m.network_bytes(3000, 1500);
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 3000, 1500});
   m.gauges(3500, 20, 0);  // the level 50 held over (2000, 3500]
   m.finish(4000);
   const Collected got = collect(m);
@@ -170,7 +170,7 @@ TEST(Metrics, ArrayNetworkAndGaugesPerInterval) {
   EXPECT_EQ(got.rows[1].array.writes.ios, 1u);
   EXPECT_EQ(got.rows[1].array.destage_writes.ios, 0u);
   EXPECT_EQ(got.rows[1].array.discards.bytes, 65536u);
-  EXPECT_EQ(got.rows[1].network_bytes, 3000u);
+  EXPECT_EQ(got.rows[1].network.total(), 3000u);
   EXPECT_EQ(got.rows[0].dirty_bytes.last, 50u);
   EXPECT_EQ(got.rows[0].dirty_bytes.max, 100u);
   EXPECT_EQ(got.rows[1].dirty_bytes.last, 50u);  // no sample: the level carries over
@@ -181,7 +181,8 @@ TEST(Metrics, ArrayNetworkAndGaugesPerInterval) {
   const ClusterTotals& c = m.cluster();
   EXPECT_EQ(c.array.writes.ios, 2u);
   EXPECT_EQ(c.array.destage_writes.bytes, 8192u);
-  EXPECT_EQ(c.network_bytes, 3000u);
+  EXPECT_EQ(c.network[NetworkPurpose::array_read], 3000u);
+  EXPECT_EQ(c.network.total(), 3000u);
   EXPECT_EQ(c.dirty_bytes.last, 20u);
   EXPECT_EQ(c.dirty_bytes.max, 100u);
   EXPECT_EQ(c.bytes_at_risk.max, 10u);
@@ -205,16 +206,172 @@ TEST(Metrics, MisuseThrows) {
                std::out_of_range);
   EXPECT_THROW(m.request_completed(0, IoKind::read, 1, 10, 5, ServedBlocks{}, true),
                std::invalid_argument);
-  EXPECT_THROW(m.network_bytes(1, -1), std::invalid_argument);
+  EXPECT_THROW(m.record(NetworkTransfer{NetworkPurpose::destage, 1, -1}), std::invalid_argument);
   EXPECT_THROW(m.array_io(IoKind::flush, 0, 10), std::invalid_argument);
-  m.network_bytes(1, 2500);
-  m.network_bytes(1, 2100);  // earlier, but inside the open interval (2000, 3000]: fine
-  EXPECT_THROW(m.network_bytes(1, 2000), std::logic_error);  // its row was emitted
-  EXPECT_THROW(m.finish(2400), std::invalid_argument);       // before the last event
+  m.record(NetworkTransfer{NetworkPurpose::destage, 1, 2500});
+  m.record(NetworkTransfer{NetworkPurpose::destage, 1,
+                           2100});  // earlier, but inside the open interval (2000, 3000]: fine
+  EXPECT_THROW(m.record(NetworkTransfer{NetworkPurpose::destage, 1, 2000}),
+               std::logic_error);                       // its row was emitted
+  EXPECT_THROW(m.finish(2400), std::invalid_argument);  // before the last event
   m.finish(2500);
   EXPECT_THROW(m.finish(2600), std::logic_error);
   EXPECT_THROW(m.gauges(2600, 0, 0), std::logic_error);
   EXPECT_THROW(m.violation("late"), std::logic_error);
+}
+
+// Window (1 s, 3 s]: the warm-up's I/Os are left out of the totals, the drain's are apart, and
+// rates are over the 2 s window, not the 4 s run.
+TEST(Metrics, WarmupIsExcludedAndTheDrainReportedApart) {
+  RunLayout layout;
+  layout.vms = {"db"};
+  layout.interval_ns = kSecond;
+  layout.warmup_ns = kSecond;
+  layout.workload_end_ns = 3 * kSecond;
+  Metrics m(layout);
+  m.request_completed(0, IoKind::read, 4096, 0, kSecond / 2, ServedBlocks{0, 0, 1}, true);
+  m.array_io(IoKind::read, 4096, kSecond / 2);
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 4096, kSecond / 2});
+  m.gauges(kSecond, 9999, 9999);  // on the warm-up's last instant: not in the window
+  m.request_completed(0, IoKind::read, 4096, kSecond, kSecond + 1, ServedBlocks{1, 0, 0}, true);
+  m.array_io(IoKind::write, 8192, 2 * kSecond, true);
+  m.gauges(2 * kSecond, 8192, 8192);
+  m.request_completed(0, IoKind::write, 8192, 2 * kSecond, 2 * kSecond + 5, ServedBlocks{}, true);
+  // In flight at the workload's end: the request counts, the destage after it is the drain's.
+  m.request_completed(0, IoKind::read, 4096, 3 * kSecond - 1, 3 * kSecond + 7,
+                      ServedBlocks{1, 0, 0}, true);
+  m.array_io(IoKind::write, 8192, 3 * kSecond + 10, true);
+  m.record(NetworkTransfer{NetworkPurpose::destage, 8192, 3 * kSecond + 10});
+  m.finish(4 * kSecond);
+
+  const ClusterTotals& c = m.cluster();
+  EXPECT_EQ(c.window_start_ns, kSecond);
+  EXPECT_EQ(c.window_end_ns, 3 * kSecond);
+  EXPECT_EQ(c.io.duration_ns, 2 * kSecond);
+  EXPECT_EQ(c.io.reads.ios, 2u);
+  EXPECT_EQ(c.io.writes.ios, 1u);
+  EXPECT_DOUBLE_EQ(c.io.iops(), 1.5);                   // 3 I/Os over the 2 s window
+  EXPECT_DOUBLE_EQ(c.io.read_blocks.hit_ratio(), 1.0);  // the cold miss was in the warm-up
+  EXPECT_EQ(c.array.reads.ios, 0u);
+  EXPECT_EQ(c.array.destage_writes.ios, 1u);
+  EXPECT_EQ(c.network.total(), 0u);
+  EXPECT_EQ(c.dirty_bytes.max, 8192u);
+  EXPECT_EQ(c.drain.duration_ns, kSecond);
+  EXPECT_EQ(c.drain.array.destage_writes.ios, 1u);
+  EXPECT_EQ(c.drain.network[NetworkPurpose::destage], 8192u);
+  EXPECT_EQ(m.vm_count(), 1u);
+  // The rows still show the whole run, warm-up and drain included.
+  const Collected got = collect(m);
+  ASSERT_EQ(got.rows.size(), 4u);
+  EXPECT_EQ(got.rows[0].io.reads.ios, 1u);
+  EXPECT_EQ(got.rows[0].array.reads.ios, 1u);
+  EXPECT_EQ(got.rows[3].array.destage_writes.ios, 1u);
+  EXPECT_EQ(got.vms[0].duration_ns, 2 * kSecond);
+}
+
+TEST(Metrics, NetworkBytesByPurpose) {
+  Metrics m({"a"}, kSecond);
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 100, 1});
+  m.record(NetworkTransfer{NetworkPurpose::array_write, 20, 2});
+  m.record(NetworkTransfer{NetworkPurpose::destage, 3, 3});
+  m.record(NetworkTransfer{NetworkPurpose::replication, 4000, 4});
+  m.record(NetworkTransfer{NetworkPurpose::remote_read, 50000, 5});
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 100, 6});
+  m.finish(kSecond);
+  const NetworkBytes& n = m.cluster().network;
+  EXPECT_EQ(n[NetworkPurpose::array_read], 200u);
+  EXPECT_EQ(n[NetworkPurpose::array_write], 20u);
+  EXPECT_EQ(n[NetworkPurpose::destage], 3u);
+  EXPECT_EQ(n[NetworkPurpose::replication], 4000u);
+  EXPECT_EQ(n[NetworkPurpose::remote_read], 50000u);
+  EXPECT_EQ(n.total(), 54223u);
+  EXPECT_STREQ(purpose_name(NetworkPurpose::remote_read), "remote_read");
+}
+
+// One host with a 1 GiB cache on a 2 GiB device of 4 channels, rated 3 drive writes per day,
+// window (1 s, 11 s].
+TEST(Metrics, HostFlashUseEvictionsUtilisationLatencyAndWear) {
+  RunLayout layout;
+  layout.vms = {"a"};
+  layout.hosts = {HostLayout{"esx1", 1ull << 30, 2ull << 30, 4, 3.0},
+                  HostLayout{"bare", 0, 0, 1, 0}};
+  layout.interval_ns = kSecond;
+  layout.warmup_ns = kSecond;
+  layout.workload_end_ns = 11 * kSecond;
+  Metrics m(layout);
+  m.record(HostGauges{0, 0, 100, 0, 0, 0.0, 1.0});
+  m.record(HostGauges{0, kSecond, 4096, 0, 40, 0.5, 1.0});  // counts before the window: 40, 0.5 s
+  m.record(FlashIo{0, IoKind::write, 1 << 20, kSecond / 2, kSecond / 2, kSecond});  // warm-up
+  // 1 MiB written twice; 3 s in service plus 1 s waiting for a slot; one 4 KiB read.
+  m.record(FlashIo{0, IoKind::write, 1 << 20, 2 * kSecond, 2 * kSecond, 3 * kSecond});
+  m.record(FlashIo{0, IoKind::write, 1 << 20, 3 * kSecond, 4 * kSecond, 5 * kSecond});
+  m.record(FlashIo{0, IoKind::read, 4096, 5 * kSecond, 5 * kSecond, 6 * kSecond});
+  m.record(HostGauges{0, 6 * kSecond, 1 << 20, 8192, 45, 2.5, 1.5});
+  m.record(HostGauges{0, 11 * kSecond, 1 << 19, 0, 52, 4.5, 2.0});
+  m.record(FlashIo{0, IoKind::write, 1 << 20, 11 * kSecond, 11 * kSecond, 12 * kSecond});  // drain
+  m.finish(12 * kSecond);
+
+  ASSERT_EQ(m.host_count(), 2u);
+  const HostTotals& h = m.host(0);
+  EXPECT_EQ(h.name, "esx1");
+  EXPECT_EQ(h.duration_ns, 10 * kSecond);
+  EXPECT_EQ(h.used_bytes.max, 1u << 20);
+  EXPECT_EQ(h.used_bytes.last, 1u << 19);
+  EXPECT_EQ(h.dirty_bytes.max, 8192u);
+  EXPECT_EQ(h.evictions, 12u);  // 52 - 40
+  EXPECT_EQ(h.flash_writes.ios, 2u);
+  EXPECT_EQ(h.flash_writes.bytes, 2u << 20);
+  EXPECT_EQ(h.flash_reads.ios, 1u);
+  EXPECT_EQ(h.flash_write_latency.max(), 2 * kSecond);  // waiting included
+  EXPECT_EQ(h.service_ns, 3 * kSecond);
+  EXPECT_DOUBLE_EQ(h.busy_slots(), 0.3);
+  // 4 busy channel-seconds of 4 channels x 10 s.
+  EXPECT_DOUBLE_EQ(h.utilisation(), 0.1);
+  EXPECT_DOUBLE_EQ(h.write_amplification, 2.0);
+  // 2 MiB x write amplification 2 of a 2 GiB device in 10 s: 2^-9 device capacities per 10 s,
+  // 8640 times a day.
+  EXPECT_DOUBLE_EQ(h.drive_writes_per_day(), 8640.0 / 512);
+  EXPECT_TRUE(std::isnan(m.host(1).drive_writes_per_day()));  // no flash
+  struct Hosts : MetricsVisitor {
+    std::vector<std::string> names;
+    void host(std::size_t, const HostTotals& t) override { names.push_back(t.name); }
+  } hosts;
+  m.visit(hosts);
+  EXPECT_EQ(hosts.names, (std::vector<std::string>{"esx1", "bare"}));
+}
+
+// Without a warm-up the first host sample (t = 0, after any prewarm) opens the eviction count.
+TEST(Metrics, EvictionsCountFromTheFirstSampleWithoutWarmup) {
+  RunLayout layout;
+  layout.vms = {"a"};
+  layout.hosts = {HostLayout{"h", 1 << 20, 1, 0}};
+  Metrics m(layout);
+  m.record(HostGauges{0, 0, 0, 0, 1000});  // prewarm evicted 1000
+  m.record(HostGauges{0, 500, 0, 0, 1003});
+  m.finish(kSecond);
+  EXPECT_EQ(m.host(0).evictions, 3u);
+}
+
+TEST(Metrics, LayoutAndEventMisuseThrows) {
+  RunLayout bad;
+  bad.warmup_ns = -1;
+  EXPECT_THROW(Metrics{bad}, std::invalid_argument);
+  bad.warmup_ns = 5;
+  bad.workload_end_ns = 5;
+  EXPECT_THROW(Metrics{bad}, std::invalid_argument);
+  RunLayout layout;
+  layout.vms = {"a"};
+  layout.hosts = {HostLayout{"h", 1 << 20, 1, 0}};
+  layout.workload_end_ns = 2 * kSecond;
+  Metrics m(layout);
+  EXPECT_THROW(m.record(HostGauges{1, 0, 0, 0, 0}), std::out_of_range);
+  EXPECT_THROW(m.record(FlashIo{0, IoKind::flush, 0, 0, 0, 0}), std::invalid_argument);
+  EXPECT_THROW(m.record(FlashIo{0, IoKind::read, 1, 10, 5, 20}), std::invalid_argument);
+  EXPECT_THROW(m.record(FlashIo{0, IoKind::read, 1, 0, 10, 5}), std::invalid_argument);
+  EXPECT_THROW(m.finish(kSecond), std::invalid_argument);  // before the workload's end
+  m.finish(2 * kSecond);
+  EXPECT_THROW(m.record(NetworkTransfer{NetworkPurpose::destage, 1, 2 * kSecond}),
+               std::logic_error);
 }
 
 // A baseline (pass-through: every VM I/O reaches the array) and a run with flash, by hand.

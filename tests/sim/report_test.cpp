@@ -29,7 +29,7 @@ Metrics sample_run(std::uint64_t extra_bytes = 0) {
   m.request_completed(0, IoKind::read, 4096, 0, 250'000, ServedBlocks{1, 0, 0}, true);
   m.array_io(IoKind::read, 4096, 1'000'000);
   m.request_completed(1, IoKind::write, 4096 + extra_bytes, 200, 1'200'200, ServedBlocks{}, true);
-  m.network_bytes(8192, 1'200'200);
+  m.record(NetworkTransfer{NetworkPurpose::array_write, 8192, 1'200'200});
   m.gauges(1'200'200, 4096, 4096);
   m.request_completed(0, IoKind::read, 8192, 100, 2'100'100, ServedBlocks{0, 1, 1}, true);
   m.array_io(IoKind::write, 4096, 1'500'000'000, true);
@@ -82,8 +82,9 @@ TEST(Report, SummaryJsonKeysRoundingAndNulls) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items())
     keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"format", "duration_ns", "interval_ns", "consistency",
-                                            "cluster", "vms"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"format", "run_end_ns", "interval_ns", "window",
+                                            "definitions", "consistency", "cluster", "drain",
+                                            "hosts", "vms"}));
   EXPECT_EQ(j["consistency"]["verdict"], "consistent");
   // 4 data I/Os over 3 s: 1.3333... rounded to 6 significant digits.
   EXPECT_NE(text.find("\"iops\": 1.33333,"), std::string::npos) << text;
@@ -124,6 +125,112 @@ TEST(Report, SummaryJsonWithComparisonAndViolations) {
             "disk 3 block 9: read returned version 4, expected 5");
 }
 
+// A run with a host, a warm-up and a drain, for the sections they add.
+Metrics hosted_run() {
+  RunLayout layout;
+  layout.vms = {"db"};
+  layout.hosts = {HostLayout{"esx1", 1ull << 30, 1ull << 30, 4, 3.0},
+                  HostLayout{"bare", 0, 0, 1, 0}};
+  layout.interval_ns = kSecond;
+  layout.warmup_ns = kSecond;
+  layout.workload_end_ns = 3 * kSecond;
+  Metrics m(layout);
+  m.request_completed(0, IoKind::read, 4096, 0, 500, ServedBlocks{0, 0, 1}, true);  // warm-up
+  m.record(HostGauges{0, kSecond, 4096, 0, 5, 0.0, 1.0});
+  // The array over the window: 4 servers busy 7.9 of 8 server-seconds for 400 I/Os arriving with
+  // 8 server-seconds of work: saturated at 200 I/Os per second, capacity 200.
+  models::ArrayLoad load;
+  load.backend_servers = 4;
+  load.nvram_bytes = 1 << 20;
+  m.record(ArrayGauges{kSecond, load});
+  load.reads = 400;
+  load.backend_busy_server_s = 7.9;
+  load.backend_demand_s = 8.0;
+  load.nvram_used_bytes = 65536;
+  m.record(ArrayGauges{3 * kSecond, load});
+  m.request_completed(0, IoKind::read, 4096, 2 * kSecond, 2 * kSecond + 100'000,
+                      ServedBlocks{1, 0, 0}, true);
+  m.request_completed(0, IoKind::write, 4096, 2 * kSecond, 2 * kSecond + 20'000, ServedBlocks{},
+                      true);
+  m.record(FlashIo{0, IoKind::write, 1 << 20, 2 * kSecond, 2 * kSecond, 2 * kSecond + 50'000});
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 4096, 2 * kSecond + 1});
+  m.record(HostGauges{0, 3 * kSecond, 8192, 4096, 9, 0.0, 1.0});
+  m.array_io(IoKind::write, 4096, 3 * kSecond + 500'000'000, true);
+  m.record(NetworkTransfer{NetworkPurpose::destage, 4096, 3 * kSecond + 500'000'000});
+  m.finish(3 * kSecond + 500'000'000);
+  return m;
+}
+
+TEST(Report, SummaryJsonWindowDrainHostsNetworkAndProvenance) {
+  const Metrics run = hosted_run();
+  Provenance p;
+  p.program_version = "flashtwin 9.9";
+  p.scenario_json = R"({"name": "x", "seed": 5, "warmup_s": 1})";
+  p.overrides = {"duration_s=3"};
+  p.seed = 5;
+  const auto j = nlohmann::ordered_json::parse(summary_json(run, nullptr, &p));
+  EXPECT_EQ(j["produced_by"]["program"], "flashtwin 9.9");
+  EXPECT_EQ(j["produced_by"]["seed"], 5);
+  EXPECT_EQ(j["produced_by"]["overrides"][0], "duration_s=3");
+  EXPECT_EQ(j["produced_by"]["scenario"]["warmup_s"], 1);
+  EXPECT_EQ(j["run_end_ns"], 3'500'000'000);
+  EXPECT_EQ(j["window"]["start_ns"], kSecond);
+  EXPECT_EQ(j["window"]["length_ns"], 2 * kSecond);
+  EXPECT_EQ(j["definitions"]["hit_ratio"], kHitRatioDefinition);
+  EXPECT_EQ(j["cluster"]["reads"]["ios"], 1);  // the warm-up's read is not counted
+  EXPECT_EQ(j["cluster"]["iops"], 1.0);        // 2 I/Os over the 2 s window
+  EXPECT_EQ(j["cluster"]["network"]["bytes_by_purpose"]["array_read"], 4096);
+  EXPECT_EQ(j["cluster"]["array_backend"]["saturated"], true);
+  EXPECT_EQ(j["cluster"]["array_backend"]["offered_iops"], 200.0);
+  EXPECT_EQ(j["cluster"]["array_backend"]["capacity_iops"], 200.0);
+  EXPECT_EQ(j["cluster"]["array_backend"]["utilisation"], 0.9875);
+  EXPECT_EQ(j["cluster"]["nvram_used_bytes"]["max"], 65536);
+  EXPECT_EQ(j["drain"]["duration_ns"], 500'000'000);
+  EXPECT_EQ(j["drain"]["array"]["destage_writes"]["ios"], 1);
+  EXPECT_EQ(j["drain"]["network"]["bytes_by_purpose"]["destage"], 4096);
+  ASSERT_EQ(j["hosts"].size(), 2u);
+  EXPECT_EQ(j["hosts"][0]["name"], "esx1");
+  EXPECT_EQ(j["hosts"][0]["evictions"], 4);
+  EXPECT_EQ(j["hosts"][0]["used_bytes"]["max"], 8192);
+  EXPECT_EQ(j["hosts"][0]["flash_writes"]["bytes"], 1 << 20);
+  EXPECT_EQ(j["hosts"][0]["endurance_dwpd"], 3.0);
+  EXPECT_EQ(j["hosts"][0]["drive_writes_per_day"], 42.1875);  // 2^-10 per 2 s, 43200 times a day
+  EXPECT_TRUE(j["hosts"][1]["drive_writes_per_day"].is_null());
+  EXPECT_TRUE(j["hosts"][1]["endurance_dwpd"].is_null());
+  // Without a provenance there is no produced_by; a scenario that is not JSON is refused.
+  EXPECT_FALSE(nlohmann::ordered_json::parse(summary_json(run)).contains("produced_by"));
+  p.scenario_json = "{not json";
+  EXPECT_THROW(summary_json(run, nullptr, &p), std::invalid_argument);
+}
+
+TEST(Report, TableShowsReadsAndWritesApartHostsDrainAndDefinitions) {
+  const Metrics run = hosted_run();
+  const Comparison c = compare(run, run);
+  const std::string table = summary_table(run, &c);
+  for (const std::string& line : lines(table))
+    EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(table.find("measured (1.000, 3.000] s = 2.000 s"), std::string::npos) << table;
+  EXPECT_NE(table.find("  reads gain (x)"), std::string::npos) << table;
+  EXPECT_NE(table.find("array backend   busy 98.8 %, offered 200.0 IOPS, capacity 200.0 IOPS"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("SATURATED: the array limits throughput"), std::string::npos) << table;
+  EXPECT_NE(table.find("baseline array  busy 98.8 %"), std::string::npos) << table;
+  EXPECT_NE(table.find("  writes gain (x)"), std::string::npos) << table;
+  EXPECT_EQ(table.find("  gain (x)"), std::string::npos) << table;  // no mixed gain line
+  EXPECT_NE(table.find("  reads with flash             0.100"), std::string::npos) << table;
+  EXPECT_NE(table.find("  writes with flash            0.020"), std::string::npos) << table;
+  EXPECT_NE(table.find("esx1"), std::string::npos);
+  EXPECT_EQ(table.find("bare "), std::string::npos) << table;            // no flash: no host line
+  EXPECT_NE(table.find("  42.188    3.0"), std::string::npos) << table;  // DWPD and rating
+  EXPECT_NE(table.find("final drain     0.500 s after the workload, 1 destage writes (4.0 KiB)"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find(kOffloadDefinition), std::string::npos);
+  EXPECT_NE(table.find(kNetworkDefinition), std::string::npos);
+  EXPECT_NE(table.find("(array_read 0.0)"), std::string::npos) << table;
+}
+
 TEST(Report, ClusterCsvHeaderAndRowLiterally) {
   const std::vector<std::string> csv = lines(timeseries_csv(sample_run()));
   ASSERT_EQ(csv.size(), 4u);  // header + 3 intervals
@@ -132,17 +239,17 @@ TEST(Report, ClusterCsvHeaderAndRowLiterally) {
             "p50_ms,p95_ms,p99_ms,p999_ms,read_hit_ratio,local_hit_ratio,remote_hit_ratio,"
             "array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
             "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,bytes_at_risk,"
-            "bytes_at_risk_max");
+            "bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max");
   // (0, 1 s]: reads of 250 us and 2.1 ms, a write of 1.2 ms (p50: the upper edge of its bucket
   // [1196032, 1212415]); 3 blocks read, 1 local, 1 remote.
   EXPECT_EQ(csv[1],
             "0.000000000,1.000000000,3.000,2.000,1.000,0.016384,0.012288,0.004096,0,"
             "1.212415,2.100000,2.100000,2.100000,0.666667,0.333333,0.333333,"
-            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096");
+            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096,0,0");
   // (1 s, 2 s]: no request (empty latencies and hit ratios), the destage write, gauges to 0.
   EXPECT_EQ(csv[2],
             "1.000000000,2.000000000,0.000,0.000,0.000,0.000000,0.000000,0.000000,0,,,,,,,,"
-            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096");
+            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096,0,0");
 }
 
 TEST(Report, VmCsvQuotesNamesAndHasOneRowPerVmAndInterval) {

@@ -199,3 +199,31 @@ TEST(Scenario, UnreadableFilesAndBadJsonAreScenarioErrors) {
 
 }  // namespace
 }  // namespace flashtwin::sim
+
+namespace flashtwin::sim {
+namespace {
+
+// warmup_s and prewarm: defaults, values, and a warm-up that leaves nothing to measure.
+TEST(Scenario, WarmupAndPrewarm) {
+  nlohmann::json doc = example();
+  const Scenario plain = parse_scenario(doc);
+  EXPECT_EQ(plain.warmup_s, 0);
+  EXPECT_FALSE(plain.prewarm);
+  doc["warmup_s"] = 2.5;
+  doc["prewarm"] = true;
+  const Scenario warm = parse_scenario(doc);
+  EXPECT_EQ(warm.warmup_s, 2.5);
+  EXPECT_TRUE(warm.prewarm);
+  doc["warmup_s"] = doc["duration_s"];
+  EXPECT_NE(error_of(doc).find("$.warmup_s: must be >= 0 and less than duration_s"),
+            std::string::npos)
+      << error_of(doc);
+  doc["warmup_s"] = -1;
+  EXPECT_NE(error_of(doc).find("$.warmup_s"), std::string::npos);
+  doc["warmup_s"] = 0;
+  doc["prewarm"] = "yes";
+  EXPECT_NE(error_of(doc).find("$.prewarm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim

@@ -1,22 +1,38 @@
 // Metrics: the one sink a run reports into, and the one way to read its results.
 //
-// A runtime calls the input functions as simulated time advances (request completions, I/Os that
-// reach the array, network traffic, sampled gauges, consistency failures), then finish(end_ns).
-// Results are read with visit() (totals per VM and cluster-wide, then time-series rows), which
-// is what summary.json, the CSV files, the terminal table, the GUI and the tests all read;
-// cluster() is a shortcut to the cluster-wide totals.
+// A runtime feeds RunEvents (run_event.hpp) with record() as simulated time advances, then calls
+// finish(end_ns). Results are read with visit() (totals per VM, per host and cluster-wide, then
+// time-series rows), which is what summary.json, the CSV files, the terminal table, the GUI and
+// the tests all read; cluster() is a shortcut to the cluster-wide totals.
+//
+// The measurement window (RunLayout): totals cover (warmup_ns, workload_end_ns], the steady part
+// of the workload. Every rate in a Totals or HostTotals is over the window's length, not over the
+// whole run. A request counts when it completes after warmup_ns (no request is issued after the
+// workload's end, so the few still in flight then count too). Array I/Os, network transfers and
+// flash I/Os count by the time they end: inside the window in the totals, after workload_end_ns
+// in DrainTotals (the final destage, reported on its own), before warmup_ns nowhere. Levels
+// (gauges) count the samples taken inside the window. With warmup_ns == 0 the window includes
+// t = 0. Time-series rows cover the whole run, warm-up and drain included.
 //
 // Time series: interval k covers (k * interval_ns, (k + 1) * interval_ns], closed on the right
 // like sar/iostat samples; the first interval also holds t = 0. An event exactly on a boundary
 // belongs to the interval that ends there. The last row ends at end_ns (possibly mid-interval);
 // rates of a row are over its own length. Requests count in the interval in which they complete.
 // Every interval up to end_ns has a row, empty or not. Rows are kept, not histograms: the
-// per-interval histograms are reset once a row is emitted. Memory: a few KB per VM (histograms),
-// plus 120 bytes per VM per interval (per-VM rows) and 216 bytes per interval (cluster rows).
+// per-interval histograms are reset once a row is emitted. Memory: a few KB per VM and host
+// (histograms), plus 120 bytes per VM per interval (per-VM rows) and ~250 bytes per interval
+// (cluster rows).
 //
 // Time order: events may arrive in any order inside the open interval, but an event earlier than
 // the open interval (its row was already emitted) is a std::logic_error; so is any input after
 // finish(). Times are nanoseconds of simulated time, >= 0. Not thread-safe.
+//
+// Definitions (docs/RESULTS.md says the same):
+// - Hit ratio: read blocks served from flash (local + remote) / read blocks, of successful reads.
+// - Offload (Comparison): the share of the VMs' I/Os (or bytes) that never reached the array,
+//   relative to the baseline run; both counted in the window.
+// - Network: bytes that crossed a link between a host and the array or between two hosts, by
+//   purpose (NetworkPurpose); array traffic counts even when the array has its own fabric.
 //
 // Counting rules: a request that completed with an error counts only in `failed`. IOPS, MB/s and
 // the `latency` histogram cover reads and writes (the data I/Os); flushes and discards are counted
@@ -27,11 +43,15 @@
 #include "flashtwin/engine/io.hpp"
 #include "flashtwin/engine/types.hpp"
 #include "flashtwin/sim/latency_histogram.hpp"
+#include "flashtwin/sim/run_event.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace flashtwin::sim {
@@ -90,14 +110,73 @@ struct Level {
   std::uint64_t max = 0;
 };
 
-struct ClusterTotals {
-  Totals io;  // every VM's requests
+// Bytes that crossed the network, by purpose (indexed by NetworkPurpose).
+struct NetworkBytes {
+  std::array<std::uint64_t, kNetworkPurposes> by_purpose{};
+  std::uint64_t operator[](NetworkPurpose p) const {
+    return by_purpose[static_cast<std::size_t>(p)];
+  }
+  std::uint64_t total() const;
+  void add(NetworkPurpose p, std::uint64_t bytes) {
+    by_purpose[static_cast<std::size_t>(p)] += bytes;
+  }
+};
+// The purpose's name in outputs: "array_read", "array_write", "destage", "replication",
+// "remote_read".
+const char* purpose_name(NetworkPurpose p);
+
+// The final destage: what happened after the workload's end until the run ended.
+struct DrainTotals {
+  std::int64_t duration_ns = 0;  // end of the run - end of the workload
   ArrayCounts array;
-  std::uint64_t network_bytes = 0;
+  NetworkBytes network;
+};
+
+// One host's flash tier over the window.
+struct HostTotals {
+  std::string name;
+  std::uint64_t flash_bytes = 0;   // the cache's capacity; 0: a host without flash
+  std::uint64_t device_bytes = 0;  // the device's own capacity (what its DWPD rating refers to)
+  std::uint32_t channels = 1;      // the device's flash units working in parallel
+  double endurance_dwpd = 0;       // rated drive writes per day; 0: not known
+  std::int64_t duration_ns = 0;    // the window's length; 0 until finish()
+  Level used_bytes, dirty_bytes;   // sampled in the window
+  std::uint64_t evictions = 0;     // blocks evicted in the window
+  KindCounts flash_reads, flash_writes;
+  LatencyHistogram flash_read_latency, flash_write_latency;  // submitted -> completed
+  std::int64_t service_ns = 0;     // summed time I/Os were on the device (submitted -> completed)
+  double channel_busy_s = 0;       // busy channel-seconds in the window
+  double write_amplification = 1;  // the device's, at the last sample in the window
+
+  // Mean I/Os on the device (Little's law: device time per second of window).
+  double busy_slots() const;
+  // Share of the device's channel time busy: channel_busy_s / (channels * window); NaN without
+  // time.
+  double utilisation() const;
+  // Flash written per day in device capacities (wear, what DWPD ratings count): host bytes
+  // written x write amplification / device capacity, per day of window; NaN without flash or
+  // time.
+  double drive_writes_per_day() const;
+};
+
+struct ClusterTotals {
+  std::int64_t window_start_ns = 0;  // the measurement window (warmup_ns, workload_end_ns]
+  std::int64_t window_end_ns = 0;    // 0 until finish() when the layout gave no workload end
+  Totals io;                         // every VM's requests
+  ArrayCounts array;
+  NetworkBytes network;
   Level dirty_bytes, bytes_at_risk;
+  Level nvram_used_bytes;  // the array's NVRAM, sampled in the window
+  // The array's counters at the window's start (the last sample at or before it, else the first
+  // in it) and at its last sample (see array_saturation()).
+  std::optional<std::pair<std::int64_t, models::ArrayLoad>> array_first, array_last;
+  DrainTotals drain;
   std::vector<std::string> violations;  // consistency failures, in the order reported
   std::uint64_t acknowledged_writes_lost = 0;
   bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
+  // Whether the array's backend kept up between the first and the last array sample of the
+  // window (models::assess_saturation); all zero without two samples.
+  models::ArraySaturation array_saturation() const;
 };
 
 // Requests completed in one interval (cluster-wide or of one VM).
@@ -117,8 +196,9 @@ struct IntervalRow {
   std::int64_t end_ns = 0;
   IntervalIo io;
   ArrayCounts array;
-  std::uint64_t network_bytes = 0;
+  NetworkBytes network;
   Level dirty_bytes, bytes_at_risk;  // levels within the interval (last sample, largest)
+  Level nvram_used_bytes;            // the array's NVRAM within the interval
   std::int64_t length_ns() const { return end_ns - start_ns; }
 };
 
@@ -131,41 +211,66 @@ struct VmIntervalRow {
 };
 
 // Receives a run's results from Metrics::visit, in this order: cluster totals; each VM's totals
-// by VM number; the cluster rows in time order; the per-VM rows by interval, then VM number.
+// by VM number; each host's totals by host number; the cluster rows in time order; the per-VM rows
+// by interval, then VM number.
 class MetricsVisitor {
  public:
   virtual ~MetricsVisitor() = default;
   virtual void cluster(const ClusterTotals& /*totals*/) {}
   virtual void vm(std::size_t /*vm*/, std::string_view /*name*/, const Totals& /*totals*/) {}
+  virtual void host(std::size_t /*host*/, const HostTotals& /*totals*/) {}
   virtual void interval(const IntervalRow& /*row*/) {}
   virtual void vm_interval(const VmIntervalRow& /*row*/, std::string_view /*vm_name*/) {}
 };
 
+// What Metrics needs to know about a run before it starts.
+struct HostLayout {
+  std::string name;
+  std::uint64_t flash_bytes = 0;   // the cache's; 0: no flash
+  std::uint64_t device_bytes = 0;  // the device's own capacity
+  std::uint32_t channels = 1;
+  double endurance_dwpd = 0;  // 0: not known
+};
+
+struct RunLayout {
+  std::vector<std::string> vms;   // vms[i] names VM number i
+  std::vector<HostLayout> hosts;  // hosts[i] describes host number i
+  std::int64_t interval_ns = 1'000'000'000;
+  std::int64_t warmup_ns = 0;                   // totals exclude (0, warmup_ns]
+  std::optional<std::int64_t> workload_end_ns;  // after it: the drain; none: finish()'s end
+};
+
 class Metrics {
  public:
-  // vm_names[i] names VM number i. Requires interval_ns > 0 (std::invalid_argument otherwise).
+  // Requires interval_ns > 0, warmup_ns >= 0, and warmup_ns < workload_end_ns when one is given
+  // (std::invalid_argument naming the field otherwise).
+  explicit Metrics(RunLayout layout);
+  // A run without hosts, warm-up or drain.
   Metrics(std::vector<std::string> vm_names, std::int64_t interval_ns);
 
-  // A VM request completed. Latency = completed_ns - submitted_ns (must be >= 0); it counts in
-  // the interval holding completed_ns. `served` says where its blocks came from. Throws
-  // std::out_of_range for an unknown VM, std::invalid_argument for negative times or latency.
+  // Takes one event. Throws std::out_of_range for an unknown VM or host, std::invalid_argument
+  // for negative times, a latency < 0, a flush at the array or a flash I/O that is neither read
+  // nor write, std::logic_error for time going back past an emitted row or input after finish().
+  void record(const RunEvent& event);
+
+  // Shorthands for record().
   void request_completed(std::size_t vm, engine::IoKind kind, std::uint64_t bytes,
                          std::int64_t submitted_ns, std::int64_t completed_ns,
-                         const engine::ServedBlocks& served, bool ok);
-  // An I/O reached the array: a read, a write (`destage`: written by the destager) or a discard.
-  // A flush is std::invalid_argument.
+                         const engine::ServedBlocks& served, bool ok) {
+    record(RequestCompleted{vm, kind, bytes, submitted_ns, completed_ns, served, ok});
+  }
   void array_io(engine::IoKind kind, std::uint64_t bytes, std::int64_t now_ns,
-                bool destage = false);
-  // Bytes sent between hosts (replication, remote flash reads).
-  void network_bytes(std::uint64_t bytes, std::int64_t now_ns);
-  // Sampled cluster-wide levels: dirty (not yet destaged) bytes, and bytes whose only copy would
-  // be lost if one host failed.
-  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk);
-  void violation(std::string what);
-  void acknowledged_writes_lost(std::uint64_t writes);
+                bool destage = false) {
+    record(ArrayIo{kind, bytes, now_ns, destage});
+  }
+  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk) {
+    record(ClusterGauges{now_ns, dirty_bytes, bytes_at_risk});
+  }
+  void violation(std::string what) { record(ConsistencyViolation{std::move(what)}); }
+  void acknowledged_writes_lost(std::uint64_t writes) { record(WritesLost{writes}); }
 
-  // Ends the run at end_ns (>= every event's time): emits the remaining rows and fixes the
-  // duration of every Totals. Once only.
+  // Ends the run at end_ns (>= every event's time and >= workload_end_ns): emits the remaining
+  // rows and fixes the duration of every Totals. Once only.
   void finish(std::int64_t end_ns);
   bool finished() const { return finished_; }
 
@@ -175,7 +280,10 @@ class Metrics {
   const ClusterTotals& cluster() const { return cluster_; }
   std::size_t vm_count() const { return vms_.size(); }
   const std::string& vm_name(std::size_t vm) const { return vms_.at(vm).name; }
+  std::size_t host_count() const { return hosts_.size(); }
+  const HostTotals& host(std::size_t host) const { return hosts_.at(host).totals; }
   std::int64_t interval_ns() const { return interval_ns_; }
+  std::int64_t warmup_ns() const { return warmup_ns_; }
 
  private:
   struct Vm {
@@ -184,13 +292,37 @@ class Metrics {
     IntervalIo interval;
     LatencyHistogram interval_latency;
   };
+  struct Host {
+    HostTotals totals;
+    // Evictions in the window = last sample in it - the last sample before it (or, with none,
+    // the first sample in it: a run's first sample, at t = 0, follows any prewarm).
+    std::uint64_t evictions_before_window = 0;
+    double channel_busy_before_window_s = 0;
+    bool has_eviction_base = false;
+  };
+  enum class Phase { warmup, window, drain };
 
+  Phase phase_of(std::int64_t t) const;
+  bool counts_request(std::int64_t completed_ns) const;
   std::int64_t interval_of(std::int64_t t) const;
   void advance_to(std::int64_t t, const char* what);
   void close_interval(std::int64_t end_ns);
+  void on(const RequestCompleted& e);
+  void on(const ArrayIo& e);
+  void on(const NetworkTransfer& e);
+  void on(const FlashIo& e);
+  void on(const ClusterGauges& e);
+  void on(const HostGauges& e);
+  void on(const ArrayGauges& e);
+  void on(const ConsistencyViolation& e);
+  void on(const WritesLost& e);
+  Host& host_at(std::size_t host, const char* what);
 
   std::int64_t interval_ns_;
+  std::int64_t warmup_ns_;
+  std::optional<std::int64_t> workload_end_ns_;
   std::vector<Vm> vms_;
+  std::vector<Host> hosts_;
   ClusterTotals cluster_;
   IntervalRow open_;  // the interval being filled (its io percentiles are set when it closes)
   LatencyHistogram open_latency_;
@@ -209,12 +341,13 @@ class Metrics {
 // Offload: for reads, writes and bytes,
 //   offload = 1 - (A / V) / (A_b / V_b)
 // where A = I/Os (or bytes) that reached the array in the run with flash, V = the VMs' I/Os (or
-// bytes) in that run, A_b and V_b the same in the baseline. Array writes include destage writes;
-// discards and failed requests are left out; bytes are reads plus writes. In a pass-through
-// baseline every VM I/O reaches the array once (A_b = V_b), so offload = 1 - A / V: the share of
-// VM I/Os (bytes) that never reached the array. Dividing by V keeps it right when the two runs
-// complete different numbers of requests (a faster closed-loop run issues more). Negative when
-// the array sees more I/Os than without flash; NaN when V, A_b or V_b is 0.
+// bytes) in that run, both in the measurement window (the drain's destage writes are not in A:
+// they are reported apart, DrainTotals), A_b and V_b the same in the baseline. Array writes include
+// destage writes; discards and failed requests are left out; bytes are reads plus writes. In a
+// pass-through baseline every VM I/O reaches the array once (A_b = V_b), so offload = 1 - A / V:
+// the share of VM I/Os (bytes) that never reached the array. Dividing by V keeps it right when the
+// two runs complete different numbers of requests (a faster closed-loop run issues more). Negative
+// when the array sees more I/Os than without flash; NaN when V, A_b or V_b is 0.
 //
 // Array mix: reads / (reads + writes) at the array, by I/Os and by bytes, destage included.
 struct LatencyGain {
@@ -238,6 +371,7 @@ struct Comparison {
   double write_offload = 0;
   double byte_offload = 0;
   ArrayMix with_flash_mix, baseline_mix;
+  models::ArraySaturation with_flash_array, baseline_array;  // each run's backend
 };
 
 // Requires both runs finished and with the same VM names (std::invalid_argument otherwise).

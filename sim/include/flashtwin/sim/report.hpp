@@ -23,26 +23,52 @@
 
 #include "flashtwin/sim/metrics.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace flashtwin::sim {
 
 inline constexpr int kSignificantDigits = 6;
 
-// The text of summary.json (2-space indent, trailing newline): format, duration_ns, interval_ns,
-// consistency (verdict, counts, the first 20 violation messages), cluster, vms, and with
-// `comparison` (optional) a "comparison" section. Requires run.finished() (std::invalid_argument
-// otherwise).
-std::string summary_json(const Metrics& run, const Comparison* comparison = nullptr);
+// The one definition of each figure, as printed on the table and in summary.json (each fits a
+// table line of 100 columns).
+inline constexpr const char* kHitRatioDefinition =
+    "hit ratio: read blocks served from flash (local + remote) / read blocks";
+inline constexpr const char* kOffloadDefinition =
+    "offload: share of VM I/Os that never reached the array, vs the no-flash baseline; drain apart";
+inline constexpr const char* kNetworkDefinition =
+    "network: bytes between hosts and the array or between hosts, by purpose";
+
+// What produced a result: recorded in summary.json so that a result file can be traced back to
+// its input and rerun.
+struct Provenance {
+  std::string program_version;         // e.g. "flashtwin 0.1.0"
+  std::string scenario_json;           // the scenario as run: the document after the overrides
+  std::vector<std::string> overrides;  // the --set assignments, in order
+  std::uint64_t seed = 0;
+};
+
+// The text of summary.json (2-space indent, trailing newline): format, with `provenance` a
+// "produced_by" section, run_end_ns, interval_ns, window (the measurement window, metrics.hpp),
+// definitions (hit ratio, offload, network in words), consistency (verdict, counts, the first 20
+// violation messages), cluster (with network by purpose), drain, hosts, vms, and with
+// `comparison` a "comparison" section. Requires run.finished() (std::invalid_argument
+// otherwise); a provenance whose scenario_json is not JSON is std::invalid_argument.
+std::string summary_json(const Metrics& run, const Comparison* comparison = nullptr,
+                         const Provenance* provenance = nullptr);
 // The text of timeseries.csv (cluster-wide rows) and timeseries_vms.csv (per-VM rows).
 // Require run.finished().
 std::string timeseries_csv(const Metrics& run);
 std::string vm_timeseries_csv(const Metrics& run);
-// A human summary, at most 100 columns wide: per-VM and cluster throughput, latency percentiles
-// (ms) and hit ratios, array traffic, data at risk, the comparison if given, and the consistency
-// verdict. Requires run.finished().
+// A human summary, at most 100 columns wide: the measurement window, per-VM and cluster
+// throughput, latency percentiles (ms) and hit ratios, one line per host (flash used and dirty,
+// evictions, device utilisation and latency, wear), array and network traffic by purpose, data
+// at risk, the final drain on its own line, the comparison if given (reads and writes apart), the
+// definitions of hit ratio, offload and network, and the consistency verdict. Requires
+// run.finished().
 std::string summary_table(const Metrics& run, const Comparison* comparison = nullptr);
 
 // Writes `contents` to `file` atomically (temporary file in the same directory, then rename).
@@ -50,6 +76,6 @@ std::string summary_table(const Metrics& run, const Comparison* comparison = nul
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents);
 // Writes summary.json, timeseries.csv and timeseries_vms.csv into `directory` (which must exist).
 void write_results(const std::filesystem::path& directory, const Metrics& run,
-                   const Comparison* comparison = nullptr);
+                   const Comparison* comparison = nullptr, const Provenance* provenance = nullptr);
 
 }  // namespace flashtwin::sim

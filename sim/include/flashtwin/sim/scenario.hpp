@@ -114,6 +114,8 @@ struct Scenario {
   std::string name;
   std::uint64_t seed = 1;
   double duration_s = 60;
+  double warmup_s = 0;   // results exclude (0, warmup_s]; 0 <= warmup_s < duration_s
+  bool prewarm = false;  // fill each cache from its workloads' distribution before t = 0
   ClusterSpec cluster;
   std::vector<std::pair<std::string, models::DeviceProfile>> devices;  // by name, in file order
   models::ArrayProfile array;

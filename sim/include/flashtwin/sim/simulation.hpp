@@ -8,7 +8,6 @@
 // Same scenario and seed give identical results.
 #pragma once
 
-#include "flashtwin/models/array_model.hpp"
 #include "flashtwin/sim/metrics.hpp"
 #include "flashtwin/sim/scenario.hpp"
 
@@ -29,8 +28,6 @@ struct RunResult {
   std::unique_ptr<Metrics> with_flash;
   std::unique_ptr<Metrics> baseline;     // null when the scenario's output.baseline is false
   std::optional<Comparison> comparison;  // with a baseline
-  // Whether the array's backend kept up while the workload ran (with the flash tier).
-  models::ArraySaturation array_saturation;
   double drain_s = 0;  // simulated time after the workload until all dirty data was destaged
   double wall_s = 0;   // wall-clock time of the main run
   std::uint64_t simulated_ios = 0;               // VM requests completed by the main run

@@ -1,0 +1,109 @@
+// RunEvent: what a running simulation reports, as values. One closed variant flows from the
+// runtime to Metrics (Metrics::record) and to the recording a baseline process sends back
+// (run_sink.hpp), so a new metric adds one alternative here and its handling in Metrics: the
+// serialisers and sinks follow from the variant.
+//
+// Times are nanoseconds of simulated time, >= 0. Hosts and VMs are numbered as in the scenario
+// (RunLayout in metrics.hpp). Plain values: no ownership, no invariants beyond the field comments.
+#pragma once
+
+#include "flashtwin/engine/io.hpp"
+#include "flashtwin/engine/types.hpp"
+#include "flashtwin/models/array_model.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace flashtwin::sim {
+
+// A VM request completed (or failed: ok == false). Latency = completed_ns - submitted_ns.
+struct RequestCompleted {
+  std::size_t vm = 0;
+  engine::IoKind kind = engine::IoKind::read;
+  std::uint64_t bytes = 0;
+  std::int64_t submitted_ns = 0;
+  std::int64_t completed_ns = 0;
+  engine::ServedBlocks served;  // where its blocks came from
+  bool ok = true;
+};
+
+// An I/O reached the array: a read, a write (destage: written by the destager) or a discard.
+struct ArrayIo {
+  engine::IoKind kind = engine::IoKind::read;
+  std::uint64_t bytes = 0;
+  std::int64_t at_ns = 0;
+  bool destage = false;
+};
+
+// Why bytes crossed the network. Array traffic is counted whether the array shares the hosts'
+// network or has its own fabric.
+enum class NetworkPurpose : std::uint8_t {
+  array_read,   // array -> host: VM read misses and fills
+  array_write,  // host -> array: write-through and pass-through writes
+  destage,      // host -> array: the destager's writes
+  replication,  // host -> peer: write-back replicas (not produced yet)
+  remote_read,  // peer -> host: remote flash reads (not produced yet)
+};
+inline constexpr std::size_t kNetworkPurposes = 5;
+
+// Bytes that crossed the network for one purpose, counted when the transfer ended.
+struct NetworkTransfer {
+  NetworkPurpose purpose = NetworkPurpose::array_read;
+  std::uint64_t bytes = 0;
+  std::int64_t at_ns = 0;
+};
+
+// One I/O on a host's flash device: submitted to the device, started (the runtime reports the
+// submission: the device queues internally, models/device_model.hpp), completed.
+struct FlashIo {
+  std::size_t host = 0;
+  engine::IoKind kind = engine::IoKind::read;  // read or write
+  std::uint64_t bytes = 0;
+  std::int64_t submitted_ns = 0;
+  std::int64_t started_ns = 0;
+  std::int64_t completed_ns = 0;
+};
+
+// Sampled cluster-wide levels: dirty (not yet destaged) bytes, and bytes whose only copy would be
+// lost if one host failed.
+struct ClusterGauges {
+  std::int64_t at_ns = 0;
+  std::uint64_t dirty_bytes = 0;
+  std::uint64_t bytes_at_risk = 0;
+};
+
+// Sampled state of one host's cache: flash in use, dirty, and the evictions since the run began
+// (a running count, never decreasing); and its device's busy channel-seconds since the run began
+// (a running total) and current write amplification (models::DeviceLoad).
+struct HostGauges {
+  std::size_t host = 0;
+  std::int64_t at_ns = 0;
+  std::uint64_t used_bytes = 0;
+  std::uint64_t dirty_bytes = 0;
+  std::uint64_t evictions = 0;
+  double channel_busy_s = 0;
+  double write_amplification = 1;
+};
+
+// Sampled state of the storage array: its running counts and levels (models::ArrayLoad).
+struct ArrayGauges {
+  std::int64_t at_ns = 0;
+  models::ArrayLoad load;
+};
+
+// A consistency failure (a read saw a wrong version, a lost write), in words.
+struct ConsistencyViolation {
+  std::string what;
+};
+
+// Acknowledged writes not on the array after the final destage.
+struct WritesLost {
+  std::uint64_t writes = 0;
+};
+
+using RunEvent = std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges,
+                              HostGauges, ArrayGauges, ConsistencyViolation, WritesLost>;
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,107 @@
+// The run recording (the baseline process's way home): every kind of RunEvent replays into the
+// same results as feeding Metrics directly, and a damaged recording is an error, not a crash.
+#include "run_sink.hpp"
+
+#include "flashtwin/sim/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace flashtwin::sim {
+namespace {
+
+using engine::IoKind;
+using engine::ServedBlocks;
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+RunLayout layout() {
+  RunLayout l;
+  l.vms = {"db", "vdi"};
+  l.hosts = {HostLayout{"esx1", 1 << 30, 1 << 30, 8, 3}};
+  l.interval_ns = kSecond;
+  l.warmup_ns = kSecond / 2;
+  l.workload_end_ns = 2 * kSecond;
+  return l;
+}
+
+// One event of every alternative of RunEvent (the static_assert keeps the list complete).
+std::vector<RunEvent> every_kind() {
+  std::vector<RunEvent> events = {
+      RequestCompleted{1, IoKind::write, 8192, kSecond, kSecond + 900, ServedBlocks{2, 0, 0}, true},
+      ArrayIo{IoKind::write, 8192, kSecond + 1000, true},
+      NetworkTransfer{NetworkPurpose::destage, 8192, kSecond + 1000},
+      FlashIo{0, IoKind::write, 8192, kSecond, kSecond + 10, kSecond + 500},
+      ClusterGauges{kSecond + 2000, 8192, 8192},
+      HostGauges{0, kSecond + 2000, 1 << 20, 8192, 17, 0.25, 1.5},
+      ArrayGauges{kSecond + 2000, models::ArrayLoad{.reads = 3, .nvram_used_bytes = 777}},
+      ConsistencyViolation{"disk 1 block 2: read returned version 3, expected 4"},
+      WritesLost{2},
+  };
+  static_assert(std::variant_size_v<RunEvent> == 9, "add the new event here");
+  return events;
+}
+
+std::string results(const std::vector<RunEvent>& events, bool through_recording) {
+  Metrics direct(layout());
+  if (through_recording) {
+    RecordingSink recording;
+    for (const RunEvent& e : events)
+      recording.record(e);
+    MetricsSink sink(direct);
+    replay(recording.recording(), sink);
+  } else {
+    for (const RunEvent& e : events)
+      direct.record(e);
+  }
+  direct.finish(3 * kSecond);
+  return summary_json(direct) + timeseries_csv(direct);
+}
+
+TEST(RunRecording, ReplayGivesTheResultsOfDirectFeeding) {
+  const std::vector<RunEvent> events = every_kind();
+  const std::string direct = results(events, false);
+  EXPECT_EQ(direct, results(events, true));
+  // And the events did reach the results (a replay that dropped them would not match this).
+  EXPECT_NE(direct.find("\"evictions\": 0"), std::string::npos);
+  EXPECT_NE(direct.find("\"acknowledged_writes_lost\": 2"), std::string::npos);
+  EXPECT_NE(direct.find("expected 4"), std::string::npos);
+  EXPECT_NE(direct.find("\"destage\": 8192"), std::string::npos);
+  EXPECT_NE(direct.find("\"last\": 777"), std::string::npos);  // the array's NVRAM
+}
+
+TEST(RunRecording, ShorthandsRecordTheSameEvents) {
+  RecordingSink a;
+  RecordingSink b;
+  a.request_completed(0, IoKind::read, 4096, 1, 2, ServedBlocks{1, 0, 0}, true);
+  b.record(RequestCompleted{0, IoKind::read, 4096, 1, 2, ServedBlocks{1, 0, 0}, true});
+  a.array_io(IoKind::read, 4096, 3, false);
+  b.record(ArrayIo{IoKind::read, 4096, 3, false});
+  a.violation("x");
+  b.record(ConsistencyViolation{"x"});
+  EXPECT_EQ(a.recording(), b.recording());
+}
+
+TEST(RunRecording, DamagedRecordingsAreErrors) {
+  RecordingSink recording;
+  recording.record(ConsistencyViolation{"a violation"});
+  recording.record(ArrayIo{IoKind::read, 1, 1, false});
+  Metrics m(layout());
+  MetricsSink sink(m);
+  const std::string& bytes = recording.recording();
+  EXPECT_THROW(replay(std::string_view(bytes).substr(0, bytes.size() - 1), sink),
+               std::runtime_error);
+  Metrics n(layout());
+  MetricsSink other(n);
+  EXPECT_THROW(replay(std::string(1, '\x7f'), other), std::runtime_error);
+  Metrics o(layout());
+  MetricsSink third(o);
+  EXPECT_THROW(replay(std::string(bytes.data(), 4), third), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
