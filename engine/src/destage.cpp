@@ -188,10 +188,6 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   Op& op = ops_[id];
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
   if (cmd.purpose == CmdPurpose::destage_read && status == Status::ok) {
-    if (data.size() != op.blocks) {
-      throw std::invalid_argument("destage read completion carries " + std::to_string(data.size()) +
-                                  " versions for " + std::to_string(op.blocks) + " blocks");
-    }
     op.versions.assign(data.begin(), data.end());
     out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::destage_write, 0, op.blocks),
                               disks_[op.disk].id, op.first_block << block_shift_, bytes,

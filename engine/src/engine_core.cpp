@@ -246,12 +246,26 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
 
 void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
                                  std::span<const Version> data) {
-  now_ = now;
   const auto index = static_cast<std::uint32_t>(command);
   require(index < cmds_.size() && cmds_[index].live &&
               cmds_[index].generation == static_cast<std::uint32_t>(command >> 32),
           [&] { return std::string("completion of unknown command " + std::to_string(command)); });
   const Cmd cmd = cmds_[index];
+  // Every argument is checked before any state changes: a rejected completion leaves the engine
+  // as it was, and the command still pending.
+  require(status == Status::ok || status == Status::io_error, [&] {
+    return "completion of command " + std::to_string(command) + ": invalid status " +
+           std::to_string(static_cast<int>(status));
+  });
+  const bool read = cmd.purpose == CmdPurpose::hit_read || cmd.purpose == CmdPurpose::miss_read ||
+                    cmd.purpose == CmdPurpose::destage_read;
+  const std::size_t expected = read && status == Status::ok ? cmd.count : 0;
+  require(data.size() == expected || (read && status != Status::ok), [&] {
+    return "completion of command " + std::to_string(command) + " carries " +
+           std::to_string(data.size()) + " versions, expected " + std::to_string(expected) +
+           (read ? " (one per block read)" : " (a write completion carries none)");
+  });
+  now_ = now;
   cmds_[index].live = false;
   free_cmds_.push_back(index);
   if (status != Status::ok) ++counters_.io_errors;

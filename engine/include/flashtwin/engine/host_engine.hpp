@@ -74,8 +74,11 @@ class HostEngine {
   // range outside the disk or longer than 1 GiB (the runtime splits larger ones); the request is
   // then not accepted. For a read that fails, the versions in its completion mean nothing.
   void submit(TimeNs now, const IoRequest& request);
-  // A command finished. `data` is required for reads: one version per slot (FlashRead) or per block
-  // (ArrayRead). Throws std::invalid_argument for an unknown command id or a data size mismatch.
+  // A command finished. `data` is required for successful reads: one version per slot (FlashRead)
+  // or per block (ArrayRead); a failed read's data is ignored; a write's must be empty. Throws
+  // std::invalid_argument for an unknown (or already completed) command id, a status outside
+  // Status, or a data size mismatch — all checked before anything changes: the engine is then as
+  // it was and the command still pending.
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
   // A peer engine's message. Cluster protocol: not handled by the single-host engine yet; throws
   // std::logic_error.
