@@ -522,6 +522,8 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("writes_throttled", c.writes_throttled);
   v.counter("io_errors", c.io_errors);
   v.counter("dirty_blocks_lost", c.dirty_blocks_lost);
+  v.counter("lost_block_reads", c.lost_block_reads);
+  v.counter("lost_blocks", lost_.size());
   v.counter("dirty_blocks", dirty_.size());
   v.counter("cached_blocks", index_.used());
   v.counter("capacity_blocks", config_.capacity_blocks);
@@ -529,7 +531,7 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
 
 std::size_t HostEngine::Core::metadata_bytes() const {
   return index_.memory_bytes() + policy_->memory_bytes() + admission_.memory_bytes() +
-         dirty_.memory_bytes();
+         dirty_.memory_bytes() + lost_.memory_bytes();
 }
 
 }  // namespace flashtwin::engine

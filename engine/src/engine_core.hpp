@@ -19,6 +19,7 @@
 #include "dirty_set.hpp"
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/host_engine.hpp"
+#include "lost_blocks.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -126,6 +127,7 @@ struct Counters {
   std::uint64_t array_read_bytes = 0, array_write_bytes = 0;
   std::uint64_t destage_writes = 0, destaged_blocks = 0, destaged_bytes = 0;
   std::uint64_t writes_throttled = 0, io_errors = 0, dirty_blocks_lost = 0;
+  std::uint64_t lost_block_reads = 0;  // reads failed because a block they touch is lost
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -182,6 +184,7 @@ class HostEngine::Core final : private SlotPins {
   void issue_write(OpId id);
   void start_discard(OpId id);
   void write_finished(Op& op);
+  bool whole(const Op& op, std::uint32_t i) const;
 
   // destage.cpp
   void start_flush(OpId id, TimeNs now);
@@ -205,6 +208,7 @@ class HostEngine::Core final : private SlotPins {
   AdmissionChain admission_;
   BlockLocks locks_;
   DirtySet dirty_;
+  LostBlocks lost_;
   std::uint64_t seq_ = 0;
   std::uint64_t reserved_dirty_ = 0;
 

@@ -20,7 +20,9 @@
 //
 // Failures: a command completing with Status::io_error fails its request. A good flash copy is
 // never dropped because another part of the request failed; a dirty block is lost only when its
-// own flash write fails (counted in dirty_blocks_lost, and a flush waiting meanwhile fails).
+// own flash write fails (counted in dirty_blocks_lost, and a flush waiting meanwhile fails); such
+// a block's reads then fail with io_error (counted in lost_block_reads; gauge lost_blocks) until a
+// whole-block write or discard of it succeeds — never is the older version returned as ok.
 //
 // Partial-block requests: a read of part of a block is served as the whole block (one version per
 // block). A partial write to a cached block updates it in place (only the written bytes move to
