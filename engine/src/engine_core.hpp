@@ -20,6 +20,7 @@
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/host_engine.hpp"
 #include "lost_blocks.hpp"
+#include "timer_table.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -114,7 +115,8 @@ struct DiskState {
   VmState* vm_state = nullptr;  // stable: vms_ is node-based and VMs are never removed
   std::uint64_t size_bytes = 0;
   std::uint64_t dirty_blocks = 0;
-  std::uint64_t lost_blocks = 0;  // dirty blocks lost to failed flash writes (flushes report it)
+  std::uint64_t lost_blocks = 0;   // dirty blocks lost to failed flash writes (flushes report it)
+  std::uint32_t gated_writes = 0;  // writes of this disk waiting at the dirty gate
 };
 
 struct Counters {
@@ -128,6 +130,9 @@ struct Counters {
   std::uint64_t destage_writes = 0, destaged_blocks = 0, destaged_bytes = 0;
   std::uint64_t writes_throttled = 0, io_errors = 0, dirty_blocks_lost = 0;
   std::uint64_t lost_block_reads = 0;  // reads failed because a block they touch is lost
+  mutable std::uint64_t eviction_slots_examined = 0;  // pin checks by eviction walks
+  std::uint64_t destage_failures = 0;        // destage operations that failed (either step)
+  std::uint64_t destage_waiters_failed = 0;  // flushes and throttled writes failed: destage gave up
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -152,7 +157,6 @@ class HostEngine::Core final : private SlotPins {
   const EngineConfig& config() const { return config_; }
 
  private:
-  static constexpr TimerId kIdleTimer = 1;
   static constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 30;
 
   // engine_core.cpp
@@ -197,6 +201,10 @@ class HostEngine::Core final : private SlotPins {
   void check_waiters(TimeNs now);
   bool pass_dirty_gate(OpId id);
   void went_quiet(TimeNs now);
+  std::uint64_t destage_rate(bool full_rate) const;
+  bool destage_gave_up() const { return destage_failures_in_a_row_ >= config_.destage.max_tries; }
+  void fail_gated_write(OpId id);
+  void destage_failed(const Op& op);
 
   EngineConfig config_;
   std::uint32_t block_shift_ = 12;
@@ -240,7 +248,14 @@ class HostEngine::Core final : private SlotPins {
   bool urgent_ = false;
   bool idle_ = false;
   TimeNs quiet_since_ = 0;
-  std::optional<TimeNs> idle_timer_at_;
+  TimerTable timers_;
+  // Destage pacing: the last destage started at last_destage_start_ with last_destage_bytes_ (0:
+  // none yet); the next may start once those bytes have taken their time at the current rate.
+  TimeNs last_destage_start_ = 0;
+  std::uint64_t last_destage_bytes_ = 0;
+  // Destage failures: consecutive failed rounds, and no new destage before retry_until_.
+  std::uint32_t destage_failures_in_a_row_ = 0;
+  TimeNs retry_until_ = 0;
   std::uint64_t destage_cursor_ = 0;
   std::vector<std::uint64_t> run_;  // scratch for destage runs
   TimeNs now_ = 0;

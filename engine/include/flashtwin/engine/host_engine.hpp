@@ -85,6 +85,8 @@ class HostEngine {
   // A peer engine's message. Cluster protocol: not handled by the single-host engine yet; throws
   // std::logic_error.
   void received(TimeNs now, HostId from, const PeerMessage& message);
+  // The timer the last SetTimer asked for is due (commands.hpp: one timer per engine, each SetTimer
+  // replaces the one before). Throws std::invalid_argument for a timer id it never set.
   void timer_fired(TimeNs now, TimerId timer);
 
   // Commands produced since the last drain, in the order they were produced. They (and the spans
