@@ -89,10 +89,8 @@ void HostEngine::Core::check_waiters(TimeNs now) {
     flushes_[i] = flushes_.back();
     flushes_.pop_back();
     Op& flush = ops_[id];
-    if (!done) {
-      ++counters_.destage_waiters_failed;
-      flush.status = Status::io_error;
-    }
+    if (!done) flush.status = Status::io_error;  // (or flush_done found a block out of tries)
+    if (flush.status == Status::io_error) ++counters_.destage_waiters_failed;
     if (disks_[flush.disk].lost_blocks != flush.version) flush.status = Status::io_error;
     finish(id, now);
   }
@@ -139,7 +137,9 @@ void HostEngine::Core::pump_destage() {
     timers_.set(Deadline::destage_retry, retry_until_);
     return;
   }
-  const bool waited_on = !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0;
+  // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
+  const bool waited_on =
+      !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || destage_gave_up();
   const bool paced = config_.destage.max_rate_bytes_per_s > 0;
   const std::uint64_t rate = paced ? destage_rate(waited_on) : 0;
   // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
