@@ -4,8 +4,8 @@
 // When destage runs, at up to destage.max_in_flight operations at once:
 //   - paced (max_rate_bytes_per_s > 0): continuously while anything is dirty, each operation
 //     starting once the previous one's bytes have taken their time at the current rate
-//     (destage_rate: from the min rate at the low watermark, in proportion to the dirty fraction,
-//     to the max rate at the high watermark, and at the max rate for anything below);
+//     (DestagePacer::rate: from the min rate at the low watermark, in proportion to the dirty
+//     fraction, to the max rate at the high watermark, and at the max rate for anything below);
 //   - unpaced: only for the cases below, as fast as max_in_flight allows, otherwise dirty data
 //     stays on flash, where rewrites are absorbed;
 //   - at the max rate while a flush, a drain or a write held at the dirty limit waits (flushed and
@@ -72,7 +72,7 @@ void HostEngine::Core::check_waiters(TimeNs now) {
     --disks_[ops_[id].disk].gated_writes;
     enqueue(id);
   }
-  const bool gave_up = destage_gave_up();
+  const bool gave_up = pacer_->gave_up();
   if (gave_up) {
     while (!dirty_gate_.empty()) {
       fail_gated_write(dirty_gate_.front());
@@ -114,34 +114,20 @@ void HostEngine::Core::fail_gated_write(OpId id) {
   retiring_.push_back(id);
 }
 
-// The destage rate in bytes per second (max_rate_bytes_per_s 0: unpaced). Full rate when
-// something waits, above the high watermark (until the low one) and when idle; otherwise in
-// proportion to where dirty data lies between the watermarks, from the min rate at the low one.
-std::uint64_t HostEngine::Core::destage_rate(bool full_rate) const {
-  const DestageConfig& d = config_.destage;
-  const std::uint64_t dirty = dirty_.size();
-  if (full_rate || idle_ || urgent_ || dirty >= high_blocks_) return d.max_rate_bytes_per_s;
-  if (dirty <= low_blocks_) return d.min_rate_bytes_per_s;
-  const std::uint64_t span = d.max_rate_bytes_per_s - d.min_rate_bytes_per_s;
-  return d.min_rate_bytes_per_s +
-         static_cast<std::uint64_t>(static_cast<Uint128>(span) * (dirty - low_blocks_) /
-                                    (high_blocks_ - low_blocks_));
-}
-
 void HostEngine::Core::pump_destage() {
+  DestagePacer& pacer = *pacer_;
   const std::uint64_t dirty = dirty_.size();
-  if (dirty >= high_blocks_) urgent_ = true;
-  if (dirty <= low_blocks_) urgent_ = false;
+  pacer.observe_dirty(dirty);
   if (dirty == 0) return;
-  if (now_ < retry_until_) {  // backing off after a failure
-    timers_.set(Deadline::destage_retry, retry_until_);
+  if (pacer.backing_off(now_)) {  // after a failure
+    timers_.set(Deadline::destage_retry, pacer.retry_until());
     return;
   }
   // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
   const bool waited_on =
-      !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || destage_gave_up();
-  const bool paced = config_.destage.max_rate_bytes_per_s > 0;
-  const std::uint64_t rate = paced ? destage_rate(waited_on) : 0;
+      !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || pacer.gave_up();
+  const bool paced = pacer.paced();
+  const std::uint64_t rate = pacer.rate(dirty, waited_on || idle_);
   // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
   // destage stops starting new work once what is not yet being destaged is at the low watermark;
   // waiting flushes, drains and writes, and idleness, destage everything.
@@ -149,15 +135,13 @@ void HostEngine::Core::pump_destage() {
     if (destage_in_flight_ >= config_.destage.max_in_flight) return false;
     if (paced) {
       if (rate == 0) return false;
-      if (last_destage_bytes_ == 0) return true;
-      const auto spacing_ns = static_cast<TimeNs>(
-          (static_cast<Uint128>(last_destage_bytes_) * 1'000'000'000u + rate - 1) / rate);
-      if (now_ >= last_destage_start_ + spacing_ns) return true;
-      timers_.set(Deadline::destage_pace, last_destage_start_ + spacing_ns);
+      const TimeNs at = pacer.next_start(rate);
+      if (now_ >= at) return true;
+      timers_.set(Deadline::destage_pace, at);
       return false;
     }
     if (waited_on || idle_) return true;
-    return urgent_ && dirty_.size() - destaging_blocks_ > low_blocks_;
+    return pacer.urgent() && dirty_.size() - destaging_blocks_ > low_blocks_;
   };
   if (!may_start()) return;
 
@@ -219,8 +203,7 @@ void HostEngine::Core::create_destage() {
     ++destaging_blocks_;
   }
   ++destage_in_flight_;
-  last_destage_start_ = now_;
-  last_destage_bytes_ = std::uint64_t{op.blocks} << block_shift_;
+  pacer_->started(now_, std::uint64_t{op.blocks} << block_shift_);
   enqueue(id);
 }
 
@@ -285,7 +268,7 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
     }
   }
   if (ok) {
-    destage_failures_in_a_row_ = 0;
+    pacer_->succeeded();
     counters_.destaged_blocks += op.blocks;
     counters_.destaged_bytes += bytes;
   } else {
@@ -293,15 +276,11 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   }
 }
 
-// Backs off: no new destage before retry_until_. Destages already in flight that fail within the
-// back-off (one outage, many operations) count as one failure in a row, not many.
+// Backs off (DestagePacer::failed): no new destage for a while. Destages already in flight that
+// fail within the back-off (one outage, many operations) count as one failure in a row.
 void HostEngine::Core::destage_failed(const Op&) {
   ++counters_.destage_failures;
-  if (now_ < retry_until_) return;
-  if (destage_failures_in_a_row_ < 0xFFFFFFFFu) ++destage_failures_in_a_row_;
-  const std::uint32_t doublings = std::min<std::uint32_t>(destage_failures_in_a_row_ - 1, 6);
-  retry_until_ = now_ + (config_.destage.retry_after_ns << doublings);
-  timers_.set(Deadline::destage_retry, retry_until_);
+  if (pacer_->failed(now_)) timers_.set(Deadline::destage_retry, pacer_->retry_until());
 }
 
 // The last VM request finished: destage may run once the host stays quiet for idle_after_ns.

@@ -67,6 +67,7 @@ HostEngine::Core::Core(const EngineConfig& config)
   high_blocks_ = static_cast<std::uint64_t>(std::ceil(capacity * config_.destage.high_watermark));
   limit_blocks_ = static_cast<std::uint64_t>(std::floor(capacity * config_.destage.dirty_limit));
   coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
+  pacer_.emplace(config_.destage, low_blocks_, high_blocks_);
   policy_ =
       make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), index_.slot_keys()});
 }

@@ -16,6 +16,7 @@
 #include "block_index.hpp"
 #include "block_key.hpp"
 #include "block_locks.hpp"
+#include "destage_pacer.hpp"
 #include "dirty_set.hpp"
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/host_engine.hpp"
@@ -201,8 +202,6 @@ class HostEngine::Core final : private SlotPins {
   void check_waiters(TimeNs now);
   bool pass_dirty_gate(OpId id);
   void went_quiet(TimeNs now);
-  std::uint64_t destage_rate(bool full_rate) const;
-  bool destage_gave_up() const { return destage_failures_in_a_row_ >= config_.destage.max_tries; }
   void fail_gated_write(OpId id);
   void destage_failed(const Op& op);
 
@@ -245,17 +244,10 @@ class HostEngine::Core final : private SlotPins {
   std::uint32_t destage_in_flight_ = 0;
   std::uint64_t destaging_blocks_ = 0;
   std::uint32_t draining_vms_ = 0;
-  bool urgent_ = false;
   bool idle_ = false;
   TimeNs quiet_since_ = 0;
   TimerTable timers_;
-  // Destage pacing: the last destage started at last_destage_start_ with last_destage_bytes_ (0:
-  // none yet); the next may start once those bytes have taken their time at the current rate.
-  TimeNs last_destage_start_ = 0;
-  std::uint64_t last_destage_bytes_ = 0;
-  // Destage failures: consecutive failed rounds, and no new destage before retry_until_.
-  std::uint32_t destage_failures_in_a_row_ = 0;
-  TimeNs retry_until_ = 0;
+  std::optional<DestagePacer> pacer_;  // built once the watermarks are known
   std::uint64_t destage_cursor_ = 0;
   std::vector<std::uint64_t> run_;  // scratch for destage runs
   TimeNs now_ = 0;
