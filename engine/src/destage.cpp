@@ -127,7 +127,7 @@ void HostEngine::Core::pump_destage() {
   const bool waited_on =
       !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || pacer.gave_up();
   const bool paced = pacer.paced();
-  const std::uint64_t rate = pacer.rate(dirty, waited_on || idle_);
+  const std::uint64_t rate = paced ? pacer.rate(dirty, waited_on || idle_) : 0;
   // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
   // destage stops starting new work once what is not yet being destaged is at the low watermark;
   // waiting flushes, drains and writes, and idleness, destage everything.

@@ -15,11 +15,6 @@ DestagePacer::DestagePacer(const DestageConfig& config, std::uint64_t low_blocks
       retry_after_ns_(config.retry_after_ns),
       max_tries_(config.max_tries) {}
 
-void DestagePacer::observe_dirty(std::uint64_t dirty_blocks) {
-  if (dirty_blocks >= high_blocks_) urgent_ = true;
-  if (dirty_blocks <= low_blocks_) urgent_ = false;
-}
-
 std::uint64_t DestagePacer::rate(std::uint64_t dirty, bool full) const {
   if (full || urgent_ || dirty >= high_blocks_) return max_rate_;
   if (dirty <= low_blocks_) return min_rate_;

@@ -25,7 +25,10 @@ class DestagePacer {
   // ---- watermarks and rate
   // Updates the hysteresis with the current dirty level: urgent from the high watermark down to
   // the low one.
-  void observe_dirty(std::uint64_t dirty_blocks);
+  void observe_dirty(std::uint64_t dirty_blocks) {
+    if (dirty_blocks >= high_blocks_) urgent_ = true;
+    if (dirty_blocks <= low_blocks_) urgent_ = false;
+  }
   bool urgent() const { return urgent_; }
   // Pacing on (max rate > 0)? Unpaced destage runs only when urgent, for waiters and when idle.
   bool paced() const { return max_rate_ > 0; }

@@ -25,7 +25,10 @@ class TimerTable {
  public:
   static constexpr TimerId kEngineTimer = 1;
 
-  void set(Deadline which, TimeNs at) { at_[index(which)] = at; }
+  void set(Deadline which, TimeNs at) {
+    at_[index(which)] = at;
+    changed_ = true;
+  }
   void clear(Deadline which) { at_[index(which)].reset(); }
   std::optional<TimeNs> at(Deadline which) const { return at_[index(which)]; }
   // True (and cleared) if `which` was set and is due at `now`.
@@ -37,10 +40,16 @@ class TimerTable {
   }
 
   // The runtime's timer fired: it holds none now.
-  void fired() { told_.reset(); }
+  void fired() {
+    told_.reset();
+    changed_ = true;
+  }
   // The deadline the runtime must be told now, if the earliest one is earlier than what it holds
-  // (or it holds none). Records it as told.
+  // (or it holds none). Records it as told. Called after every event: costs one branch when no
+  // deadline was set since the last call.
   std::optional<TimeNs> to_tell() {
+    if (!changed_) return std::nullopt;
+    changed_ = false;
     const std::optional<TimeNs> next = earliest();
     if (!next || (told_ && *told_ <= *next)) return std::nullopt;
     told_ = next;
@@ -60,6 +69,7 @@ class TimerTable {
 
   std::array<std::optional<TimeNs>, 3> at_{};
   std::optional<TimeNs> told_;
+  bool changed_ = false;  // set() or fired() since the last to_tell()
 };
 
 }  // namespace flashtwin::engine
