@@ -5,6 +5,8 @@
 #include "fake_runtime.hpp"
 
 #include <gtest/gtest.h>
+#include <optional>
+#include <variant>
 
 namespace flashtwin::testing {
 namespace {
@@ -85,6 +87,27 @@ TEST(DestageRate, FinalDrainIsBoundedByTheMaxRate) {
   for (std::size_t i = 1; i < starts.size(); ++i)
     EXPECT_GE(starts[i] - starts[i - 1], 1'000'000) << "destage " << i;
   EXPECT_EQ(rt.array_matches_acknowledged(), "");
+}
+
+// The one-timer contract: a timer that fires with nothing due (a runtime firing early, or a
+// deadline that moved later) changes nothing and the engine asks again for its earliest deadline.
+TEST(EngineTimer, FiringWithNothingDueIsHarmlessAndTheEngineAsksAgain) {
+  FakeRuntime rt(paced_config());
+  write_scattered(rt, 3);
+  ASSERT_EQ(rt.timer(), std::optional<TimeNs>(10'000'000));
+  HostEngine& engine = rt.engine();
+  engine.timer_fired(5'000'000, 1);  // early
+  bool asked = false;
+  for (const Command& command : engine.drain()) {
+    const auto* timer = std::get_if<SetTimer>(&command);
+    ASSERT_NE(timer, nullptr) << "an early timer started work";
+    EXPECT_EQ(timer->timer, 1u);
+    EXPECT_EQ(timer->at, 10'000'000);
+    asked = true;
+  }
+  EXPECT_TRUE(asked);
+  EXPECT_THROW(engine.timer_fired(5'000'000, 2), std::invalid_argument);
+  EXPECT_EQ(rt.counter("destaged_blocks"), 1u);
 }
 
 TEST(DestageRate, BadRatesAreRejectedNamingTheField) {
