@@ -30,7 +30,8 @@ SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
     return kNoSlot;
   }
   slot_keys_[slot] = key;
-  states_[slot] = state;
+  states_[slot] = SlotState::free;
+  set_state(slot, state);
   table_insert(key, slot);
   ++used_;
   return slot;
@@ -38,7 +39,7 @@ SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
 
 void BlockIndex::release(SlotId slot) {
   table_erase(slot_keys_[slot]);
-  states_[slot] = SlotState::free;
+  set_state(slot, SlotState::free);
   slot_keys_[slot] = free_head_;
   free_head_ = slot;
   --used_;
@@ -47,7 +48,7 @@ void BlockIndex::release(SlotId slot) {
 void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {
   table_erase(slot_keys_[slot]);
   slot_keys_[slot] = key;
-  states_[slot] = state;
+  set_state(slot, state);
   table_insert(key, slot);
 }
 
@@ -82,15 +83,19 @@ std::size_t BlockIndex::memory_bytes() const {
 }
 
 std::string BlockIndex::check_invariants() const {
-  std::uint32_t in_use = 0;
+  std::uint32_t in_use = 0, clean = 0;
   for (SlotId s = 0; s < fresh_; ++s) {
     if (states_[s] == SlotState::free) continue;
     ++in_use;
+    if (states_[s] == SlotState::clean) ++clean;
     if (find(slot_keys_[s]) != s) return "index: slot " + std::to_string(s) + " not found by key";
   }
   if (in_use != used_)
     return "index: used count " + std::to_string(used_) + " but " + std::to_string(in_use) +
            " slots in use";
+  if (clean != clean_)
+    return "index: clean count " + std::to_string(clean_) + " but " + std::to_string(clean) +
+           " clean slots";
   std::uint32_t entries = 0;
   for (const SlotId entry : table_) {
     if (entry == 0) continue;

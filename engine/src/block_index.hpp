@@ -45,8 +45,15 @@ class BlockIndex {
   // Re-labels a slot (evicted victim) for a new key without passing through the free list.
   void reassign(SlotId slot, std::uint64_t key, SlotState state);
 
+  // Slots in state clean: the only ones eviction may take, so with none the engine need not ask.
+  std::uint32_t clean() const { return clean_; }
+
   SlotState state(SlotId slot) const { return states_[slot]; }
-  void set_state(SlotId slot, SlotState state) { states_[slot] = state; }
+  void set_state(SlotId slot, SlotState state) {
+    if (states_[slot] == SlotState::clean) --clean_;
+    if (state == SlotState::clean) ++clean_;
+    states_[slot] = state;
+  }
   std::uint64_t key_of(SlotId slot) const { return slot_keys_[slot]; }
   const std::uint64_t* slot_keys() const { return slot_keys_.data(); }
 
@@ -70,6 +77,7 @@ class BlockIndex {
   SlotId free_head_ = kNoSlot;
   SlotId fresh_ = 0;
   std::uint32_t used_ = 0;
+  std::uint32_t clean_ = 0;
 };
 
 }  // namespace flashtwin::engine

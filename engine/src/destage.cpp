@@ -2,16 +2,24 @@
 // held at the dirty limit, VMs draining out of write-back.
 //
 // When destage runs, at up to destage.max_in_flight operations at once:
-//   - while a flush, a drain or a write held at the dirty limit waits (flushed and drained disks
-//     first);
-//   - once dirty data reaches the high watermark, until it falls to the low watermark;
-//   - while the host is idle (no VM I/O in flight for destage.idle_after_ns).
-// Otherwise dirty data stays on flash, where rewrites are absorbed. Runs are taken in key order
+//   - paced (max_rate_bytes_per_s > 0): continuously while anything is dirty, each operation
+//     starting once the previous one's bytes have taken their time at the current rate
+//     (DestagePacer::rate: from the min rate at the low watermark, in proportion to the dirty
+//     fraction, to the max rate at the high watermark, and at the max rate for anything below);
+//   - unpaced: only for the cases below, as fast as max_in_flight allows, otherwise dirty data
+//     stays on flash, where rewrites are absorbed;
+//   - at the max rate while a flush, a drain or a write held at the dirty limit waits (flushed and
+//     drained disks first), once dirty data reaches the high watermark until it falls to the low
+//     watermark, and while the host is idle (no VM I/O in flight for destage.idle_after_ns).
+// A failed destage backs off (retry_after_ns, doubling per failure in a row, at most 64 times);
+// after max_tries failures in a row the flushes and throttled writes waiting fail with io_error
+// (and new ones, until a destage succeeds). Runs are taken in key order
 // from a rotating cursor (an elevator sweep), adjacent dirty blocks coalesced into one array write.
 // A destage operation locks its blocks in destage mode: no write of those blocks runs beside it
 // (reads do), and only one destage per block is ever in flight.
 #include "engine_core.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -27,10 +35,16 @@ void HostEngine::Core::start_flush(OpId id, TimeNs) {
 }
 
 // A flush is done once every block it found dirty has that version (or a newer one) on the array.
+// It fails (op.status) once the block it waits for has failed max_tries destages in a row.
 bool HostEngine::Core::flush_done(Op& op) const {
   while (op.flush_cursor < op.flush_keys.size()) {
     const auto& [key, seq] = op.flush_keys[op.flush_cursor];
-    if (!dirty_.safe_on_array(key, seq)) return false;
+    if (!dirty_.safe_on_array(key, seq)) {
+      const DirtySet::Entry* entry = dirty_.find(key);
+      if (entry->failed_tries < config_.destage.max_tries) return false;
+      op.status = Status::io_error;
+      return true;
+    }
     ++op.flush_cursor;
   }
   return true;
@@ -49,21 +63,34 @@ bool HostEngine::Core::pass_dirty_gate(OpId id) {
   return true;
 }
 
-// Gated writes (in order), flushes and drains that may now proceed.
+// Gated writes (in order), flushes and drains that may now proceed. Once destage has given up
+// (max_tries failures in a row), the writes and flushes still waiting fail instead.
 void HostEngine::Core::check_waiters(TimeNs now) {
   while (!dirty_gate_.empty() && pass_dirty_gate(dirty_gate_.front())) {
-    enqueue(dirty_gate_.front());
+    const OpId id = dirty_gate_.front();
     dirty_gate_.pop_front();
+    --disks_[ops_[id].disk].gated_writes;
+    enqueue(id);
+  }
+  const bool gave_up = pacer_->gave_up();
+  if (gave_up) {
+    while (!dirty_gate_.empty()) {
+      fail_gated_write(dirty_gate_.front());
+      dirty_gate_.pop_front();
+    }
   }
   for (std::size_t i = 0; i < flushes_.size();) {
     const OpId id = flushes_[i];
-    if (!flush_done(ops_[id])) {
+    const bool done = flush_done(ops_[id]);
+    if (!done && !gave_up) {
       ++i;
       continue;
     }
     flushes_[i] = flushes_.back();
     flushes_.pop_back();
     Op& flush = ops_[id];
+    if (!done) flush.status = Status::io_error;  // (or flush_done found a block out of tries)
+    if (flush.status == Status::io_error) ++counters_.destage_waiters_failed;
     if (disks_[flush.disk].lost_blocks != flush.version) flush.status = Status::io_error;
     finish(id, now);
   }
@@ -75,17 +102,46 @@ void HostEngine::Core::check_waiters(TimeNs now) {
   }
 }
 
+// A write that never passed the dirty gate fails: it took no locks and reserved no room.
+void HostEngine::Core::fail_gated_write(OpId id) {
+  Op& op = ops_[id];
+  --disks_[op.disk].gated_writes;
+  ++counters_.destage_waiters_failed;
+  op.status = Status::io_error;
+  ack(op);
+  if (op.mode == CacheMode::write_back) --disks_[op.disk].vm_state->write_back_in_flight;
+  if (--foreground_in_flight_ == 0) went_quiet(now_);
+  retiring_.push_back(id);
+}
+
 void HostEngine::Core::pump_destage() {
+  DestagePacer& pacer = *pacer_;
   const std::uint64_t dirty = dirty_.size();
-  if (dirty >= high_blocks_) urgent_ = true;
-  if (dirty <= low_blocks_) urgent_ = false;
+  pacer.observe_dirty(dirty);
   if (dirty == 0) return;
-  // Watermark destage stops starting new work once what is not yet being destaged is at the low
-  // watermark; waiting flushes, drains and writes, and idleness, destage everything.
+  if (pacer.backing_off(now_)) {  // after a failure
+    timers_.set(Deadline::destage_retry, pacer.retry_until());
+    return;
+  }
+  // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
+  const bool waited_on =
+      !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || pacer.gave_up();
+  const bool paced = pacer.paced();
+  const std::uint64_t rate = paced ? pacer.rate(dirty, waited_on || idle_) : 0;
+  // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
+  // destage stops starting new work once what is not yet being destaged is at the low watermark;
+  // waiting flushes, drains and writes, and idleness, destage everything.
   auto may_start = [&] {
     if (destage_in_flight_ >= config_.destage.max_in_flight) return false;
-    if (!flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || idle_) return true;
-    return urgent_ && dirty_.size() - destaging_blocks_ > low_blocks_;
+    if (paced) {
+      if (rate == 0) return false;
+      const TimeNs at = pacer.next_start(rate);
+      if (now_ >= at) return true;
+      timers_.set(Deadline::destage_pace, at);
+      return false;
+    }
+    if (waited_on || idle_) return true;
+    return pacer.urgent() && dirty_.size() - destaging_blocks_ > low_blocks_;
   };
   if (!may_start()) return;
 
@@ -147,6 +203,7 @@ void HostEngine::Core::create_destage() {
     ++destaging_blocks_;
   }
   ++destage_in_flight_;
+  pacer_->started(now_, std::uint64_t{op.blocks} << block_shift_);
   enqueue(id);
 }
 
@@ -188,10 +245,6 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   Op& op = ops_[id];
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
   if (cmd.purpose == CmdPurpose::destage_read && status == Status::ok) {
-    if (data.size() != op.blocks) {
-      throw std::invalid_argument("destage read completion carries " + std::to_string(data.size()) +
-                                  " versions for " + std::to_string(op.blocks) + " blocks");
-    }
     op.versions.assign(data.begin(), data.end());
     out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::destage_write, 0, op.blocks),
                               disks_[op.disk].id, op.first_block << block_shift_, bytes,
@@ -208,20 +261,33 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
     entry->destaging = false;
     --destaging_blocks_;
     // The destage's lock kept every writer off the block: the array now has its newest version.
-    if (ok) mark_clean(key, op.slots[i]);
+    if (ok) {
+      mark_clean(key, op.slots[i]);
+    } else if (entry->failed_tries < 255) {
+      ++entry->failed_tries;
+    }
   }
   if (ok) {
+    pacer_->succeeded();
     counters_.destaged_blocks += op.blocks;
     counters_.destaged_bytes += bytes;
+  } else {
+    destage_failed(op);
   }
+}
+
+// Backs off (DestagePacer::failed): no new destage for a while. Destages already in flight that
+// fail within the back-off (one outage, many operations) count as one failure in a row.
+void HostEngine::Core::destage_failed(const Op&) {
+  ++counters_.destage_failures;
+  if (pacer_->failed(now_)) timers_.set(Deadline::destage_retry, pacer_->retry_until());
 }
 
 // The last VM request finished: destage may run once the host stays quiet for idle_after_ns.
 void HostEngine::Core::went_quiet(TimeNs now) {
   quiet_since_ = now;
-  if (dirty_.size() == 0 || idle_timer_at_) return;
-  idle_timer_at_ = now + config_.destage.idle_after_ns;
-  out_.push_back(SetTimer{kIdleTimer, *idle_timer_at_});
+  if (dirty_.size() == 0 || timers_.at(Deadline::idle)) return;
+  timers_.set(Deadline::idle, now + config_.destage.idle_after_ns);
 }
 
 }  // namespace flashtwin::engine

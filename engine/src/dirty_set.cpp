@@ -15,6 +15,7 @@ const DirtySet::Entry* DirtySet::find(std::uint64_t key) const {
 bool DirtySet::mark_written(std::uint64_t key, std::uint64_t seq) {
   auto [it, inserted] = entries_.try_emplace(key);
   it->second.written_seq = seq;
+  it->second.failed_tries = 0;
   if (inserted) it->second.dirty_since = seq;
   return inserted;
 }

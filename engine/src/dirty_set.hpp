@@ -20,6 +20,7 @@ class DirtySet {
     std::uint64_t written_seq = 0;
     std::uint64_t dirty_since = 0;
     bool destaging = false;
+    std::uint8_t failed_tries = 0;  // failed destages since the block's last write (saturates)
   };
 
   Entry* find(std::uint64_t key);

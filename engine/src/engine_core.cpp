@@ -42,6 +42,16 @@ std::uint32_t validated_capacity(const EngineConfig& c) {
           [&] { return std::string("destage.max_coalesce_bytes: must be at least one block"); });
   require(d.idle_after_ns >= 0,
           [&] { return std::string("destage.idle_after_ns: must not be negative"); });
+  require(d.max_rate_bytes_per_s == 0 || d.min_rate_bytes_per_s <= d.max_rate_bytes_per_s, [&] {
+    return "destage.min_rate_bytes_per_s: " + std::to_string(d.min_rate_bytes_per_s) +
+           " is above destage.max_rate_bytes_per_s " + std::to_string(d.max_rate_bytes_per_s);
+  });
+  require(d.max_rate_bytes_per_s <= (std::uint64_t{1} << 50), [&] {
+    return std::string("destage.max_rate_bytes_per_s: must be at most 2^50 (0: no pacing)");
+  });
+  require(d.max_tries >= 1, [&] { return std::string("destage.max_tries: must be at least 1"); });
+  require(d.retry_after_ns >= 0 && d.retry_after_ns <= (TimeNs{1} << 50),
+          [&] { return std::string("destage.retry_after_ns: must be in 0..2^50"); });
   return static_cast<std::uint32_t>(c.capacity_blocks);
 }
 
@@ -57,6 +67,7 @@ HostEngine::Core::Core(const EngineConfig& config)
   high_blocks_ = static_cast<std::uint64_t>(std::ceil(capacity * config_.destage.high_watermark));
   limit_blocks_ = static_cast<std::uint64_t>(std::floor(capacity * config_.destage.dirty_limit));
   coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
+  pacer_.emplace(config_.destage, low_blocks_, high_blocks_);
   policy_ =
       make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), index_.slot_keys()});
 }
@@ -233,11 +244,17 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
     start_flush(id, now);
   } else {
     op.lock = op.kind == OpKind::read ? LockMode::read : LockMode::write;
-    // Writes keep their order through the dirty gate: once one waits, later ones queue behind it.
-    if (op.kind == OpKind::read || (dirty_gate_.empty() && pass_dirty_gate(id))) {
+    // Only writes that need dirty room wait at the gate, in order: once one waits, later ones
+    // that need room queue behind it, and so does any write of a disk with a write waiting there
+    // (it might overlap it). Reads and other disks' writes that need no room go on.
+    const bool passes = op.kind == OpKind::read ||
+                        (dirty_gate_.empty() ? pass_dirty_gate(id)
+                                             : d.gated_writes == 0 && new_dirty_estimate(op) == 0);
+    if (passes) {
       enqueue(id);
     } else {
       dirty_gate_.push_back(id);
+      ++disks_[disk].gated_writes;
       ++counters_.writes_throttled;
     }
   }
@@ -246,12 +263,26 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
 
 void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
                                  std::span<const Version> data) {
-  now_ = now;
   const auto index = static_cast<std::uint32_t>(command);
   require(index < cmds_.size() && cmds_[index].live &&
               cmds_[index].generation == static_cast<std::uint32_t>(command >> 32),
           [&] { return std::string("completion of unknown command " + std::to_string(command)); });
   const Cmd cmd = cmds_[index];
+  // Every argument is checked before any state changes: a rejected completion leaves the engine
+  // as it was, and the command still pending.
+  require(status == Status::ok || status == Status::io_error, [&] {
+    return "completion of command " + std::to_string(command) + ": invalid status " +
+           std::to_string(static_cast<int>(status));
+  });
+  const bool read = cmd.purpose == CmdPurpose::hit_read || cmd.purpose == CmdPurpose::miss_read ||
+                    cmd.purpose == CmdPurpose::destage_read;
+  const std::size_t expected = read && status == Status::ok ? cmd.count : 0;
+  require(data.size() == expected || (read && status != Status::ok), [&] {
+    return "completion of command " + std::to_string(command) + " carries " +
+           std::to_string(data.size()) + " versions, expected " + std::to_string(expected) +
+           (read ? " (one per block read)" : " (a write completion carries none)");
+  });
+  now_ = now;
   cmds_[index].live = false;
   free_cmds_.push_back(index);
   if (status != Status::ok) ++counters_.io_errors;
@@ -280,20 +311,22 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
   settle(now);
 }
 
+// Whatever is due runs; pacing and retry deadlines need nothing but the destage pump in settle().
 void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
-  now_ = now;
-  require(timer == kIdleTimer,
+  require(timer == TimerTable::kEngineTimer,
           [&] { return std::string("unknown timer " + std::to_string(timer)); });
-  idle_timer_at_.reset();
-  if (foreground_in_flight_ == 0) {
+  now_ = now;
+  timers_.fired();
+  if (timers_.take_due(Deadline::idle, now) && foreground_in_flight_ == 0) {
     const TimeNs due = quiet_since_ + config_.destage.idle_after_ns;
     if (now >= due) {
       idle_ = true;
     } else {
-      idle_timer_at_ = due;
-      out_.push_back(SetTimer{kIdleTimer, due});
+      timers_.set(Deadline::idle, due);
     }
   }
+  timers_.take_due(Deadline::destage_pace, now);
+  timers_.take_due(Deadline::destage_retry, now);
   settle(now);
 }
 
@@ -387,6 +420,8 @@ void HostEngine::Core::settle(TimeNs now) {
     if (!dirty_gate_.empty() || !flushes_.empty() || draining_vms_ > 0) check_waiters(now);
     if (dirty_.size() > 0) pump_destage();
   } while (!ready_.empty());
+  if (const std::optional<TimeNs> at = timers_.to_tell())
+    out_.push_back(SetTimer{TimerTable::kEngineTimer, *at});
 }
 
 void HostEngine::Core::finish(OpId id, TimeNs now) {
@@ -437,12 +472,16 @@ CommandId HostEngine::Core::new_cmd(OpId op, CmdPurpose purpose, std::uint32_t f
 // ---- slots
 
 bool HostEngine::Core::pinned(SlotId slot) const {
+  ++counters_.eviction_slots_examined;
   return index_.state(slot) != SlotState::clean || locks_.busy(index_.key_of(slot));
 }
 
 SlotId HostEngine::Core::take_slot(std::uint64_t key, SlotState state) {
   SlotId slot = index_.allocate(key, state);
   if (slot == BlockIndex::kNoSlot) {
+    // Every slot dirty or filling (dirty_limit 1.0 gets there): nothing to evict, and asking the
+    // policy would walk all of its slots on every miss.
+    if (index_.clean() == 0) return BlockIndex::kNoSlot;
     std::optional<SlotId> victim = policy_->evict(key, *this);
     if (!victim) return BlockIndex::kNoSlot;
     slot = *victim;
@@ -496,6 +535,7 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("write_miss_blocks", c.write_miss_blocks);
   v.counter("fill_blocks", c.fill_blocks);
   v.counter("evictions", c.evictions);
+  v.counter("eviction_slots_examined", c.eviction_slots_examined);
   v.counter("invalidations", c.invalidations);
   v.counter("admissions_refused_blocks", c.admissions_refused);
   v.counter("flash_read_bytes", c.flash_read_bytes);
@@ -507,7 +547,11 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("destaged_bytes", c.destaged_bytes);
   v.counter("writes_throttled", c.writes_throttled);
   v.counter("io_errors", c.io_errors);
+  v.counter("destage_failures", c.destage_failures);
+  v.counter("destage_waiters_failed", c.destage_waiters_failed);
   v.counter("dirty_blocks_lost", c.dirty_blocks_lost);
+  v.counter("lost_block_reads", c.lost_block_reads);
+  v.counter("lost_blocks", lost_.size());
   v.counter("dirty_blocks", dirty_.size());
   v.counter("cached_blocks", index_.used());
   v.counter("capacity_blocks", config_.capacity_blocks);
@@ -515,7 +559,7 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
 
 std::size_t HostEngine::Core::metadata_bytes() const {
   return index_.memory_bytes() + policy_->memory_bytes() + admission_.memory_bytes() +
-         dirty_.memory_bytes();
+         dirty_.memory_bytes() + lost_.memory_bytes();
 }
 
 }  // namespace flashtwin::engine

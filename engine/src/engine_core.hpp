@@ -16,9 +16,12 @@
 #include "block_index.hpp"
 #include "block_key.hpp"
 #include "block_locks.hpp"
+#include "destage_pacer.hpp"
 #include "dirty_set.hpp"
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/host_engine.hpp"
+#include "lost_blocks.hpp"
+#include "timer_table.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -113,7 +116,8 @@ struct DiskState {
   VmState* vm_state = nullptr;  // stable: vms_ is node-based and VMs are never removed
   std::uint64_t size_bytes = 0;
   std::uint64_t dirty_blocks = 0;
-  std::uint64_t lost_blocks = 0;  // dirty blocks lost to failed flash writes (flushes report it)
+  std::uint64_t lost_blocks = 0;   // dirty blocks lost to failed flash writes (flushes report it)
+  std::uint32_t gated_writes = 0;  // writes of this disk waiting at the dirty gate
 };
 
 struct Counters {
@@ -126,6 +130,10 @@ struct Counters {
   std::uint64_t array_read_bytes = 0, array_write_bytes = 0;
   std::uint64_t destage_writes = 0, destaged_blocks = 0, destaged_bytes = 0;
   std::uint64_t writes_throttled = 0, io_errors = 0, dirty_blocks_lost = 0;
+  std::uint64_t lost_block_reads = 0;  // reads failed because a block they touch is lost
+  mutable std::uint64_t eviction_slots_examined = 0;  // pin checks by eviction walks
+  std::uint64_t destage_failures = 0;        // destage operations that failed (either step)
+  std::uint64_t destage_waiters_failed = 0;  // flushes and throttled writes failed: destage gave up
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -150,7 +158,6 @@ class HostEngine::Core final : private SlotPins {
   const EngineConfig& config() const { return config_; }
 
  private:
-  static constexpr TimerId kIdleTimer = 1;
   static constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 30;
 
   // engine_core.cpp
@@ -182,6 +189,7 @@ class HostEngine::Core final : private SlotPins {
   void issue_write(OpId id);
   void start_discard(OpId id);
   void write_finished(Op& op);
+  bool whole(const Op& op, std::uint32_t i) const;
 
   // destage.cpp
   void start_flush(OpId id, TimeNs now);
@@ -194,6 +202,8 @@ class HostEngine::Core final : private SlotPins {
   void check_waiters(TimeNs now);
   bool pass_dirty_gate(OpId id);
   void went_quiet(TimeNs now);
+  void fail_gated_write(OpId id);
+  void destage_failed(const Op& op);
 
   EngineConfig config_;
   std::uint32_t block_shift_ = 12;
@@ -205,6 +215,7 @@ class HostEngine::Core final : private SlotPins {
   AdmissionChain admission_;
   BlockLocks locks_;
   DirtySet dirty_;
+  LostBlocks lost_;
   std::uint64_t seq_ = 0;
   std::uint64_t reserved_dirty_ = 0;
 
@@ -233,10 +244,10 @@ class HostEngine::Core final : private SlotPins {
   std::uint32_t destage_in_flight_ = 0;
   std::uint64_t destaging_blocks_ = 0;
   std::uint32_t draining_vms_ = 0;
-  bool urgent_ = false;
   bool idle_ = false;
   TimeNs quiet_since_ = 0;
-  std::optional<TimeNs> idle_timer_at_;
+  TimerTable timers_;
+  std::optional<DestagePacer> pacer_;  // built once the watermarks are known
   std::uint64_t destage_cursor_ = 0;
   std::vector<std::uint64_t> run_;  // scratch for destage runs
   TimeNs now_ = 0;

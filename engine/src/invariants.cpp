@@ -48,6 +48,12 @@ std::string HostEngine::Core::check_invariants() const {
     if (state.pending && state.effective != CacheMode::write_back)
       return "vm " + std::to_string(vm) + " drains but is not in write-back";
   }
+  lost_.for_each([&](std::uint64_t key) {
+    const SlotId slot = index_.find(key);
+    if (broken.empty() && slot != BlockIndex::kNoSlot && index_.state(slot) != SlotState::filling)
+      broken = "lost block " + std::to_string(block_of(key)) + " is readable from flash";
+  });
+  if (!broken.empty()) return broken;
   if (destaging != destaging_blocks_) return "destaging block count is off";
   if (destaging > std::uint64_t{destage_in_flight_} * coalesce_blocks_)
     return "more blocks destaging than destage operations can hold";

@@ -35,6 +35,13 @@ BlockSpan covered(std::uint64_t offset, std::uint64_t length, BlockNo block, std
 
 }  // namespace
 
+// True if the operation covers block i of its range whole (discards cover only whole blocks).
+bool HostEngine::Core::whole(const Op& op, std::uint32_t i) const {
+  if (op.kind == OpKind::discard) return true;
+  const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
+  return span.end - span.begin == config_.block_bytes;
+}
+
 void HostEngine::Core::start_write(OpId id) {
   Op& op = ops_[id];
   op.versions.assign(op.blocks, op.version);
@@ -184,12 +191,23 @@ void HostEngine::Core::write_finished(Op& op) {
     const bool flashed =
         plan == BlockPlan::flash || plan == BlockPlan::flash_new || plan == BlockPlan::flash_array;
     if (flashed && op.flash_failed) {
-      if (index_.state(slot) == SlotState::dirty) {
+      // The array has the whole new version only if this was a whole-block write-through whose
+      // array part succeeded; otherwise a dirty block's only good copy is gone.
+      const bool on_array = plan == BlockPlan::flash_array && !op.array_failed && whole(op, i);
+      if (on_array) {
+        if (!lost_.empty()) lost_.rewritten(key);
+      } else if (index_.state(slot) == SlotState::dirty) {
         ++counters_.dirty_blocks_lost;
         ++disks_[op.disk].lost_blocks;
+        lost_.lose(key);
       }
       drop_slot(slot);
       continue;
+    }
+    // A lost block is readable again once a whole-block write (or discard) of it succeeded.
+    if (!lost_.empty() && lost_.contains(key) && whole(op, i) &&
+        (flashed || (plan != BlockPlan::none && !op.array_failed))) {
+      lost_.rewritten(key);
     }
     switch (plan) {
       case BlockPlan::flash:

@@ -160,7 +160,9 @@ void CacheOnlyReplay::run_commands() {
 }
 
 void CacheOnlyReplay::quiesce() {
-  for (int round = 0; round < 1000 && timer_at_; ++round)
+  // Paced destage drains one operation per timer: follow the engine's timer until it stops asking
+  // (the bound only guards against an engine that never would).
+  for (std::uint64_t round = 0; round < (std::uint64_t{1} << 32) && timer_at_; ++round)
     advance_to(*timer_at_);
   if (!options_.check_consistency) return;
   oracle_.for_each_acknowledged(

@@ -192,6 +192,25 @@ engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& 
     e.destage.idle_after_ns = static_cast<engine::TimeNs>(
         require_non_negative(d.optional<double>("idle_after_ms", 2.0), d.path_of("idle_after_ms")) *
         1e6);
+    // Destage rate control, per host, in MB/s (10^6 bytes); max_rate_mbps 0 turns pacing off.
+    const auto rate_bytes = [&](const char* key, std::uint64_t fallback) {
+      const double mbps = require_non_negative(
+          d.optional<double>(key, static_cast<double>(fallback) / 1e6), d.path_of(key));
+      if (mbps > 1e9) throw ScenarioError(d.path_of(key), "expected at most 1e9 MB/s");
+      return static_cast<std::uint64_t>(std::llround(mbps * 1e6));
+    };
+    e.destage.min_rate_bytes_per_s = rate_bytes("min_rate_mbps", e.destage.min_rate_bytes_per_s);
+    e.destage.max_rate_bytes_per_s = rate_bytes("max_rate_mbps", e.destage.max_rate_bytes_per_s);
+    if (e.destage.max_rate_bytes_per_s > 0 &&
+        e.destage.min_rate_bytes_per_s > e.destage.max_rate_bytes_per_s) {
+      throw ScenarioError(d.path_of("min_rate_mbps"), "must not exceed max_rate_mbps");
+    }
+    const double retry_ms = require_non_negative(
+        d.optional<double>("retry_after_ms", static_cast<double>(e.destage.retry_after_ns) / 1e6),
+        d.path_of("retry_after_ms"));
+    if (retry_ms > 1e6) throw ScenarioError(d.path_of("retry_after_ms"), "expected at most 1e6 ms");
+    e.destage.retry_after_ns = static_cast<engine::TimeNs>(std::llround(retry_ms * 1e6));
+    e.destage.max_tries = d.optional<std::uint32_t>("max_tries", e.destage.max_tries);
     d.finish();
   }
   r.finish();

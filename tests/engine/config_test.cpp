@@ -71,6 +71,32 @@ TEST(Misuse, CompletionOfAnUnknownCommandThrows) {
   EXPECT_THROW(rt.engine().completed(0, id, Status::ok, {}), std::invalid_argument);  // twice
 }
 
+// A rejected completion changes nothing: the command stays pending, counters stay put, and the
+// correct completion afterwards works (it used to free the command and count the error first).
+TEST(Misuse, BadCompletionIsRejectedBeforeAnyStateChanges) {
+  FakeRuntime rt(small_config(), CacheMode::write_back);
+  const RequestId r = rt.read(0, 2 * kBlock);  // one array read of 2 blocks
+  ASSERT_EQ(rt.pending().size(), 1u);
+  const CommandId id = rt.pending()[0].id;
+  const Version one[] = {5};
+  EXPECT_THROW(rt.engine().completed(0, id, Status::ok, one), std::invalid_argument);
+  EXPECT_THROW(rt.engine().completed(0, id, static_cast<Status>(7)), std::invalid_argument);
+  EXPECT_EQ(rt.counter("io_errors"), 0u);
+  EXPECT_EQ(rt.engine().check_invariants(), "");
+  rt.complete(0);  // the real completion is still accepted
+  ASSERT_TRUE(rt.done(r));
+  EXPECT_EQ(rt.result(r).status, Status::ok);
+
+  rt.write(0, kBlock);  // a flash write: its completion carries no versions
+  ASSERT_EQ(rt.count(PendingIo::Kind::flash_write), 1u);
+  const Version some[] = {1};
+  EXPECT_THROW(rt.engine().completed(0, rt.pending()[0].id, Status::ok, some),
+               std::invalid_argument);
+  rt.complete_all();
+  EXPECT_EQ(rt.counter("dirty_blocks"), 1u);
+  EXPECT_TRUE(rt.violations().empty());
+}
+
 TEST(Misuse, PeerMessagesAreNotHandledYet) {
   FakeRuntime rt(small_config());
   EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{ReplicaAck{}}), std::logic_error);

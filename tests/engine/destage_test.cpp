@@ -174,5 +174,69 @@ TEST(Destage, RewriteWaitsForTheDestageOfItsBlockThenStaysDirty) {
   EXPECT_EQ(rt.array_matches_acknowledged(), "");
 }
 
+// At the dirty limit only writes that need dirty room wait: another VM's write-through writes and
+// all reads go on; a write of the throttled disk waits behind it (it might overlap).
+TEST(DirtyLimit, OnlyWritesThatNeedDirtyRoomWait) {
+  EngineConfig config = small_config(16);
+  config.destage.low_watermark = config.destage.high_watermark = 0.25;
+  config.destage.dirty_limit = 0.25;        // 4 blocks
+  config.destage.max_rate_bytes_per_s = 0;  // no pacing: destage only for the waiting write
+  FakeRuntime rt(config, CacheMode::write_back);
+  constexpr DatastoreId kSilver = 2;
+  constexpr VmId kOtherVm = 4;
+  constexpr DiskId kOtherDisk = 8;
+  rt.engine().add_datastore(kSilver, CacheMode::write_through);
+  rt.engine().add_vm(kOtherVm, kSilver, std::nullopt);
+  rt.engine().add_disk(kOtherVm, kOtherDisk, 1ull << 30);
+  for (std::uint64_t b = 0; b < 4; ++b) {
+    rt.write(2 * b * kBlock, kBlock);
+    rt.complete_all();
+  }
+  ASSERT_EQ(rt.counter("dirty_blocks"), 4u);
+  const RequestId gated = rt.write(100 * kBlock, kBlock);  // needs room: waits
+  ASSERT_EQ(rt.counter("writes_throttled"), 1u);
+  const std::size_t before = rt.pending().size();  // the destage it started
+
+  const RequestId through = rt.write(0, kBlock, kOtherDisk);  // other VM, write-through
+  const RequestId read = rt.read(50 * kBlock, kBlock);        // a read of the throttled disk
+  const RequestId same_disk = rt.write(0, kBlock);  // rewrites a dirty block, but behind `gated`
+  EXPECT_EQ(rt.counter("writes_throttled"), 2u);
+  EXPECT_EQ(rt.pending().size(), before + 3);  // array + flash write, array read
+  while (rt.pending().size() > before)
+    rt.complete(rt.pending().size() - 1);  // newest first: the destage stays pending
+  ASSERT_TRUE(rt.done(through));
+  ASSERT_TRUE(rt.done(read));
+  EXPECT_EQ(rt.result(through).status, Status::ok);
+  EXPECT_FALSE(rt.done(gated));
+  EXPECT_FALSE(rt.done(same_disk));
+  rt.complete_all();
+  ASSERT_TRUE(rt.done(gated));
+  ASSERT_TRUE(rt.done(same_disk));
+  EXPECT_TRUE(rt.violations().empty());
+  EXPECT_EQ(rt.engine().check_invariants(), "");
+}
+
+// With every slot dirty (dirty_limit 1.0), a miss does not ask the eviction policy to walk the
+// whole cache for a victim that cannot exist.
+TEST(DirtyLimit, NoEvictionWalkWhenEverySlotIsDirty) {
+  EngineConfig config = small_config(16);
+  config.destage.low_watermark = config.destage.high_watermark = config.destage.dirty_limit = 1.0;
+  config.destage.max_rate_bytes_per_s = 0;  // no pacing: nothing destages here
+  FakeRuntime rt(config);
+  for (int b = 0; b < 16; ++b) {
+    rt.write(static_cast<std::uint64_t>(b) * kBlock, kBlock);
+    rt.complete_all();
+  }
+  ASSERT_EQ(rt.counter("dirty_blocks"), 16u);
+  const std::uint64_t examined = rt.counter("eviction_slots_examined");
+  for (int i = 0; i < 10; ++i) {
+    rt.read(static_cast<std::uint64_t>(100 + i) * kBlock, kBlock);
+    rt.complete_all();
+  }
+  EXPECT_EQ(rt.counter("eviction_slots_examined"), examined);
+  EXPECT_EQ(rt.counter("read_miss_blocks"), 10u);
+  EXPECT_EQ(rt.engine().check_invariants(), "");
+}
+
 }  // namespace
 }  // namespace flashtwin::testing

@@ -15,6 +15,9 @@ inline engine::EngineConfig small_config(std::uint64_t capacity_blocks = 64) {
   config.eviction = "lru";
   config.admission.policies = {};
   config.destage.idle_after_ns = 1'000'000;
+  // Unpaced destage (watermarks, waiters, idle only), so that nothing destages behind a test's
+  // back; the rate-control tests turn pacing on.
+  config.destage.max_rate_bytes_per_s = 0;
   return config;
 }
 

@@ -52,6 +52,23 @@ TEST(Scenario, TheShippedExampleParsesCompletely) {
   EXPECT_EQ(*s.expectations.acknowledged_writes_lost_max, 0u);
 }
 
+TEST(Scenario, DestageRateAndRetryKeysReachTheEngine) {
+  nlohmann::json doc = example();
+  doc["cache"]["destage"] = {
+      {"min_rate_mbps", 1.5}, {"max_rate_mbps", 40}, {"retry_after_ms", 3}, {"max_tries", 4}};
+  const Scenario s = parse_scenario(doc);
+  EXPECT_EQ(s.cache.destage.min_rate_bytes_per_s, 1'500'000u);
+  EXPECT_EQ(s.cache.destage.max_rate_bytes_per_s, 40'000'000u);
+  EXPECT_EQ(s.cache.destage.retry_after_ns, 3'000'000);
+  EXPECT_EQ(s.cache.destage.max_tries, 4u);
+  doc["cache"]["destage"] = {{"min_rate_mbps", 50}, {"max_rate_mbps", 40}};
+  EXPECT_EQ(error_of(doc), "$.cache.destage.min_rate_mbps: must not exceed max_rate_mbps");
+  doc["cache"]["destage"] = {{"max_rate_mbps", -1}};
+  EXPECT_NE(error_of(doc).find("$.cache.destage.max_rate_mbps"), std::string::npos);
+  doc["cache"]["destage"] = {{"max_tries", 0}};
+  EXPECT_NE(error_of(doc).find("max_tries"), std::string::npos);
+}
+
 TEST(Scenario, UnknownKeysAreErrorsNamingTheirPath) {
   nlohmann::json doc = example();
   doc["vms"][1]["disks"][0]["workload"]["iosp"] = 5;

@@ -77,8 +77,11 @@ struct CompleteRequest {
   std::span<const Version> versions;
 };
 
-// Call HostEngine::timer_fired(at, id) once simulated time reaches `at`. A later SetTimer with the
-// same id replaces the earlier one.
+// Call HostEngine::timer_fired(now, timer) once simulated time `now` reaches `at`. The one timer
+// contract, for every runtime: an engine has at most one timer at a time; every SetTimer replaces
+// the one before (whatever it was), and a fired timer is gone. The engine keeps its own table of
+// deadlines (idle detection, destage pacing, retries) and always asks for the earliest; a timer
+// that fires when nothing is due is harmless (the engine asks for the next one).
 struct SetTimer {
   TimerId timer = 0;
   TimeNs at = 0;

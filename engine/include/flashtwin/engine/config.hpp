@@ -38,6 +38,24 @@ struct DestageConfig {
   std::uint64_t max_coalesce_bytes = 1 << 20;
   // With no VM I/O in flight for this long, destage runs at full rate until VM I/O resumes.
   TimeNs idle_after_ns = 2'000'000;
+  // Rate control (docs/ENGINE.md, "Destage rate"): while anything is dirty, destage runs
+  // continuously, its operations spaced so that at most `rate` bytes per second go to the array,
+  // where rate rises from `min_rate_bytes_per_s` (dirty data at or below the low watermark) in
+  // proportion to the dirty fraction up to `max_rate_bytes_per_s` (at the high watermark). Above
+  // the high watermark, while a flush, drain or throttled write waits, and when the host is idle,
+  // destage runs at the max rate: the final drain is bounded by it too. Per host.
+  // 0 <= min_rate_bytes_per_s <= max_rate_bytes_per_s; max_rate_bytes_per_s 0 means no pacing at
+  // all (destage then runs only at the watermarks, for waiters and when idle, as fast as
+  // max_in_flight lets it).
+  std::uint64_t min_rate_bytes_per_s = 2'000'000;
+  std::uint64_t max_rate_bytes_per_s = 16'000'000;
+  // A failed destage (flash read or array write) is retried after `retry_after_ns`, doubling with
+  // every failure in a row (up to 64 times it). After `max_tries` failures in a row, the flushes
+  // and throttled writes waiting for destage fail with Status::io_error instead of waiting forever,
+  // and so do new ones until a destage succeeds again (the dirty data stays on flash and destage
+  // keeps trying at the longest back-off). max_tries >= 1, retry_after_ns >= 0.
+  TimeNs retry_after_ns = 10'000'000;
+  std::uint32_t max_tries = 6;
 };
 
 struct EngineConfig {

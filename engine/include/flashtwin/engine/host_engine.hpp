@@ -20,7 +20,9 @@
 //
 // Failures: a command completing with Status::io_error fails its request. A good flash copy is
 // never dropped because another part of the request failed; a dirty block is lost only when its
-// own flash write fails (counted in dirty_blocks_lost, and a flush waiting meanwhile fails).
+// own flash write fails (counted in dirty_blocks_lost, and a flush waiting meanwhile fails); such
+// a block's reads then fail with io_error (counted in lost_block_reads; gauge lost_blocks) until a
+// whole-block write or discard of it succeeds — never is the older version returned as ok.
 //
 // Partial-block requests: a read of part of a block is served as the whole block (one version per
 // block). A partial write to a cached block updates it in place (only the written bytes move to
@@ -74,12 +76,17 @@ class HostEngine {
   // range outside the disk or longer than 1 GiB (the runtime splits larger ones); the request is
   // then not accepted. For a read that fails, the versions in its completion mean nothing.
   void submit(TimeNs now, const IoRequest& request);
-  // A command finished. `data` is required for reads: one version per slot (FlashRead) or per block
-  // (ArrayRead). Throws std::invalid_argument for an unknown command id or a data size mismatch.
+  // A command finished. `data` is required for successful reads: one version per slot (FlashRead)
+  // or per block (ArrayRead); a failed read's data is ignored; a write's must be empty. Throws
+  // std::invalid_argument for an unknown (or already completed) command id, a status outside
+  // Status, or a data size mismatch — all checked before anything changes: the engine is then as
+  // it was and the command still pending.
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
   // A peer engine's message. Cluster protocol: not handled by the single-host engine yet; throws
   // std::logic_error.
   void received(TimeNs now, HostId from, const PeerMessage& message);
+  // The timer the last SetTimer asked for is due (commands.hpp: one timer per engine, each SetTimer
+  // replaces the one before). Throws std::invalid_argument for a timer id it never set.
   void timer_fired(TimeNs now, TimerId timer);
 
   // Commands produced since the last drain, in the order they were produced. They (and the spans
