@@ -11,17 +11,26 @@ namespace flashtwin::sim {
 
 namespace {
 
-constexpr engine::TimeNs kAt = 0;           // everything happens before the run starts
-constexpr std::uint64_t kCheckEvery = 256;  // requests between looks at the engine's fill
+constexpr engine::TimeNs kAt = 0;  // everything happens before the run starts
 // Long enough for any footprint: the prewarm stream must not end with the scenario's duration.
 constexpr double kPrewarmStreamS = 1e7;
+
+// The hit ratio levels off when a round of kRoundBlocks block reads hits less than kLevelledOff
+// (absolute) more often than the round before.
+constexpr std::uint64_t kRoundBlocks = 1 << 20;
+constexpr std::uint64_t kCheckEvery = 256;  // requests between looks at the engine's counters
+constexpr double kLevelledOff = 0.005;
 
 struct Fill final : engine::CounterVisitor {
   std::uint64_t cached = 0;
   std::uint64_t capacity = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
   void counter(std::string_view name, std::uint64_t value) override {
     if (name == "cached_blocks") cached = value;
     if (name == "capacity_blocks") capacity = value;
+    if (name == "read_hit_blocks") hits = value;
+    if (name == "read_miss_blocks") misses = value;
   }
 };
 
@@ -98,7 +107,17 @@ PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const Ar
   if (fill.capacity == 0) return result;
   std::uint64_t blocks_read = 0;
   engine::RequestId next_request = first_request;
+  Fill round_start = fill;
+  double last_round_hit_ratio = -1;
   while (fill.cached < fill.capacity && blocks_read < footprint_blocks) {
+    const std::uint64_t round = (fill.hits - round_start.hits) + (fill.misses - round_start.misses);
+    if (round >= kRoundBlocks) {
+      const double hit_ratio =
+          static_cast<double>(fill.hits - round_start.hits) / static_cast<double>(round);
+      if (hit_ratio - last_round_hit_ratio < kLevelledOff) break;  // levelled off
+      last_round_hit_ratio = hit_ratio;
+      round_start = fill;
+    }
     // The stream whose next request is earliest (ties: the first disk): a merge by issue time.
     Stream* earliest = nullptr;
     for (Stream& s : streams) {

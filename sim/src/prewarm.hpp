@@ -7,7 +7,11 @@
 // the array is not written.
 //
 // Stops when the cache is full, when the reads have covered the disks' footprint (as many block
-// reads as the disks hold blocks), or when every stream ends. Deterministic: same disks and seeds,
+// reads as the disks hold blocks), when every stream ends, or when the hit ratio has levelled off:
+// a round of 2^20 block reads (4 GiB of 4 KiB blocks) hit less than 0.5 percentage point more
+// often than the round
+// before (a skewed workload's hot set is then in; a uniform one over a large footprint would take
+// the whole footprint, and warms on in the run). Deterministic: same disks and seeds,
 // same cache contents. Internal to sim/.
 #pragma once
 
