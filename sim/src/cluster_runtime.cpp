@@ -408,7 +408,8 @@ void ClusterRuntime::check_array_holds_acknowledged_writes() {
   metrics_.acknowledged_writes_lost(lost);
 }
 
-void ClusterRuntime::run(const std::function<void(double)>& progress) {
+void ClusterRuntime::run(const std::function<void(double)>& progress,
+                         const std::atomic<bool>* stop) {
   simgrid::s4u::Engine sg("flashtwin");
   xbt_log_control_set("root.thres:critical");
   models::configure_exact_timing(sg);
@@ -425,10 +426,20 @@ void ClusterRuntime::run(const std::function<void(double)>& progress) {
     simgrid::kernel::timer::Timer::set(hosts_[h]->flash->profile.gc.window_s,
                                        [this, h] { garbage_collection_window(h); });
   }
-  constexpr int kSteps = 100;
-  for (int step = 1; step <= kSteps; ++step) {
-    sg.run_until(scenario_.duration_s * step / kSteps);
-    if (progress) progress(simgrid::s4u::Engine::get_clock());
+  // `stop` is polled at each step: at least every simulated second and a thousand times a run.
+  // Progress is reported a hundred times.
+  const auto steps = static_cast<std::int64_t>(std::max(1000.0, std::ceil(scenario_.duration_s)));
+  const std::int64_t steps_per_progress = steps / 100;
+  for (std::int64_t step = 1; step <= steps; ++step) {
+    sg.run_until(scenario_.duration_s * static_cast<double>(step) / static_cast<double>(steps));
+    if (stop != nullptr && stop->load()) {
+      interrupted_ = true;
+      end_ns_ = now_ns();
+      comms_.reset();  // before the Engine goes
+      platform_.reset();
+      return;
+    }
+    if (progress && step % steps_per_progress == 0) progress(simgrid::s4u::Engine::get_clock());
   }
   sg.run();  // the last requests, then idle destage until nothing is dirty
   drain_s_ = std::max(0.0, simgrid::s4u::Engine::get_clock() - scenario_.duration_s);

@@ -58,11 +58,14 @@ models::DeviceProfile parse_device(const std::string& name, const nlohmann::json
     d = checked_at(r.path_of("preset"), [&] { return models::device_preset(*preset); });
   }
   d.name = name;
-  d.read_latency_us = r.optional<double>("read_latency_us", d.read_latency_us);
-  d.write_latency_us = r.optional<double>("write_latency_us", d.write_latency_us);
-  d.read_mbps = r.optional<double>("read_mbps", d.read_mbps);
-  d.write_mbps = r.optional<double>("write_mbps", d.write_mbps);
-  d.queue_depth = r.optional<std::uint32_t>("queue_depth", d.queue_depth);
+  d.read_latency_us =
+      r.optional_in<double>("read_latency_us", d.read_latency_us, 0, limit::kMaxLatencyUs);
+  d.write_latency_us =
+      r.optional_in<double>("write_latency_us", d.write_latency_us, 0, limit::kMaxLatencyUs);
+  d.read_mbps = r.optional_in<double>("read_mbps", d.read_mbps, 0, limit::kMaxMbps);
+  d.write_mbps = r.optional_in<double>("write_mbps", d.write_mbps, 0, limit::kMaxMbps);
+  d.queue_depth =
+      r.optional_in<std::uint32_t>("queue_depth", d.queue_depth, 1, limit::kMaxQueueDepth);
   d.is_volatile = r.optional<bool>("volatile", d.is_volatile);
   r.finish();
   checked_at(path, [&] { models::validate(d); });
@@ -76,9 +79,8 @@ models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& 
   a = checked_at(r.path_of("preset"), [&] { return models::array_preset(preset); });
   a.frontend_mbps = r.optional<double>("frontend_mbps", a.frontend_mbps);
   a.controller_latency_us = r.optional<double>("controller_latency_us", a.controller_latency_us);
-  if (auto gib = r.maybe<double>("nvram_gib")) {
-    a.nvram_bytes =
-        static_cast<std::uint64_t>(require_non_negative(*gib, r.path_of("nvram_gib")) * kGiB);
+  if (const nlohmann::json* size = r.child("nvram_gib")) {
+    a.nvram_bytes = json_size_bytes(*size, r.path_of("nvram_gib"), 0, limit::kMaxBytes);
   }
   a.destage_mbps = r.optional<double>("destage_mbps", a.destage_mbps);
   a.backend_iops = r.optional<double>("backend_iops", a.backend_iops);
@@ -96,18 +98,20 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     throw ScenarioError(r.path_of("topology"),
                         "'" + c.topology + "' is not one of single-switch, leaf-spine");
   }
-  c.link_latency_us = require_non_negative(r.optional<double>("link_latency_us", c.link_latency_us),
-                                           r.path_of("link_latency_us"));
+  c.link_latency_us =
+      r.optional_in<double>("link_latency_us", c.link_latency_us, 0, limit::kMaxLatencyUs);
   c.spine_gbps =
-      require_positive(r.optional<double>("spine_gbps", c.spine_gbps), r.path_of("spine_gbps"));
+      require_positive(r.optional_in<double>("spine_gbps", c.spine_gbps, 0, limit::kMaxGbps),
+                       r.path_of("spine_gbps"));
   const std::string network = r.optional<std::string>("array_network", "shared");
   if (network != "shared" && network != "dedicated") {
     throw ScenarioError(r.path_of("array_network"),
                         "'" + network + "' is not one of shared (iSCSI/NFS), dedicated (FC)");
   }
   c.array_on_host_network = network == "shared";
-  c.array_fabric_gbps = require_positive(r.optional<double>("array_gbps", c.array_fabric_gbps),
-                                         r.path_of("array_gbps"));
+  c.array_fabric_gbps =
+      require_positive(r.optional_in<double>("array_gbps", c.array_fabric_gbps, 0, limit::kMaxGbps),
+                       r.path_of("array_gbps"));
   const nlohmann::json& hosts = array_at(r, "hosts", true);
   const std::string hosts_path = r.path_of("hosts");
   if (hosts.empty()) throw ScenarioError(hosts_path, "a cluster needs at least one host");
@@ -117,7 +121,8 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     host.name = h.required<std::string>("name");
     host.rack = h.optional<std::string>("rack", "");
     host.nic_gbps =
-        require_positive(h.optional<double>("nic_gbps", host.nic_gbps), h.path_of("nic_gbps"));
+        require_positive(h.optional_in<double>("nic_gbps", host.nic_gbps, 0, limit::kMaxGbps),
+                         h.path_of("nic_gbps"));
     const nlohmann::json& flash = array_at(h, "flash", false);
     if (flash.size() > 1) {
       throw ScenarioError(h.path_of("flash"),
@@ -128,8 +133,11 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
       ObjectReader fr(flash[f], at(h.path_of("flash"), f));
       FlashSpec spec;
       spec.device = fr.required<std::string>("device");
+      // A size: GiB, or "800GB" (json_size_bytes); bytes / 2^30 is exact below 2^53 bytes.
       spec.capacity_gib =
-          require_positive(fr.required<double>("capacity_gib"), fr.path_of("capacity_gib"));
+          static_cast<double>(json_size_bytes(fr.child_required("capacity_gib"),
+                                              fr.path_of("capacity_gib"), 1, limit::kMaxBytes)) /
+          kGiB;
       fr.finish();
       host.flash.push_back(spec);
     }
@@ -167,12 +175,12 @@ engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& 
     e.destage.low_watermark = d.optional<double>("low_watermark", e.destage.low_watermark);
     e.destage.high_watermark = d.optional<double>("high_watermark", e.destage.high_watermark);
     e.destage.dirty_limit = d.optional<double>("dirty_limit", e.destage.dirty_limit);
-    e.destage.max_in_flight = d.optional<std::uint32_t>("max_in_flight", e.destage.max_in_flight);
+    e.destage.max_in_flight = d.optional_in<std::uint32_t>("max_in_flight", e.destage.max_in_flight,
+                                                           0, limit::kMaxQueueDepth);
     e.destage.max_coalesce_bytes =
         d.optional<std::uint64_t>("max_coalesce_bytes", e.destage.max_coalesce_bytes);
-    e.destage.idle_after_ns = static_cast<engine::TimeNs>(
-        require_non_negative(d.optional<double>("idle_after_ms", 2.0), d.path_of("idle_after_ms")) *
-        1e6);
+    e.destage.idle_after_ns = static_cast<engine::TimeNs>(std::llround(
+        d.optional_in<double>("idle_after_ms", 2.0, 0, limit::kMaxDurationS * 1e3) * 1e6));
     d.finish();
   }
   r.finish();
@@ -223,15 +231,17 @@ std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t 
     for (std::size_t k = 0; k < disks.size(); ++k) {
       ObjectReader d(disks[k], at(v.path_of("disks"), k));
       DiskSpec disk;
-      disk.size_gib = require_positive(d.required<double>("size_gib"), d.path_of("size_gib"));
-      const double bytes = disk.size_gib * kGiB;
-      if (bytes != std::floor(bytes) || std::fmod(bytes, 1 << 20) != 0) {
-        throw ScenarioError(d.path_of("size_gib"), "must be a whole number of MiB");
+      // A size: GiB, or "200GiB" (json_size_bytes); bytes / 2^30 is exact below 2^53 bytes.
+      const std::uint64_t bytes =
+          json_size_bytes(d.child_required("size_gib"), d.path_of("size_gib"), 1, limit::kMaxBytes);
+      if (bytes % (1 << 20) != 0) {
+        throw ScenarioError(d.path_of("size_gib"), "must be a whole number of MiB, got " +
+                                                       std::to_string(bytes) + " bytes");
       }
+      disk.size_gib = static_cast<double>(bytes) / kGiB;
       // Every disk gets its own stream seed, derived from the scenario's.
-      disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"),
-                                     static_cast<std::uint64_t>(bytes), duration_s,
-                                     seed * 1'000'003 + disk_number++, base_folder);
+      disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"), bytes,
+                                     duration_s, seed * 1'000'003 + disk_number++, base_folder);
       d.finish();
       vm.disks.push_back(std::move(disk));
     }
@@ -249,7 +259,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     ObjectReader e(list[i], at(path, i));
     EventSpec event;
-    event.at_s = require_non_negative(e.required<double>("at_s"), e.path_of("at_s"));
+    event.at_s = e.required_in<double>("at_s", 0, limit::kMaxDurationS);
     if (event.at_s > duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
@@ -298,7 +308,7 @@ Expectations parse_expectations(const nlohmann::json* json, const std::string& p
   Expectations x;
   if (json == nullptr) return x;
   ObjectReader r(*json, path);
-  if (auto v = r.maybe<double>("p99_latency_ms_max")) {
+  if (auto v = r.maybe_in<double>("p99_latency_ms_max", 0, limit::kMaxLatencyUs / 1e3)) {
     x.p99_latency_ms_max = require_positive(*v, r.path_of("p99_latency_ms_max"));
   }
   if (auto v = r.maybe<double>("array_read_offload_min")) {
@@ -313,8 +323,7 @@ OutputSpec parse_output(const nlohmann::json* json, const std::string& path) {
   OutputSpec o;
   if (json == nullptr) return o;
   ObjectReader r(*json, path);
-  o.interval_s =
-      require_positive(r.optional<double>("interval_s", o.interval_s), r.path_of("interval_s"));
+  o.interval_s = r.optional_in<double>("interval_s", o.interval_s, 1e-6, limit::kMaxDurationS);
   o.baseline = r.optional<bool>("baseline", o.baseline);
   r.finish();
   return o;
@@ -379,8 +388,14 @@ void check_runnable(const Scenario& s) {
       }
     }
   }
-  if (s.output.interval_s < 1e-6) {
-    throw ScenarioError("$.output.interval_s", "must be at least 1e-6 (one microsecond)");
+  if (s.duration_s / s.output.interval_s > limit::kMaxIntervals) {
+    throw ScenarioError(
+        "$.output.interval_s",
+        "gives " +
+            std::to_string(
+                static_cast<std::uint64_t>(std::ceil(s.duration_s / s.output.interval_s))) +
+            " time-series rows for duration_s " + nlohmann::json(s.duration_s).dump() +
+            "; at most 1000000: give a longer interval_s");
   }
   if (s.expectations.array_read_offload_min && !s.output.baseline) {
     throw ScenarioError("$.expectations.array_read_offload_min",
@@ -403,7 +418,8 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.name = r.optional<std::string>("name", "unnamed");
   s.seed = r.optional<std::uint64_t>("seed", s.seed);
   s.duration_s =
-      require_positive(r.optional<double>("duration_s", s.duration_s), r.path_of("duration_s"));
+      require_positive(r.optional_in<double>("duration_s", s.duration_s, 0, limit::kMaxDurationS),
+                       r.path_of("duration_s"));
   s.cluster = parse_cluster(r.child_required("cluster"), r.path_of("cluster"));
   // Devices: the presets are always known by their names; "devices" adds or overrides.
   for (const std::string& name : models::device_preset_names())
