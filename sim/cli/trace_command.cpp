@@ -2,6 +2,7 @@
 
 #include "byte_size.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/csv_trace_reader.hpp"
 #include "flashtwin/models/msr_trace_reader.hpp"
 #include "flashtwin/models/vscsi_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
@@ -49,6 +50,7 @@ struct TraceStats {
   const char* latency_source = "observed Q to C";
   std::vector<std::int64_t> latencies_ns;          // observed Q-to-C latencies, sorted
   std::map<std::string, std::uint64_t> anomalies;  // what the reader skipped or found missing
+  std::vector<unsigned> missing_cpus;              // blktrace: per-CPU files absent from a set
 };
 
 // What a reader counted as skipped, unknown or missing (blktrace and vscsi keep such counters).
@@ -61,13 +63,16 @@ std::map<std::string, std::uint64_t> anomalies_of(const models::RequestStream& s
       gaps += g.gaps;
       lost += g.lost_events;
     }
-    out = {{"records_read", c.records_read},
+    out = {{"missing_cpu_files", c.missing_cpu_files.size()},
+           {"records_read", c.records_read},
            {"sequence_gaps", gaps},
            {"events_lost_in_gaps", lost},
            {"unknown_actions", c.unknown_actions},
            {"corrupt_records_skipped", c.corrupt_skipped}};
   } else if (const auto* v = dynamic_cast<const models::VscsiReader*>(&stream)) {
     out = {{"corrupt_records_skipped", v->counters().corrupt_skipped}};
+  } else if (const auto* c = dynamic_cast<const models::CsvTraceReader*>(&stream)) {
+    out = {{"corrupt_records_skipped", c->counters().corrupt_skipped}};
   }
   return out;
 }
@@ -118,6 +123,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   }
   std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
   s.anomalies = anomalies_of(*stream);
+  if (blktrace != nullptr) s.missing_cpus = blktrace->counters().missing_cpu_files;
   if (s.requests[0] + s.requests[1] + s.requests[2] + s.requests[3] == 0) {
     throw models::TraceError(file + ": no requests in the trace" +
                              (a.device.empty() ? std::string() : " for device " + a.device) + " (" +
@@ -155,6 +161,7 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
     j["iops_per_busy_second"] = busy;
   }
   j["anomalies"] = s.anomalies;
+  if (!s.missing_cpus.empty()) j["missing_cpu_files"] = s.missing_cpus;
   if (!s.latencies_ns.empty()) {
     j["latency_ms"] = {{"p50", percentile_ms(s.latencies_ns, 50)},
                        {"p95", percentile_ms(s.latencies_ns, 95)},
@@ -208,6 +215,12 @@ void print(const TraceStats& s) {
     std::printf("\n  latency       not recorded (no completion events paired with the requests)\n");
   } else {
     std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+  }
+  if (!s.missing_cpus.empty()) {
+    std::printf("  gap           no per-CPU file for CPU");
+    for (const unsigned cpu : s.missing_cpus)
+      std::printf(" %u", cpu);
+    std::printf(": events recorded there are missing from the trace\n");
   }
   if (!s.anomalies.empty()) {
     std::printf("  reader       ");

@@ -2,6 +2,7 @@
 // scenario-level names, open or closed loop.
 #include "scenario_sections.hpp"
 
+#include "flashtwin/models/blktrace_reader.hpp"  // TraceError
 #include "flashtwin/sim/trace_source.hpp"
 
 #include <algorithm>
@@ -82,7 +83,11 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
     TraceSpec check{trace.path, trace.format, trace.device};
     check.lenient = trace.lenient;
     check.issue_events = trace.issue_events;
-    open_trace(check);
+    models::StreamRequest first;
+    if (!open_trace(check)->next(first)) {
+      throw models::TraceError(trace.path + ": no requests in the trace" +
+                               (trace.device.empty() ? "" : " for device " + trace.device));
+    }
   } catch (const std::exception& e) {
     throw ScenarioError(r.path_of("trace"), e.what());
   }

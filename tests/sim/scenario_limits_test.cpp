@@ -140,5 +140,16 @@ TEST(ScenarioSizes, ScenarioSizesTakeUnits) {
             "$.vms[0].disks[0].size_gib: must be a whole number of MiB, got 800000000000 bytes");
 }
 
+TEST(ScenarioTraces, AnEmptyTraceIsBadInput) {
+  nlohmann::json doc = example();
+  const std::string trace = ::testing::TempDir() + "/scenario_empty_trace.csv";
+  std::ofstream(trace) << "time_us,op,offset,length\n";
+  doc["vms"][0]["disks"][0]["workload"] = {{"trace", trace}};
+  EXPECT_NE(error_of(doc).find("$.vms[0].disks[0].workload.trace: " + trace +
+                               ": no requests in the trace"),
+            std::string::npos)
+      << error_of(doc);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim
