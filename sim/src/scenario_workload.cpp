@@ -2,7 +2,7 @@
 // scenario-level names, open or closed loop.
 #include "scenario_sections.hpp"
 
-#include "flashtwin/models/blktrace_reader.hpp"  // TraceError
+#include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 
 #include <algorithm>
@@ -73,8 +73,14 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
   spec.queue_depth = r.optional_in<std::uint32_t>("queue_depth", 0, 0, limit::kMaxQueueDepth);
   r.finish();
   std::error_code error;
-  if (!std::filesystem::exists(trace.path, error) &&
-      !std::filesystem::exists(trace.path + ".blktrace.0", error)) {
+  const auto has_cpu_files = [&] {
+    try {
+      return !models::BlktraceReader::cpu_files(trace.path).empty();
+    } catch (const models::TraceError&) {
+      return false;
+    }
+  };
+  if (!std::filesystem::exists(trace.path, error) && !has_cpu_files()) {
     throw ScenarioError(r.path_of("trace"),
                         "no trace file or blktrace prefix '" + trace.path + "'");
   }
