@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -30,6 +32,7 @@ BlktraceReader::BlktraceReader(std::vector<std::filesystem::path> files, Blktrac
     files_.push_back(
         std::make_unique<detail::BlktraceFile>(path, options_.lenient, options_.max_request_bytes));
   }
+  note_missing_cpu_files(files);
   if (options_.pair_completions) pairing_ = std::make_unique<detail::BlktracePairing>();
   heads_.resize(files_.size());
   for (std::size_t i = 0; i < files_.size(); ++i)
@@ -37,6 +40,38 @@ BlktraceReader::BlktraceReader(std::vector<std::filesystem::path> files, Blktrac
 }
 
 BlktraceReader::~BlktraceReader() = default;
+
+namespace {
+
+// N for a file named *.blktrace.N, empty for any other name.
+std::optional<unsigned> cpu_number(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  const std::size_t dot = name.rfind(".blktrace.");
+  if (dot == std::string::npos) return std::nullopt;
+  unsigned cpu = 0;
+  const char* first = name.data() + dot + std::char_traits<char>::length(".blktrace.");
+  const char* last = name.data() + name.size();
+  const auto [end, status] = std::from_chars(first, last, cpu);
+  if (status != std::errc() || end != last || first == last) return std::nullopt;
+  return cpu;
+}
+
+}  // namespace
+
+void BlktraceReader::note_missing_cpu_files(const std::vector<std::filesystem::path>& files) {
+  std::vector<unsigned> cpus;
+  for (const auto& path : files) {
+    if (const std::optional<unsigned> cpu = cpu_number(path)) cpus.push_back(*cpu);
+  }
+  if (cpus.size() < 2) return;  // one file read on its own (NAME.blktrace.3): not a set
+  std::sort(cpus.begin(), cpus.end());
+  unsigned expected = 0;
+  for (const unsigned cpu : cpus) {
+    for (; expected < cpu; ++expected)
+      counters_.missing_cpu_files.push_back(expected);
+    expected = cpu + 1;
+  }
+}
 
 std::vector<std::filesystem::path> BlktraceReader::cpu_files(const std::filesystem::path& prefix) {
   const std::filesystem::path folder =

@@ -1,6 +1,7 @@
 // CsvTraceReader: checked parsing of flashtwin's plain CSV trace lines.
 #include "flashtwin/models/csv_trace_reader.hpp"
 
+#include "timestamp_resync.hpp"
 #include "trace_lines.hpp"
 
 #include <algorithm>
@@ -41,7 +42,9 @@ constexpr std::size_t kMaxFields = 5;
 
 CsvTraceReader::CsvTraceReader(const std::filesystem::path& file, CsvTraceOptions options)
     : options_(options),
-      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {}
+      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync>();
+}
 
 CsvTraceReader::~CsvTraceReader() = default;
 
@@ -102,6 +105,27 @@ std::string CsvTraceReader::parse(std::string_view line, StreamRequest& out,
 }
 
 bool CsvTraceReader::next(StreamRequest& out) {
+  StreamRequest request;
+  if (!resync_) return next_parsed(request) && yield(request, out);
+  StreamRequest ready;
+  while (next_parsed(request)) {
+    const std::uint64_t dropped = resync_->dropped();
+    const bool emitted = resync_->push(request, ready);
+    counters_.corrupt_skipped += resync_->dropped() - dropped;
+    if (emitted) return yield(ready, out);
+  }
+  return resync_->finish(ready) && yield(ready, out);
+}
+
+bool CsvTraceReader::yield(StreamRequest request, StreamRequest& out) {
+  if (!genesis_ns_) genesis_ns_ = request.time_ns;
+  request.time_ns -= *genesis_ns_;
+  out = request;
+  ++counters_.requests_yielded;
+  return true;
+}
+
+bool CsvTraceReader::next_parsed(StreamRequest& out) {
   std::string_view line;
   for (;;) {
     const detail::TraceLines::Result result = lines_->next(line);
@@ -139,11 +163,8 @@ bool CsvTraceReader::next(StreamRequest& out) {
       reject(column, reason);
       continue;
     }
-    previous_ns_ = request.time_ns;
-    if (!genesis_ns_) genesis_ns_ = request.time_ns;
-    request.time_ns -= *genesis_ns_;
+    if (!resync_) previous_ns_ = request.time_ns;  // lenient: the resync orders times
     out = request;
-    ++counters_.requests_yielded;
     return true;
   }
 }

@@ -20,6 +20,10 @@ WindowedTrace::WindowedTrace(Open open, TraceWindow window)
   trace_ = open_();
 }
 
+namespace {
+constexpr double kNeverNs = 1e18;
+}
+
 bool WindowedTrace::next(StreamRequest& out) {
   const auto start_ns = static_cast<std::int64_t>(std::llround(window_.start_s * 1e9));
   const auto end_ns =
@@ -40,6 +44,11 @@ bool WindowedTrace::next(StreamRequest& out) {
     }
     if (r.time_ns < start_ns) continue;
     const double scaled = static_cast<double>(r.time_ns - start_ns) / window_.time_scale;
+    if (!(scaled < kNeverNs) || static_cast<double>(pass_offset_ns_) > kNeverNs) {
+      // 31 years on: no run gets there, and int64 nanoseconds would overflow soon after.
+      done_ = true;
+      return false;
+    }
     out = r;
     out.time_ns = pass_offset_ns_ + static_cast<std::int64_t>(std::llround(scaled));
     last_issue_ns_ = out.time_ns;

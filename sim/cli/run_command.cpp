@@ -2,11 +2,13 @@
 
 #include "flashtwin/sim/default_scenario.hpp"
 #include "flashtwin/sim/report.hpp"
+#include "flashtwin/sim/scenario_overrides.hpp"
 #include "flashtwin/sim/simulation.hpp"
-#include "scenario_overrides.hpp"
+#include "interrupt_signals.hpp"
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -68,10 +70,30 @@ std::function<void(double)> progress_bar(double duration_s) {
   };
 }
 
+// summary.json of an interrupted run says so: "interrupted" with the signal and the simulated
+// time reached, right after "format".
+void mark_interrupted(const std::filesystem::path& folder, int signal, double at_s) {
+  const std::filesystem::path file = folder / "summary.json";
+  std::ifstream in(file);
+  const nlohmann::ordered_json summary = nlohmann::ordered_json::parse(in);
+  nlohmann::ordered_json marked;
+  for (const auto& [key, value] : summary.items()) {
+    marked[key] = value;
+    if (key == "format") {
+      marked["interrupted"] = {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                               {"simulated_s", at_s}};
+    }
+  }
+  if (!marked.contains("interrupted")) marked["interrupted"] = true;
+  sim::write_file_atomically(file, marked.dump(2) + "\n");
+}
+
 int run(const RunArguments& a) {
+  // From here SIGINT / SIGTERM stop the run with partial results (exit 130 / 143).
+  InterruptSignals signals;
   nlohmann::json document = read_document(a.scenario);
   for (const std::string& assignment : a.overrides)
-    apply_override(document, assignment);
+    sim::apply_override(document, assignment);
   const std::string base =
       a.scenario.empty() ? "." : std::filesystem::path(a.scenario).parent_path().string();
   const sim::Scenario scenario = sim::parse_scenario(document, base.empty() ? "." : base);
@@ -79,8 +101,26 @@ int run(const RunArguments& a) {
 
   sim::RunOptions options;
   options.progress = progress_bar(scenario.duration_s);
+  options.stop = &signals.stop();
+  std::fprintf(stderr,
+               "flashtwin: running \"%s\" for %g s simulated (Ctrl-C stops it, keeping "
+               "partial results)\n",
+               scenario.name.c_str(), scenario.duration_s);
   const sim::RunResult result = sim::run_scenario(scenario, options);
   const sim::Comparison* comparison = result.comparison ? &*result.comparison : nullptr;
+  if (result.interrupted) {
+    if (options.progress) std::fprintf(stderr, "\n");
+    sim::write_results(a.output, *result.with_flash, nullptr);
+    mark_interrupted(a.output, signals.signal(), result.interrupted_at_s);
+    std::printf("%s\n", scenario.name.c_str());
+    std::printf("%s", sim::summary_table(*result.with_flash, nullptr).c_str());
+    std::printf(
+        "interrupted by %s at %.3f s of %g s simulated: partial results (no final destage, "
+        "no baseline) in %s/summary.json\n",
+        signals.signal() == SIGINT ? "SIGINT" : "SIGTERM", result.interrupted_at_s,
+        scenario.duration_s, a.output.c_str());
+    return signals.exit_status();
+  }
 
   std::printf("%s\n", scenario.name.c_str());
   std::printf("%s", sim::summary_table(*result.with_flash, comparison).c_str());

@@ -2,6 +2,7 @@
 
 #include "byte_size.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "flashtwin/models/csv_trace_reader.hpp"
 #include "flashtwin/models/msr_trace_reader.hpp"
 #include "flashtwin/models/vscsi_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
@@ -42,11 +43,14 @@ struct TraceStats {
   std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
   std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
   std::int64_t last_ns = 0;
-  std::vector<std::uint64_t> per_second;  // requests issued in each second
-  bool has_completions = false;           // blktrace (C events) or MSR (response times): latencies
+  // Requests issued in each second that has any: sparse, so a trace whose timestamps jump by
+  // years (a corrupt or fuzzed record) costs one entry, not one per second of the span.
+  std::map<std::uint64_t, std::uint64_t> per_second;
+  bool has_completions = false;  // blktrace (C events) or MSR (response times): latencies
   const char* latency_source = "observed Q to C";
   std::vector<std::int64_t> latencies_ns;          // observed Q-to-C latencies, sorted
   std::map<std::string, std::uint64_t> anomalies;  // what the reader skipped or found missing
+  std::vector<unsigned> missing_cpus;              // blktrace: per-CPU files absent from a set
 };
 
 // What a reader counted as skipped, unknown or missing (blktrace and vscsi keep such counters).
@@ -59,13 +63,16 @@ std::map<std::string, std::uint64_t> anomalies_of(const models::RequestStream& s
       gaps += g.gaps;
       lost += g.lost_events;
     }
-    out = {{"records_read", c.records_read},
+    out = {{"missing_cpu_files", c.missing_cpu_files.size()},
+           {"records_read", c.records_read},
            {"sequence_gaps", gaps},
            {"events_lost_in_gaps", lost},
            {"unknown_actions", c.unknown_actions},
            {"corrupt_records_skipped", c.corrupt_skipped}};
   } else if (const auto* v = dynamic_cast<const models::VscsiReader*>(&stream)) {
     out = {{"corrupt_records_skipped", v->counters().corrupt_skipped}};
+  } else if (const auto* c = dynamic_cast<const models::CsvTraceReader*>(&stream)) {
+    out = {{"corrupt_records_skipped", c->counters().corrupt_skipped}};
   }
   return out;
 }
@@ -97,9 +104,8 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     ++s.requests[kind];
     s.bytes[kind] += r.length_bytes;
     s.last_ns = std::max(s.last_ns, r.time_ns);
-    const auto second = static_cast<std::size_t>(r.time_ns / 1'000'000'000);
-    if (second >= s.per_second.size()) s.per_second.resize(second + 1, 0);
-    ++s.per_second[second];
+    ++s.per_second[static_cast<std::uint64_t>(std::max<std::int64_t>(r.time_ns, 0)) /
+                   1'000'000'000];
     if (blktrace != nullptr && blktrace->last_latency_ns()) {
       s.latencies_ns.push_back(*blktrace->last_latency_ns());
     }
@@ -117,6 +123,12 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   }
   std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
   s.anomalies = anomalies_of(*stream);
+  if (blktrace != nullptr) s.missing_cpus = blktrace->counters().missing_cpu_files;
+  if (s.requests[0] + s.requests[1] + s.requests[2] + s.requests[3] == 0) {
+    throw models::TraceError(file + ": no requests in the trace" +
+                             (a.device.empty() ? std::string() : " for device " + a.device) + " (" +
+                             s.description + ")");
+  }
   return s;
 }
 
@@ -133,8 +145,23 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
   j["request_sizes_bytes"] = sizes;
   j["footprint_bytes"] = s.footprint_blocks * 4096;
   j["duration_s"] = static_cast<double>(s.last_ns) / 1e9;
-  j["iops_per_second"] = s.per_second;
+  // One entry per second of the trace; a trace spanning more than kDenseSeconds (a jump in its
+  // timestamps) lists only its busy seconds instead, as [second, requests] pairs.
+  constexpr std::uint64_t kDenseSeconds = 1'000'000;
+  const std::uint64_t span = s.per_second.empty() ? 0 : s.per_second.rbegin()->first + 1;
+  if (span <= kDenseSeconds) {
+    std::vector<std::uint64_t> dense(span, 0);
+    for (const auto& [second, n] : s.per_second)
+      dense[second] = n;
+    j["iops_per_second"] = dense;
+  } else {
+    nlohmann::ordered_json busy = nlohmann::ordered_json::array();
+    for (const auto& [second, n] : s.per_second)
+      busy.push_back({second, n});
+    j["iops_per_busy_second"] = busy;
+  }
   j["anomalies"] = s.anomalies;
+  if (!s.missing_cpus.empty()) j["missing_cpu_files"] = s.missing_cpus;
   if (!s.latencies_ns.empty()) {
     j["latency_ms"] = {{"p50", percentile_ms(s.latencies_ns, 50)},
                        {"p95", percentile_ms(s.latencies_ns, 95)},
@@ -157,10 +184,10 @@ void print(const TraceStats& s) {
   std::printf("  requests      %llu in %.3f s (%.0f IOPS on average",
               static_cast<unsigned long long>(total), seconds,
               static_cast<double>(total) / seconds);
-  if (!s.per_second.empty()) {
-    std::printf(", peak %llu in one second", static_cast<unsigned long long>(*std::max_element(
-                                                 s.per_second.begin(), s.per_second.end())));
-  }
+  std::uint64_t peak = 0;
+  for (const auto& [second, n] : s.per_second)
+    peak = std::max(peak, n);
+  if (peak > 0) std::printf(", peak %llu in one second", static_cast<unsigned long long>(peak));
   std::printf(")\n");
   static const char* kKinds[] = {"reads", "writes", "flushes", "discards"};
   for (std::size_t k = 0; k < 4; ++k) {
@@ -188,6 +215,12 @@ void print(const TraceStats& s) {
     std::printf("\n  latency       not recorded (no completion events paired with the requests)\n");
   } else {
     std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+  }
+  if (!s.missing_cpus.empty()) {
+    std::printf("  gap           no per-CPU file for CPU");
+    for (const unsigned cpu : s.missing_cpus)
+      std::printf(" %u", cpu);
+    std::printf(": events recorded there are missing from the trace\n");
   }
   if (!s.anomalies.empty()) {
     std::printf("  reader       ");

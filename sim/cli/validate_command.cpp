@@ -1,6 +1,7 @@
 #include "validate_command.hpp"
 
 #include "flashtwin/sim/scenario.hpp"
+#include "flashtwin/sim/simulation.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -17,6 +18,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
     for (const std::string& file : *files) {
       // A ScenarioError propagates to main(), which prints it and exits with status 2.
       const sim::Scenario s = sim::load_scenario(file);
+      sim::check_supported(s);  // what `run` refuses before it starts, refused here too
       std::size_t disks = 0;
       for (const sim::VmSpec& vm : s.vms)
         disks += vm.disks.size();

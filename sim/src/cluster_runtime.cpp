@@ -76,7 +76,8 @@ struct CacheReader final : engine::CounterVisitor {
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
     : scenario_(scenario), baseline_(baseline), sink_(sink) {}
 
-void ClusterRuntime::run(const std::function<void(double)>& progress) {
+void ClusterRuntime::run(const std::function<void(double)>& progress,
+                         const std::atomic<bool>* stop) {
   simgrid::s4u::Engine sg("flashtwin");
   xbt_log_control_set("root.thres:critical");
   models::configure_exact_timing(sg);
@@ -131,10 +132,19 @@ void ClusterRuntime::run(const std::function<void(double)>& progress) {
     };
     scheduler.at(0.0, sample_gauges);
 
-    constexpr int kSteps = 100;
-    for (int step = 1; step <= kSteps; ++step) {
-      sg.run_until(scenario_.duration_s * step / kSteps);
-      if (progress) progress(scheduler.now_s());
+    // `stop` is polled at each step: at least every simulated second and a thousand times a run.
+    // Progress is reported a hundred times.
+    const auto steps = static_cast<std::int64_t>(std::max(1000.0, std::ceil(scenario_.duration_s)));
+    const std::int64_t steps_per_progress = steps / 100;
+    for (std::int64_t step = 1; step <= steps; ++step) {
+      sg.run_until(scenario_.duration_s * static_cast<double>(step) / static_cast<double>(steps));
+      if (stop != nullptr && stop->load()) {
+        interrupted_ = true;
+        requests_completed_ = driver.requests_completed();
+        end_ns_ = std::llround(scheduler.now_s() * 1e9);
+        return;  // no final destage, no check that acknowledged writes reached the array
+      }
+      if (progress && step % steps_per_progress == 0) progress(scheduler.now_s());
     }
     sg.run();  // the last requests, then idle destage until nothing is dirty
     requests_completed_ = driver.requests_completed();

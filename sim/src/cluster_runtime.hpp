@@ -21,6 +21,7 @@
 #include "flashtwin/sim/scenario.hpp"
 #include "run_sink.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -33,8 +34,12 @@ class ClusterRuntime {
   ClusterRuntime& operator=(const ClusterRuntime&) = delete;
 
   // Runs to the end: the workload's duration, then until every host has destaged its dirty data.
-  // `progress` is called with the simulated seconds reached, about a hundred times.
-  void run(const std::function<void(double)>& progress);
+  // `progress` is called with the simulated seconds reached, about a hundred times. `stop` (may be
+  // null) is polled every simulated second, and at least a thousand times: once true, the run ends
+  // there, without the final destage nor the check that acknowledged writes reached the array
+  // (interrupted()).
+  void run(const std::function<void(double)>& progress, const std::atomic<bool>* stop = nullptr);
+  bool interrupted() const { return interrupted_; }
 
   std::uint64_t requests_completed() const { return requests_completed_; }
   // Simulated seconds after the workload ended until the last dirty block reached the array.
@@ -49,6 +54,7 @@ class ClusterRuntime {
   ConsistencyOracle oracle_;
   std::uint64_t requests_completed_ = 0;
   double drain_s_ = 0;
+  bool interrupted_ = false;
   std::int64_t end_ns_ = 0;
 };
 

@@ -1,8 +1,16 @@
 #include "flashtwin/sim/json_reader.hpp"
 
+#include "number_format.hpp"
+
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 namespace flashtwin::sim {
 
@@ -39,7 +47,23 @@ template <class Int>
 Int whole_number(const nlohmann::json& value, const std::string& path, const std::string& what) {
   if (!value.is_number()) expected(what, value, path);
   const double d = value.get<double>();
-  if (value.is_number_float() && d != std::floor(d)) expected(what, value, path);
+  if (value.is_number_float()) {
+    // In range as a double before any conversion: casting 1e30 to an integer is undefined.
+    // -2^63 and 2^64 are exact doubles; the upper bound is exclusive.
+    const double low = std::is_signed_v<Int> ? -0x1p63 : 0.0;
+    const double high = std::is_signed_v<Int> ? 0x1p63 : 0x1p64;
+    if (d != std::floor(d) || !(d >= low && d < high)) expected(what, value, path);
+    if (d < 0) {
+      const auto i = static_cast<std::int64_t>(d);
+      if (i < static_cast<std::int64_t>(std::numeric_limits<Int>::min()))
+        expected(what, value, path);
+      return static_cast<Int>(i);
+    }
+    const auto u = static_cast<std::uint64_t>(d);
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))
+      expected(what, value, path);
+    return static_cast<Int>(u);
+  }
   if (value.is_number_unsigned()) {
     const auto u = value.get<std::uint64_t>();
     if (u > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))
@@ -71,7 +95,121 @@ std::string json_as<std::string>(const nlohmann::json& value, const std::string&
 template <>
 double json_as<double>(const nlohmann::json& value, const std::string& path) {
   if (!value.is_number()) expected("a number", value, path);
-  return value.get<double>();
+  const double d = value.get<double>();
+  if (!std::isfinite(d)) expected("a finite number", value, path);
+  return d;
+}
+
+namespace {
+
+// A limit as a user writes it: 65536, 0.000001, 1e+18.
+std::string limit_text(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 1e15) {
+    return std::to_string(static_cast<std::int64_t>(value));
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+}  // namespace
+
+template <class T>
+T json_in_range(const nlohmann::json& value, const std::string& path, T min, T max) {
+  if (value.is_number()) {
+    const double d = value.get<double>();
+    if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max))) {
+      throw ScenarioError(path, "must be from " + limit_text(static_cast<double>(min)) + " to " +
+                                    limit_text(static_cast<double>(max)) + ", got " + value.dump());
+    }
+  }
+  return json_as<T>(value, path);
+}
+
+template double json_in_range<double>(const nlohmann::json&, const std::string&, double, double);
+template std::int64_t json_in_range<std::int64_t>(const nlohmann::json&, const std::string&,
+                                                  std::int64_t, std::int64_t);
+template std::uint64_t json_in_range<std::uint64_t>(const nlohmann::json&, const std::string&,
+                                                    std::uint64_t, std::uint64_t);
+template std::uint32_t json_in_range<std::uint32_t>(const nlohmann::json&, const std::string&,
+                                                    std::uint32_t, std::uint32_t);
+template int json_in_range<int>(const nlohmann::json&, const std::string&, int, int);
+
+namespace {
+
+constexpr std::array<std::pair<const char*, double>, 11> kSizeUnits = {{
+    {"B", 1.0},
+    {"KB", 1e3},
+    {"MB", 1e6},
+    {"GB", 1e9},
+    {"TB", 1e12},
+    {"PB", 1e15},
+    {"KiB", 0x1p10},
+    {"MiB", 0x1p20},
+    {"GiB", 0x1p30},
+    {"TiB", 0x1p40},
+    {"PiB", 0x1p50},
+}};
+
+// "1.6TB" -> 1.6e12 (a double: checked for range and wholeness by the caller). Throws
+// std::invalid_argument naming the text.
+double size_text_bytes(const std::string& text) {
+  const auto bad = [&] {
+    return std::invalid_argument("'" + text +
+                                 "' is not a size: expected a number of GiB or a number with a "
+                                 "unit, e.g. \"800GB\", \"1.6TB\", \"4KiB\"");
+  };
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  // strtod reads "inf", "nan" and hex floats too: accept only digits and one point.
+  std::size_t digits = 0;
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) != 0 || text[digits] == '.'))
+    ++digits;
+  if (digits == 0) throw bad();
+  const double number = std::strtod(begin, &end);
+  if (end != begin + digits) throw bad();
+  std::string unit = text.substr(digits);
+  if (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  if (unit.empty()) return number * 0x1p30;
+  for (const auto& [name, factor] : kSizeUnits) {
+    if (unit == name) return number * factor;
+  }
+  throw bad();
+}
+
+// Bytes from a size in [0, 2^64): "0.3GB" is 299999999.99999994 as a double, so a value within
+// a relative 1e-12 of a whole number is that number; what remains below a byte is dropped
+// (0.1 GiB = 107374182.4 bytes -> 107374182).
+std::uint64_t whole_bytes(double bytes) {
+  const double nearest = std::round(bytes);
+  if (std::fabs(bytes - nearest) <= bytes * 1e-12) bytes = nearest;
+  return static_cast<std::uint64_t>(std::floor(bytes));
+}
+
+}  // namespace
+
+std::uint64_t parse_size_text(const std::string& text) {
+  const double bytes = size_text_bytes(text);
+  if (!(bytes < 0x1p64)) throw std::invalid_argument("'" + text + "' is not below 2^64 bytes");
+  return whole_bytes(bytes);
+}
+
+std::uint64_t json_size_bytes(const nlohmann::json& value, const std::string& path,
+                              std::uint64_t min_bytes, std::uint64_t max_bytes) {
+  double bytes = 0;
+  if (value.is_number()) {
+    bytes = value.get<double>() * 0x1p30;
+  } else if (value.is_string()) {
+    bytes = checked_at(path, [&] { return size_text_bytes(value.get<std::string>()); });
+  } else {
+    expected("a size (a number of GiB, or a string such as \"800GB\")", value, path);
+  }
+  if (!(bytes >= static_cast<double>(min_bytes) && bytes <= static_cast<double>(max_bytes))) {
+    throw ScenarioError(path, "must be from " + format::bytes_iec(min_bytes) + " to " +
+                                  format::bytes_iec(max_bytes) + ", got " + value.dump());
+  }
+  return whole_bytes(bytes);
 }
 
 template <>

@@ -60,24 +60,28 @@ models::DeviceProfile parse_device(const std::string& name, const nlohmann::json
     d = checked_at(r.path_of("preset"), [&] { return models::device_preset(*preset); });
   }
   d.name = name;
-  if (auto gib = r.maybe<double>("capacity_gib")) {
+  if (auto bytes =
+          r.maybe_in<double>("capacity_gib", 0, static_cast<double>(limit::kMaxBytes) / kGiB)) {
     d.capacity_bytes =
-        static_cast<std::uint64_t>(require_positive(*gib, r.path_of("capacity_gib")) * kGiB);
+        static_cast<std::uint64_t>(require_positive(*bytes, r.path_of("capacity_gib")) * kGiB);
   }
-  d.read_latency_us = r.optional<double>("read_latency_us", d.read_latency_us);
-  d.write_latency_us = r.optional<double>("write_latency_us", d.write_latency_us);
-  d.read_iops = r.optional<double>("read_iops", d.read_iops);
-  d.write_iops = r.optional<double>("write_iops", d.write_iops);
-  d.read_mbps = r.optional<double>("read_mbps", d.read_mbps);
-  d.channels = r.optional<std::uint32_t>("channels", d.channels);
-  d.queue_depth = r.optional<std::uint32_t>("queue_depth", d.queue_depth);
-  if (auto mib = r.maybe<double>("write_buffer_mib")) {
+  d.read_latency_us =
+      r.optional_in<double>("read_latency_us", d.read_latency_us, 0, limit::kMaxLatencyUs);
+  d.write_latency_us =
+      r.optional_in<double>("write_latency_us", d.write_latency_us, 0, limit::kMaxLatencyUs);
+  d.read_iops = r.optional_in<double>("read_iops", d.read_iops, 0, limit::kMaxIops);
+  d.write_iops = r.optional_in<double>("write_iops", d.write_iops, 0, limit::kMaxIops);
+  d.read_mbps = r.optional_in<double>("read_mbps", d.read_mbps, 0, limit::kMaxMbps);
+  d.channels = r.optional_in<std::uint32_t>("channels", d.channels, 1, limit::kMaxQueueDepth);
+  d.queue_depth =
+      r.optional_in<std::uint32_t>("queue_depth", d.queue_depth, 1, limit::kMaxQueueDepth);
+  if (auto mib = r.maybe_in<double>("write_buffer_mib", 0, 1024.0 * 1024.0)) {
     d.write_buffer_bytes = static_cast<std::uint64_t>(
         require_positive(*mib, r.path_of("write_buffer_mib")) * 1024.0 * 1024.0);
   }
-  d.spare_factor = r.optional<double>("spare_factor", d.spare_factor);
+  d.spare_factor = r.optional_in<double>("spare_factor", d.spare_factor, 0, 100);
   d.garbage_collection = r.optional<bool>("garbage_collection", d.garbage_collection);
-  d.endurance_dwpd = r.optional<double>("endurance_dwpd", d.endurance_dwpd);
+  d.endurance_dwpd = r.optional_in<double>("endurance_dwpd", d.endurance_dwpd, 0, 1e4);
   d.is_volatile = r.optional<bool>("volatile", d.is_volatile);
   r.finish();
   checked_at(path, [&] { models::validate(d); });
@@ -89,19 +93,23 @@ models::ArrayProfile parse_array(const nlohmann::json& json, const std::string& 
   models::ArrayProfile a;
   const std::string preset = r.optional<std::string>("preset", "hybrid-10k");
   a = checked_at(r.path_of("preset"), [&] { return models::array_preset(preset); });
-  a.frontend_mbps = r.optional<double>("frontend_mbps", a.frontend_mbps);
-  a.controller_latency_us = r.optional<double>("controller_latency_us", a.controller_latency_us);
-  if (auto gib = r.maybe<double>("nvram_gib")) {
-    a.nvram_bytes =
-        static_cast<std::uint64_t>(require_non_negative(*gib, r.path_of("nvram_gib")) * kGiB);
+  a.frontend_mbps = r.optional_in<double>("frontend_mbps", a.frontend_mbps, 0, limit::kMaxMbps);
+  a.controller_latency_us = r.optional_in<double>("controller_latency_us", a.controller_latency_us,
+                                                  0, limit::kMaxLatencyUs);
+  if (const nlohmann::json* size = r.child("nvram_gib")) {
+    a.nvram_bytes = json_size_bytes(*size, r.path_of("nvram_gib"), 0, limit::kMaxBytes);
   }
-  a.nvram_urgent_fill = r.optional<double>("nvram_urgent_fill", a.nvram_urgent_fill);
-  a.read_cache_hit_ratio = r.optional<double>("read_cache_hit_ratio", a.read_cache_hit_ratio);
-  a.backend_servers = r.optional<std::uint32_t>("backend_servers", a.backend_servers);
-  a.backend_positioning_us = r.optional<double>("backend_positioning_us", a.backend_positioning_us);
-  a.backend_service_cv = r.optional<double>("backend_service_cv", a.backend_service_cv);
-  a.backend_media_mbps = r.optional<double>("backend_media_mbps", a.backend_media_mbps);
-  a.write_penalty = r.optional<double>("write_penalty", a.write_penalty);
+  a.nvram_urgent_fill = r.optional_in<double>("nvram_urgent_fill", a.nvram_urgent_fill, 0, 1);
+  a.read_cache_hit_ratio =
+      r.optional_in<double>("read_cache_hit_ratio", a.read_cache_hit_ratio, 0, 1);
+  a.backend_servers =
+      r.optional_in<std::uint32_t>("backend_servers", a.backend_servers, 1, limit::kMaxQueueDepth);
+  a.backend_positioning_us = r.optional_in<double>(
+      "backend_positioning_us", a.backend_positioning_us, 0, limit::kMaxLatencyUs);
+  a.backend_service_cv = r.optional_in<double>("backend_service_cv", a.backend_service_cv, 0, 1);
+  a.backend_media_mbps =
+      r.optional_in<double>("backend_media_mbps", a.backend_media_mbps, 0, limit::kMaxMbps);
+  a.write_penalty = r.optional_in<double>("write_penalty", a.write_penalty, 1, 100);
   r.finish();
   checked_at(path, [&] { models::validate(a); });
   return a;
@@ -115,18 +123,20 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     throw ScenarioError(r.path_of("topology"),
                         "'" + c.topology + "' is not one of single-switch, leaf-spine");
   }
-  c.link_latency_us = require_non_negative(r.optional<double>("link_latency_us", c.link_latency_us),
-                                           r.path_of("link_latency_us"));
+  c.link_latency_us =
+      r.optional_in<double>("link_latency_us", c.link_latency_us, 0, limit::kMaxLatencyUs);
   c.spine_gbps =
-      require_positive(r.optional<double>("spine_gbps", c.spine_gbps), r.path_of("spine_gbps"));
+      require_positive(r.optional_in<double>("spine_gbps", c.spine_gbps, 0, limit::kMaxGbps),
+                       r.path_of("spine_gbps"));
   const std::string network = r.optional<std::string>("array_network", "shared");
   if (network != "shared" && network != "dedicated") {
     throw ScenarioError(r.path_of("array_network"),
                         "'" + network + "' is not one of shared (iSCSI/NFS), dedicated (FC)");
   }
   c.array_on_host_network = network == "shared";
-  c.array_fabric_gbps = require_positive(r.optional<double>("array_gbps", c.array_fabric_gbps),
-                                         r.path_of("array_gbps"));
+  c.array_fabric_gbps =
+      require_positive(r.optional_in<double>("array_gbps", c.array_fabric_gbps, 0, limit::kMaxGbps),
+                       r.path_of("array_gbps"));
   const nlohmann::json& hosts = array_at(r, "hosts", true);
   const std::string hosts_path = r.path_of("hosts");
   if (hosts.empty()) throw ScenarioError(hosts_path, "a cluster needs at least one host");
@@ -136,7 +146,8 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     host.name = h.required<std::string>("name");
     host.rack = h.optional<std::string>("rack", "");
     host.nic_gbps =
-        require_positive(h.optional<double>("nic_gbps", host.nic_gbps), h.path_of("nic_gbps"));
+        require_positive(h.optional_in<double>("nic_gbps", host.nic_gbps, 0, limit::kMaxGbps),
+                         h.path_of("nic_gbps"));
     const nlohmann::json& flash = array_at(h, "flash", false);
     if (flash.size() > 1) {
       throw ScenarioError(h.path_of("flash"),
@@ -147,8 +158,11 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
       ObjectReader fr(flash[f], at(h.path_of("flash"), f));
       FlashSpec spec;
       spec.device = fr.required<std::string>("device");
+      // A size: GiB, or "800GB" (json_size_bytes); bytes / 2^30 is exact below 2^53 bytes.
       spec.capacity_gib =
-          require_positive(fr.required<double>("capacity_gib"), fr.path_of("capacity_gib"));
+          static_cast<double>(json_size_bytes(fr.child_required("capacity_gib"),
+                                              fr.path_of("capacity_gib"), 1, limit::kMaxBytes)) /
+          kGiB;
       fr.finish();
       host.flash.push_back(spec);
     }
@@ -186,17 +200,16 @@ engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& 
     e.destage.low_watermark = d.optional<double>("low_watermark", e.destage.low_watermark);
     e.destage.high_watermark = d.optional<double>("high_watermark", e.destage.high_watermark);
     e.destage.dirty_limit = d.optional<double>("dirty_limit", e.destage.dirty_limit);
-    e.destage.max_in_flight = d.optional<std::uint32_t>("max_in_flight", e.destage.max_in_flight);
+    e.destage.max_in_flight = d.optional_in<std::uint32_t>("max_in_flight", e.destage.max_in_flight,
+                                                           0, limit::kMaxQueueDepth);
     e.destage.max_coalesce_bytes =
         d.optional<std::uint64_t>("max_coalesce_bytes", e.destage.max_coalesce_bytes);
-    e.destage.idle_after_ns = static_cast<engine::TimeNs>(
-        require_non_negative(d.optional<double>("idle_after_ms", 2.0), d.path_of("idle_after_ms")) *
-        1e6);
+    e.destage.idle_after_ns = static_cast<engine::TimeNs>(std::llround(
+        d.optional_in<double>("idle_after_ms", 2.0, 0, limit::kMaxDurationS * 1e3) * 1e6));
     // Destage rate control, per host, in MB/s (10^6 bytes); max_rate_mbps 0 turns pacing off.
     const auto rate_bytes = [&](const char* key, std::uint64_t fallback) {
-      const double mbps = require_non_negative(
-          d.optional<double>(key, static_cast<double>(fallback) / 1e6), d.path_of(key));
-      if (mbps > 1e9) throw ScenarioError(d.path_of(key), "expected at most 1e9 MB/s");
+      const double mbps =
+          d.optional_in<double>(key, static_cast<double>(fallback) / 1e6, 0, limit::kMaxMbps);
       return static_cast<std::uint64_t>(std::llround(mbps * 1e6));
     };
     e.destage.min_rate_bytes_per_s = rate_bytes("min_rate_mbps", e.destage.min_rate_bytes_per_s);
@@ -205,12 +218,11 @@ engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& 
         e.destage.min_rate_bytes_per_s > e.destage.max_rate_bytes_per_s) {
       throw ScenarioError(d.path_of("min_rate_mbps"), "must not exceed max_rate_mbps");
     }
-    const double retry_ms = require_non_negative(
-        d.optional<double>("retry_after_ms", static_cast<double>(e.destage.retry_after_ns) / 1e6),
-        d.path_of("retry_after_ms"));
-    if (retry_ms > 1e6) throw ScenarioError(d.path_of("retry_after_ms"), "expected at most 1e6 ms");
+    const double retry_ms = d.optional_in<double>(
+        "retry_after_ms", static_cast<double>(e.destage.retry_after_ns) / 1e6, 0, 1e6);
     e.destage.retry_after_ns = static_cast<engine::TimeNs>(std::llround(retry_ms * 1e6));
-    e.destage.max_tries = d.optional<std::uint32_t>("max_tries", e.destage.max_tries);
+    e.destage.max_tries =
+        d.optional_in<std::uint32_t>("max_tries", e.destage.max_tries, 1, 1'000'000);
     d.finish();
   }
   r.finish();
@@ -261,15 +273,17 @@ std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t 
     for (std::size_t k = 0; k < disks.size(); ++k) {
       ObjectReader d(disks[k], at(v.path_of("disks"), k));
       DiskSpec disk;
-      disk.size_gib = require_positive(d.required<double>("size_gib"), d.path_of("size_gib"));
-      const double bytes = disk.size_gib * kGiB;
-      if (bytes != std::floor(bytes) || std::fmod(bytes, 1 << 20) != 0) {
-        throw ScenarioError(d.path_of("size_gib"), "must be a whole number of MiB");
+      // A size: GiB, or "200GiB" (json_size_bytes); bytes / 2^30 is exact below 2^53 bytes.
+      const std::uint64_t bytes =
+          json_size_bytes(d.child_required("size_gib"), d.path_of("size_gib"), 1, limit::kMaxBytes);
+      if (bytes % (1 << 20) != 0) {
+        throw ScenarioError(d.path_of("size_gib"), "must be a whole number of MiB, got " +
+                                                       std::to_string(bytes) + " bytes");
       }
+      disk.size_gib = static_cast<double>(bytes) / kGiB;
       // Every disk gets its own stream seed, derived from the scenario's.
-      disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"),
-                                     static_cast<std::uint64_t>(bytes), duration_s,
-                                     seed * 1'000'003 + disk_number++, base_folder);
+      disk.workload = parse_workload(d.child_required("workload"), d.path_of("workload"), bytes,
+                                     duration_s, seed * 1'000'003 + disk_number++, base_folder);
       d.finish();
       vm.disks.push_back(std::move(disk));
     }
@@ -287,7 +301,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     ObjectReader e(list[i], at(path, i));
     EventSpec event;
-    event.at_s = require_non_negative(e.required<double>("at_s"), e.path_of("at_s"));
+    event.at_s = e.required_in<double>("at_s", 0, limit::kMaxDurationS);
     if (event.at_s > duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
@@ -336,7 +350,7 @@ Expectations parse_expectations(const nlohmann::json* json, const std::string& p
   Expectations x;
   if (json == nullptr) return x;
   ObjectReader r(*json, path);
-  if (auto v = r.maybe<double>("p99_latency_ms_max")) {
+  if (auto v = r.maybe_in<double>("p99_latency_ms_max", 0, limit::kMaxLatencyUs / 1e3)) {
     x.p99_latency_ms_max = require_positive(*v, r.path_of("p99_latency_ms_max"));
   }
   if (auto v = r.maybe<double>("array_read_offload_min")) {
@@ -351,8 +365,7 @@ OutputSpec parse_output(const nlohmann::json* json, const std::string& path) {
   OutputSpec o;
   if (json == nullptr) return o;
   ObjectReader r(*json, path);
-  o.interval_s =
-      require_positive(r.optional<double>("interval_s", o.interval_s), r.path_of("interval_s"));
+  o.interval_s = r.optional_in<double>("interval_s", o.interval_s, 1e-6, limit::kMaxDurationS);
   o.baseline = r.optional<bool>("baseline", o.baseline);
   r.finish();
   return o;
@@ -428,8 +441,14 @@ void check_runnable(const Scenario& s) {
       }
     }
   }
-  if (s.output.interval_s < 1e-6) {
-    throw ScenarioError("$.output.interval_s", "must be at least 1e-6 (one microsecond)");
+  if (s.duration_s / s.output.interval_s > limit::kMaxIntervals) {
+    throw ScenarioError(
+        "$.output.interval_s",
+        "gives " +
+            std::to_string(
+                static_cast<std::uint64_t>(std::ceil(s.duration_s / s.output.interval_s))) +
+            " time-series rows for duration_s " + nlohmann::json(s.duration_s).dump() +
+            "; at most 1000000: give a longer interval_s");
   }
   if (s.expectations.array_read_offload_min && !s.output.baseline) {
     throw ScenarioError("$.expectations.array_read_offload_min",
@@ -452,8 +471,9 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.name = r.optional<std::string>("name", "unnamed");
   s.seed = r.optional<std::uint64_t>("seed", s.seed);
   s.duration_s =
-      require_positive(r.optional<double>("duration_s", s.duration_s), r.path_of("duration_s"));
-  s.warmup_s = r.optional<double>("warmup_s", s.warmup_s);
+      require_positive(r.optional_in<double>("duration_s", s.duration_s, 0, limit::kMaxDurationS),
+                       r.path_of("duration_s"));
+  s.warmup_s = r.optional_in<double>("warmup_s", s.warmup_s, 0, limit::kMaxDurationS);
   if (!(s.warmup_s >= 0 && s.warmup_s < s.duration_s)) {
     throw ScenarioError(r.path_of("warmup_s"), "must be >= 0 and less than duration_s (" +
                                                    nlohmann::json(s.duration_s).dump() + ")");

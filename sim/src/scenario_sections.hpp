@@ -4,9 +4,25 @@
 
 #include "flashtwin/sim/scenario.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace flashtwin::sim {
+
+// The ranges scenario numbers must lie in, beyond what each field means (docs/SCENARIOS.md,
+// "Limits"): a value outside would overflow a conversion (times become int64 nanoseconds, sizes
+// uint64 bytes) or give a run that cannot end or fit in memory.
+namespace limit {
+inline constexpr double kMaxDurationS = 1e6;            // simulated seconds (11.6 days)
+inline constexpr double kMaxLatencyUs = 1e9;            // 1000 s
+inline constexpr double kMaxMbps = 1e9;                 // 1 PB/s
+inline constexpr double kMaxGbps = 1e6;                 // network links
+inline constexpr double kMaxIops = 1e8;                 // one disk's arrival rate
+inline constexpr std::uint32_t kMaxQueueDepth = 65536;  // outstanding I/Os (NVMe's per queue)
+inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 50;  // disks, flash, NVRAM: 1 PiB
+inline constexpr double kMaxTraceS = 1e9;     // a trace window's start or length (31 years)
+inline constexpr double kMaxIntervals = 1e6;  // time-series rows: duration_s / output.interval_s
+}  // namespace limit
 
 // `disk_bytes`, `duration_s` and `seed` come from the disk, the scenario and the disk's position.
 // Relative trace paths start at `base_folder`.

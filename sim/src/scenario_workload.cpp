@@ -2,6 +2,7 @@
 // scenario-level names, open or closed loop.
 #include "scenario_sections.hpp"
 
+#include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 
 #include <algorithm>
@@ -57,12 +58,11 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
     throw ScenarioError(r.path_of("format"), "'" + trace.format + "' is not one of " + known);
   }
   trace.device = r.optional<std::string>("device", "");
-  trace.window.start_s =
-      require_non_negative(r.optional<double>("start_s", 0), r.path_of("start_s"));
-  trace.window.duration_s =
-      require_non_negative(r.optional<double>("duration_s", 0), r.path_of("duration_s"));
-  trace.window.time_scale =
-      require_positive(r.optional<double>("time_scale", 1), r.path_of("time_scale"));
+  // Trace times are int64 nanoseconds: 1e6 s windows and x1e-6..x1e6 scales keep them far
+  // from overflow.
+  trace.window.start_s = r.optional_in<double>("start_s", 0, 0, limit::kMaxTraceS);
+  trace.window.duration_s = r.optional_in<double>("duration_s", 0, 0, limit::kMaxTraceS);
+  trace.window.time_scale = r.optional_in<double>("time_scale", 1, 1e-6, 1e6);
   trace.window.loop = r.optional<bool>("loop", false);
   trace.lenient = r.optional<bool>("lenient", false);
   const std::string events = r.optional<std::string>("events", "queue");
@@ -70,11 +70,17 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
     throw ScenarioError(r.path_of("events"), "'" + events + "' is not one of queue, issue");
   }
   trace.issue_events = events == "issue";
-  spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
+  spec.queue_depth = r.optional_in<std::uint32_t>("queue_depth", 0, 0, limit::kMaxQueueDepth);
   r.finish();
   std::error_code error;
-  if (!std::filesystem::exists(trace.path, error) &&
-      !std::filesystem::exists(trace.path + ".blktrace.0", error)) {
+  const auto has_cpu_files = [&] {
+    try {
+      return !models::BlktraceReader::cpu_files(trace.path).empty();
+    } catch (const models::TraceError&) {
+      return false;
+    }
+  };
+  if (!std::filesystem::exists(trace.path, error) && !has_cpu_files()) {
     throw ScenarioError(r.path_of("trace"),
                         "no trace file or blktrace prefix '" + trace.path + "'");
   }
@@ -83,7 +89,11 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
     TraceSpec check{trace.path, trace.format, trace.device};
     check.lenient = trace.lenient;
     check.issue_events = trace.issue_events;
-    open_trace(check);
+    models::StreamRequest first;
+    if (!open_trace(check)->next(first)) {
+      throw models::TraceError(trace.path + ": no requests in the trace" +
+                               (trace.device.empty() ? "" : " for device " + trace.device));
+    }
   } catch (const std::exception& e) {
     throw ScenarioError(r.path_of("trace"), e.what());
   }
@@ -108,8 +118,9 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
   w.zipf_theta = r.optional<double>("zipf_theta", w.zipf_theta);
   w.hot_fraction = r.optional<double>("hot_fraction", w.hot_fraction);
   w.hot_access_fraction = r.optional<double>("hot_access_fraction", w.hot_access_fraction);
-  w.start_offset_bytes = r.optional<std::uint64_t>("start_offset_bytes", 0);
-  w.alignment_bytes = r.optional<std::uint64_t>("alignment_bytes", w.alignment_bytes);
+  w.start_offset_bytes = r.optional_in<std::uint64_t>("start_offset_bytes", 0, 0, limit::kMaxBytes);
+  w.alignment_bytes =
+      r.optional_in<std::uint64_t>("alignment_bytes", w.alignment_bytes, 0, limit::kMaxBytes);
   w.read_ratio =
       require_fraction(r.optional<double>("read_ratio", w.read_ratio), r.path_of("read_ratio"));
   if (const nlohmann::json* sizes = r.child("sizes")) {
@@ -121,19 +132,21 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
     for (std::size_t i = 0; i < sizes->size(); ++i) {
       ObjectReader size((*sizes)[i], sizes_path + "[" + std::to_string(i) + "]");
       models::SizeWeight entry;
-      entry.length_bytes = size.required<std::uint64_t>("bytes");
-      entry.weight = require_positive(size.optional<double>("weight", 1.0), size.path_of("weight"));
+      entry.length_bytes = size.required_in<std::uint64_t>("bytes", 0, limit::kMaxBytes);
+      entry.weight = require_positive(size.optional_in<double>("weight", 1.0, 0, 1e12),
+                                      size.path_of("weight"));
       size.finish();
       w.size_mix.push_back(entry);
     }
   }
   w.arrivals = enum_by_name(kArrivals, r.optional<std::string>("arrivals", "poisson"),
                             r.path_of("arrivals"));
-  w.iops = require_positive(r.optional<double>("iops", w.iops), r.path_of("iops"));
-  w.burst_on_s = r.optional<double>("burst_on_s", 0);
-  w.burst_off_s = r.optional<double>("burst_off_s", 0);
-  w.burst_off_rate_factor = r.optional<double>("burst_off_rate_factor", 0);
-  spec.queue_depth = r.optional<std::uint32_t>("queue_depth", 0);
+  w.iops = require_positive(r.optional_in<double>("iops", w.iops, 0, limit::kMaxIops),
+                            r.path_of("iops"));
+  w.burst_on_s = r.optional_in<double>("burst_on_s", 0, 0, limit::kMaxDurationS);
+  w.burst_off_s = r.optional_in<double>("burst_off_s", 0, 0, limit::kMaxDurationS);
+  w.burst_off_rate_factor = r.optional_in<double>("burst_off_rate_factor", 0, 0, 1e6);
+  spec.queue_depth = r.optional_in<std::uint32_t>("queue_depth", 0, 0, limit::kMaxQueueDepth);
   r.finish();
   if (spec.queue_depth > 0) {
     // Closed loop: the runtime issues requests until the run's end, whatever the arrival times

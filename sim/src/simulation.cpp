@@ -4,6 +4,7 @@
 #include "run_sink.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,7 +49,9 @@ RunLayout run_layout(const Scenario& s) {
   return layout;
 }
 
-void reject_unsupported(const Scenario& s) {
+}  // namespace
+
+void check_supported(const Scenario& s) {
   auto check = [](const PolicySpec& policy, const std::string& path) {
     if (policy.replicas > 0) {
       throw ScenarioError(path,
@@ -62,6 +65,8 @@ void reject_unsupported(const Scenario& s) {
     if (s.vms[i].policy)
       check(*s.vms[i].policy, "$.vms[" + std::to_string(i) + "].policy.replicas");
 }
+
+namespace {
 
 // The baseline in a child process, writing its recording (then its end time) to a pipe. The
 // parent owns the child: however the main run ends, the child is reaped (killed if still running)
@@ -85,6 +90,7 @@ BaselineProcess::BaselineProcess(const Scenario& s) {
   if (pipe(fds) != 0)
     throw std::runtime_error(std::string("baseline: pipe: ") + std::strerror(errno));
   std::fflush(nullptr);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) {
     close(fds[0]);
@@ -92,6 +98,10 @@ BaselineProcess::BaselineProcess(const Scenario& s) {
     throw std::runtime_error(std::string("baseline: fork: ") + std::strerror(errno));
   }
   if (pid_ == 0) {
+    // The child dies with its parent, whatever kills the parent; SIGINT and SIGTERM stay as the
+    // parent had them (the command blocks them and stops the child itself).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(5);  // the parent died before prctl
     close(fds[0]);
     int status = 0;
     try {
@@ -189,7 +199,7 @@ std::vector<std::string> check_expectations(const Scenario& s, const RunResult& 
 }  // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
-  reject_unsupported(scenario);
+  check_supported(scenario);
   RunResult result;
   std::unique_ptr<BaselineProcess> baseline;
   if (scenario.output.baseline) baseline = std::make_unique<BaselineProcess>(scenario);
@@ -198,11 +208,17 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   MetricsSink sink(*result.with_flash);
   ClusterRuntime runtime(scenario, false, sink);
   const auto start = std::chrono::steady_clock::now();
-  runtime.run(options.progress);
+  runtime.run(options.progress, options.stop);
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.with_flash->finish(runtime.end_ns());
   result.drain_s = runtime.drain_s();
   result.simulated_ios = runtime.requests_completed();
+  if (runtime.interrupted()) {
+    result.interrupted = true;
+    result.interrupted_at_s = static_cast<double>(runtime.end_ns()) / 1e9;
+    baseline.reset();  // killed and reaped
+    return result;
+  }
 
   if (baseline) {
     const std::string bytes = baseline->finish();

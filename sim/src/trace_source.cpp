@@ -60,7 +60,15 @@ std::vector<std::string> trace_format_names() {
 std::unique_ptr<models::RequestStream> open_trace(const TraceSpec& spec) {
   std::error_code error;
   const bool file = std::filesystem::is_regular_file(spec.path, error);
-  const bool prefix = !file && std::filesystem::exists(spec.path + ".blktrace.0", error);
+  // A blktrace prefix: NAME.blktrace.0, or other CPUs' files when that one is missing.
+  bool prefix = !file && std::filesystem::exists(spec.path + ".blktrace.0", error);
+  if (!file && !prefix) {
+    try {
+      prefix = !models::BlktraceReader::cpu_files(spec.path).empty();
+    } catch (const models::TraceError&) {
+      prefix = false;
+    }
+  }
   std::string format = spec.format;
   if (format == "auto") {
     const std::string name = std::filesystem::path(spec.path).filename().string();

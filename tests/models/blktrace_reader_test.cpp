@@ -147,6 +147,24 @@ TEST(BlktraceReader, CpuFilesListsSuffixesInNumericOrder) {
   EXPECT_FALSE(empty.next(request));
 }
 
+TEST(BlktraceReader, MissingPerCpuFilesAreReadAroundAndReported) {
+  ScratchFolder folder;
+  BlktraceBytes cpu0, cpu2;
+  cpu0.add(queue_record(0, 1, 100, 0, 512));
+  cpu2.add(queue_record(2, 1, 200, 8, 512));
+  cpu0.write(folder / "t.blktrace.0");
+  cpu2.write(folder / "t.blktrace.2");
+  BlktraceBytes().write(folder / "t.blktrace.5");
+  BlktraceReader reader(BlktraceReader::cpu_files(folder / "t"));
+  EXPECT_EQ(drain(reader).size(), 2U);  // the CPUs that are there
+  EXPECT_EQ(reader.counters().missing_cpu_files, (std::vector<unsigned>{1, 3, 4}));
+  // A complete set, and one file read on its own, have no gap.
+  BlktraceReader whole({folder / "t.blktrace.0"});
+  EXPECT_TRUE(whole.counters().missing_cpu_files.empty());
+  BlktraceReader alone({folder / "t.blktrace.2"});
+  EXPECT_TRUE(alone.counters().missing_cpu_files.empty());
+}
+
 TEST(BlktraceReader, IssueEventsByOption) {
   ScratchFolder folder;
   one_cpu(false).write(folder / "t.blktrace.0");

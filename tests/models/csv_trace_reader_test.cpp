@@ -176,6 +176,19 @@ TEST(CsvTraceCorrupt, TimeGoingBackwards) {
   EXPECT_EQ(requests[1].time_ns, 4000);
   EXPECT_EQ(reader.counters().corrupt_skipped, 1U);
 }
+// --lenient gets past one corrupt timestamp years ahead instead of dropping every line after it.
+TEST(CsvTraceCorrupt, LenientResynchronisesAfterAJumpForward) {
+  ScratchFolder folder;
+  const fs::path path = write_file(
+      folder, "0,R,0,4096\n1,R,0,4096\n9000000000000,W,0,4096\n2,W,0,4096\n3,R,0,4096\n");
+  CsvTraceReader reader(path, {.lenient = true});
+  const auto requests = read_all(reader);
+  ASSERT_EQ(requests.size(), 4U);
+  EXPECT_EQ(requests[2].time_ns, 2000);
+  EXPECT_EQ(requests[3].time_ns, 3000);
+  EXPECT_EQ(reader.counters().corrupt_skipped, 1U);
+  EXPECT_EQ(reader.counters().requests_yielded, 4U);
+}
 TEST(CsvTraceCorrupt, HeaderNotFirstIsData) {
   expect_bad_line("time_us,op,offset,length", "byte 11 (line 2): bad time_us 'time_us'");
 }

@@ -129,6 +129,9 @@ struct BlktraceCounters {
   std::uint64_t completions_paired = 0;
   std::uint64_t completions_unpaired = 0;
   std::uint64_t pending_overflows = 0;
+  // CPU numbers N missing from a set of per-CPU files NAME.blktrace.N (between 0 and the highest
+  // one read): events recorded on those CPUs are absent from the trace, which is read anyway.
+  std::vector<unsigned> missing_cpu_files;
 };
 
 namespace detail {
@@ -145,8 +148,8 @@ class BlktraceReader final : public RequestStream {
   BlktraceReader(const BlktraceReader&) = delete;
   BlktraceReader& operator=(const BlktraceReader&) = delete;
 
-  // The per-CPU files PREFIX.blktrace.N that exist, in CPU-number order (gaps allowed). Throws
-  // TraceError if there is none.
+  // The per-CPU files PREFIX.blktrace.N that exist, in CPU-number order (gaps allowed and
+  // reported in counters().missing_cpu_files). Throws TraceError if there is none.
   static std::vector<std::filesystem::path> cpu_files(const std::filesystem::path& prefix);
 
   bool next(StreamRequest& out) override;
@@ -171,6 +174,7 @@ class BlktraceReader final : public RequestStream {
   };
 
   void advance(std::size_t file);
+  void note_missing_cpu_files(const std::vector<std::filesystem::path>& files);
   // Takes the next record of the merge into `record`; false at the end of the trace.
   bool pull(BlktraceRecord& record);
   bool next_paired(StreamRequest& out);

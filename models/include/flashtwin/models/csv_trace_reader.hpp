@@ -43,7 +43,8 @@ namespace flashtwin::models {
 
 namespace detail {
 class TraceLines;
-}
+class TimestampResync;
+}  // namespace detail
 
 struct CsvTraceOptions {
   // Skip and count malformed lines instead of throwing TraceError.
@@ -77,11 +78,15 @@ class CsvTraceReader final : public RequestStream {
   // the column it is about if the line is malformed, an empty reason otherwise.
   std::string parse(std::string_view line, StreamRequest& out, std::size_t& column) const;
   void reject(std::size_t column, const std::string& reason);
+  // The next well-formed request, its absolute time in time_ns; false at the end of the file.
+  bool next_parsed(StreamRequest& out);
+  bool yield(StreamRequest request, StreamRequest& out);  // relative time, counted; true
 
   CsvTraceOptions options_;
   std::unique_ptr<detail::TraceLines> lines_;
-  std::optional<std::int64_t> previous_ns_;  // absolute time of the previous request
-  std::optional<std::int64_t> genesis_ns_;   // absolute time of the first request
+  std::optional<std::int64_t> previous_ns_;  // absolute time of the previous request (strict)
+  std::unique_ptr<detail::TimestampResync> resync_;  // lenient only: see timestamp_resync.hpp
+  std::optional<std::int64_t> genesis_ns_;           // absolute time of the first request
   CsvTraceCounters counters_;
 };
 

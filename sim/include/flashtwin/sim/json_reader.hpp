@@ -5,6 +5,10 @@
 //   std::string name = vm.required<std::string>("name");
 //   double size = vm.optional<double>("size_gib", 10.0);
 //   vm.finish();   // "$.vms[2].sise_gib: unknown key (known here: name, size_gib)"
+//
+// Every number is range-checked *before* it is converted (json_in_range, ObjectReader::*_in,
+// json_size_bytes): 1e30 where a count or a duration is expected is an error naming the path and
+// the allowed range, never an undefined double-to-integer conversion nor a run that cannot end.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,6 +41,21 @@ std::string json_kind(const nlohmann::json& value);
 template <class T>
 T json_as(const nlohmann::json& value, const std::string& path);
 
+// `value` as T, or ScenarioError unless it is a number within [min, max] ("must be from 1 to
+// 65536, got 1e+08"). The range is checked on the JSON number before any conversion.
+template <class T>
+T json_in_range(const nlohmann::json& value, const std::string& path, T min, T max);
+
+// A size in bytes: a number of GiB (the unit of the `*_gib` keys: 400, 0.5) or a string with a
+// unit, "800GB", "1.6TB", "4KiB", "512 MiB" (B, KB, MB, GB, TB, PB are powers of 1000; KiB, MiB,
+// GiB, TiB, PiB of 1024), rounded down to whole bytes. Throws ScenarioError unless it is within
+// [min_bytes, max_bytes].
+std::uint64_t json_size_bytes(const nlohmann::json& value, const std::string& path,
+                              std::uint64_t min_bytes, std::uint64_t max_bytes);
+// The text form alone ("800GB" -> 800000000000, rounded down to whole bytes);
+// std::invalid_argument naming the text otherwise. A bare number is GiB.
+std::uint64_t parse_size_text(const std::string& text);
+
 class ObjectReader {
  public:
   // Throws ScenarioError unless `object` is a JSON object.
@@ -60,6 +79,23 @@ class ObjectReader {
     const nlohmann::json* value = child(key);
     if (value == nullptr) return std::nullopt;
     return json_as<T>(*value, path_of(key));
+  }
+
+  // The same, checked against [min, max] before conversion (see json_in_range).
+  template <class T>
+  T required_in(std::string_view key, T min, T max) {
+    return json_in_range<T>(child_required(key), path_of(key), min, max);
+  }
+  template <class T>
+  T optional_in(std::string_view key, T fallback, T min, T max) {
+    const nlohmann::json* value = child(key);
+    return value == nullptr ? fallback : json_in_range<T>(*value, path_of(key), min, max);
+  }
+  template <class T>
+  std::optional<T> maybe_in(std::string_view key, T min, T max) {
+    const nlohmann::json* value = child(key);
+    if (value == nullptr) return std::nullopt;
+    return json_in_range<T>(*value, path_of(key), min, max);
   }
 
   // The raw value of `key` (marked as read), or nullptr when absent.

@@ -11,6 +11,7 @@
 #include "flashtwin/sim/metrics.hpp"
 #include "flashtwin/sim/scenario.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,11 @@ namespace flashtwin::sim {
 struct RunOptions {
   // Called about a hundred times with the simulated seconds reached by the main run.
   std::function<void(double simulated_s)> progress;
+  // May be null. Polled by the main run every simulated second and at least a thousand times over
+  // the scenario's duration: once true, the run stops there and the result is marked interrupted.
+  // Set it from another thread (e.g. one that waits for SIGINT / SIGTERM); it must outlive the
+  // call.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunResult {
@@ -32,9 +38,19 @@ struct RunResult {
   double wall_s = 0;   // wall-clock time of the main run
   std::uint64_t simulated_ios = 0;               // VM requests completed by the main run
   std::vector<std::string> failed_expectations;  // empty when every expectation held
+  // The run was stopped through RunOptions::stop: with_flash holds the metrics up to
+  // interrupted_at_s (no final destage, no lost-writes check), and there is no baseline,
+  // comparison nor expectation check. The baseline process, if started, is killed and reaped.
+  bool interrupted = false;
+  double interrupted_at_s = 0;
 };
 
-// Throws ScenarioError for a scenario the runtime cannot run yet (replicas > 0), and
+// Throws ScenarioError (with its JSON path) for what a parsed scenario asks that run_scenario
+// cannot run yet (write-back replicas > 0). `flashtwin validate` calls it too, so validate
+// refuses everything run refuses before it starts.
+void check_supported(const Scenario& scenario);
+
+// Throws ScenarioError for a scenario the runtime cannot run yet (check_supported), and
 // std::runtime_error if the baseline process fails.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
 

@@ -1,36 +1,38 @@
-#include "scenario_overrides.hpp"
+#include "flashtwin/sim/scenario_overrides.hpp"
 
 #include "flashtwin/sim/json_reader.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
 
-namespace flashtwin::cli {
+namespace flashtwin::sim {
 
 void apply_override(nlohmann::json& document, const std::string& assignment) {
   const std::size_t equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0) {
-    throw sim::ScenarioError("--set", "'" + assignment + "' is not PATH=VALUE");
+    throw ScenarioError("--set", "'" + assignment + "' is not PATH=VALUE");
   }
   const std::string path = assignment.substr(0, equals);
   const std::string text = assignment.substr(equals + 1);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;
 
-  nlohmann::json* at = &document;
+  nlohmann::json changed = document;  // the walk creates keys: only a whole success is kept
+  nlohmann::json* at = &changed;
   std::string where = "$";
   for (std::size_t i = 0; i < path.size();) {
     if (path[i] == '[') {
       const std::size_t close = path.find(']', i);
-      if (close == std::string::npos)
-        throw sim::ScenarioError(where, "unclosed '[' in --set " + path);
+      if (close == std::string::npos) throw ScenarioError(where, "unclosed '[' in --set " + path);
       const std::string digits = path.substr(i + 1, close - i - 1);
       if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit))
-        throw sim::ScenarioError(where, "'[" + digits + "]' is not an array index");
-      if (digits.size() > 9) throw sim::ScenarioError(where, "index " + digits + " is too large");
+        throw ScenarioError(where, "'[" + digits + "]' is not an array index");
+      if (digits.size() > 9) throw ScenarioError(where, "index " + digits + " is too large");
       const std::size_t index = std::stoul(digits);
       where += "[" + digits + "]";
       if (!at->is_array() || index >= at->size())
-        throw sim::ScenarioError(where, "no such array element to --set");
+        throw ScenarioError(where, "no such array element to --set");
       at = &(*at)[index];
       i = close + 1;
       if (i < path.size() && path[i] == '.') ++i;
@@ -40,14 +42,15 @@ void apply_override(nlohmann::json& document, const std::string& assignment) {
     if (end == std::string::npos) end = path.size();
     const std::string key = path.substr(i, end - i);
     where += "." + key;
-    if (key.empty()) throw sim::ScenarioError(where, "empty key in --set " + path);
+    if (key.empty()) throw ScenarioError(where, "empty key in --set " + path);
     if (at->is_null()) *at = nlohmann::json::object();  // a section the scenario left out
     if (!at->is_object())
-      throw sim::ScenarioError(where, "--set goes through a value that is not an object");
+      throw ScenarioError(where, "--set goes through a value that is not an object");
     at = &(*at)[key];  // a new key is created; the parser rejects it if it is unknown
     i = end < path.size() && path[end] == '.' ? end + 1 : end;
   }
   *at = value;
+  document = std::move(changed);
 }
 
-}  // namespace flashtwin::cli
+}  // namespace flashtwin::sim
