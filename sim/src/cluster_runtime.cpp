@@ -52,7 +52,10 @@ struct ClusterRuntime::Disk {
 };
 
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
-    : scenario_(scenario), baseline_(baseline), metrics_(sink) {}
+    : scenario_(scenario),
+      baseline_(baseline),
+      metrics_(sink),
+      ledger_(scenario.cache.block_bytes) {}
 
 ClusterRuntime::~ClusterRuntime() = default;
 
@@ -170,17 +173,7 @@ void ClusterRuntime::submit(std::size_t d, const models::StreamRequest& r) {
                              scenario_.vms[disk.vm].name + "'s disk of " +
                              std::to_string(disk.size_bytes) + " bytes: give a larger size_gib");
   }
-  const std::uint64_t block = scenario_.cache.block_bytes;
-  engine::IoRequest request{next_request_++, disk.id, r.kind, r.offset_bytes, r.length_bytes, 0};
-  const engine::BlockNo first = r.offset_bytes / block;
-  const auto blocks =
-      static_cast<std::uint32_t>((r.offset_bytes + r.length_bytes + block - 1) / block - first);
-  if (r.kind == engine::IoKind::write) {
-    request.version = next_version_++;
-    oracle_.write_submitted(request.id, disk.id, first, blocks, request.version);
-  } else if (r.kind == engine::IoKind::read) {
-    oracle_.read_submitted(request.id, disk.id, first, blocks);
-  }
+  const engine::IoRequest request = ledger_.submit(disk.id, r.kind, r.offset_bytes, r.length_bytes);
   pending_[request.id] = Pending{d, r.kind, r.length_bytes, now_ns()};
   hosts_[disk.host]->engine->submit(now_ns(), request);
   pump(disk.host);
@@ -239,7 +232,7 @@ void ClusterRuntime::dispatch(std::size_t h, const engine::Command& command) {
                                 metrics_.array_io(engine::IoKind::read, c.length_bytes, now_ns(),
                                                   false);
                                 std::vector<engine::Version> data;
-                                array_versions_.read(c.disk, c.first_block, c.block_count, data);
+                                ledger_.array_read(c, data);
                                 complete(h, c.id, r.ok, data);
                               });
               });
@@ -253,7 +246,9 @@ void ClusterRuntime::dispatch(std::size_t h, const engine::Command& command) {
                 simgrid::kernel::timer::Timer::set(
                     simgrid::s4u::Engine::get_clock() + delay, [this, h, c, versions, ok = r.ok] {
                       metrics_.array_io(engine::IoKind::write, c.length_bytes, now_ns(), c.destage);
-                      if (ok) array_versions_.write(c.disk, c.first_block, versions);
+                      engine::ArrayWrite write = c;  // its spans died with the drain
+                      write.versions = versions;
+                      if (ok) ledger_.array_write(write);
                       complete(h, c.id, ok);
                     });
               });
@@ -311,14 +306,8 @@ void ClusterRuntime::request_done(std::size_t, const engine::CompleteRequest& do
   const bool ok = done.status == engine::Status::ok;
   metrics_.request_completed(disk.vm, p.kind, p.bytes, p.submitted_ns, now_ns(), done.served, ok);
   ++requests_completed_;
-  if (p.kind == engine::IoKind::write) {
-    oracle_.write_completed(done.request, ok);
-  } else if (p.kind == engine::IoKind::read && ok) {
-    if (auto v = oracle_.read_completed(done.request, done.versions)) {
-      metrics_.violation("VM " + scenario_.vms[disk.vm].name + " disk " + std::to_string(v->disk) +
-                         " block " + std::to_string(v->block) + ": " + v->reason);
-    }
-  }
+  if (auto judged = ledger_.completed(done); judged.violation)
+    metrics_.violation("VM " + scenario_.vms[disk.vm].name + " " + *judged.violation);
   // Closed loop: the next request as soon as one completes, until the run's end.
   Disk& d = *disks_[p.disk];
   if (d.queue_depth > 0 && d.has_next && simgrid::s4u::Engine::get_clock() < scenario_.duration_s) {
@@ -396,16 +385,11 @@ void ClusterRuntime::garbage_collection_window(std::size_t h) {
 }
 
 void ClusterRuntime::check_array_holds_acknowledged_writes() {
-  std::uint64_t lost = 0;
-  oracle_.for_each_acknowledged([&](engine::DiskId disk, engine::BlockNo block, engine::Version v) {
-    if (array_versions_.at(disk, block) == v) return;
-    if (++lost <= 10) {
-      metrics_.violation("disk " + std::to_string(disk) + " block " + std::to_string(block) +
-                         ": acknowledged version " + std::to_string(v) +
-                         " is not on the array after the final destage");
-    }
-  });
-  metrics_.acknowledged_writes_lost(lost);
+  RequestLedger::ArrayCheck check = ledger_.check_array(10);
+  for (std::string& message : check.messages)
+    metrics_.violation(std::move(message));
+  metrics_.acknowledged_writes_lost(check.blocks_lost);
+  metrics_.reads_failed(ledger_.reads_failed());
 }
 
 void ClusterRuntime::run(const std::function<void(double)>& progress) {

@@ -2,10 +2,11 @@
 // becomes a SimGrid activity (a device I/O on the host's flash, a transfer to or from the array
 // plus the array's NVRAM/backend time) started without an actor, whose completion is fed back to
 // the engine; engine timers become SimGrid kernel timers. Workloads are driven per virtual disk,
-// open loop (at the stream's issue times) or closed loop (queue depth). Every read is checked by
-// the ConsistencyOracle; at the end the hosts go idle, destage everything, and every acknowledged
-// write must be on the array. Each flash device's garbage-collection rule runs once per window
-// (models::GarbageCollection) and sets the device's write bandwidth for the next one.
+// open loop (at the stream's issue times) or closed loop (queue depth). Requests are numbered and
+// every completion judged by the RequestLedger (reads by its ConsistencyOracle); at the end the
+// hosts go idle, destage everything, and every acknowledged write must be on the array. Each flash
+// device's garbage-collection rule runs once per window (models::GarbageCollection) and sets the
+// device's write bandwidth for the next one.
 //
 // A `baseline` run is the same workload with no flash tier (every VM pass-through), for the
 // latency gain and array offload.
@@ -18,7 +19,7 @@
 #include "flashtwin/engine/host_engine.hpp"
 #include "flashtwin/models/request_stream.hpp"
 #include "flashtwin/models/simgrid_platform.hpp"
-#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/scenario.hpp"
 #include "flashtwin/sim/version_store.hpp"
 #include "run_sink.hpp"
@@ -83,13 +84,10 @@ class ClusterRuntime {
   std::vector<std::unique_ptr<Host>> hosts_;
   std::vector<std::unique_ptr<Disk>> disks_;
   std::unordered_map<engine::RequestId, Pending> pending_;
-  engine::RequestId next_request_ = 1;
-  engine::Version next_version_ = 1;
   std::uint64_t requests_completed_ = 0;
   double drain_s_ = 0;
   std::int64_t end_ns_ = 0;
-  ConsistencyOracle oracle_;
-  ArrayVersions array_versions_;
+  RequestLedger ledger_;
   std::unique_ptr<ArrayState> array_;
   std::unique_ptr<models::SimPlatform> platform_;
   std::unique_ptr<models::CommStarter> comms_;

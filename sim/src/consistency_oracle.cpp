@@ -53,9 +53,11 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                      "read returned " + std::to_string(versions.size()) + " versions for " +
                          std::to_string(read.blocks) + " blocks"};
   }
+  static const BlockState kNeverWritten{};
   for (std::uint32_t i = 0; i < read.blocks; ++i) {
     const engine::Version v = versions[i];
-    BlockState& state = blocks_[disk_block_key(read.disk, read.first_block + i)];
+    BlockState* known = blocks_.find(disk_block_key(read.disk, read.first_block + i));
+    const BlockState& state = known == nullptr ? kNeverWritten : *known;
     const engine::BlockNo block = read.first_block + i;
     if (v < read.floor[i]) {
       return Violation{request, read.disk, block, v,
@@ -69,9 +71,13 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                            " that was never written to this block (newest " +
                            std::to_string(state.submitted) + ")"};
     }
-    state.returned = std::max(state.returned, v);
+    if (known != nullptr) known->returned = std::max(known->returned, v);  // else v == 0
   }
   return std::nullopt;
+}
+
+void ConsistencyOracle::read_failed(engine::RequestId request) {
+  if (pending_.erase(request) == 0) throw std::logic_error("oracle: failure of an unknown read");
 }
 
 engine::Version ConsistencyOracle::last_acknowledged(engine::DiskId disk,

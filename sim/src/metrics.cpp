@@ -223,6 +223,11 @@ void Metrics::acknowledged_writes_lost(std::uint64_t writes) {
   cluster_.acknowledged_writes_lost += writes;
 }
 
+void Metrics::reads_failed(std::uint64_t reads) {
+  if (finished_) throw std::logic_error("Metrics::reads_failed after finish()");
+  cluster_.reads_failed += reads;
+}
+
 void Metrics::finish(std::int64_t end_ns) {
   if (finished_) throw std::logic_error("Metrics::finish called twice");
   if (end_ns < last_event_ns_) {

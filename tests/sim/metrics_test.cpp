@@ -198,6 +198,17 @@ TEST(Metrics, ConsistencyVerdict) {
   EXPECT_EQ(n.cluster().violations.size(), 1u);
 }
 
+// A read that failed with a reported error is counted apart: the VM was told, nothing is wrong.
+TEST(Metrics, ReportedReadErrorsAreCountedApartFromViolations) {
+  Metrics m({"a"}, 1000);
+  m.reads_failed(3);
+  m.reads_failed(2);
+  EXPECT_EQ(m.cluster().reads_failed, 5u);
+  EXPECT_TRUE(m.cluster().consistent());
+  m.finish(1000);
+  EXPECT_THROW(m.reads_failed(1), std::logic_error);
+}
+
 TEST(Metrics, MisuseThrows) {
   EXPECT_THROW(Metrics({"a"}, 0), std::invalid_argument);
   Metrics m({"a"}, 1000);

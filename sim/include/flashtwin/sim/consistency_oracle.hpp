@@ -7,7 +7,11 @@
 //     an older one.
 // Versions must be unique per write and grow with submission order (the runtime numbers writes).
 // A write that completed with an error is not acknowledged; reads may see it or not.
-// Discards count as writes of whole blocks. Memory: a few words per block ever written or read.
+// A read that completed with an error returned nothing to judge: read_failed() forgets it (the
+// RequestLedger counts it as a reported error, never as a violation).
+// Discards count as writes of whole blocks (RequestLedger decides which blocks).
+// Memory: state only for blocks ever written (a block never written is at version 0 everywhere,
+// so a read of it needs no state), plus one entry per request in flight.
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
@@ -41,6 +45,8 @@ class ConsistencyOracle {
   // Checks a read's versions (one per block). Returns the first violation, if any.
   std::optional<Violation> read_completed(engine::RequestId request,
                                           std::span<const engine::Version> versions);
+  // The read completed with an error: nothing to check; its floors are dropped.
+  void read_failed(engine::RequestId request);
 
   // The version every acknowledged write left on `block` (0 if none): what the array must hold
   // once all dirty data is destaged.
@@ -48,6 +54,7 @@ class ConsistencyOracle {
 
   std::uint64_t reads_checked() const { return reads_checked_; }
   std::size_t blocks_tracked() const { return blocks_.size(); }
+  std::size_t requests_in_flight() const { return pending_.size(); }
   template <class Visit>
   void for_each_acknowledged(Visit&& visit) const {
     blocks_.for_each([&](std::uint64_t key, const BlockState& state) {

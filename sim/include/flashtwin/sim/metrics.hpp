@@ -97,6 +97,9 @@ struct ClusterTotals {
   Level dirty_bytes, bytes_at_risk;
   std::vector<std::string> violations;  // consistency failures, in the order reported
   std::uint64_t acknowledged_writes_lost = 0;
+  // Reads that completed with an error (a reported loss, e.g. the only good copy was on a flash
+  // that failed): the VM was told, so these are not violations and do not make a run inconsistent.
+  std::uint64_t reads_failed = 0;
   bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
 };
 
@@ -163,6 +166,8 @@ class Metrics {
   void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk);
   void violation(std::string what);
   void acknowledged_writes_lost(std::uint64_t writes);
+  // Reads that completed with an error, reported (ClusterTotals::reads_failed).
+  void reads_failed(std::uint64_t reads);
 
   // Ends the run at end_ns (>= every event's time): emits the remaining rows and fixes the
   // duration of every Totals. Once only.

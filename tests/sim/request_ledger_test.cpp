@@ -1,0 +1,182 @@
+// The ledger every runtime shares: numbering, versions (discards included), how completions are
+// judged (a read error is reported, never a violation), the array's versions and the final check.
+#include "flashtwin/sim/request_ledger.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace flashtwin::sim {
+namespace {
+
+using engine::IoKind;
+using engine::Status;
+using engine::Version;
+
+constexpr engine::DiskId kDisk = 4;
+constexpr std::uint32_t kBlock = 4096;
+
+engine::CompleteRequest done(engine::RequestId id, Status status = Status::ok,
+                             std::span<const Version> versions = {}) {
+  engine::CompleteRequest c;
+  c.request = id;
+  c.status = status;
+  c.versions = versions;
+  return c;
+}
+
+// The array writes what an engine would send for a write or discard of whole blocks.
+void array_write(RequestLedger& ledger, engine::BlockNo first, std::vector<Version> versions,
+                 bool discard = false) {
+  engine::ArrayWrite w;
+  w.disk = kDisk;
+  w.first_block = first;
+  w.versions = versions;
+  w.discard = discard;
+  ledger.array_write(w);
+}
+
+TEST(RequestLedger, NumbersRequestsAndVersionsOnlyWritesAndDiscards) {
+  RequestLedger ledger(kBlock);
+  const engine::IoRequest w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  const engine::IoRequest r = ledger.submit(kDisk, IoKind::read, 0, kBlock);
+  const engine::IoRequest f = ledger.submit(kDisk, IoKind::flush, 0, 0);
+  const engine::IoRequest d = ledger.submit(kDisk, IoKind::discard, 0, kBlock);
+  EXPECT_EQ(w.id, 1u);
+  EXPECT_EQ(r.id, 2u);
+  EXPECT_EQ(f.id, 3u);
+  EXPECT_EQ(d.id, 4u);
+  EXPECT_EQ(w.version, 1u);
+  EXPECT_EQ(r.version, 0u);
+  EXPECT_EQ(f.version, 0u);
+  EXPECT_EQ(d.version, 2u);
+  EXPECT_EQ(ledger.in_flight(), 4u);
+  EXPECT_EQ(ledger.requests(), 4u);
+}
+
+// The trace of the issue: write, discard, read. After the discard is acknowledged the read must
+// return the discard's version, and the array (which recorded the discard) matches the oracle.
+TEST(RequestLedger, ADiscardIsAWriteOfItsWholeBlocks) {
+  RequestLedger ledger(kBlock);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  array_write(ledger, 0, {w.version});
+  ledger.completed(done(w.id));
+  const auto d = ledger.submit(kDisk, IoKind::discard, 0, kBlock);
+  array_write(ledger, 0, {d.version}, true);
+  ledger.completed(done(d.id));
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 0), d.version);
+
+  const auto stale = ledger.submit(kDisk, IoKind::read, 0, kBlock);
+  const std::vector<Version> old_data = {w.version};
+  const auto judged = ledger.completed(done(stale.id, Status::ok, old_data));
+  ASSERT_TRUE(judged.violation.has_value());
+  EXPECT_NE(judged.violation->find("stale"), std::string::npos) << *judged.violation;
+
+  const auto fresh = ledger.submit(kDisk, IoKind::read, 0, kBlock);
+  std::vector<Version> from_array;
+  engine::ArrayRead read;
+  read.disk = kDisk;
+  read.first_block = 0;
+  read.block_count = 1;
+  ledger.array_read(read, from_array);
+  EXPECT_EQ(from_array, std::vector<Version>{d.version});
+  EXPECT_FALSE(ledger.completed(done(fresh.id, Status::ok, from_array)).violation.has_value());
+  EXPECT_EQ(ledger.check_array(10).blocks_lost, 0u);
+  EXPECT_EQ(ledger.violations(), 1u);
+}
+
+TEST(RequestLedger, ADiscardLeavesPartlyCoveredBlocksAlone) {
+  RequestLedger ledger(kBlock);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, 3 * kBlock);
+  ledger.completed(done(w.id));
+  // Covers the second half of block 0, all of block 1, the first half of block 2.
+  const auto d = ledger.submit(kDisk, IoKind::discard, kBlock / 2, 2 * kBlock);
+  ledger.completed(done(d.id));
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 0), w.version);
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 1), d.version);
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 2), w.version);
+  // A discard covering no whole block changes nothing.
+  const auto tiny = ledger.submit(kDisk, IoKind::discard, 512, 1024);
+  ledger.completed(done(tiny.id));
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 0), w.version);
+}
+
+TEST(RequestLedger, AReadErrorIsReportedNeverAViolationNorOk) {
+  RequestLedger ledger(kBlock);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  ledger.completed(done(w.id));
+  const auto r = ledger.submit(kDisk, IoKind::read, 0, kBlock);
+  const auto judged = ledger.completed(done(r.id, Status::io_error));
+  EXPECT_FALSE(judged.ok);
+  EXPECT_EQ(judged.kind, IoKind::read);
+  EXPECT_FALSE(judged.violation.has_value());
+  EXPECT_EQ(ledger.reads_failed(), 1u);
+  EXPECT_EQ(ledger.violations(), 0u);
+  EXPECT_EQ(ledger.oracle().reads_checked(), 0u);       // not judged ok either
+  EXPECT_EQ(ledger.oracle().requests_in_flight(), 0u);  // its floors are gone
+  EXPECT_EQ(ledger.in_flight(), 0u);
+}
+
+TEST(RequestLedger, AFailedWriteIsCountedAndNotAcknowledged) {
+  RequestLedger ledger(kBlock);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  EXPECT_FALSE(ledger.completed(done(w.id, Status::io_error)).ok);
+  EXPECT_EQ(ledger.writes_failed(), 1u);
+  EXPECT_EQ(ledger.oracle().last_acknowledged(kDisk, 0), 0u);
+}
+
+TEST(RequestLedger, ReadsOfBlocksNeverWrittenKeepNoState) {
+  RequestLedger ledger(kBlock);
+  const std::vector<Version> zeros(16, 0);
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    const auto r = ledger.submit(kDisk, IoKind::read, i * 16 * kBlock, 16 * kBlock);
+    ASSERT_FALSE(ledger.completed(done(r.id, Status::ok, zeros)).violation.has_value());
+  }
+  EXPECT_EQ(ledger.oracle().blocks_tracked(), 0u);
+  EXPECT_EQ(ledger.oracle().reads_checked(), 1000u);
+  // A version on a block never written is still caught.
+  const auto r = ledger.submit(kDisk, IoKind::read, 0, kBlock);
+  const std::vector<Version> invented = {5};
+  EXPECT_TRUE(ledger.completed(done(r.id, Status::ok, invented)).violation.has_value());
+}
+
+TEST(RequestLedger, TheFinalCheckFindsAcknowledgedVersionsMissingFromTheArray) {
+  RequestLedger ledger(kBlock);
+  const auto a = ledger.submit(kDisk, IoKind::write, 0, 2 * kBlock);
+  ledger.completed(done(a.id));
+  array_write(ledger, 0, {a.version});  // block 1 never reached the array
+  const RequestLedger::ArrayCheck check = ledger.check_array(10);
+  EXPECT_EQ(check.blocks_lost, 1u);
+  ASSERT_EQ(check.messages.size(), 1u);
+  EXPECT_NE(check.messages[0].find("block 1"), std::string::npos) << check.messages[0];
+  EXPECT_EQ(ledger.check_array(0).messages.size(), 0u);
+}
+
+TEST(RequestLedger, AnUnknownCompletionIsMisuse) {
+  RequestLedger ledger(kBlock);
+  EXPECT_THROW(ledger.completed(done(1)), std::logic_error);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  ledger.completed(done(w.id));
+  EXPECT_THROW(ledger.completed(done(w.id)), std::logic_error);  // twice
+  EXPECT_THROW(RequestLedger(3000), std::invalid_argument);
+}
+
+TEST(RequestLedger, WithoutCheckingItOnlyNumbers) {
+  RequestLedger ledger(kBlock, false);
+  const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);
+  EXPECT_EQ(w.version, 1u);
+  array_write(ledger, 0, {w.version});
+  ledger.completed(done(w.id));
+  std::vector<Version> out;
+  engine::ArrayRead read;
+  read.disk = kDisk;
+  read.block_count = 2;
+  ledger.array_read(read, out);
+  EXPECT_EQ(out, (std::vector<Version>{0, 0}));
+  EXPECT_EQ(ledger.oracle().blocks_tracked(), 0u);
+  EXPECT_EQ(ledger.check_array(10).blocks_lost, 0u);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
