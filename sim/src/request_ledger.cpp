@@ -5,10 +5,7 @@
 namespace flashtwin::sim {
 
 RequestLedger::RequestLedger(std::uint32_t block_bytes, bool checking)
-    : block_bytes_(block_bytes), checking_(checking) {
-  if (block_bytes == 0 || (block_bytes & (block_bytes - 1)) != 0)
-    throw std::invalid_argument("request ledger: block_bytes must be a power of two");
-}
+    : block_bytes_(block_bytes), checking_(checking), array_(block_bytes) {}
 
 engine::IoRequest RequestLedger::submit(engine::DiskId disk, engine::IoKind kind,
                                         std::uint64_t offset_bytes, std::uint64_t length_bytes) {
@@ -24,9 +21,10 @@ engine::IoRequest RequestLedger::submit(engine::DiskId disk, engine::IoKind kind
     case engine::IoKind::read:
       oracle_.read_submitted(request.id, disk, first, static_cast<std::uint32_t>(end - first));
       break;
-    case engine::IoKind::write:
+    case engine::IoKind::write:  // partial first and last blocks: the bytes covered
       oracle_.write_submitted(request.id, disk, first, static_cast<std::uint32_t>(end - first),
-                              request.version);
+                              request.version, static_cast<std::uint32_t>(offset_bytes % block),
+                              static_cast<std::uint32_t>((offset_bytes + length_bytes) % block));
       break;
     case engine::IoKind::discard: {  // whole blocks only
       const engine::BlockNo whole_first = (offset_bytes + block - 1) / block;
@@ -57,7 +55,7 @@ RequestLedger::Completion RequestLedger::completed(const engine::CompleteRequest
         ++reads_failed_;
         if (checking_) oracle_.read_failed(done.request);
       } else if (checking_) {
-        if (auto v = oracle_.read_completed(done.request, done.versions)) {
+        if (auto v = oracle_.read_completed(done.request, done.versions, &array_)) {
           ++violations_;
           result.violation = "disk " + std::to_string(v->disk) + " block " +
                              std::to_string(v->block) + ": " + v->reason;
@@ -85,7 +83,21 @@ void RequestLedger::array_read(const engine::ArrayRead& read,
 }
 
 void RequestLedger::array_write(const engine::ArrayWrite& write) {
-  if (checking_) array_.write(write.disk, write.first_block, write.versions);
+  if (!checking_) return;
+  if (write.discard) {  // whole blocks
+    array_.write(write.disk, write.first_block, write.versions);
+  } else {
+    array_.write_range(write.disk, write.first_block, write.offset_bytes, write.length_bytes,
+                       write.versions);
+  }
+}
+
+std::string RequestLedger::describe(engine::Version label) const {
+  if (!ArrayVersions::is_mixed(label)) return std::to_string(label);
+  std::string text = "parts";
+  for (const VersionPart& part : array_.parts(label))
+    text += " " + std::to_string(part.version) + "@" + std::to_string(part.begin_byte);
+  return text;
 }
 
 RequestLedger::ArrayCheck RequestLedger::check_array(std::size_t max_messages) const {
@@ -94,13 +106,13 @@ RequestLedger::ArrayCheck RequestLedger::check_array(std::size_t max_messages) c
   oracle_.for_each_acknowledged([&](engine::DiskId disk, engine::BlockNo block,
                                     engine::Version acked) {
     const engine::Version held = array_.at(disk, block);
-    if (held == acked) return;
+    if (oracle_.holds_acknowledged(disk, block, held, array_)) return;
     ++check.blocks_lost;
     if (check.messages.size() < max_messages) {
       check.messages.push_back("disk " + std::to_string(disk) + " block " + std::to_string(block) +
                                ": acknowledged version " + std::to_string(acked) +
                                " is not on the array after the final destage (it holds " +
-                               std::to_string(held) + ")");
+                               describe(held) + ")");
     }
   });
   return check;

@@ -141,7 +141,10 @@ void FakeRuntime::complete(std::size_t index, Status status) {
         ArrayWrite write;
         write.disk = io.disk;
         write.first_block = io.first_block;
+        write.offset_bytes = io.offset_bytes;
+        write.length_bytes = io.length_bytes;
         write.versions = io.versions;
+        write.discard = io.discard;
         ledger_.array_write(write);
         break;
       }

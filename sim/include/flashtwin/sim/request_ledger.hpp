@@ -16,7 +16,10 @@
 //            never a violation and never judged ok.
 //   flush    numbered only.
 //   A write or discard that completes with an error is not acknowledged (writes_failed()).
-// Final check (check_array): every block's last acknowledged version is on the array.
+//   A write covering part of a block: the oracle keeps which bytes it covers, and the array
+//   records the bytes it got (ArrayVersions::write_range), so a block whose other bytes never
+//   reached the array reads as stale and fails the final check.
+// Final check (check_array): every block's acknowledged bytes are on the array.
 //
 // Ownership: the ledger owns the oracle and the array's versions; one ledger per run. Not
 // thread-safe. Misuse (a completion for a request it never numbered) throws std::logic_error.
@@ -52,16 +55,18 @@ class RequestLedger {
     // A read that returned data it must not have: "disk D block B: reason".
     std::optional<std::string> violation;
   };
-  // Judges a CompleteRequest. Throws std::logic_error for a request never submitted or completed
-  // twice.
+  // Judges a CompleteRequest (mixed labels resolved by the array's versions). Throws
+  // std::logic_error for a request never submitted or completed twice.
   Completion completed(const engine::CompleteRequest& done);
 
-  // The array carrying out the engine's commands: the versions it holds.
+  // The array carrying out the engine's commands: the labels it holds (ArrayVersions; a write that
+  // covers part of a block leaves it mixed).
   void array_read(const engine::ArrayRead& read, std::vector<engine::Version>& out) const;
   void array_write(const engine::ArrayWrite& write);
   const ArrayVersions& array() const { return array_; }
 
-  // After every dirty block was destaged: acknowledged versions missing from the array.
+  // After every dirty block was destaged: blocks whose acknowledged bytes are not all on the
+  // array (ConsistencyOracle::holds_acknowledged).
   struct ArrayCheck {
     std::uint64_t blocks_lost = 0;
     std::vector<std::string> messages;  // the first `max_messages` of them, in a fixed order
@@ -75,6 +80,9 @@ class RequestLedger {
   std::uint64_t writes_failed() const { return writes_failed_; }  // writes and discards
   std::uint64_t violations() const { return violations_; }
   std::size_t in_flight() const { return kinds_.size(); }
+
+  // A label as text: its version, or its parts ("parts 7@0 3@512").
+  std::string describe(engine::Version label) const;
 
  private:
   std::uint32_t block_bytes_;
