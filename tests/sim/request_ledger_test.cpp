@@ -286,5 +286,25 @@ TEST(ConsistencyOracle, AMixedLabelNeedsAnArrayAndNeverInventsAVersion) {
   EXPECT_TRUE(oracle.read_completed(3, label).has_value());  // no array to resolve it
 }
 
+// A flash sized for terabytes costs memory only for the pages its written slots fall in.
+TEST(FlashVersions, PagesAreAllocatedOnlyWhereSlotsAreWritten) {
+  const std::uint64_t slots = std::uint64_t{800} << 18;  // 800 GiB of 4 KiB blocks
+  FlashVersions flash(slots);
+  EXPECT_EQ(flash.pages_allocated(), 0u);
+  const std::vector<engine::SlotId> far = {7, static_cast<engine::SlotId>(slots - 1)};
+  const std::vector<Version> versions = {3, 4};
+  flash.write(far, versions);
+  EXPECT_EQ(flash.pages_allocated(), 2u);
+  std::vector<Version> out;
+  const std::vector<engine::SlotId> read = {7, static_cast<engine::SlotId>(slots - 1), 8,
+                                            FlashVersions::kPageSlots};
+  flash.read(read, out);
+  EXPECT_EQ(out, (std::vector<Version>{3, 4, 0, 0}));
+  EXPECT_EQ(flash.pages_allocated(), 2u);  // reading allocates nothing
+  const std::vector<engine::SlotId> beyond = {static_cast<engine::SlotId>(slots)};
+  const std::vector<Version> one = {1};
+  EXPECT_THROW(flash.write(beyond, one), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim
