@@ -38,7 +38,8 @@ double CacheOnlyReport::write_hit_ratio() const {
 CacheOnlyReplay::CacheOnlyReplay(const CacheOnlyOptions& options)
     : options_(options),
       engine_(options.engine),
-      flash_(options.check_consistency ? options.engine.capacity_blocks : 0) {
+      flash_(options.check_consistency ? options.engine.capacity_blocks : 0),
+      ledger_(options.engine.block_bytes, options.check_consistency) {
   engine_.add_datastore(kDatastore, options.mode);
   engine_.add_vm(kVm, kDatastore, std::nullopt);
   run_commands();
@@ -72,28 +73,8 @@ void CacheOnlyReplay::run() {
 
 void CacheOnlyReplay::submit(const Source& source) {
   const models::StreamRequest& r = source.next;
-  engine::IoRequest request{next_request_++, source.disk,    r.kind,
-                            r.offset_bytes,  r.length_bytes, 0};
-  if (options_.check_consistency) kinds_[request.id] = r.kind;
-  if (options_.check_consistency && r.kind != engine::IoKind::flush) {
-    const std::uint64_t block = options_.engine.block_bytes;
-    const engine::BlockNo first = r.offset_bytes / block;
-    const auto blocks =
-        static_cast<std::uint32_t>((r.offset_bytes + r.length_bytes + block - 1) / block - first);
-    if (r.kind == engine::IoKind::read) {
-      oracle_.read_submitted(request.id, source.disk, first, blocks);
-    } else if (r.kind == engine::IoKind::write) {
-      request.version = next_version_++;
-      oracle_.write_submitted(request.id, source.disk, first, blocks, request.version);
-    } else {  // discard: whole blocks only
-      request.version = next_version_++;
-      const engine::BlockNo whole = (r.offset_bytes + block - 1) / block;
-      const engine::BlockNo end = (r.offset_bytes + r.length_bytes) / block;
-      oracle_.write_submitted(request.id, source.disk, whole,
-                              end > whole ? static_cast<std::uint32_t>(end - whole) : 0,
-                              request.version);
-    }
-  }
+  const engine::IoRequest request =
+      ledger_.submit(source.disk, r.kind, r.offset_bytes, r.length_bytes);
   ++requests_;
   engine_.submit(now_, request);
   run_commands();
@@ -128,26 +109,15 @@ void CacheOnlyReplay::run_commands() {
               if (check) flash_.write(c.slots, c.versions);
               engine_.completed(now_, c.id, engine::Status::ok);
             } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
-              if (check) {
-                array_.read(c.disk, c.first_block, c.block_count, data_);
-              } else {
-                data_.assign(c.block_count, 0);
-              }
+              ledger_.array_read(c, data_);
               engine_.completed(now_, c.id, engine::Status::ok, data_);
             } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
-              if (check) array_.write(c.disk, c.first_block, c.versions);
+              ledger_.array_write(c);
               engine_.completed(now_, c.id, engine::Status::ok);
             } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
-              if (!check) return;
-              const auto kind = kinds_.extract(c.request).mapped();
-              if (kind == engine::IoKind::write || kind == engine::IoKind::discard) {
-                oracle_.write_completed(c.request, c.status == engine::Status::ok);
-              } else if (kind != engine::IoKind::read || c.status != engine::Status::ok) {
-                return;
-              } else if (auto v = oracle_.read_completed(c.request, c.versions)) {
-                violations_.push_back("request " + std::to_string(v->request) + " disk " +
-                                      std::to_string(v->disk) + " block " +
-                                      std::to_string(v->block) + ": " + v->reason);
+              if (auto judged = ledger_.completed(c); judged.violation) {
+                violations_.push_back("request " + std::to_string(c.request) + " " +
+                                      *judged.violation);
               }
             } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
               timer_at_ = c.at;
@@ -164,16 +134,9 @@ void CacheOnlyReplay::quiesce() {
   // (the bound only guards against an engine that never would).
   for (std::uint64_t round = 0; round < (std::uint64_t{1} << 32) && timer_at_; ++round)
     advance_to(*timer_at_);
-  if (!options_.check_consistency) return;
-  oracle_.for_each_acknowledged(
-      [&](engine::DiskId disk, engine::BlockNo block, engine::Version acked) {
-        if (array_.at(disk, block) != acked && violations_.size() < 100) {
-          violations_.push_back("disk " + std::to_string(disk) + " block " + std::to_string(block) +
-                                ": acknowledged version " + std::to_string(acked) +
-                                " is not on the array after destage (array has " +
-                                std::to_string(array_.at(disk, block)) + ")");
-        }
-      });
+  for (std::string& message : ledger_.check_array(100).messages) {
+    if (violations_.size() < 100) violations_.push_back(std::move(message));
+  }
 }
 
 CacheOnlyReport CacheOnlyReplay::report() const {
@@ -181,7 +144,8 @@ CacheOnlyReport CacheOnlyReplay::report() const {
   report.requests = requests_;
   CounterMap visitor(report.counters);
   engine_.visit_counters(visitor);
-  report.reads_checked = oracle_.reads_checked();
+  report.reads_checked = ledger_.oracle().reads_checked();
+  report.reads_failed = ledger_.reads_failed();
   report.violations = violations_;
   return report;
 }

@@ -74,7 +74,7 @@ struct CacheReader final : engine::CounterVisitor {
 }  // namespace
 
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
-    : scenario_(scenario), baseline_(baseline), sink_(sink) {}
+    : scenario_(scenario), baseline_(baseline), sink_(sink), ledger_(scenario.cache.block_bytes) {}
 
 void ClusterRuntime::run(const std::function<void(double)>& progress,
                          const std::atomic<bool>* stop) {
@@ -85,19 +85,18 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
   SimGridScheduler scheduler;
   models::StorageArray array(scenario_.array, scheduler,
                              scenario_.seed * 0x9E3779B97F4A7C15ull ^ kArraySeedStream);
-  ArrayVersions array_versions;
   const ScenarioIndex index(scenario_);
   {
     models::CommStarter comms;  // destroyed before the Engine
     WorkloadDriver* driver_ptr = nullptr;
-    CommandExecutor executor(SimWorld{platform, comms, scheduler, array, array_versions}, sink_,
+    CommandExecutor executor(SimWorld{platform, comms, scheduler, array, ledger_}, sink_,
                              [&driver_ptr](std::size_t, const engine::CompleteRequest& done) {
                                driver_ptr->request_done(done);
                              });
     for (std::size_t h = 0; h < scenario_.cluster.hosts.size(); ++h)
       executor.add_host(make_host(scenario_, h, baseline_, platform, scheduler));
     add_vms(scenario_, index, executor);
-    WorkloadDriver driver(scenario_, index, executor, scheduler, oracle_, sink_, array_versions);
+    WorkloadDriver driver(scenario_, index, executor, scheduler, ledger_, sink_);
     driver_ptr = &driver;
     driver.add_disks();
     for (std::size_t h = 0; h < executor.host_count(); ++h) {
@@ -153,16 +152,11 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
   }
   end_ns_ = std::llround((scenario_.duration_s + drain_s_) * 1e9);
 
-  std::uint64_t lost = 0;
-  oracle_.for_each_acknowledged([&](engine::DiskId disk, engine::BlockNo block, engine::Version v) {
-    if (array_versions.at(disk, block) == v) return;
-    if (++lost <= 10) {
-      sink_.violation("disk " + std::to_string(disk) + " block " + std::to_string(block) +
-                      ": acknowledged version " + std::to_string(v) +
-                      " is not on the array after the final destage");
-    }
-  });
-  sink_.acknowledged_writes_lost(lost);
+  const RequestLedger::ArrayCheck check = ledger_.check_array(10);
+  for (const std::string& message : check.messages)
+    sink_.violation(message);
+  sink_.acknowledged_writes_lost(check.blocks_lost);
+  sink_.reads_failed(ledger_.reads_failed());
 }
 
 }  // namespace flashtwin::sim

@@ -17,7 +17,7 @@
 #pragma once
 
 #include "flashtwin/models/array_model.hpp"
-#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/scenario.hpp"
 #include "run_sink.hpp"
 
@@ -51,7 +51,7 @@ class ClusterRuntime {
   const Scenario& scenario_;
   bool baseline_;
   RunSink& sink_;
-  ConsistencyOracle oracle_;
+  RequestLedger ledger_;
   std::uint64_t requests_completed_ = 0;
   double drain_s_ = 0;
   bool interrupted_ = false;

@@ -96,7 +96,7 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                       NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
                   sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
                   std::vector<engine::Version> data;
-                  world_.array_versions.read(c.disk, c.first_block, c.block_count, data);
+                  world_.ledger.array_read(c, data);
                   complete(h, c.id, r.ok, data);
                 });
           });
@@ -115,7 +115,9 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 }
                 world_.array.write(c.length_bytes, [this, h, c, versions] {
                   sink_.array_io(engine::IoKind::write, c.length_bytes, now_ns(), c.destage);
-                  world_.array_versions.write(c.disk, c.first_block, versions);
+                  engine::ArrayWrite write = c;  // its spans died with the drain
+                  write.versions = versions;
+                  world_.ledger.array_write(write);
                   complete(h, c.id, true);
                 });
               });

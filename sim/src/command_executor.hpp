@@ -6,7 +6,8 @@
 //   ArrayRead               -> the array's queues (StorageArray), then the data crosses the array
 //                              front end and the network back to the host (a SimGrid comm)
 //   ArrayWrite              -> host to array over the network and front end, then the array's
-//                              queues; ArrayVersions take the data when the array acknowledges
+//                              queues; the ledger's array versions take the data when the array
+//                              acknowledges
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
 // Every array transfer, network transfer (by purpose) and flash I/O is reported to the RunSink when
@@ -22,6 +23,7 @@
 #include "flashtwin/models/array_model.hpp"
 #include "flashtwin/models/device_model.hpp"
 #include "flashtwin/models/simgrid_platform.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/version_store.hpp"
 #include "run_sink.hpp"
 
@@ -51,7 +53,7 @@ struct SimWorld {
   models::CommStarter& comms;
   models::EventScheduler& scheduler;
   models::StorageArray& array;
-  ArrayVersions& array_versions;
+  RequestLedger& ledger;  // numbers requests, judges them, holds the array's versions
 };
 
 class CommandExecutor {

@@ -5,16 +5,47 @@
 
 namespace flashtwin::sim {
 
+namespace {
+
+// Calls visit(a, b) for every byte range where part lists `x` and `y` overlap.
+template <class Visit>
+void for_each_overlap(const std::vector<VersionPart>& x, const std::vector<VersionPart>& y,
+                      Visit&& visit) {
+  std::size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    visit(x[i], y[j]);
+    const bool x_last = i + 1 == x.size(), y_last = j + 1 == y.size();
+    if (x_last && y_last) return;
+    if (y_last || (!x_last && x[i + 1].begin_byte < y[j + 1].begin_byte)) {
+      ++i;
+    } else if (x_last || y[j + 1].begin_byte < x[i + 1].begin_byte) {
+      ++j;
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+}
+
+}  // namespace
+
 void ConsistencyOracle::write_submitted(engine::RequestId request, engine::DiskId disk,
                                         engine::BlockNo first_block, std::uint32_t blocks,
-                                        engine::Version version) {
+                                        engine::Version version, std::uint32_t first_begin_byte,
+                                        std::uint32_t last_end_byte) {
   for (std::uint32_t i = 0; i < blocks; ++i) {
     BlockState& state = blocks_[disk_block_key(disk, first_block + i)];
     if (version <= state.submitted)
       throw std::logic_error("oracle: write versions must grow with submission order");
     state.submitted = version;
   }
-  pending_[request] = Pending{disk, first_block, blocks, version, {}};
+  Pending write{disk, first_block, blocks, version, first_begin_byte, last_end_byte, {}, {}, {}};
+  pending_[request] = std::move(write);
+}
+
+const std::vector<VersionPart>* ConsistencyOracle::cover(std::uint64_t key) const {
+  const std::uint32_t* index = cover_index_.find(key);
+  return index == nullptr ? nullptr : &covers_[*index - 1];
 }
 
 void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
@@ -23,7 +54,18 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
   const Pending& write = it->second;
   if (ok) {
     for (std::uint32_t i = 0; i < write.blocks; ++i) {
-      BlockState& state = blocks_[disk_block_key(write.disk, write.first_block + i)];
+      const std::uint64_t key = disk_block_key(write.disk, write.first_block + i);
+      BlockState& state = blocks_[key];
+      const std::uint32_t begin = i == 0 ? write.first_begin_byte : 0;
+      const std::uint32_t end = i + 1 == write.blocks ? write.last_end_byte : 0;
+      const std::uint32_t* index = cover_index_.find(key);
+      if (index == nullptr && (begin != 0 || end != 0)) {  // first partial write: start a cover
+        covers_.push_back({VersionPart{0, state.acked}});
+        cover_index_[key] = static_cast<std::uint32_t>(covers_.size());
+        index = cover_index_.find(key);
+      }
+      if (index != nullptr)
+        overwrite_parts(covers_[*index - 1], begin, end, write.version, /*newest=*/true);
       if (write.version > state.acked) state.acked = write.version;
     }
   }
@@ -32,17 +74,53 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
 
 void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId disk,
                                        engine::BlockNo first_block, std::uint32_t blocks) {
-  Pending read{disk, first_block, blocks, 0, {}};
+  Pending read{disk, first_block, blocks, 0, 0, 0, {}, {}, {}};
   read.floor.resize(blocks);
+  read.acked.resize(blocks);
   for (std::uint32_t i = 0; i < blocks; ++i) {
-    const BlockState* state = blocks_.find(disk_block_key(disk, first_block + i));
+    const std::uint64_t key = disk_block_key(disk, first_block + i);
+    const BlockState* state = blocks_.find(key);
     read.floor[i] = state == nullptr ? 0 : std::max(state->acked, state->returned);
+    read.acked[i] = state == nullptr ? 0 : state->acked;
+    if (const std::vector<VersionPart>* parts = cover(key)) read.covers.emplace_back(i, *parts);
   }
   pending_[request] = std::move(read);
 }
 
+std::optional<ConsistencyOracle::Violation> ConsistencyOracle::check_mixed(
+    const Pending& read, std::uint32_t i, engine::Version label, const BlockState& state,
+    const ArrayVersions* array) const {
+  const engine::BlockNo block = read.first_block + i;
+  if (array == nullptr) {
+    return Violation{0, read.disk, block, label,
+                     "read returned a mixed label with no array to resolve it"};
+  }
+  std::vector<VersionPart> floor{VersionPart{0, read.acked[i]}};
+  for (const auto& [index, parts] : read.covers) {
+    if (index == i) floor = parts;
+  }
+  std::optional<Violation> found;
+  for_each_overlap(array->parts(label), floor, [&](const VersionPart& got, const VersionPart& min) {
+    if (found) return;
+    const std::uint32_t at = std::max(got.begin_byte, min.begin_byte);
+    if (got.version < min.version) {
+      found = Violation{0, read.disk, block, label,
+                        "stale read: byte " + std::to_string(at) + " of the block holds version " +
+                            std::to_string(got.version) + ", older than " +
+                            std::to_string(min.version) +
+                            ", acknowledged on those bytes before the read was submitted"};
+    } else if (got.version > state.submitted) {
+      found = Violation{0, read.disk, block, label,
+                        "read returned version " + std::to_string(got.version) + " at byte " +
+                            std::to_string(at) + " that was never written to this block"};
+    }
+  });
+  return found;
+}
+
 std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
-    engine::RequestId request, std::span<const engine::Version> versions) {
+    engine::RequestId request, std::span<const engine::Version> versions,
+    const ArrayVersions* array) {
   auto it = pending_.find(request);
   if (it == pending_.end()) throw std::logic_error("oracle: completion of an unknown read");
   Pending read = std::move(it->second);
@@ -53,10 +131,19 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                      "read returned " + std::to_string(versions.size()) + " versions for " +
                          std::to_string(read.blocks) + " blocks"};
   }
+  static const BlockState kNeverWritten{};
   for (std::uint32_t i = 0; i < read.blocks; ++i) {
     const engine::Version v = versions[i];
-    BlockState& state = blocks_[disk_block_key(read.disk, read.first_block + i)];
+    BlockState* known = blocks_.find(disk_block_key(read.disk, read.first_block + i));
+    const BlockState& state = known == nullptr ? kNeverWritten : *known;
     const engine::BlockNo block = read.first_block + i;
+    if (ArrayVersions::is_mixed(v)) {
+      if (auto violation = check_mixed(read, i, v, state, array)) {
+        violation->request = request;
+        return violation;
+      }
+      continue;  // judged part by part; raises no floor
+    }
     if (v < read.floor[i]) {
       return Violation{request, read.disk, block, v,
                        "stale read: version " + std::to_string(v) + " older than " +
@@ -69,15 +156,38 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                            " that was never written to this block (newest " +
                            std::to_string(state.submitted) + ")"};
     }
-    state.returned = std::max(state.returned, v);
+    if (known != nullptr) known->returned = std::max(known->returned, v);  // else v == 0
   }
   return std::nullopt;
+}
+
+void ConsistencyOracle::read_failed(engine::RequestId request) {
+  if (pending_.erase(request) == 0) throw std::logic_error("oracle: failure of an unknown read");
 }
 
 engine::Version ConsistencyOracle::last_acknowledged(engine::DiskId disk,
                                                      engine::BlockNo block) const {
   const BlockState* state = blocks_.find(disk_block_key(disk, block));
   return state == nullptr ? 0 : state->acked;
+}
+
+std::vector<VersionPart> ConsistencyOracle::acknowledged_parts(engine::DiskId disk,
+                                                               engine::BlockNo block) const {
+  const std::uint64_t key = disk_block_key(disk, block);
+  if (const std::vector<VersionPart>* parts = cover(key)) return *parts;
+  return {VersionPart{0, last_acknowledged(disk, block)}};
+}
+
+bool ConsistencyOracle::holds_acknowledged(engine::DiskId disk, engine::BlockNo block,
+                                           engine::Version label,
+                                           const ArrayVersions& array) const {
+  if (!ArrayVersions::is_mixed(label)) return label == last_acknowledged(disk, block);
+  bool holds = true;
+  for_each_overlap(array.parts(label), acknowledged_parts(disk, block),
+                   [&](const VersionPart& got, const VersionPart& acked) {
+                     if (got.version < acked.version) holds = false;
+                   });
+  return holds;
 }
 
 }  // namespace flashtwin::sim

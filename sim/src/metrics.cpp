@@ -409,6 +409,19 @@ void Metrics::on(const WritesLost& e) {
   cluster_.acknowledged_writes_lost += e.writes;
 }
 
+void Metrics::on(const ReadsFailed& e) {
+  if (finished_) throw std::logic_error("Metrics::reads_failed after finish()");
+  cluster_.reads_failed += e.reads;
+}
+
+void Metrics::interrupt_at(std::int64_t end_ns) {
+  if (finished_) throw std::logic_error("Metrics::interrupt_at after finish()");
+  warmup_ns_ = std::min(warmup_ns_, end_ns);
+  workload_end_ns_ = end_ns;
+  cluster_.window_start_ns = warmup_ns_;
+  cluster_.window_end_ns = end_ns;
+}
+
 void Metrics::finish(std::int64_t end_ns) {
   if (finished_) throw std::logic_error("Metrics::finish called twice");
   if (end_ns < last_event_ns_) {

@@ -186,6 +186,7 @@ class SummaryBuilder : public MetricsVisitor {
     consistency["verdict"] = c.consistent() ? "consistent" : "violated";
     consistency["violations"] = c.violations.size();
     consistency["acknowledged_writes_lost"] = c.acknowledged_writes_lost;
+    consistency["reads_failed"] = c.reads_failed;
     Json listed = Json::array();
     for (std::size_t i = 0; i < c.violations.size() && i < kViolationsListed; ++i) {
       listed.push_back(c.violations[i]);

@@ -33,6 +33,7 @@ class RunSink {
   }
   void violation(std::string what) { record(ConsistencyViolation{std::move(what)}); }
   void acknowledged_writes_lost(std::uint64_t writes) { record(WritesLost{writes}); }
+  void reads_failed(std::uint64_t reads) { record(ReadsFailed{reads}); }
 };
 
 class MetricsSink final : public RunSink {

@@ -210,6 +210,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   runtime.run(options.progress, options.stop);
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (runtime.interrupted()) result.with_flash->interrupt_at(runtime.end_ns());
   result.with_flash->finish(runtime.end_ns());
   result.drain_s = runtime.drain_s();
   result.simulated_ios = runtime.requests_completed();

@@ -192,7 +192,12 @@ std::string comparison_section(const Comparison& c) {
 std::string consistency_section(const ClusterTotals& c) {
   std::string text = "\n";
   if (c.consistent()) {
-    return text + "consistency: OK (no violation, no acknowledged write lost)\n";
+    text += "consistency: OK (no violation, no acknowledged write lost)\n";
+    if (c.reads_failed > 0) {
+      text += cut("  " + std::to_string(c.reads_failed) +
+                  " reads failed with a reported error (data known lost; not violations)");
+    }
+    return text;
   }
   text += cut("consistency: FAILED (" + std::to_string(c.violations.size()) + " violations, " +
               std::to_string(c.acknowledged_writes_lost) + " acknowledged writes lost)");
@@ -201,6 +206,10 @@ std::string consistency_section(const ClusterTotals& c) {
   }
   if (c.violations.size() > kViolationsShown) {
     text += "  ... and " + std::to_string(c.violations.size() - kViolationsShown) + " more\n";
+  }
+  if (c.reads_failed > 0) {
+    text += cut("  " + std::to_string(c.reads_failed) +
+                " reads failed with a reported error (data known lost; not violations)");
   }
   return text;
 }

@@ -1,20 +1,46 @@
 #include "flashtwin/sim/version_store.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 namespace flashtwin::sim {
+
+FlashVersions::FlashVersions(std::uint64_t slots)
+    : slots_(slots), pages_((slots + kPageSlots - 1) / kPageSlots) {}
+
+engine::Version FlashVersions::at(engine::SlotId slot) const {
+  const std::size_t page = slot / kPageSlots;
+  if (page >= pages_.size() || !pages_[page]) return 0;
+  return pages_[page][slot % kPageSlots];
+}
 
 void FlashVersions::read(std::span<const engine::SlotId> slots,
                          std::vector<engine::Version>& out) const {
   out.clear();
   for (engine::SlotId slot : slots)
-    out.push_back(slot < slots_.size() ? slots_[slot] : 0);
+    out.push_back(at(slot));
 }
 
 void FlashVersions::write(std::span<const engine::SlotId> slots,
                           std::span<const engine::Version> versions) {
   for (std::size_t i = 0; i < slots.size(); ++i) {
-    if (slots[i] >= slots_.size()) slots_.resize(std::size_t{slots[i]} + 1, 0);
-    slots_[slots[i]] = versions[i];
+    if (slots[i] >= slots_) {
+      throw std::out_of_range("flash versions: slot " + std::to_string(slots[i]) +
+                              " beyond a flash of " + std::to_string(slots_) + " slots");
+    }
+    std::unique_ptr<engine::Version[]>& page = pages_[slots[i] / kPageSlots];
+    if (!page) {
+      page = std::make_unique<engine::Version[]>(kPageSlots);  // value-initialised: zeros
+      ++pages_allocated_;
+    }
+    page[slots[i] % kPageSlots] = versions[i];
   }
+}
+
+ArrayVersions::ArrayVersions(std::uint32_t block_bytes) : block_bytes_(block_bytes) {
+  if (block_bytes == 0 || (block_bytes & (block_bytes - 1)) != 0)
+    throw std::invalid_argument("array versions: block_bytes must be a power of two");
 }
 
 void ArrayVersions::read(engine::DiskId disk, engine::BlockNo first_block, std::uint32_t blocks,
@@ -30,9 +56,83 @@ void ArrayVersions::write(engine::DiskId disk, engine::BlockNo first_block,
     blocks_[disk_block_key(disk, first_block + i)] = versions[i];
 }
 
+void ArrayVersions::write_range(engine::DiskId disk, engine::BlockNo first_block,
+                                std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                                std::span<const engine::Version> versions) {
+  const std::uint64_t block = block_bytes_;
+  const std::uint64_t end_bytes = offset_bytes + length_bytes;
+  if (length_bytes == 0 || offset_bytes / block != first_block ||
+      (end_bytes + block - 1) / block - first_block != versions.size()) {
+    throw std::invalid_argument("array versions: bytes " + std::to_string(offset_bytes) + "+" +
+                                std::to_string(length_bytes) + " do not touch exactly blocks " +
+                                std::to_string(first_block) + "+" +
+                                std::to_string(versions.size()));
+  }
+  std::vector<VersionPart> parts;
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const engine::BlockNo b = first_block + i;
+    const std::uint64_t block_begin = b * block;
+    const auto begin =
+        static_cast<std::uint32_t>(std::max(offset_bytes, block_begin) - block_begin);
+    const auto end =
+        static_cast<std::uint32_t>(std::min(end_bytes, block_begin + block) - block_begin);
+    engine::Version& label = blocks_[disk_block_key(disk, b)];
+    if (begin == 0 && end == block) {
+      label = versions[i];
+      continue;
+    }
+    parts = this->parts(label);
+    overwrite_parts(parts, begin, end == block ? 0 : end, versions[i]);
+    label = label_of(parts);
+  }
+}
+
+engine::Version ArrayVersions::label_of(std::vector<VersionPart>& parts) {
+  if (parts.size() == 1) return parts.front().version;
+  mixed_.push_back(Mixed{parts_.size(), static_cast<std::uint32_t>(parts.size())});
+  parts_.insert(parts_.end(), parts.begin(), parts.end());
+  return kMixedBit | (mixed_.size() - 1);
+}
+
 engine::Version ArrayVersions::at(engine::DiskId disk, engine::BlockNo block) const {
   const engine::Version* version = blocks_.find(disk_block_key(disk, block));
   return version == nullptr ? 0 : *version;
+}
+
+std::vector<VersionPart> ArrayVersions::parts(engine::Version label) const {
+  if (!is_mixed(label)) return {VersionPart{0, label}};
+  const engine::Version index = label & ~kMixedBit;
+  if (index >= mixed_.size()) {
+    throw std::out_of_range("array versions: mixed label " + std::to_string(index) +
+                            " was never made");
+  }
+  const Mixed& m = mixed_[index];
+  const auto first = parts_.begin() + static_cast<std::ptrdiff_t>(m.first_part);
+  return {first, first + m.parts};
+}
+
+void overwrite_parts(std::vector<VersionPart>& parts, std::uint32_t begin_byte,
+                     std::uint32_t end_byte, engine::Version version, bool newest) {
+  // Split at begin_byte and end_byte, rewrite the parts between, merge equal neighbours.
+  auto split = [&](std::uint32_t at) {
+    auto it =
+        std::upper_bound(parts.begin(), parts.end(), at,
+                         [](std::uint32_t x, const VersionPart& p) { return x < p.begin_byte; });
+    const VersionPart before = *(it - 1);  // parts.front().begin_byte == 0 <= at
+    if (before.begin_byte != at) parts.insert(it, VersionPart{at, before.version});
+  };
+  split(begin_byte);
+  const bool to_end = end_byte == 0;  // callers may pass 0 for "the block's end"
+  if (!to_end) split(end_byte);
+  for (VersionPart& p : parts) {
+    if (p.begin_byte >= begin_byte && (to_end || p.begin_byte < end_byte))
+      p.version = newest ? std::max(p.version, version) : version;
+  }
+  std::vector<VersionPart> merged;
+  for (const VersionPart& p : parts) {
+    if (merged.empty() || merged.back().version != p.version) merged.push_back(p);
+  }
+  parts.swap(merged);
 }
 
 }  // namespace flashtwin::sim

@@ -25,15 +25,13 @@ struct WorkloadDriver::Disk {
 
 WorkloadDriver::WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index,
                                CommandExecutor& executor, models::EventScheduler& scheduler,
-                               ConsistencyOracle& oracle, RunSink& sink,
-                               const ArrayVersions& array_versions)
+                               RequestLedger& ledger, RunSink& sink)
     : scenario_(scenario),
       index_(index),
       executor_(executor),
       scheduler_(scheduler),
-      oracle_(oracle),
-      sink_(sink),
-      array_versions_(array_versions) {}
+      ledger_(ledger),
+      sink_(sink) {}
 
 WorkloadDriver::~WorkloadDriver() = default;
 
@@ -80,9 +78,10 @@ void WorkloadDriver::prewarm(std::size_t h) {
     if (disk->host == h && disk->synthetic)
       disks.push_back(PrewarmDisk{disk->id, *disk->synthetic});
   }
-  const PrewarmResult warm = sim::prewarm(*host.engine, *host.flash_versions, array_versions_,
-                                          disks, scenario_.cache.block_bytes, next_request_);
-  next_request_ += warm.requests;
+  // Prewarm reads never reach the ledger: they take ids of their own, far above the run's.
+  constexpr engine::RequestId kPrewarmIds = engine::RequestId{1} << 62;
+  const PrewarmResult warm = sim::prewarm(*host.engine, *host.flash_versions, ledger_.array(),
+                                          disks, scenario_.cache.block_bytes, kPrewarmIds);
   // The engine's timer request from the prewarm reads is armed like any other.
   if (warm.timer) executor_.arm_timer(h, *warm.timer);
   executor_.pump(h);
@@ -129,17 +128,7 @@ void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r) {
                              scenario_.vms[disk.vm].name + "'s disk of " +
                              std::to_string(disk.size_bytes) + " bytes: give a larger size_gib");
   }
-  const std::uint64_t block = scenario_.cache.block_bytes;
-  engine::IoRequest request{next_request_++, disk.id, r.kind, r.offset_bytes, r.length_bytes, 0};
-  const engine::BlockNo first = r.offset_bytes / block;
-  const auto blocks =
-      static_cast<std::uint32_t>((r.offset_bytes + r.length_bytes + block - 1) / block - first);
-  if (r.kind == engine::IoKind::write) {
-    request.version = next_version_++;
-    oracle_.write_submitted(request.id, disk.id, first, blocks, request.version);
-  } else if (r.kind == engine::IoKind::read) {
-    oracle_.read_submitted(request.id, disk.id, first, blocks);
-  }
+  const engine::IoRequest request = ledger_.submit(disk.id, r.kind, r.offset_bytes, r.length_bytes);
   pending_[request.id] = Pending{d, r.kind, r.length_bytes, now_ns()};
   executor_.submit(disk.host, request);
 }
@@ -152,14 +141,8 @@ void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
   const bool ok = done.status == engine::Status::ok;
   sink_.request_completed(disk.vm, p.kind, p.bytes, p.submitted_ns, now_ns(), done.served, ok);
   ++requests_completed_;
-  if (p.kind == engine::IoKind::write) {
-    oracle_.write_completed(done.request, ok);
-  } else if (p.kind == engine::IoKind::read && ok) {
-    if (auto v = oracle_.read_completed(done.request, done.versions)) {
-      sink_.violation("VM " + scenario_.vms[disk.vm].name + " disk " + std::to_string(v->disk) +
-                      " block " + std::to_string(v->block) + ": " + v->reason);
-    }
-  }
+  if (auto judged = ledger_.completed(done); judged.violation)
+    sink_.violation("VM " + scenario_.vms[disk.vm].name + " " + *judged.violation);
   // Closed loop: the next request as soon as one completes, until the run's end.
   if (disk.queue_depth > 0 && disk.has_next && scheduler_.now_s() < scenario_.duration_s) {
     issue_next(p.disk);

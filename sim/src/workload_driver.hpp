@@ -3,14 +3,14 @@
 // outstanding — until the scenario's duration, and takes each request's completion: metrics, the
 // consistency oracle, and the next closed-loop request. Internal to sim/.
 //
-// Request ids and write versions are numbered here, in submission order (the oracle requires
-// versions that grow with submission). A request beyond its disk is bad input: TraceError naming
+// Request ids and write versions are numbered, and completions judged, by the RequestLedger shared
+// with the other runtimes. A request beyond its disk is bad input: TraceError naming
 // the source and the VM.
 #pragma once
 
 #include "command_executor.hpp"
 #include "flashtwin/models/request_stream.hpp"
-#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/scenario.hpp"
 #include "run_sink.hpp"
 #include "scenario_index.hpp"
@@ -26,8 +26,7 @@ namespace flashtwin::sim {
 class WorkloadDriver {
  public:
   WorkloadDriver(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
-                 models::EventScheduler& scheduler, ConsistencyOracle& oracle, RunSink& sink,
-                 const ArrayVersions& array_versions);
+                 models::EventScheduler& scheduler, RequestLedger& ledger, RunSink& sink);
   ~WorkloadDriver();
 
   // Adds every VM disk of the scenario to its host's engine (call after the hosts exist).
@@ -60,13 +59,10 @@ class WorkloadDriver {
   const ScenarioIndex& index_;
   CommandExecutor& executor_;
   models::EventScheduler& scheduler_;
-  ConsistencyOracle& oracle_;
+  RequestLedger& ledger_;
   RunSink& sink_;
-  const ArrayVersions& array_versions_;
   std::vector<std::unique_ptr<Disk>> disks_;
   std::unordered_map<engine::RequestId, Pending> pending_;
-  engine::RequestId next_request_ = 1;
-  engine::Version next_version_ = 1;
   std::uint64_t requests_completed_ = 0;
 };
 

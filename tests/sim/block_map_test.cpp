@@ -45,5 +45,19 @@ TEST(BlockMap, IterationOrderDependsOnlyOnTheInsertions) {
   EXPECT_EQ(fill(), fill());
 }
 
+TEST(BlockMap, KeepsEveryKeyButTheEmptyMarkerAndStaysCompact) {
+  BlockMap<std::uint64_t> map;
+  map[0] = 1;  // key 0 is an ordinary key
+  map[disk_block_key(1, 5)] = 2;
+  ASSERT_NE(map.find(0), nullptr);
+  EXPECT_EQ(*map.find(0), 1u);
+  EXPECT_EQ(map.find(kEmptyKey), nullptr);
+  EXPECT_THROW(map[kEmptyKey], std::out_of_range);
+  for (std::uint64_t k = 0; k < 100'000; ++k)
+    map[disk_block_key(2, k)] = k;
+  // 16 bytes an entry, at most 8/3 of that with the table at its emptiest after a doubling.
+  EXPECT_LE(map.memory_bytes(), map.size() * 16 * 8 / 3);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

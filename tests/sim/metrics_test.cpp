@@ -199,6 +199,17 @@ TEST(Metrics, ConsistencyVerdict) {
   EXPECT_EQ(n.cluster().violations.size(), 1u);
 }
 
+// A read that failed with a reported error is counted apart: the VM was told, nothing is wrong.
+TEST(Metrics, ReportedReadErrorsAreCountedApartFromViolations) {
+  Metrics m({"a"}, 1000);
+  m.reads_failed(3);
+  m.reads_failed(2);
+  EXPECT_EQ(m.cluster().reads_failed, 5u);
+  EXPECT_TRUE(m.cluster().consistent());
+  m.finish(1000);
+  EXPECT_THROW(m.reads_failed(1), std::logic_error);
+}
+
 TEST(Metrics, MisuseThrows) {
   EXPECT_THROW(Metrics({"a"}, 0), std::invalid_argument);
   Metrics m({"a"}, 1000);
@@ -453,6 +464,28 @@ TEST(Comparison, UndefinedAndMisuse) {
   EXPECT_THROW(compare(flash, other), std::invalid_argument);
   Metrics unfinished({"db"}, kSecond);
   EXPECT_THROW(compare(flash, unfinished), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim
+
+namespace flashtwin::sim {
+namespace {
+
+// An interrupted run ends its window where it stopped, with no drain.
+TEST(Metrics, AnInterruptedRunEndsItsWindowWhereItStopped) {
+  RunLayout layout;
+  layout.vms = {"a"};
+  layout.interval_ns = 1'000'000'000;
+  layout.warmup_ns = 5'000'000'000;
+  layout.workload_end_ns = 100'000'000'000;
+  Metrics m(layout);
+  m.request_completed(0, engine::IoKind::read, 4096, 0, 1000, engine::ServedBlocks{1, 0, 0}, true);
+  m.interrupt_at(2'000'000'000);
+  m.finish(2'000'000'000);
+  EXPECT_EQ(m.cluster().window_end_ns, 2'000'000'000);
+  EXPECT_EQ(m.cluster().window_start_ns, 2'000'000'000);  // the warm-up did not end
+  EXPECT_EQ(m.cluster().drain.duration_ns, 0);
 }
 
 }  // namespace

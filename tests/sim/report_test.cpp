@@ -121,6 +121,7 @@ TEST(Report, SummaryJsonWithComparisonAndViolations) {
   const auto k = nlohmann::ordered_json::parse(summary_json(bad));
   EXPECT_EQ(k["consistency"]["verdict"], "violated");
   EXPECT_EQ(k["consistency"]["acknowledged_writes_lost"], 2);
+  EXPECT_EQ(k["consistency"]["reads_failed"], 0);
   EXPECT_EQ(k["consistency"]["first_violations"][0],
             "disk 3 block 9: read returned version 4, expected 5");
 }
@@ -229,6 +230,18 @@ TEST(Report, TableShowsReadsAndWritesApartHostsDrainAndDefinitions) {
   EXPECT_NE(table.find(kOffloadDefinition), std::string::npos);
   EXPECT_NE(table.find(kNetworkDefinition), std::string::npos);
   EXPECT_NE(table.find("(array_read 0.0)"), std::string::npos) << table;
+}
+
+TEST(Report, ReportedReadErrorsAreShownButDoNotFailTheVerdict) {
+  Metrics run({"a"}, kSecond);
+  run.reads_failed(4);
+  run.finish(kSecond);
+  const auto j = nlohmann::ordered_json::parse(summary_json(run));
+  EXPECT_EQ(j["consistency"]["verdict"], "consistent");
+  EXPECT_EQ(j["consistency"]["reads_failed"], 4);
+  const std::string table = summary_table(run);
+  EXPECT_NE(table.find("consistency: OK"), std::string::npos) << table;
+  EXPECT_NE(table.find("4 reads failed with a reported error"), std::string::npos) << table;
 }
 
 TEST(Report, ClusterCsvHeaderAndRowLiterally) {

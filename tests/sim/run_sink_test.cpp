@@ -41,8 +41,9 @@ std::vector<RunEvent> every_kind() {
       ArrayGauges{kSecond + 2000, models::ArrayLoad{.reads = 3, .nvram_used_bytes = 777}},
       ConsistencyViolation{"disk 1 block 2: read returned version 3, expected 4"},
       WritesLost{2},
+      ReadsFailed{3},
   };
-  static_assert(std::variant_size_v<RunEvent> == 9, "add the new event here");
+  static_assert(std::variant_size_v<RunEvent> == 10, "add the new event here");
   return events;
 }
 

@@ -17,7 +17,7 @@ struct CounterReader final : CounterVisitor {
 }  // namespace
 
 FakeRuntime::FakeRuntime(const EngineConfig& config, CacheMode mode, std::uint64_t disk_bytes)
-    : engine_(config), block_bytes_(config.block_bytes), flash_(config.capacity_blocks) {
+    : engine_(config), flash_(config.capacity_blocks), ledger_(config.block_bytes) {
   engine_.add_datastore(kDatastore, mode);
   engine_.add_vm(kVm, kDatastore, std::nullopt);
   engine_.add_disk(kVm, kDisk, disk_bytes);
@@ -49,29 +49,10 @@ RequestId FakeRuntime::flush(DiskId disk) {
 
 RequestId FakeRuntime::submit(IoKind kind, std::uint64_t offset, std::uint64_t length,
                               DiskId disk) {
-  const RequestId id = next_request_++;
-  IoRequest request{id, disk, kind, offset, length, 0};
-  const BlockNo first = offset / block_bytes_;
-  const auto blocks =
-      static_cast<std::uint32_t>((offset + length + block_bytes_ - 1) / block_bytes_ - first);
-  if (kind == IoKind::write) {
-    request.version = next_version_++;
-    oracle_.write_submitted(id, disk, first, blocks, request.version);
-  } else if (kind == IoKind::discard) {
-    request.version = next_version_++;
-    const BlockNo whole_first = (offset + block_bytes_ - 1) / block_bytes_;
-    const BlockNo whole_end = (offset + length) / block_bytes_;
-    oracle_.write_submitted(
-        id, disk, whole_first,
-        whole_end > whole_first ? static_cast<std::uint32_t>(whole_end - whole_first) : 0,
-        request.version);
-  } else if (kind == IoKind::read) {
-    oracle_.read_submitted(id, disk, first, blocks);
-  }
-  kinds_[id] = kind;
+  const IoRequest request = ledger_.submit(disk, kind, offset, length);
   engine_.submit(now_, request);
   collect();
-  return id;
+  return request.id;
 }
 
 void FakeRuntime::collect() {
@@ -116,16 +97,9 @@ void FakeRuntime::collect() {
             pending_.push_back(std::move(io));
           } else if constexpr (std::is_same_v<T, CompleteRequest>) {
             RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}};
-            const IoKind kind = kinds_.at(c.request);
-            if (kind == IoKind::read) {
-              if (c.status == Status::ok) {
-                if (auto v = oracle_.read_completed(c.request, r.versions)) {
-                  violations_.push_back("request " + std::to_string(c.request) + " block " +
-                                        std::to_string(v->block) + ": " + v->reason);
-                }
-              }
-            } else if (kind == IoKind::write || kind == IoKind::discard) {
-              oracle_.write_completed(c.request, c.status == Status::ok);
+            if (auto judged = ledger_.completed(c); judged.violation) {
+              violations_.push_back("request " + std::to_string(c.request) + " " +
+                                    *judged.violation);
             }
             if (results_.count(c.request))
               violations_.push_back("request " + std::to_string(c.request) + " completed twice");
@@ -155,12 +129,25 @@ void FakeRuntime::complete(std::size_t index, Status status) {
       case PendingIo::Kind::flash_write:
         flash_.write(io.slots, io.versions);
         break;
-      case PendingIo::Kind::array_read:
-        array_.read(io.disk, io.first_block, io.blocks, data);
+      case PendingIo::Kind::array_read: {
+        ArrayRead read;
+        read.disk = io.disk;
+        read.first_block = io.first_block;
+        read.block_count = io.blocks;
+        ledger_.array_read(read, data);
         break;
-      case PendingIo::Kind::array_write:
-        array_.write(io.disk, io.first_block, io.versions);
+      }
+      case PendingIo::Kind::array_write: {
+        ArrayWrite write;
+        write.disk = io.disk;
+        write.first_block = io.first_block;
+        write.offset_bytes = io.offset_bytes;
+        write.length_bytes = io.length_bytes;
+        write.versions = io.versions;
+        write.discard = io.discard;
+        ledger_.array_write(write);
         break;
+      }
     }
   }
   engine_.completed(now_, io.id, status, data);
@@ -194,15 +181,8 @@ std::uint64_t FakeRuntime::counter(const std::string& name) const {
 }
 
 std::string FakeRuntime::array_matches_acknowledged() const {
-  std::string mismatch;
-  oracle_.for_each_acknowledged([&](DiskId disk, BlockNo block, Version acked) {
-    if (mismatch.empty() && array_.at(disk, block) != acked) {
-      mismatch = "disk " + std::to_string(disk) + " block " + std::to_string(block) +
-                 ": array holds " + std::to_string(array_.at(disk, block)) + ", acknowledged " +
-                 std::to_string(acked);
-    }
-  });
-  return mismatch;
+  const sim::RequestLedger::ArrayCheck check = ledger_.check_array(1);
+  return check.messages.empty() ? std::string() : check.messages.front();
 }
 
 std::size_t FakeRuntime::count(PendingIo::Kind kind) const {

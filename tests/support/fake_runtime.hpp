@@ -4,11 +4,12 @@
 // `pending()`. Nothing completes until the test says so — in order, out of order, or failing — so
 // every interleaving can be staged. Devices hold versions: a write lands in the flash or array
 // store when its command completes, and a read returns what the store holds at its completion.
-// Every read completion is checked by the ConsistencyOracle; violations are collected.
+// Requests are numbered and judged by a sim::RequestLedger, as in every runtime; violations are
+// collected.
 #pragma once
 
 #include "flashtwin/engine/host_engine.hpp"
-#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/version_store.hpp"
 
 #include <cstdint>
@@ -80,8 +81,9 @@ class FakeRuntime {
   const std::vector<ModeApplied>& modes_applied() const { return modes_; }
   std::uint64_t counter(const std::string& name) const;
 
-  const sim::ArrayVersions& array() const { return array_; }
-  const sim::ConsistencyOracle& oracle() const { return oracle_; }
+  const sim::ArrayVersions& array() const { return ledger_.array(); }
+  const sim::ConsistencyOracle& oracle() const { return ledger_.oracle(); }
+  const sim::RequestLedger& ledger() const { return ledger_; }
   // Every acknowledged write is on the array (valid once all dirty data has been destaged).
   std::string array_matches_acknowledged() const;
   // pending() entries of one kind.
@@ -92,20 +94,15 @@ class FakeRuntime {
   void collect();
 
   HostEngine engine_;
-  std::uint32_t block_bytes_;
   TimeNs now_ = 0;
-  RequestId next_request_ = 1;
-  Version next_version_ = 1;
   std::optional<TimeNs> timer_;
   TimerId timer_id_ = 0;
   std::vector<PendingIo> pending_;
   std::map<RequestId, RequestResult> results_;
-  std::map<RequestId, IoKind> kinds_;
   std::vector<std::string> violations_;
   std::vector<ModeApplied> modes_;
   sim::FlashVersions flash_;
-  sim::ArrayVersions array_;
-  sim::ConsistencyOracle oracle_;
+  sim::RequestLedger ledger_;
 };
 
 }  // namespace flashtwin::testing

@@ -7,15 +7,16 @@
 // command the engine emits completes at once, before the next request: one request in flight at a
 // time. Simulated time follows the streams' timestamps, so idle destage happens in the gaps.
 //
-// With check_consistency (the default) the devices hold versions and every read is checked by the
-// ConsistencyOracle; quiesce() then destages everything and checks that every acknowledged write
+// Requests are numbered and judged by a RequestLedger, as in every runtime. With check_consistency
+// (the default) the devices hold versions and every read is checked by the ConsistencyOracle;
+// quiesce() then destages everything and checks that every acknowledged write
 // reached the array. Without it the devices return version 0 and the replay measures the engine
 // alone.
 #pragma once
 
 #include "flashtwin/engine/host_engine.hpp"
 #include "flashtwin/models/request_stream.hpp"
-#include "flashtwin/sim/consistency_oracle.hpp"
+#include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/version_store.hpp"
 
 #include <cstdint>
@@ -23,7 +24,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace flashtwin::sim {
@@ -39,6 +39,7 @@ struct CacheOnlyReport {
   std::uint64_t requests = 0;
   std::map<std::string, std::uint64_t> counters;  // the engine's, by name
   std::uint64_t reads_checked = 0;
+  std::uint64_t reads_failed = 0;       // reads completed with an error: reported, not violations
   std::vector<std::string> violations;  // consistency failures; empty means the run is correct
   double read_hit_ratio() const;        // read blocks served from flash / read blocks
   double write_hit_ratio() const;       // write blocks that found their block cached / write blocks
@@ -80,14 +81,10 @@ class CacheOnlyReplay {
   engine::TimeNs now_ = 0;
   std::optional<engine::TimeNs> timer_at_;
   engine::TimerId timer_id_ = 0;
-  engine::RequestId next_request_ = 1;
-  engine::Version next_version_ = 1;
   std::uint64_t requests_ = 0;
   FlashVersions flash_;
-  ArrayVersions array_;
-  ConsistencyOracle oracle_;
-  std::unordered_map<engine::RequestId, engine::IoKind> kinds_;  // requests in flight (checking)
-  std::vector<engine::Version> data_;                            // scratch for read completions
+  RequestLedger ledger_;
+  std::vector<engine::Version> data_;  // scratch for read completions
   std::vector<std::string> violations_;
 };
 

@@ -7,11 +7,28 @@
 //     an older one.
 // Versions must be unique per write and grow with submission order (the runtime numbers writes).
 // A write that completed with an error is not acknowledged; reads may see it or not.
-// Discards count as writes of whole blocks. Memory: a few words per block ever written or read.
+// A read that completed with an error returned nothing to judge: read_failed() forgets it (the
+// RequestLedger counts it as a reported error, never as a violation).
+// Discards count as writes of whole blocks (RequestLedger decides which blocks).
+//
+// Partial-block writes: a write may cover only part of its first and last block. The oracle then
+// keeps, for that block, which bytes each acknowledged write covers (VersionPart, the "acked
+// cover"). A version returned for a block claims the whole block as that write left it, so it is
+// judged against the block's newest acknowledged write, as above. A mixed label
+// (ArrayVersions::is_mixed: the array holds bytes of different writes) is judged part by part:
+// every byte must be at least as new as the newest acknowledged write that covered it when the
+// read was submitted — so a partial write whose other bytes never reached the array is a stale
+// read. Mixed labels are not checked against reads going back (their parts may legitimately be
+// older than a whole-block version returned before) and never raise the floor of later reads.
+//
+// Memory: state only for blocks ever written (a block never written is at version 0 everywhere,
+// so a read of it needs no state), a part list for blocks written partially, plus one entry per
+// request in flight.
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
 #include "flashtwin/sim/block_map.hpp"
+#include "flashtwin/sim/version_store.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -32,22 +49,38 @@ class ConsistencyOracle {
     std::string reason;
   };
 
-  // `blocks` blocks from `first_block`; for a write, every block gets `version`.
+  // `blocks` blocks from `first_block`; every block gets `version`. The write covers its first
+  // block from byte first_begin_byte and its last block up to last_end_byte (0: to its end); the
+  // blocks between, whole.
   void write_submitted(engine::RequestId request, engine::DiskId disk, engine::BlockNo first_block,
-                       std::uint32_t blocks, engine::Version version);
+                       std::uint32_t blocks, engine::Version version,
+                       std::uint32_t first_begin_byte = 0, std::uint32_t last_end_byte = 0);
   void write_completed(engine::RequestId request, bool ok);
   void read_submitted(engine::RequestId request, engine::DiskId disk, engine::BlockNo first_block,
                       std::uint32_t blocks);
-  // Checks a read's versions (one per block). Returns the first violation, if any.
+  // Checks a read's labels (one per block). Mixed labels are resolved by `array` (without one, a
+  // mixed label is a violation). Returns the first violation, if any.
   std::optional<Violation> read_completed(engine::RequestId request,
-                                          std::span<const engine::Version> versions);
+                                          std::span<const engine::Version> versions,
+                                          const ArrayVersions* array = nullptr);
+  // The read completed with an error: nothing to check; its floors are dropped.
+  void read_failed(engine::RequestId request);
 
   // The version every acknowledged write left on `block` (0 if none): what the array must hold
   // once all dirty data is destaged.
   engine::Version last_acknowledged(engine::DiskId disk, engine::BlockNo block) const;
+  // Which bytes of `block` the acknowledged writes left at which version: one part (the last
+  // acknowledged version) unless the block was written partially.
+  std::vector<VersionPart> acknowledged_parts(engine::DiskId disk, engine::BlockNo block) const;
+  // Whether `label` (a version or a mixed label of `array`) holds, byte by byte, at least what the
+  // acknowledged writes left on the block.
+  bool holds_acknowledged(engine::DiskId disk, engine::BlockNo block, engine::Version label,
+                          const ArrayVersions& array) const;
 
   std::uint64_t reads_checked() const { return reads_checked_; }
   std::size_t blocks_tracked() const { return blocks_.size(); }
+  std::size_t blocks_written_partially() const { return covers_.size(); }
+  std::size_t requests_in_flight() const { return pending_.size(); }
   template <class Visit>
   void for_each_acknowledged(Visit&& visit) const {
     blocks_.for_each([&](std::uint64_t key, const BlockState& state) {
@@ -68,11 +101,21 @@ class ConsistencyOracle {
     engine::DiskId disk = 0;
     engine::BlockNo first_block = 0;
     std::uint32_t blocks = 0;
-    engine::Version version = 0;         // writes
-    std::vector<engine::Version> floor;  // reads: per block, newest acked or returned at submission
+    engine::Version version = 0;                            // writes
+    std::uint32_t first_begin_byte = 0, last_end_byte = 0;  // writes
+    // Reads, per block: newest acked or returned at submission, and newest acked alone.
+    std::vector<engine::Version> floor, acked;
+    // Reads: the acked cover, at submission, of the blocks written partially (block index).
+    std::vector<std::pair<std::uint32_t, std::vector<VersionPart>>> covers;
   };
 
-  BlockMap<BlockState> blocks_;  // by disk_block_key
+  const std::vector<VersionPart>* cover(std::uint64_t key) const;
+  std::optional<Violation> check_mixed(const Pending& read, std::uint32_t i, engine::Version label,
+                                       const BlockState& state, const ArrayVersions* array) const;
+
+  BlockMap<BlockState> blocks_;          // by disk_block_key
+  BlockMap<std::uint32_t> cover_index_;  // by disk_block_key: 1 + index in covers_
+  std::vector<std::vector<VersionPart>> covers_;
   std::unordered_map<engine::RequestId, Pending> pending_;
   std::uint64_t reads_checked_ = 0;
 };

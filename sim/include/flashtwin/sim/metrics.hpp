@@ -173,6 +173,9 @@ struct ClusterTotals {
   DrainTotals drain;
   std::vector<std::string> violations;  // consistency failures, in the order reported
   std::uint64_t acknowledged_writes_lost = 0;
+  // Reads that completed with an error (a reported loss, e.g. the only good copy was on a flash
+  // that failed): the VM was told, so these are not violations and do not make a run inconsistent.
+  std::uint64_t reads_failed = 0;
   bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
   // Whether the array's backend kept up between the first and the last array sample of the
   // window (models::assess_saturation); all zero without two samples.
@@ -268,10 +271,14 @@ class Metrics {
   }
   void violation(std::string what) { record(ConsistencyViolation{std::move(what)}); }
   void acknowledged_writes_lost(std::uint64_t writes) { record(WritesLost{writes}); }
+  void reads_failed(std::uint64_t reads) { record(ReadsFailed{reads}); }
 
   // Ends the run at end_ns (>= every event's time and >= workload_end_ns): emits the remaining
   // rows and fixes the duration of every Totals. Once only.
   void finish(std::int64_t end_ns);
+  // An interrupted run: the workload (and the window) end at end_ns, where the run stopped, and
+  // there is no drain. Call before finish(end_ns).
+  void interrupt_at(std::int64_t end_ns);
   bool finished() const { return finished_; }
 
   // Walks the results (see MetricsVisitor). Before finish() it shows the rows emitted so far and
@@ -314,6 +321,7 @@ class Metrics {
   void on(const ClusterGauges& e);
   void on(const HostGauges& e);
   void on(const ArrayGauges& e);
+  void on(const ReadsFailed& e);
   void on(const ConsistencyViolation& e);
   void on(const WritesLost& e);
   Host& host_at(std::size_t host, const char* what);

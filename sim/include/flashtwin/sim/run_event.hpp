@@ -98,12 +98,18 @@ struct ConsistencyViolation {
   std::string what;
 };
 
+// Reads that completed with an error (a media error reported to the VM: never a violation).
+struct ReadsFailed {
+  std::uint64_t reads = 0;
+};
+
 // Acknowledged writes not on the array after the final destage.
 struct WritesLost {
   std::uint64_t writes = 0;
 };
 
-using RunEvent = std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges,
-                              HostGauges, ArrayGauges, ConsistencyViolation, WritesLost>;
+using RunEvent =
+    std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges, HostGauges,
+                 ArrayGauges, ConsistencyViolation, WritesLost, ReadsFailed>;
 
 }  // namespace flashtwin::sim

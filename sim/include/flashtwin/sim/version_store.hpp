@@ -1,39 +1,98 @@
 // What simulated devices hold: versions, not bytes. The flash of a host holds one version per slot;
-// the array one version per (disk, block), 0 for a block never written.
+// the array one label per (disk, block), 0 for a block never written.
+//
+// A label is either a write's version — the whole block as that write left it — or, on the array,
+// a *mixed* label (ArrayVersions::is_mixed): a partial-block write reached the array (a
+// write-through or write-around write, or a write-back write that could not be cached), so the
+// block's bytes come from different writes; the label names its parts (VersionPart), kept for the
+// whole run so that a copy of the label on flash stays readable. The engine moves labels like
+// versions; the oracle judges a mixed label part by part, so a block whose other bytes never
+// reached the array (a partial write wrongly marked clean) is caught. The flash store keeps the
+// engine's labels as given: a FlashWrite does not say which bytes of a partial write it carries.
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
 #include "flashtwin/sim/block_map.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 namespace flashtwin::sim {
 
-// Slots are stored as they are first written (reserved, not touched, up front), so a large flash
-// costs memory only as it fills.
+// One version per slot of a flash of `slots` slots, 0 for a slot never written. Slots live in
+// pages of kPageSlots allocated when one of their slots is first written, so a large flash costs
+// memory only for the pages the engine writes to (a pointer per page up front: 25 KiB for 800 GiB
+// of 4 KiB blocks), whatever order it hands out slots in. Writing a slot >= slots throws
+// std::out_of_range.
 class FlashVersions {
  public:
-  explicit FlashVersions(std::uint64_t slots) { slots_.reserve(slots); }
+  static constexpr std::uint32_t kPageSlots = 1u << 16;  // 512 KiB of versions
+  explicit FlashVersions(std::uint64_t slots);
   void read(std::span<const engine::SlotId> slots, std::vector<engine::Version>& out) const;
   void write(std::span<const engine::SlotId> slots, std::span<const engine::Version> versions);
+  engine::Version at(engine::SlotId slot) const;
+  std::size_t pages_allocated() const { return pages_allocated_; }
 
  private:
-  std::vector<engine::Version> slots_;
+  std::uint64_t slots_;
+  std::vector<std::unique_ptr<engine::Version[]>> pages_;
+  std::size_t pages_allocated_ = 0;
 };
 
+// Part of a block: from begin_byte to the next part's begin_byte (the last: to the block's end)
+// the bytes are those `version` wrote (0: never written). Parts are sorted, the first begins at 0,
+// and neighbours differ in version.
+struct VersionPart {
+  std::uint32_t begin_byte = 0;
+  engine::Version version = 0;
+  bool operator==(const VersionPart&) const = default;
+};
+
+// Memory: 16 bytes (at 3/4 load, up to 43) per block ever written, plus one part list per partial
+// write that reached the array (about 40 bytes).
 class ArrayVersions {
  public:
+  static constexpr engine::Version kMixedBit = engine::Version{1} << 63;
+  static constexpr bool is_mixed(engine::Version label) { return (label & kMixedBit) != 0; }
+
+  // block_bytes: the engine's block (a power of two), which write_range needs.
+  explicit ArrayVersions(std::uint32_t block_bytes = 4096);
+  // The labels of `blocks` blocks from `first_block`.
   void read(engine::DiskId disk, engine::BlockNo first_block, std::uint32_t blocks,
             std::vector<engine::Version>& out) const;
+  // Whole blocks: block first_block + i gets versions[i].
   void write(engine::DiskId disk, engine::BlockNo first_block,
              std::span<const engine::Version> versions);
+  // The bytes [offset_bytes, offset_bytes + length_bytes), which touch the blocks from
+  // first_block on: block first_block + i gets versions[i] on the bytes the range covers and keeps
+  // its other bytes. Throws std::invalid_argument if the range and the blocks disagree.
+  void write_range(engine::DiskId disk, engine::BlockNo first_block, std::uint64_t offset_bytes,
+                   std::uint64_t length_bytes, std::span<const engine::Version> versions);
   engine::Version at(engine::DiskId disk, engine::BlockNo block) const;
+  // The parts of a label: one part for a version, the listed ones for a mixed label. Throws
+  // std::out_of_range for a mixed label this store never made.
+  std::vector<VersionPart> parts(engine::Version label) const;
   std::size_t blocks_written() const { return blocks_.size(); }
+  std::size_t mixed_labels() const { return mixed_.size(); }
 
  private:
-  BlockMap<engine::Version> blocks_;  // by disk_block_key
+  struct Mixed {
+    std::uint64_t first_part;
+    std::uint32_t parts;
+  };
+  engine::Version label_of(std::vector<VersionPart>& parts);  // normalises; may add a Mixed
+
+  std::uint32_t block_bytes_;
+  BlockMap<engine::Version> blocks_;  // labels by disk_block_key
+  std::vector<Mixed> mixed_;          // mixed label i & ~kMixedBit -> its parts
+  std::vector<VersionPart> parts_;
 };
+
+// Overwrites [begin_byte, end_byte) of `parts` (a block's parts) with `version` (or, with
+// `newest`, with the newer of the two, part by part), then merges equal neighbours.
+void overwrite_parts(std::vector<VersionPart>& parts, std::uint32_t begin_byte,
+                     std::uint32_t end_byte, engine::Version version, bool newest = false);
 
 }  // namespace flashtwin::sim
