@@ -52,7 +52,7 @@ release: deps
 	@cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DFLASHTWIN_WERROR=OFF > /dev/null
 	@cmake --build $(RELEASE_BUILD) -j$(JOBS) --target flashtwin
 	@./$(RELEASE_BUILD)/sim/flashtwin run -o $(RELEASE_BUILD)/smoke-results --set duration_s=2 \
-	  --set events=[] --set expectations={} > /dev/null
+	  --set warmup_s=0 --set prewarm=false --set events=[] --set expectations={} > /dev/null
 	@echo "release: Release build of flashtwin ok"
 
 fuzz: deps
