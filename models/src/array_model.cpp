@@ -200,12 +200,18 @@ void StorageArray::read(std::uint64_t bytes, std::function<void()> done) {
     done();
     return;
   }
-  q.backend->submit(Job{q.service_s(bytes), std::move(done)});
+  const double service = q.service_s(bytes);
+  q.counts.backend_demand_s += service;
+  q.backend->submit(Job{service, std::move(done)});
 }
 
 void StorageArray::write(std::uint64_t bytes, std::function<void()> done) {
   Queues& q = *queues_;
   ++q.counts.writes;
+  // Offered work counts a write when it arrives, at its mean drain cost (its drain is sampled when
+  // it starts, perhaps much later).
+  q.counts.backend_demand_s +=
+      q.profile.write_penalty * backend_service_us(q.profile, bytes) * 1e-6;
   if (!q.nvram) {
     q.backend->submit(Job{q.write_service_s(bytes), std::move(done)});
     return;
@@ -224,7 +230,7 @@ ArrayLoad StorageArray::load() const {
   load.backend_servers = q.profile.backend_servers;
   load.backend_waiting = q.backend->waiting();
   load.backend_busy_server_s = q.backend->busy_server_s();
-  load.backend_demand_s = q.backend->demand_s();
+
   return load;
 }
 

@@ -77,7 +77,9 @@ struct ArrayLoad {
   std::uint32_t backend_servers = 0;
   std::size_t backend_waiting = 0;  // a gauge: foreground jobs in line
   double backend_busy_server_s = 0;
-  double backend_demand_s = 0;  // service time of all backend work that arrived
+  // Backend work that arrived: each read's service time, each write's mean drain cost
+  // (write_penalty operations) when it reaches the array, drained or not.
+  double backend_demand_s = 0;
 };
 
 // Whether the backend kept up over a window, and the figures that say so.
