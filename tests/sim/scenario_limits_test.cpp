@@ -2,6 +2,7 @@
 // hang the run or exhaust memory are errors naming the JSON path and the limit; sizes accept units.
 #include "flashtwin/sim/json_reader.hpp"
 #include "flashtwin/sim/scenario.hpp"
+#include "scenario_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,20 +11,8 @@
 namespace flashtwin::sim {
 namespace {
 
-nlohmann::json example() {
-  std::ifstream in(std::string(FLASHTWIN_SOURCE_DIR) + "/scenarios/four-hosts-mixed.json");
-  return nlohmann::json::parse(in);
-}
-
-std::string error_of(const nlohmann::json& doc) {
-  try {
-    parse_scenario(doc);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error for " << doc.dump();
-  return {};
-}
+using testing::error_of;
+using testing::example;
 
 // The examples: each was a wrong message or exit 0 before.
 TEST(ScenarioLimits, HugeNumbersAreRefusedWithTheirPathAndLimit) {

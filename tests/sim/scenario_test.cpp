@@ -1,6 +1,7 @@
 // Scenario parsing: the shipped example parses completely; every kind of mistake is an error that
 // names the JSON path and what was expected.
 #include "flashtwin/sim/scenario.hpp"
+#include "scenario_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,23 +10,9 @@
 namespace flashtwin::sim {
 namespace {
 
-const std::string kExample = std::string(FLASHTWIN_SOURCE_DIR) + "/scenarios/four-hosts-mixed.json";
-
-nlohmann::json example() {
-  std::ifstream in(kExample);
-  return nlohmann::json::parse(in);
-}
-
-// The message of the ScenarioError that parsing `doc` throws (fails the test if none).
-std::string error_of(const nlohmann::json& doc) {
-  try {
-    parse_scenario(doc);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error for " << doc.dump();
-  return {};
-}
+using testing::error_of;
+using testing::example;
+using testing::kExample;
 
 TEST(Scenario, TheShippedExampleParsesCompletely) {
   const Scenario s = load_scenario(kExample);
