@@ -12,7 +12,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace flashtwin::sim {
 
@@ -68,24 +71,35 @@ void check_supported(const Scenario& s) {
 
 namespace {
 
-// The baseline in a child process, writing its recording (then its end time) to a pipe. The
-// parent owns the child: however the main run ends, the child is reaped (killed if still running)
-// and the pipe closed.
+// The baseline in a child process, streaming its recording (ending with its end time) through a
+// pipe to a reader thread of the parent, which replays it into the baseline's Metrics as it comes:
+// neither process holds the whole recording. The parent owns the child: however the main run ends,
+// the child is reaped (killed if still running), the reader joined and the pipe closed. The
+// Metrics belong to the reader thread until finish() returns.
 class BaselineProcess {
  public:
-  explicit BaselineProcess(const Scenario& s);
+  BaselineProcess(const Scenario& s, Metrics& metrics);
   ~BaselineProcess();
   BaselineProcess(const BaselineProcess&) = delete;
   BaselineProcess& operator=(const BaselineProcess&) = delete;
-  // Reads everything the child sent and reaps it. Throws std::runtime_error naming how it failed.
-  std::string finish();
+  // Waits for the whole recording and reaps the child; returns the baseline's end time. Throws
+  // std::runtime_error naming how it failed.
+  std::int64_t finish();
 
  private:
+  void receive();  // the reader thread
+  void stop();
+
+  MetricsSink sink_;
+  RecordingReplayer replayer_;
   pid_t pid_ = -1;
   int fd_ = -1;
+  std::thread reader_;
+  std::exception_ptr failed_;  // what stopped the reader, if anything
 };
 
-BaselineProcess::BaselineProcess(const Scenario& s) {
+BaselineProcess::BaselineProcess(const Scenario& s, Metrics& metrics)
+    : sink_(metrics), replayer_(sink_) {
   int fds[2];
   if (pipe(fds) != 0)
     throw std::runtime_error(std::string("baseline: pipe: ") + std::strerror(errno));
@@ -105,19 +119,17 @@ BaselineProcess::BaselineProcess(const Scenario& s) {
     close(fds[0]);
     int status = 0;
     try {
-      RecordingSink recording;
+      RecordingSink recording([fd = fds[1]](std::string_view bytes) {
+        for (std::size_t done = 0; done < bytes.size();) {
+          const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) _exit(4);
+          done += static_cast<std::size_t>(n);
+        }
+      });
       ClusterRuntime runtime(s, true, recording);
       runtime.run({});
-      // The recording, then the run's end time (8 bytes).
-      std::string bytes = recording.recording();
-      const std::int64_t end_ns = runtime.end_ns();
-      bytes.append(reinterpret_cast<const char*>(&end_ns), sizeof end_ns);
-      for (std::size_t done = 0; done < bytes.size();) {
-        const ssize_t n = write(fds[1], bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) _exit(4);
-        done += static_cast<std::size_t>(n);
-      }
+      recording.end(runtime.end_ns());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "flashtwin: baseline run failed: %s\n", e.what());
       status = 3;
@@ -127,25 +139,42 @@ BaselineProcess::BaselineProcess(const Scenario& s) {
   }
   close(fds[1]);
   fd_ = fds[0];
+  reader_ = std::thread([this] { receive(); });
 }
 
-BaselineProcess::~BaselineProcess() {
+void BaselineProcess::receive() {
+  try {
+    std::vector<char> buffer(std::size_t{1} << 16);
+    for (ssize_t n; (n = read(fd_, buffer.data(), buffer.size())) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw std::runtime_error(std::string("baseline: read: ") + std::strerror(errno));
+      replayer_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+  } catch (...) {
+    failed_ = std::current_exception();
+  }
+}
+
+// Kills the child if it still runs (its end of the pipe closes, so the reader sees the end), joins
+// the reader, reaps the child.
+void BaselineProcess::stop() {
+  if (pid_ > 0) kill(pid_, SIGKILL);
+  if (reader_.joinable()) reader_.join();
   if (fd_ >= 0) close(fd_);
+  fd_ = -1;
   if (pid_ > 0) {
-    kill(pid_, SIGKILL);
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
   }
+  pid_ = -1;
 }
 
-std::string BaselineProcess::finish() {
-  std::string bytes;
-  char buffer[1 << 16];
-  for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error(std::string("baseline: read: ") + std::strerror(errno));
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
+BaselineProcess::~BaselineProcess() {
+  stop();
+}
+
+std::int64_t BaselineProcess::finish() {
+  if (reader_.joinable()) reader_.join();  // the child closes the pipe when it is done
   close(fd_);
   fd_ = -1;
   int status = 0;
@@ -162,7 +191,8 @@ std::string BaselineProcess::finish() {
     throw std::runtime_error("the baseline run (no flash) failed with exit status " +
                              std::to_string(WEXITSTATUS(status)));
   }
-  return bytes;
+  if (failed_) std::rethrow_exception(failed_);
+  return replayer_.finish();
 }
 
 std::vector<std::string> check_expectations(const Scenario& s, const RunResult& r) {
@@ -202,7 +232,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   check_supported(scenario);
   RunResult result;
   std::unique_ptr<BaselineProcess> baseline;
-  if (scenario.output.baseline) baseline = std::make_unique<BaselineProcess>(scenario);
+  if (scenario.output.baseline) {
+    result.baseline = std::make_unique<Metrics>(run_layout(scenario));
+    baseline = std::make_unique<BaselineProcess>(scenario, *result.baseline);
+  }
 
   result.with_flash = std::make_unique<Metrics>(run_layout(scenario));
   MetricsSink sink(*result.with_flash);
@@ -218,19 +251,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.interrupted = true;
     result.interrupted_at_s = static_cast<double>(runtime.end_ns()) / 1e9;
     baseline.reset();  // killed and reaped
+    result.baseline.reset();
     return result;
   }
 
   if (baseline) {
-    const std::string bytes = baseline->finish();
-    if (bytes.size() < sizeof(std::int64_t))
-      throw std::runtime_error("the baseline run sent nothing");
-    std::int64_t end_ns = 0;
-    std::memcpy(&end_ns, bytes.data() + bytes.size() - sizeof end_ns, sizeof end_ns);
-    result.baseline = std::make_unique<Metrics>(run_layout(scenario));
-    MetricsSink baseline_sink(*result.baseline);
-    replay(std::string_view(bytes).substr(0, bytes.size() - sizeof end_ns), baseline_sink);
-    result.baseline->finish(end_ns);
+    result.baseline->finish(baseline->finish());
     result.comparison = compare(*result.with_flash, *result.baseline);
   }
   result.failed_expectations = check_expectations(scenario, result);

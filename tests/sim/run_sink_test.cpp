@@ -53,8 +53,9 @@ std::string results(const std::vector<RunEvent>& events, bool through_recording)
     RecordingSink recording;
     for (const RunEvent& e : events)
       recording.record(e);
+    recording.end(3 * kSecond);
     MetricsSink sink(direct);
-    replay(recording.recording(), sink);
+    EXPECT_EQ(replay(recording.recording(), sink), 3 * kSecond);
   } else {
     for (const RunEvent& e : events)
       direct.record(e);
@@ -91,6 +92,7 @@ TEST(RunRecording, DamagedRecordingsAreErrors) {
   RecordingSink recording;
   recording.record(ConsistencyViolation{"a violation"});
   recording.record(ArrayIo{IoKind::read, 1, 1, false});
+  recording.end(7);
   Metrics m(layout());
   MetricsSink sink(m);
   const std::string& bytes = recording.recording();
@@ -102,6 +104,64 @@ TEST(RunRecording, DamagedRecordingsAreErrors) {
   Metrics o(layout());
   MetricsSink third(o);
   EXPECT_THROW(replay(std::string(bytes.data(), 4), third), std::runtime_error);
+  // Whole records but no end record: the run did not finish sending.
+  Metrics p(layout());
+  MetricsSink fourth(p);
+  EXPECT_THROW(replay(std::string_view(bytes).substr(0, bytes.size() - 9), fourth),
+               std::runtime_error);
+  // Anything after the end record.
+  Metrics q(layout());
+  MetricsSink fifth(q);
+  EXPECT_THROW(replay(bytes + bytes, fifth), std::runtime_error);
+}
+
+// The baseline's recording arrives through a pipe in pieces of any size.
+TEST(RecordingReplayer, ChunksCutAnywhereReplayAsTheWhole) {
+  RecordingSink recording;
+  for (int round = 0; round < 3; ++round)
+    for (const RunEvent& e : every_kind())
+      recording.record(e);
+  recording.end(3 * kSecond);
+  const std::string& bytes = recording.recording();
+
+  Metrics whole(layout());
+  MetricsSink whole_sink(whole);
+  replay(bytes, whole_sink);
+  whole.finish(3 * kSecond);
+  const std::string expected = summary_json(whole) + timeseries_csv(whole);
+
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{64}}) {
+    Metrics pieces(layout());
+    MetricsSink sink(pieces);
+    RecordingReplayer replayer(sink);
+    for (std::size_t at = 0; at < bytes.size(); at += chunk)
+      replayer.feed(std::string_view(bytes).substr(at, chunk));
+    pieces.finish(replayer.finish());
+    EXPECT_EQ(summary_json(pieces) + timeseries_csv(pieces), expected) << "chunk " << chunk;
+  }
+}
+
+TEST(RecordingSink, SpillsAsItGoesSoItNeverHoldsTheWholeRun) {
+  std::string spilled;
+  std::size_t spills = 0;
+  RecordingSink streaming(
+      [&](std::string_view bytes) {
+        spilled.append(bytes);
+        ++spills;
+      },
+      256);
+  RecordingSink whole;
+  for (int i = 0; i < 1000; ++i) {
+    const RunEvent e = ArrayIo{IoKind::read, 4096, i, false};
+    streaming.record(e);
+    whole.record(e);
+    EXPECT_LT(streaming.recording().size(), 256 + sizeof(ArrayIo) + 1);
+  }
+  streaming.end(5);
+  whole.end(5);
+  EXPECT_TRUE(streaming.recording().empty());
+  EXPECT_GT(spills, 10u);
+  EXPECT_EQ(spilled, whole.recording());
 }
 
 }  // namespace
