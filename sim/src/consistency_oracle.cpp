@@ -29,15 +29,42 @@ void for_each_overlap(const std::vector<VersionPart>& x, const std::vector<Versi
 
 }  // namespace
 
+ConsistencyOracle::BlockState ConsistencyOracle::state_of(std::uint64_t key) const {
+  BlockState state;
+  if (const engine::Version* acked = acked_.find(key)) state.acked = *acked;
+  state.submitted = state.acked;
+  if (const Unsettled* u = unsettled_.find(key)) {
+    state.submitted = std::max(state.submitted, u->submitted);
+    state.returned = u->returned;
+  }
+  return state;
+}
+
+void ConsistencyOracle::settle(std::uint64_t key) {
+  const Unsettled* u = unsettled_.find(key);
+  if (u == nullptr) return;
+  const engine::Version* acked = acked_.find(key);
+  const engine::Version floor = acked == nullptr ? 0 : *acked;
+  if (u->submitted <= floor && u->returned <= floor) unsettled_.erase(key);
+}
+
+std::size_t ConsistencyOracle::blocks_tracked() const {
+  std::size_t only_unsettled = 0;
+  unsettled_.for_each([&](std::uint64_t key, const Unsettled&) {
+    if (acked_.find(key) == nullptr) ++only_unsettled;
+  });
+  return acked_.size() + only_unsettled;
+}
+
 void ConsistencyOracle::write_submitted(engine::RequestId request, engine::DiskId disk,
                                         engine::BlockNo first_block, std::uint32_t blocks,
                                         engine::Version version, std::uint32_t first_begin_byte,
                                         std::uint32_t last_end_byte) {
   for (std::uint32_t i = 0; i < blocks; ++i) {
-    BlockState& state = blocks_[disk_block_key(disk, first_block + i)];
-    if (version <= state.submitted)
+    const std::uint64_t key = disk_block_key(disk, first_block + i);
+    if (version <= state_of(key).submitted)
       throw std::logic_error("oracle: write versions must grow with submission order");
-    state.submitted = version;
+    unsettled_[key].submitted = version;
   }
   Pending write{disk, first_block, blocks, version, first_begin_byte, last_end_byte, {}, {}, {}};
   pending_[request] = std::move(write);
@@ -55,18 +82,19 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
   if (ok) {
     for (std::uint32_t i = 0; i < write.blocks; ++i) {
       const std::uint64_t key = disk_block_key(write.disk, write.first_block + i);
-      BlockState& state = blocks_[key];
+      engine::Version& acked = acked_[key];
       const std::uint32_t begin = i == 0 ? write.first_begin_byte : 0;
       const std::uint32_t end = i + 1 == write.blocks ? write.last_end_byte : 0;
       const std::uint32_t* index = cover_index_.find(key);
       if (index == nullptr && (begin != 0 || end != 0)) {  // first partial write: start a cover
-        covers_.push_back({VersionPart{0, state.acked}});
+        covers_.push_back({VersionPart{0, acked}});
         cover_index_[key] = static_cast<std::uint32_t>(covers_.size());
         index = cover_index_.find(key);
       }
       if (index != nullptr)
         overwrite_parts(covers_[*index - 1], begin, end, write.version, /*newest=*/true);
-      if (write.version > state.acked) state.acked = write.version;
+      if (write.version > acked) acked = write.version;
+      settle(key);
     }
   }
   pending_.erase(it);
@@ -79,9 +107,9 @@ void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId
   read.acked.resize(blocks);
   for (std::uint32_t i = 0; i < blocks; ++i) {
     const std::uint64_t key = disk_block_key(disk, first_block + i);
-    const BlockState* state = blocks_.find(key);
-    read.floor[i] = state == nullptr ? 0 : std::max(state->acked, state->returned);
-    read.acked[i] = state == nullptr ? 0 : state->acked;
+    const BlockState state = state_of(key);
+    read.floor[i] = std::max(state.acked, state.returned);
+    read.acked[i] = state.acked;
     if (const std::vector<VersionPart>* parts = cover(key)) read.covers.emplace_back(i, *parts);
   }
   pending_[request] = std::move(read);
@@ -131,11 +159,10 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                      "read returned " + std::to_string(versions.size()) + " versions for " +
                          std::to_string(read.blocks) + " blocks"};
   }
-  static const BlockState kNeverWritten{};
   for (std::uint32_t i = 0; i < read.blocks; ++i) {
     const engine::Version v = versions[i];
-    BlockState* known = blocks_.find(disk_block_key(read.disk, read.first_block + i));
-    const BlockState& state = known == nullptr ? kNeverWritten : *known;
+    const std::uint64_t key = disk_block_key(read.disk, read.first_block + i);
+    const BlockState state = state_of(key);
     const engine::BlockNo block = read.first_block + i;
     if (ArrayVersions::is_mixed(v)) {
       if (auto violation = check_mixed(read, i, v, state, array)) {
@@ -156,7 +183,12 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
                            " that was never written to this block (newest " +
                            std::to_string(state.submitted) + ")"};
     }
-    if (known != nullptr) known->returned = std::max(known->returned, v);  // else v == 0
+    // A version newer than the acknowledged one is a write in flight (or failed): the block is
+    // unsettled, and later reads must not go back before it.
+    if (v > state.acked) {
+      Unsettled* u = unsettled_.find(key);
+      u->returned = std::max(u->returned, v);
+    }
   }
   return std::nullopt;
 }
@@ -167,8 +199,8 @@ void ConsistencyOracle::read_failed(engine::RequestId request) {
 
 engine::Version ConsistencyOracle::last_acknowledged(engine::DiskId disk,
                                                      engine::BlockNo block) const {
-  const BlockState* state = blocks_.find(disk_block_key(disk, block));
-  return state == nullptr ? 0 : state->acked;
+  const engine::Version* acked = acked_.find(disk_block_key(disk, block));
+  return acked == nullptr ? 0 : *acked;
 }
 
 std::vector<VersionPart> ConsistencyOracle::acknowledged_parts(engine::DiskId disk,

@@ -33,6 +33,33 @@ TEST(BlockMap, BehavesAsAMapThroughGrowth) {
   EXPECT_EQ(visited, reference.size());
 }
 
+// Erasing shifts later entries back; with a small table full of collisions and wrap-arounds, every
+// key left must still be found and every key erased gone.
+TEST(BlockMap, ErasingKeepsEveryOtherKeyFindable) {
+  BlockMap<std::uint64_t> flat;
+  std::map<std::uint64_t, std::uint64_t> reference;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 300'000; ++i) {
+    const std::uint64_t key = rng() % 3'000;  // few keys: long runs, many erasures
+    if (rng() % 2 == 0) {
+      flat[key] = static_cast<std::uint64_t>(i);
+      reference[key] = static_cast<std::uint64_t>(i);
+    } else {
+      ASSERT_EQ(flat.erase(key), reference.erase(key) == 1) << "step " << i;
+    }
+    if (i % 1000 == 0) {
+      ASSERT_EQ(flat.size(), reference.size());
+      for (std::uint64_t k = 0; k < 3'000; ++k) {
+        const auto it = reference.find(k);
+        const std::uint64_t* got = flat.find(k);
+        ASSERT_EQ(got != nullptr, it != reference.end()) << "key " << k << " step " << i;
+        if (got != nullptr) ASSERT_EQ(*got, it->second);
+      }
+    }
+  }
+  EXPECT_FALSE(flat.erase(kEmptyKey));
+}
+
 TEST(BlockMap, IterationOrderDependsOnlyOnTheInsertions) {
   auto fill = [] {
     BlockMap<int> map;

@@ -63,5 +63,45 @@ TEST(ConsistencyOracle, AFailedWriteIsNotAcknowledged) {
   EXPECT_FALSE(oracle.read_completed(2, old).has_value());
 }
 
+// A failed write whose version a read saw: later reads must not go back before it, although it was
+// never acknowledged (the block stays unsettled for good).
+TEST(ConsistencyOracle, ReadsNeverGoBackBeforeAFailedWriteTheySaw) {
+  ConsistencyOracle oracle;
+  oracle.write_submitted(1, 5, 0, 1, 3);
+  oracle.write_completed(1, true);
+  oracle.write_submitted(2, 5, 0, 1, 4);
+  oracle.read_submitted(3, 5, 0, 1);
+  const std::vector<engine::Version> seen = {4};
+  ASSERT_FALSE(oracle.read_completed(3, seen).has_value());
+  oracle.write_completed(2, false);
+  EXPECT_EQ(oracle.blocks_unsettled(), 1u);
+  oracle.read_submitted(4, 5, 0, 1);
+  const std::vector<engine::Version> older = {3};
+  EXPECT_TRUE(oracle.read_completed(4, older).has_value());
+}
+
+// Memory: what a block has beyond its acknowledged version is dropped once the writes in flight
+// complete, whatever order they complete in; only the acknowledged version stays.
+TEST(ConsistencyOracle, SettledBlocksKeepOnlyTheirAcknowledgedVersion) {
+  ConsistencyOracle oracle;
+  engine::Version version = 0;
+  for (engine::BlockNo block = 0; block < 1000; ++block) {
+    oracle.write_submitted(3 * block, 5, block, 1, ++version);
+    oracle.write_submitted(3 * block + 1, 5, block, 1, ++version);
+    oracle.read_submitted(3 * block + 2, 5, block, 1);
+    const std::vector<engine::Version> newest = {version};
+    ASSERT_FALSE(oracle.read_completed(3 * block + 2, newest).has_value());
+    oracle.write_completed(3 * block + 1, true);  // the newer write first
+    oracle.write_completed(3 * block, true);
+  }
+  EXPECT_EQ(oracle.blocks_unsettled(), 0u);
+  EXPECT_EQ(oracle.blocks_tracked(), 1000u);
+  EXPECT_EQ(oracle.last_acknowledged(5, 999), version);
+  // The older write completing last did not lower what a read must see.
+  oracle.read_submitted(9000, 5, 999, 1);
+  const std::vector<engine::Version> older = {version - 1};
+  EXPECT_TRUE(oracle.read_completed(9000, older).has_value());
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

@@ -1,9 +1,10 @@
 // BlockMap<V>: a flat hash map from a block's 64-bit key to a small value, for the simulator's
-// per-block bookkeeping (the array's versions, the oracle's state) — millions of blocks, no
-// deletion. Open addressing with linear probing in one array of {key, value} (no node per entry,
-// no flag: an empty slot holds kEmptyKey), doubling past three-quarters load, so an entry costs
-// between 1.33 and 2.67 times sizeof(key, value). Iteration follows the table, which depends only
-// on the keys inserted and their order: deterministic.
+// per-block bookkeeping (the array's versions, the oracle's state) — millions of blocks. Open
+// addressing with linear probing in one array of {key, value} (no node per entry, no flag: an
+// empty slot holds kEmptyKey), doubling past three-quarters load (never shrinking), so an entry
+// costs between 1.33 and 2.67 times sizeof(key, value) at the table's largest. Erasing shifts the
+// entries after it back (no tombstones). Iteration follows the table, which depends only on the
+// keys inserted and erased and their order: deterministic.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,27 @@ class BlockMap {
     slots_[i] = Slot{key, V{}};
     ++size_;
     return slots_[i].value;
+  }
+
+  // Removes `key`; returns false if it was absent.
+  bool erase(std::uint64_t key) {
+    if (key == kEmptyKey) return false;
+    std::size_t i = home(key);
+    for (; slots_[i].key != key; i = (i + 1) & mask()) {
+      if (slots_[i].key == kEmptyKey) return false;
+    }
+    // Backward shift: move later entries of the run into the hole when their home allows it.
+    for (std::size_t j = (i + 1) & mask(); slots_[j].key != kEmptyKey; j = (j + 1) & mask()) {
+      const std::size_t h = home(slots_[j].key);
+      // j's entry may move to i if i lies cyclically in [h, j).
+      if (((j - h) & mask()) >= ((j - i) & mask())) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = Slot{};
+    --size_;
+    return true;
   }
 
   std::size_t size() const { return size_; }

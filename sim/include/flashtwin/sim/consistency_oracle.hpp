@@ -21,9 +21,11 @@
 // read. Mixed labels are not checked against reads going back (their parts may legitimately be
 // older than a whole-block version returned before) and never raise the floor of later reads.
 //
-// Memory: state only for blocks ever written (a block never written is at version 0 everywhere,
-// so a read of it needs no state), a part list for blocks written partially, plus one entry per
-// request in flight.
+// Memory: the last acknowledged version of every block ever acknowledged (16 bytes an entry, up to
+// 43 at the table's emptiest; a block never written is at version 0 everywhere, so a read of it
+// needs no state); the newest submitted and returned versions only while they are newer than the
+// acknowledged one (writes in flight, reads that saw them, writes that failed); a part list for
+// blocks written partially; one entry per request in flight.
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
@@ -78,24 +80,30 @@ class ConsistencyOracle {
                           const ArrayVersions& array) const;
 
   std::uint64_t reads_checked() const { return reads_checked_; }
-  std::size_t blocks_tracked() const { return blocks_.size(); }
+  // Blocks with any state (acknowledged, or written and not settled yet).
+  std::size_t blocks_tracked() const;
+  // Blocks whose newest submitted or returned version is newer than the acknowledged one.
+  std::size_t blocks_unsettled() const { return unsettled_.size(); }
   std::size_t blocks_written_partially() const { return covers_.size(); }
   std::size_t requests_in_flight() const { return pending_.size(); }
   template <class Visit>
   void for_each_acknowledged(Visit&& visit) const {
-    blocks_.for_each([&](std::uint64_t key, const BlockState& state) {
-      if (state.acked != 0) {
-        visit(static_cast<engine::DiskId>(key >> 44), key & ((std::uint64_t{1} << 44) - 1),
-              state.acked);
-      }
+    acked_.for_each([&](std::uint64_t key, engine::Version acked) {
+      visit(static_cast<engine::DiskId>(key >> 44), key & ((std::uint64_t{1} << 44) - 1), acked);
     });
   }
 
  private:
+  // A block's versions as the checks see them.
   struct BlockState {
     engine::Version acked = 0;      // newest acknowledged write
-    engine::Version submitted = 0;  // newest submitted write
-    engine::Version returned = 0;   // newest version a read returned
+    engine::Version submitted = 0;  // newest submitted write (>= acked)
+    engine::Version returned = 0;   // newest version a read returned, if newer than acked
+  };
+  // What a block has beyond its acknowledged version, kept only while it does.
+  struct Unsettled {
+    engine::Version submitted = 0;
+    engine::Version returned = 0;
   };
   struct Pending {
     engine::DiskId disk = 0;
@@ -109,11 +117,15 @@ class ConsistencyOracle {
     std::vector<std::pair<std::uint32_t, std::vector<VersionPart>>> covers;
   };
 
+  BlockState state_of(std::uint64_t key) const;
+  // Forgets the block's unsettled entry once its acknowledged version caught up with it.
+  void settle(std::uint64_t key);
   const std::vector<VersionPart>* cover(std::uint64_t key) const;
   std::optional<Violation> check_mixed(const Pending& read, std::uint32_t i, engine::Version label,
                                        const BlockState& state, const ArrayVersions* array) const;
 
-  BlockMap<BlockState> blocks_;          // by disk_block_key
+  BlockMap<engine::Version> acked_;      // by disk_block_key: newest acknowledged write
+  BlockMap<Unsettled> unsettled_;        // by disk_block_key
   BlockMap<std::uint32_t> cover_index_;  // by disk_block_key: 1 + index in covers_
   std::vector<std::vector<VersionPart>> covers_;
   std::unordered_map<engine::RequestId, Pending> pending_;
