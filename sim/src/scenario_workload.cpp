@@ -71,6 +71,8 @@ WorkloadSpec parse_trace_workload(ObjectReader& r, std::uint64_t disk_bytes,
   }
   trace.issue_events = events == "issue";
   spec.queue_depth = r.optional_in<std::uint32_t>("queue_depth", 0, 0, limit::kMaxQueueDepth);
+  spec.max_outstanding = r.optional_in<std::uint32_t>("max_outstanding", kDefaultMaxOutstanding, 0,
+                                                      limit::kMaxQueueDepth);
   r.finish();
   std::error_code error;
   const auto has_cpu_files = [&] {
@@ -147,6 +149,8 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
   w.burst_off_s = r.optional_in<double>("burst_off_s", 0, 0, limit::kMaxDurationS);
   w.burst_off_rate_factor = r.optional_in<double>("burst_off_rate_factor", 0, 0, 1e6);
   spec.queue_depth = r.optional_in<std::uint32_t>("queue_depth", 0, 0, limit::kMaxQueueDepth);
+  spec.max_outstanding = r.optional_in<std::uint32_t>("max_outstanding", kDefaultMaxOutstanding, 0,
+                                                      limit::kMaxQueueDepth);
   r.finish();
   if (spec.queue_depth > 0) {
     // Closed loop: the runtime issues requests until the run's end, whatever the arrival times

@@ -17,7 +17,10 @@ struct WorkloadDriver::Disk {
   std::unique_ptr<models::RequestStream> stream;
   models::StreamRequest next;
   bool has_next = false;
-  std::uint32_t queue_depth = 0;  // 0: open loop
+  std::uint32_t queue_depth = 0;      // 0: open loop
+  std::uint32_t max_outstanding = 0;  // open loop: requests in flight at most (0: no limit)
+  std::uint32_t outstanding = 0;      // requests in flight
+  bool waiting = false;               // open loop: `next` arrived and waits for a free slot
   std::uint64_t size_bytes = 0;
   std::string source;                                  // what feeds it, for messages
   std::optional<models::SyntheticWorkload> synthetic;  // its workload, when not a trace
@@ -47,6 +50,7 @@ void WorkloadDriver::add_disks() {
       disk->vm = v;
       disk->host = index_.vm_host[v];
       disk->queue_depth = spec.workload.queue_depth;
+      disk->max_outstanding = spec.workload.max_outstanding;
       disk->size_bytes = spec.workload.synthetic.disk_bytes;
       if (const std::optional<TraceWorkload>& trace = spec.workload.trace) {
         disk->stream = std::make_unique<models::WindowedTrace>(
@@ -96,16 +100,16 @@ void WorkloadDriver::start() {
       continue;
     }
     for (std::uint32_t q = 0; q < disk.queue_depth && disk.has_next; ++q)
-      issue_next(d);
+      issue_next(d, now_ns());
   }
 }
 
-// Issues the disk's next request and reads the one after it.
-void WorkloadDriver::issue_next(std::size_t d) {
+// Issues the disk's next request (arrived at arrived_ns) and reads the one after it.
+void WorkloadDriver::issue_next(std::size_t d, std::int64_t arrived_ns) {
   Disk& disk = *disks_[d];
   const models::StreamRequest request = disk.next;
   disk.has_next = disk.stream->next(disk.next);
-  submit(d, request);
+  submit(d, request, arrived_ns);
 }
 
 // One timer per request, at its issue time; nothing is issued from the scenario's end on (a trace
@@ -114,14 +118,43 @@ void WorkloadDriver::schedule_open_loop(std::size_t d) {
   const Disk& disk = *disks_[d];
   const double at_s = static_cast<double>(disk.next.time_ns) * 1e-9;
   if (!disk.has_next || at_s >= scenario_.duration_s) return;
-  scheduler_.at(at_s, [this, d] {
-    issue_next(d);
-    schedule_open_loop(d);
-  });
+  scheduler_.at(at_s, [this, d] { arrive(d); });
 }
 
-void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r) {
-  const Disk& disk = *disks_[d];
+// The next request's arrival time has come: issued now, or waits in the guest for a free slot.
+void WorkloadDriver::arrive(std::size_t d) {
+  Disk& disk = *disks_[d];
+  if (disk.max_outstanding > 0 && disk.outstanding >= disk.max_outstanding) {
+    disk.waiting = true;  // release_waiting() goes on from here
+    return;
+  }
+  issue_next(d, now_ns());
+  schedule_open_loop(d);
+}
+
+// A slot freed: issues the arrivals that waited, oldest first (with their arrival times), as long
+// as slots are free, then goes back to timers once the stream is ahead of the clock again.
+void WorkloadDriver::release_waiting(std::size_t d) {
+  Disk& disk = *disks_[d];
+  while (disk.outstanding < disk.max_outstanding) {
+    issue_next(d, disk.next.time_ns);  // still `next` here: it arrived and waited
+    const bool more =
+        disk.has_next && static_cast<double>(disk.next.time_ns) * 1e-9 < scenario_.duration_s;
+    if (!more) {
+      disk.waiting = false;
+      return;
+    }
+    if (disk.next.time_ns > now_ns()) {
+      disk.waiting = false;
+      schedule_open_loop(d);
+      return;
+    }
+  }
+}
+
+void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r,
+                            std::int64_t arrived_ns) {
+  Disk& disk = *disks_[d];
   if (r.offset_bytes + r.length_bytes > disk.size_bytes) {
     throw models::TraceError(disk.source + ": a request at byte " + std::to_string(r.offset_bytes) +
                              " (+" + std::to_string(r.length_bytes) + ") lies beyond VM " +
@@ -129,7 +162,8 @@ void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r) {
                              std::to_string(disk.size_bytes) + " bytes: give a larger size_gib");
   }
   const engine::IoRequest request = ledger_.submit(disk.id, r.kind, r.offset_bytes, r.length_bytes);
-  pending_[request.id] = Pending{d, r.kind, r.length_bytes, now_ns()};
+  pending_[request.id] = Pending{d, r.kind, r.length_bytes, arrived_ns};
+  ++disk.outstanding;
   executor_.submit(disk.host, request);
 }
 
@@ -137,7 +171,8 @@ void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
   auto it = pending_.find(done.request);
   const Pending p = it->second;
   pending_.erase(it);
-  const Disk& disk = *disks_[p.disk];
+  Disk& disk = *disks_[p.disk];
+  --disk.outstanding;
   const bool ok = done.status == engine::Status::ok;
   sink_.request_completed(disk.vm, p.kind, p.bytes, p.submitted_ns, now_ns(), done.served, ok);
   ++requests_completed_;
@@ -145,8 +180,9 @@ void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
     sink_.violation("VM " + scenario_.vms[disk.vm].name + " " + *judged.violation);
   // Closed loop: the next request as soon as one completes, until the run's end.
   if (disk.queue_depth > 0 && disk.has_next && scheduler_.now_s() < scenario_.duration_s) {
-    issue_next(p.disk);
+    issue_next(p.disk, now_ns());
   }
+  if (disk.waiting) release_waiting(p.disk);
 }
 
 }  // namespace flashtwin::sim

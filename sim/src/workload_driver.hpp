@@ -3,6 +3,11 @@
 // outstanding — until the scenario's duration, and takes each request's completion: metrics, the
 // consistency oracle, and the next closed-loop request. Internal to sim/.
 //
+// Open loop, a disk keeps at most max_outstanding requests in flight (the guest's queue depth);
+// an arrival that finds them all busy waits in the guest and is issued, in order, when one
+// completes. Its latency counts from its arrival. Waiting arrivals are not materialised: the
+// stream is simply read later, so an overloaded system costs no memory for its backlog.
+//
 // Request ids and write versions are numbered, and completions judged, by the RequestLedger shared
 // with the other runtimes. A request beyond its disk is bad input: TraceError naming
 // the source and the VM.
@@ -51,8 +56,10 @@ class WorkloadDriver {
   };
 
   void schedule_open_loop(std::size_t disk);
-  void issue_next(std::size_t disk);
-  void submit(std::size_t disk, const models::StreamRequest& request);
+  void arrive(std::size_t disk);
+  void release_waiting(std::size_t disk);
+  void issue_next(std::size_t disk, std::int64_t arrived_ns);
+  void submit(std::size_t disk, const models::StreamRequest& request, std::int64_t arrived_ns);
   std::int64_t now_ns() const;
 
   const Scenario& scenario_;

@@ -175,6 +175,51 @@ TEST(Simulation, AClosedLoopGetsExactlyTheArrayBackendsCapacity) {
   EXPECT_NEAR(s.capacity_iops, 4000, 40);
 }
 
+// 2000 constant arrivals per second, for 2 s, against an array of 4 servers of exactly 1 ms.
+RunResult open_loop_on_a_1ms_array(std::uint32_t max_outstanding) {
+  const nlohmann::json workload = {{"pattern", "uniform"},
+                                   {"read_ratio", 1.0},
+                                   {"arrivals", "constant"},
+                                   {"iops", 2000},
+                                   {"max_outstanding", max_outstanding}};
+  nlohmann::json doc = one_vm("write-through", workload, 2);
+  doc["cluster"]["hosts"][0].erase("flash");
+  doc["array"] = {{"preset", "all-flash"},
+                  {"backend_servers", 4},
+                  {"backend_positioning_us", 1000},
+                  {"backend_service_cv", 0},
+                  {"backend_media_mbps", 1e9}};
+  return run_scenario(parse_scenario(doc));
+}
+
+// Unlimited (or with room), these arrivals never queue: each takes the array's 1 ms plus the
+// network's round trip (under 0.2 ms here).
+TEST(Simulation, AnOpenLoopWithinItsOutstandingLimitNeverWaitsInTheGuest) {
+  const RunResult r = open_loop_on_a_1ms_array(64);
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  EXPECT_EQ(r.simulated_ios, 4000u);
+  EXPECT_GT(static_cast<double>(c.io.latency.percentile(1)) / 1e6, 1.0);
+  EXPECT_LT(static_cast<double>(c.io.latency.max()) / 1e6, 1.2);
+}
+
+// With one slot (max_outstanding 1), an arrival that finds it busy waits in the guest, its latency
+// counted from its arrival: request i (arrived at i / 2000 s) starts when request i - 1 completes,
+// at i T (T: one request's 1 ms plus network), and takes i (T - 0.5 ms) + T. T follows from the
+// last request (i = 3999); the median (i = 2000) must then fit, and T be one request's time.
+TEST(Simulation, AnOpenLoopWaitsInTheGuestBeyondItsOutstandingLimit) {
+  const RunResult r = open_loop_on_a_1ms_array(1);
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  EXPECT_EQ(r.simulated_ios, 4000u);  // every arrival before the end is served, late
+  const double max_s = static_cast<double>(c.io.latency.max()) / 1e9;
+  const double service_s = (max_s + 3999 * 0.5e-3) / 4000;
+  EXPECT_GT(service_s, 1.0e-3);
+  EXPECT_LT(service_s, 1.2e-3);
+  const double p50_s = 2000 * (service_s - 0.5e-3) + service_s;
+  EXPECT_NEAR(static_cast<double>(c.io.latency.percentile(50)) / 1e9, p50_s, p50_s * 0.01);
+}
+
 TEST(Simulation, LeafSpineWithTheArrayOnItsOwnFabricRuns) {
   const nlohmann::json workload = {{"pattern", "zipf"}, {"read_ratio", 0.6}, {"iops", 1000}};
   nlohmann::json doc = one_vm("write-back", workload, 3);

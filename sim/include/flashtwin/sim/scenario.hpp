@@ -58,11 +58,17 @@ struct TraceWorkload {
 };
 
 // A virtual disk's workload: synthetic or a trace. Open loop at the stream's issue times, or
-// closed loop with `queue_depth` requests always outstanding (issue times then ignored).
+// closed loop with `queue_depth` requests always outstanding (issue times then ignored). Open
+// loop, at most `max_outstanding` requests are in flight (the guest's queue depth; 0: no limit):
+// later arrivals wait in the guest, their latency counted from their arrival.
+// VMware PVSCSI's default queue depth per virtual disk (its adapter takes 254; LSI Logic SAS 32).
+inline constexpr std::uint32_t kDefaultMaxOutstanding = 64;
+
 struct WorkloadSpec {
   models::SyntheticWorkload synthetic;  // disk_bytes, duration_s and seed filled in by the parser
   std::optional<TraceWorkload> trace;   // set: the trace replaces the synthetic stream
   std::uint32_t queue_depth = 0;        // 0 = open loop
+  std::uint32_t max_outstanding = kDefaultMaxOutstanding;
 };
 
 struct DiskSpec {
