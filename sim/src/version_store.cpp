@@ -1,6 +1,7 @@
 #include "flashtwin/sim/version_store.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -10,9 +11,12 @@ FlashVersions::FlashVersions(std::uint64_t slots)
     : slots_(slots), pages_((slots + kPageSlots - 1) / kPageSlots) {}
 
 engine::Version FlashVersions::at(engine::SlotId slot) const {
-  const std::size_t page = slot / kPageSlots;
-  if (page >= pages_.size() || !pages_[page]) return 0;
-  return pages_[page][slot % kPageSlots];
+  const std::size_t index = slot / kPageSlots;
+  if (index >= pages_.size()) return 0;
+  const Page& page = pages_[index];
+  if (page.wide) return page.wide[slot % kPageSlots];
+  if (page.narrow) return page.narrow[slot % kPageSlots];
+  return 0;
 }
 
 void FlashVersions::read(std::span<const engine::SlotId> slots,
@@ -22,6 +26,28 @@ void FlashVersions::read(std::span<const engine::SlotId> slots,
     out.push_back(at(slot));
 }
 
+void FlashVersions::put(Page& page, std::uint32_t at, engine::Version version) {
+  if (page.wide) {
+    page.wide[at] = version;
+    return;
+  }
+  if (!page.narrow) {
+    if (version == 0) return;                                     // an absent page reads 0 already
+    page.narrow = std::make_unique<std::uint32_t[]>(kPageSlots);  // value-initialised: zeros
+    ++pages_allocated_;
+  }
+  if (version <= std::numeric_limits<std::uint32_t>::max()) {
+    page.narrow[at] = static_cast<std::uint32_t>(version);
+    return;
+  }
+  page.wide = std::make_unique<engine::Version[]>(kPageSlots);
+  for (std::uint32_t i = 0; i < kPageSlots; ++i)
+    page.wide[i] = page.narrow[i];
+  page.narrow.reset();
+  ++pages_widened_;
+  page.wide[at] = version;
+}
+
 void FlashVersions::write(std::span<const engine::SlotId> slots,
                           std::span<const engine::Version> versions) {
   for (std::size_t i = 0; i < slots.size(); ++i) {
@@ -29,13 +55,14 @@ void FlashVersions::write(std::span<const engine::SlotId> slots,
       throw std::out_of_range("flash versions: slot " + std::to_string(slots[i]) +
                               " beyond a flash of " + std::to_string(slots_) + " slots");
     }
-    std::unique_ptr<engine::Version[]>& page = pages_[slots[i] / kPageSlots];
-    if (!page) {
-      page = std::make_unique<engine::Version[]>(kPageSlots);  // value-initialised: zeros
-      ++pages_allocated_;
-    }
-    page[slots[i] % kPageSlots] = versions[i];
+    put(pages_[slots[i] / kPageSlots], slots[i] % kPageSlots, versions[i]);
   }
+}
+
+std::size_t FlashVersions::memory_bytes() const {
+  return pages_.capacity() * sizeof(Page) +
+         (pages_allocated_ - pages_widened_) * kPageSlots * sizeof(std::uint32_t) +
+         pages_widened_ * kPageSlots * sizeof(engine::Version);
 }
 
 ArrayVersions::ArrayVersions(std::uint32_t block_bytes) : block_bytes_(block_bytes) {

@@ -304,6 +304,44 @@ TEST(FlashVersions, PagesAreAllocatedOnlyWhereSlotsAreWritten) {
   const std::vector<engine::SlotId> beyond = {static_cast<engine::SlotId>(slots)};
   const std::vector<Version> one = {1};
   EXPECT_THROW(flash.write(beyond, one), std::out_of_range);
+  // Version 0 (a prewarmed block never written) needs no page.
+  const std::vector<engine::SlotId> elsewhere = {5 * FlashVersions::kPageSlots};
+  const std::vector<Version> zero = {0};
+  flash.write(elsewhere, zero);
+  EXPECT_EQ(flash.pages_allocated(), 2u);
+  EXPECT_EQ(flash.memory_bytes() - (slots / FlashVersions::kPageSlots) * 2 * sizeof(void*),
+            2u * FlashVersions::kPageSlots * 4);  // 32-bit versions
+}
+
+// A page keeps 32-bit versions until a value needs 64 bits (a mixed label, or a run past 2^32
+// writes); it is then widened, and every version it held stays as it was.
+TEST(FlashVersions, APageWidensWhenAVersionNeeds64Bits) {
+  FlashVersions flash(4 * FlashVersions::kPageSlots);
+  std::vector<engine::SlotId> slots;
+  std::vector<Version> versions;
+  for (engine::SlotId s = 0; s < FlashVersions::kPageSlots; s += 7) {
+    slots.push_back(s);
+    versions.push_back(0xFFFF'FFF0u + s % 15);
+  }
+  flash.write(slots, versions);
+  const std::vector<engine::SlotId> other = {FlashVersions::kPageSlots + 1};
+  const std::vector<Version> small = {9};
+  flash.write(other, small);
+  EXPECT_EQ(flash.pages_widened(), 0u);
+
+  const Version mixed = ArrayVersions::kMixedBit | 3;
+  const std::vector<engine::SlotId> one = {3};
+  const std::vector<Version> big = {mixed};
+  flash.write(one, big);
+  EXPECT_EQ(flash.pages_widened(), 1u);
+  EXPECT_EQ(flash.at(3), mixed);
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    ASSERT_EQ(flash.at(slots[i]), versions[i]) << "slot " << slots[i];
+  EXPECT_EQ(flash.at(FlashVersions::kPageSlots + 1), 9u);  // the other page is untouched
+  const std::vector<Version> past = {(Version{1} << 32) + 5};
+  flash.write(other, past);
+  EXPECT_EQ(flash.at(FlashVersions::kPageSlots + 1), past[0]);
+  EXPECT_EQ(flash.pages_widened(), 2u);
 }
 
 }  // namespace

@@ -22,23 +22,35 @@
 namespace flashtwin::sim {
 
 // One version per slot of a flash of `slots` slots, 0 for a slot never written. Slots live in
-// pages of kPageSlots allocated when one of their slots is first written, so a large flash costs
-// memory only for the pages the engine writes to (a pointer per page up front: 25 KiB for 800 GiB
-// of 4 KiB blocks), whatever order it hands out slots in. Writing a slot >= slots throws
-// std::out_of_range.
+// pages of kPageSlots allocated when one of their slots is first written with a version other
+// than 0 (a slot of an absent page reads 0), so a large flash costs memory only for the pages the
+// engine writes versions to (a pointer pair per page up front: 50 KiB for 800 GiB of 4 KiB
+// blocks), whatever order it hands out slots in. A page holds 32-bit versions (256 KiB) until a
+// version or mixed label that needs 64 bits is written to it; it is then widened (512 KiB).
+// Writing a slot >= slots throws std::out_of_range.
 class FlashVersions {
  public:
-  static constexpr std::uint32_t kPageSlots = 1u << 16;  // 512 KiB of versions
+  static constexpr std::uint32_t kPageSlots = 1u << 16;
   explicit FlashVersions(std::uint64_t slots);
   void read(std::span<const engine::SlotId> slots, std::vector<engine::Version>& out) const;
   void write(std::span<const engine::SlotId> slots, std::span<const engine::Version> versions);
   engine::Version at(engine::SlotId slot) const;
   std::size_t pages_allocated() const { return pages_allocated_; }
+  std::size_t pages_widened() const { return pages_widened_; }
+  // Bytes of the pages allocated.
+  std::size_t memory_bytes() const;
 
  private:
+  struct Page {
+    std::unique_ptr<std::uint32_t[]> narrow;  // until a value needs 64 bits
+    std::unique_ptr<engine::Version[]> wide;  // after
+  };
+  void put(Page& page, std::uint32_t at, engine::Version version);
+
   std::uint64_t slots_;
-  std::vector<std::unique_ptr<engine::Version[]>> pages_;
+  std::vector<Page> pages_;
   std::size_t pages_allocated_ = 0;
+  std::size_t pages_widened_ = 0;
 };
 
 // Part of a block: from begin_byte to the next part's begin_byte (the last: to the block's end)
