@@ -37,20 +37,32 @@ class SequentialCutoff final : public AdmissionPolicy {
   std::vector<Stream> streams_;
 };
 
-// Admits a block on its N-th miss. Miss counts live in a fixed direct-mapped table of (tag, count)
+// Admits a block on its N-th miss. Miss counts live in a direct-mapped table of (tag, count)
 // words; a block whose counter was taken over by another starts again from one.
+//
+// The table is the configured `entries` counters at full size, indexed by reduce_hash(h, entries)
+// as a fixed table would be, but it starts coarse: at 2^-shift of that size, a block's counter is
+// at its full-size index >> shift. Once it has started half as many counters as it has words, it
+// doubles (shift - 1) and each word is copied to both words its range splits into, so no count
+// is lost; at full size it is exactly the fixed table. So its memory follows the blocks it has
+// been asked about, not the cache's capacity, and the same calls give the same answers.
 class PromoteAfterHits final : public AdmissionPolicy {
  public:
-  PromoteAfterHits(std::uint32_t hits, std::uint64_t entries) : hits_(hits) {
+  static constexpr std::uint64_t kInitialCounters = 1024;
+
+  PromoteAfterHits(std::uint32_t hits, std::uint64_t entries)
+      : hits_(hits), full_entries_(entries == 0 ? 1 : entries) {
     if (hits_ == 0 || hits_ > 255)
       throw std::invalid_argument("admission.promote_after_hits: must be in 1..255");
-    table_.assign(entries == 0 ? 1 : entries, 0);
+    while (words_at(shift_) > kInitialCounters)
+      ++shift_;
+    table_.assign(words_at(shift_), 0);
   }
   std::string_view name() const override { return "promote-after-hits"; }
   bool admit_request(LocalDisk, std::uint64_t, std::uint64_t) override { return true; }
   bool admit_block(std::uint64_t key) override {
     const std::uint64_t h = mix_key(key);
-    std::uint32_t& word = table_[reduce_hash(h, table_.size())];
+    std::uint32_t& word = table_[reduce_hash(h, full_entries_) >> shift_];
     const std::uint32_t tag = static_cast<std::uint32_t>(h << 8);  // low 24 hash bits
     std::uint32_t count = (word & 0xFFFFFF00u) == tag ? (word & 0xFFu) + 1 : 1;
     if (count >= hits_) {
@@ -58,12 +70,27 @@ class PromoteAfterHits final : public AdmissionPolicy {
       return true;
     }
     word = tag | count;
+    if (count == 1 && shift_ > 0 && ++started_ > table_.size() / 2) grow();
     return false;
   }
   std::size_t memory_bytes() const override { return table_.capacity() * sizeof(std::uint32_t); }
 
  private:
+  // Words of the table at a given coarseness: full-size indices [0, entries) shifted right.
+  std::uint64_t words_at(std::uint32_t shift) const { return ((full_entries_ - 1) >> shift) + 1; }
+  void grow() {
+    --shift_;
+    std::vector<std::uint32_t> finer(words_at(shift_));
+    for (std::size_t i = 0; i < finer.size(); ++i)
+      finer[i] = table_[i >> 1];
+    table_.swap(finer);
+    started_ = 0;
+  }
+
   std::uint32_t hits_;
+  std::uint64_t full_entries_;
+  std::uint32_t shift_ = 0;    // the table is 2^-shift of its full size (rounded up)
+  std::uint64_t started_ = 0;  // counters started since the table last grew
   std::vector<std::uint32_t> table_;
 };
 

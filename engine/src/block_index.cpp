@@ -1,15 +1,29 @@
 #include "block_index.hpp"
 
+#include <algorithm>
+
 namespace flashtwin::engine {
 
 namespace {
+
 constexpr double kMaxLoad = 0.75;
+
+// Entries a table of `buckets` may hold: load at most kMaxLoad, and one bucket always empty so
+// that probes end. A table at its maximum size never grows (it holds the whole capacity).
+std::size_t grow_limit(std::size_t buckets, std::size_t max_buckets) {
+  if (buckets >= max_buckets) return ~std::size_t{0};
+  return static_cast<std::size_t>(static_cast<double>(buckets) * kMaxLoad);
 }
+
+}  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
     : slot_keys_(capacity_slots),
       states_(capacity_slots),
-      table_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2) {}
+      max_buckets_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2) {
+  table_ = ZeroedArray<SlotId>(std::min(kInitialBuckets, max_buckets_));
+  grow_above_ = grow_limit(table_.size(), max_buckets_);
+}
 
 SlotId BlockIndex::find(std::uint64_t key) const {
   for (std::uint64_t i = home(key);; i = next(i)) {
@@ -29,6 +43,7 @@ SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
   } else {
     return kNoSlot;
   }
+  if (used_ + std::size_t{1} > grow_above_) grow_table();  // the new slot is still free
   slot_keys_[slot] = key;
   states_[slot] = SlotState::free;
   set_state(slot, state);
@@ -59,6 +74,14 @@ void BlockIndex::table_insert(std::uint64_t key, SlotId slot) {
   table_[i] = slot + 1;
 }
 
+void BlockIndex::grow_table() {
+  table_ = ZeroedArray<SlotId>(std::min(table_.size() * 2, max_buckets_));
+  grow_above_ = grow_limit(table_.size(), max_buckets_);
+  for (SlotId s = 0; s < fresh_; ++s) {
+    if (states_[s] != SlotState::free) table_insert(slot_keys_[s], s);
+  }
+}
+
 void BlockIndex::table_erase(std::uint64_t key) {
   std::uint64_t hole = home(key);
   while (slot_keys_[table_[hole] - 1] != key)
@@ -79,7 +102,8 @@ void BlockIndex::table_erase(std::uint64_t key) {
 }
 
 std::size_t BlockIndex::memory_bytes() const {
-  return slot_keys_.memory_bytes() + states_.memory_bytes() + table_.memory_bytes();
+  return slot_keys_.committed_bytes(fresh_) + states_.committed_bytes(fresh_) +
+         table_.memory_bytes();
 }
 
 std::string BlockIndex::check_invariants() const {
@@ -105,6 +129,9 @@ std::string BlockIndex::check_invariants() const {
       return "index: table names free slot " + std::to_string(slot);
   }
   if (entries != used_) return "index: table has " + std::to_string(entries) + " entries";
+  if (used_ > grow_above_ || table_.size() > max_buckets_)
+    return "index: table of " + std::to_string(table_.size()) + " buckets holds " +
+           std::to_string(used_) + " entries";
   std::uint32_t free_count = 0;
   for (SlotId s = free_head_; s != kNoSlot; s = static_cast<SlotId>(slot_keys_[s])) {
     if (states_[s] != SlotState::free) return "index: free list holds used slot";

@@ -41,7 +41,7 @@ bool HostEngine::Core::flush_done(Op& op) const {
     const auto& [key, seq] = op.flush_keys[op.flush_cursor];
     if (!dirty_.safe_on_array(key, seq)) {
       const DirtySet::Entry* entry = dirty_.find(key);
-      if (entry->failed_tries < config_.destage.max_tries) return false;
+      if (entry->failed_tries() < config_.destage.max_tries) return false;
       op.status = Status::io_error;
       return true;
     }
@@ -199,7 +199,7 @@ void HostEngine::Core::create_destage() {
   op.first_block = block_of(run_.front());
   op.blocks = static_cast<std::uint32_t>(run_.size());
   for (std::uint64_t key : run_) {
-    dirty_.find(key)->destaging = true;
+    dirty_.find(key)->set_destaging(true);
     ++destaging_blocks_;
   }
   ++destage_in_flight_;
@@ -220,8 +220,8 @@ void HostEngine::Core::issue_destage(OpId id) {
       all_dirty = false;
       continue;
     }
-    if (!entry->destaging) {  // cleaned and dirtied again ahead of us
-      entry->destaging = true;
+    if (!entry->destaging()) {  // cleaned and dirtied again ahead of us
+      entry->set_destaging(true);
       ++destaging_blocks_;
     }
     op.slots[i] = index_.find(op.key(i));
@@ -229,7 +229,7 @@ void HostEngine::Core::issue_destage(OpId id) {
   if (!all_dirty) {
     for (std::uint32_t i = 0; i < op.blocks; ++i) {
       if (DirtySet::Entry* entry = dirty_.find(op.key(i))) {
-        entry->destaging = false;
+        entry->set_destaging(false);
         --destaging_blocks_;
       }
     }
@@ -258,13 +258,13 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const std::uint64_t key = op.key(i);
     DirtySet::Entry* entry = dirty_.find(key);
-    entry->destaging = false;
+    entry->set_destaging(false);
     --destaging_blocks_;
     // The destage's lock kept every writer off the block: the array now has its newest version.
     if (ok) {
       mark_clean(key, op.slots[i]);
-    } else if (entry->failed_tries < 255) {
-      ++entry->failed_tries;
+    } else {
+      entry->count_failed_try();
     }
   }
   if (ok) {

@@ -510,7 +510,7 @@ void HostEngine::Core::mark_dirty(std::uint64_t key, SlotId slot) {
 
 void HostEngine::Core::mark_clean(std::uint64_t key, SlotId slot) {
   if (const DirtySet::Entry* entry = dirty_.find(key)) {
-    if (entry->destaging) --destaging_blocks_;
+    if (entry->destaging()) --destaging_blocks_;
     dirty_.erase(key);
     DiskState& disk = disks_[disk_of(key)];
     --disk.dirty_blocks;

@@ -1,5 +1,6 @@
 #include "ghost_table.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -33,9 +34,28 @@ GhostTable::GhostTable(std::uint32_t capacity, std::uint32_t list_count) {
   next_ = ZeroedArray<std::uint32_t>(capacity);
   list_of_ = ZeroedArray<std::uint8_t>(capacity);
   const std::uint64_t wanted = std::uint64_t{capacity} + capacity / 3 + 1;
-  buckets_ = ZeroedArray<std::uint32_t>(static_cast<std::size_t>(std::bit_ceil(wanted)));
-  bucket_mask_ = buckets_.size() - 1;
+  max_buckets_ = static_cast<std::size_t>(std::bit_ceil(wanted));
+  set_bucket_count(std::min(kInitialBuckets, max_buckets_));
   lists_.assign(list_count, ListEnds{kNoNode, kNoNode, 0});
+}
+
+// A fresh, empty bucket array of `count` (a power of two) buckets.
+void GhostTable::set_bucket_count(std::size_t count) {
+  buckets_ = ZeroedArray<std::uint32_t>(count);
+  bucket_mask_ = count - 1;
+  // At the maximum size the capacity fits at load <= 3/4 by construction: no more growth.
+  grow_above_ = count >= max_buckets_ ? ~std::size_t{0} : count / 4 * 3;
+}
+
+void GhostTable::grow_buckets() {
+  set_bucket_count(std::min(buckets_.size() * 2, max_buckets_));
+  for (std::uint32_t node = 0; node < fresh_; ++node) {
+    if (list_of_[node] == kFreeTag) continue;
+    std::size_t bucket = home_bucket(keys_[node]);
+    while (bucket_node(bucket) != kNoNode)
+      bucket = (bucket + 1) & bucket_mask_;
+    set_bucket_node(bucket, node);
+  }
 }
 
 std::size_t GhostTable::home_bucket(std::uint64_t key) const {
@@ -57,6 +77,7 @@ GhostListId GhostTable::find(std::uint64_t key) const {
 
 void GhostTable::push_front(GhostListId list, std::uint64_t key) {
   if (free_head_ == kNoNode && fresh_ == capacity()) throw std::logic_error("ghost table full");
+  if (size_ + std::size_t{1} > grow_above_) grow_buckets();
   std::size_t bucket = home_bucket(key);
   for (; bucket_node(bucket) != kNoNode; bucket = (bucket + 1) & bucket_mask_) {
     if (keys_[bucket_node(bucket)] == key) throw std::logic_error("ghost key pushed twice");
@@ -177,6 +198,10 @@ std::string GhostTable::check_buckets() const {
       return "ghost key " + std::to_string(keys_[node]) + " is not reachable from its home bucket";
     }
   }
+  if (size_ > grow_above_ || buckets_.size() > max_buckets_) {
+    return "ghost buckets: " + std::to_string(buckets_.size()) + " buckets hold " +
+           std::to_string(size_) + " keys";
+  }
   if (occupied != size_) {
     return "ghost buckets hold " + std::to_string(occupied) + " keys, size is " +
            std::to_string(size_);
@@ -208,8 +233,9 @@ std::string GhostTable::check() const {
 }
 
 std::size_t GhostTable::memory_bytes() const {
-  return keys_.memory_bytes() + prev_.memory_bytes() + next_.memory_bytes() +
-         buckets_.memory_bytes() + list_of_.memory_bytes() + lists_.capacity() * sizeof(ListEnds);
+  return keys_.committed_bytes(fresh_) + prev_.committed_bytes(fresh_) +
+         next_.committed_bytes(fresh_) + list_of_.committed_bytes(fresh_) +
+         buckets_.memory_bytes() + lists_.capacity() * sizeof(ListEnds);
 }
 
 }  // namespace flashtwin::engine

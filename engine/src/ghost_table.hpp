@@ -7,9 +7,16 @@
 //
 // Layout: a node pool of `capacity` nodes (key, prev, next as uint64 + 2 x uint32, and a one-byte
 // list tag: 17 bytes per key) and an open-addressing hash index of uint32 node numbers (linear
-// probing, backward-shift deletion, no tombstones; a power-of-two bucket count of at least 4/3 x
-// capacity + 1, so at least one bucket is always empty and probes terminate). The hash is a fixed
-// 64-bit mixer of the key: runs are deterministic.
+// probing, backward-shift deletion, no tombstones; a power-of-two bucket count, load at most 3/4,
+// so at least one bucket is always empty and probes terminate). The hash is a fixed 64-bit mixer
+// of the key: runs are deterministic.
+//
+// Memory follows the ghosts held, not the capacity: the node pool is lazily zeroed and handed out
+// from node 0 upwards (freed nodes are reused first), so only the pages of nodes ever used are
+// committed; the bucket array starts at kInitialBuckets and doubles (rehashing the nodes in node
+// order, so the same calls give the same layout) when a push would take its load above 3/4, up to
+// the power of two the whole capacity needs (at least 4/3 x capacity + 1); it never shrinks.
+// memory_bytes() reports the committed pages of the pool and the whole bucket array.
 //
 // find, contains, push_front, erase, pop_back: O(1) expected. Not thread-safe. Misuse that would
 // corrupt the table (pushing a present key, pushing into a full table, popping an empty list)
@@ -31,6 +38,7 @@ inline constexpr GhostListId kNoGhostList = 0xFF;
 class GhostTable {
  public:
   static constexpr std::uint32_t kMaxLists = 8;
+  static constexpr std::size_t kInitialBuckets = 1024;
 
   // Throws std::invalid_argument if list_count is 0 or above kMaxLists, or capacity is too big for
   // uint32 node numbers.
@@ -39,6 +47,8 @@ class GhostTable {
   std::uint32_t capacity() const { return static_cast<std::uint32_t>(keys_.size()); }
   std::uint32_t size() const { return size_; }
   std::uint32_t size(GhostListId list) const { return lists_[list].size; }
+  // Buckets of the hash index now (grows with size()).
+  std::size_t buckets() const { return buckets_.size(); }
 
   // The list holding `key`, or kNoGhostList.
   GhostListId find(std::uint64_t key) const;
@@ -67,6 +77,9 @@ class GhostTable {
   std::size_t home_bucket(std::uint64_t key) const;
   std::size_t find_bucket(std::uint64_t key) const;  // kNoBucket if absent
   void erase_bucket(std::size_t bucket);
+  void set_bucket_count(std::size_t count);
+  // Doubles the bucket array (at most to max_buckets_) and rehashes every live node in node order.
+  void grow_buckets();
   void unlink(std::uint32_t node);
   std::string check_list(GhostListId list) const;
   std::string check_buckets() const;
@@ -85,6 +98,8 @@ class GhostTable {
   ZeroedArray<std::uint8_t> list_of_;
   ZeroedArray<std::uint32_t> buckets_;
   std::size_t bucket_mask_ = 0;
+  std::size_t max_buckets_ = 0;  // what the whole capacity needs
+  std::size_t grow_above_ = 0;   // keys the buckets may hold before they double
   std::vector<ListEnds> lists_;
   std::uint32_t free_head_ = kNoNode;
   std::uint32_t fresh_ = 0;  // nodes [fresh_, capacity) were never used

@@ -6,8 +6,8 @@
 namespace flashtwin::engine {
 
 std::string HostEngine::Core::check_invariants() const {
-  for (const std::string& broken :
-       {index_.check_invariants(), locks_.check_invariants(), policy_->check_invariants()}) {
+  for (const std::string& broken : {index_.check_invariants(), locks_.check_invariants(),
+                                    policy_->check_invariants(), dirty_.check()}) {
     if (!broken.empty()) return broken;
   }
   if (policy_->size() != index_.used()) {
@@ -22,14 +22,14 @@ std::string HostEngine::Core::check_invariants() const {
     const SlotId slot = index_.find(key);
     if (broken.empty() && (slot == BlockIndex::kNoSlot || index_.state(slot) != SlotState::dirty))
       broken = "dirty set holds a block whose slot is not dirty";
-    if (broken.empty() && entry.dirty_since > entry.written_seq)
+    if (broken.empty() && entry.dirty_since() > entry.written_seq())
       broken = "dirty block became dirty after its last write";
     if (disk_of(key) < disk_dirty.size()) ++disk_dirty[disk_of(key)];
-    if (entry.destaging) ++destaging;
+    if (entry.destaging()) ++destaging;
   });
   if (!broken.empty()) return broken;
   std::uint64_t dirty_slots = 0;
-  for (SlotId s = 0; s < index_.capacity(); ++s) {
+  for (SlotId s = 0; s < index_.touched(); ++s) {  // no slot above was ever used
     const SlotState state = index_.state(s);
     if (state == SlotState::dirty) ++dirty_slots;
     if (state == SlotState::filling && !locks_.busy(index_.key_of(s)))

@@ -51,7 +51,7 @@ std::string LruPolicy::check_invariants() const {
   });
   if (!problem.empty()) return problem;
   std::uint32_t linked = 0;
-  for (SlotId slot = 0; slot < links_.capacity(); ++slot)
+  for (SlotId slot = 0; slot < links_.touched(); ++slot)
     linked += links_.linked(slot) ? 1 : 0;
   if (linked != recency_.size()) {
     return "lru: " + std::to_string(linked) + " slots are linked but the list holds " +

@@ -51,8 +51,10 @@ std::string SegmentedLists::check(std::string_view first_name, std::string_view 
     return problem;
   if (std::string problem = second_.check(second_name, visitor(Segment::second)); !problem.empty())
     return problem;
-  const auto tagged = static_cast<std::uint32_t>(
-      std::count_if(tags_.begin(), tags_.end(), [](Segment s) { return s != Segment::none; }));
+  // Slots above links_.touched() were never pushed: their tags are still zero (none).
+  const auto tagged =
+      static_cast<std::uint32_t>(std::count_if(tags_.begin(), tags_.begin() + links_.touched(),
+                                               [](Segment s) { return s != Segment::none; }));
   if (tagged != size()) {
     return std::to_string(tagged) + " slots are tagged but " + std::string(first_name) + " and " +
            std::string(second_name) + " hold " + std::to_string(size());
@@ -61,7 +63,7 @@ std::string SegmentedLists::check(std::string_view first_name, std::string_view 
 }
 
 std::size_t SegmentedLists::memory_bytes() const {
-  return links_.memory_bytes() + tags_.memory_bytes();
+  return links_.memory_bytes() + tags_.committed_bytes(links_.touched());
 }
 
 }  // namespace flashtwin::engine

@@ -1,7 +1,8 @@
 // SegmentedLists: two recency lists over one set of slot links, plus a tag per slot naming the list
 // that holds it — ARC's T1/T2 and 2Q's A1in/Am. A slot is in at most one of the two.
 //
-// Memory: 8 bytes of links and 1 tag byte per slot. Not thread-safe.
+// Memory: 8 bytes of links and 1 tag byte per slot, committed only up to the highest slot ever
+// pushed (SlotLinks::touched()). Not thread-safe.
 #pragma once
 
 #include "slot_list.hpp"

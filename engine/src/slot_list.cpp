@@ -21,10 +21,11 @@ void SlotLinks::require_in_range(SlotId slot, std::string_view operation) const 
 }
 
 std::size_t SlotLinks::memory_bytes() const {
-  return prev_.memory_bytes() + next_.memory_bytes();
+  return prev_.committed_bytes(touched_) + next_.committed_bytes(touched_);
 }
 
 void SlotList::push_front(SlotId slot) {
+  links_->touch(slot);
   links_->set_prev(slot, kNoSlot);
   links_->set_next(slot, head_);
   if (head_ == kNoSlot) {

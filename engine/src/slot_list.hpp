@@ -14,6 +14,10 @@
 // is in no list is "unlinked": its prev and next hold kUnlinked, so SlotLinks::linked() is O(1).
 //
 // push_front, remove, move_to_front, front, back: O(1). Not thread-safe.
+//
+// Memory: the link arrays are sized for the capacity but lazily zeroed; SlotLinks remembers the
+// highest slot ever linked (touched()), so memory_bytes() reports the pages actually committed
+// (the engine hands slots out from 0 upwards, so this follows the slots used).
 #pragma once
 
 #include "flashtwin/engine/eviction_policy.hpp"
@@ -49,6 +53,12 @@ class SlotLinks {
   void set_next(SlotId slot, SlotId value) { next_[slot] = value + kBias; }
   // Throws std::out_of_range naming `operation` if slot >= capacity().
   void require_in_range(SlotId slot, std::string_view operation) const;
+  // Slots [0, touched()) may have been linked at some time; none above ever was.
+  std::uint32_t touched() const { return touched_; }
+  // Records that `slot` is being linked (SlotList::push_front calls it).
+  void touch(SlotId slot) {
+    if (slot >= touched_) touched_ = slot + 1;
+  }
   std::size_t memory_bytes() const;
 
  private:
@@ -57,6 +67,7 @@ class SlotLinks {
   static constexpr SlotId kBias = 2;
   ZeroedArray<SlotId> prev_;
   ZeroedArray<SlotId> next_;
+  std::uint32_t touched_ = 0;
 };
 
 class SlotList {

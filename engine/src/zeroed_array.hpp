@@ -2,8 +2,13 @@
 // calloc. For large arrays the operating system supplies zero pages only when they are first
 // touched, so structures sized for terabytes of flash cost memory (and start-up time) only as
 // the cache fills. Choose encodings in which "all zero bytes" means empty.
+//
+// Memory accounting: memory_bytes() is the whole allocation; committed_bytes(n) is what the
+// operating system has committed for an array of which only the first n elements were ever
+// written (whole 4 KiB pages), the honest figure for arrays handed out from index 0 upwards.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
@@ -27,6 +32,12 @@ class ZeroedArray {
   const T& operator[](std::size_t i) const { return data_.get()[i]; }
   std::size_t size() const { return size_; }
   std::size_t memory_bytes() const { return size_ * sizeof(T); }
+  // Bytes committed when only elements [0, touched) were ever written: the pages holding them.
+  std::size_t committed_bytes(std::size_t touched) const {
+    constexpr std::size_t kPageBytes = 4096;
+    const std::size_t bytes = std::min(touched, size_) * sizeof(T);
+    return std::min(memory_bytes(), (bytes + kPageBytes - 1) / kPageBytes * kPageBytes);
+  }
   T* begin() { return data_.get(); }
   T* end() { return data_.get() + size_; }
   const T* begin() const { return data_.get(); }

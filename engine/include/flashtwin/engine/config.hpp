@@ -17,9 +17,10 @@ struct AdmissionConfig {
   // sequential-cutoff: once a disk's current run of contiguous requests reaches this many bytes,
   // its further blocks bypass the flash (reads are not filled, write-back writes go to the array).
   std::uint64_t sequential_cutoff_bytes = 4 << 20;
-  // promote-after-hits: a block is admitted on its N-th miss. Misses are counted in a fixed table
-  // of `promote_table_entries` counters (0: one per four cache slots); colliding blocks share a
-  // counter, which can only admit early, never lose data.
+  // promote-after-hits: a block is admitted on its N-th miss. Misses are counted in a table of up
+  // to `promote_table_entries` counters (0: one per four cache slots) that starts at 1 Ki and
+  // doubles as blocks start counters, so its memory follows the misses seen; colliding blocks
+  // share a counter, which can only admit early or late, never lose data.
   std::uint32_t promote_after_hits = 2;
   std::uint32_t promote_table_entries = 0;
 };

@@ -1,0 +1,120 @@
+// BlockIndex: a growing hash table of slot numbers. Checked against std::unordered_map over many
+// rehashes with interleaved releases, reassignments and lookups; its memory follows what it holds.
+#include "block_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+namespace flashtwin::engine {
+namespace {
+
+// Random allocate / release / reassign / find, mirrored in a reference map; returns the find
+// results so that two runs can be compared.
+std::vector<SlotId> run_against_reference(BlockIndex& index, std::uint64_t seed, int steps,
+                                          std::uint32_t keep_below) {
+  std::mt19937_64 rng(seed);
+  std::unordered_map<std::uint64_t, SlotId> reference;
+  std::vector<std::uint64_t> keys;  // keys in the reference, for picking one at random
+  std::vector<SlotId> found;
+  auto random_key = [&] { return block_key(static_cast<LocalDisk>(rng() % 3), rng() % 2'000'000); };
+  auto drop_key = [&](std::size_t at) {
+    keys[at] = keys.back();
+    keys.pop_back();
+  };
+  for (int step = 0; step < steps; ++step) {
+    const unsigned what = static_cast<unsigned>(rng() % 10);
+    if (what < 5 && reference.size() < keep_below) {  // allocate a new key
+      const std::uint64_t key = random_key();
+      if (reference.count(key) != 0) continue;
+      const SlotId slot = index.allocate(key, SlotState::clean);
+      EXPECT_NE(slot, BlockIndex::kNoSlot);
+      reference.emplace(key, slot);
+      keys.push_back(key);
+    } else if (what < 7 && !keys.empty()) {  // release a random block
+      const std::size_t at = rng() % keys.size();
+      index.release(reference.at(keys[at]));
+      reference.erase(keys[at]);
+      drop_key(at);
+    } else if (what < 8 && !keys.empty()) {  // reassign a random block's slot to a new key
+      const std::size_t at = rng() % keys.size();
+      const std::uint64_t key = random_key();
+      if (reference.count(key) != 0) continue;
+      const SlotId slot = reference.at(keys[at]);
+      index.reassign(slot, key, SlotState::dirty);
+      reference.erase(keys[at]);
+      drop_key(at);
+      reference.emplace(key, slot);
+      keys.push_back(key);
+    } else {  // look up a present key and an absent one
+      if (!keys.empty()) {
+        const std::uint64_t key = keys[rng() % keys.size()];
+        EXPECT_EQ(index.find(key), reference.at(key));
+        found.push_back(index.find(key));
+      }
+      const std::uint64_t other = random_key();
+      const auto it = reference.find(other);
+      EXPECT_EQ(index.find(other), it == reference.end() ? BlockIndex::kNoSlot : it->second);
+    }
+    if (step % 50'000 == 0) {
+      EXPECT_EQ(index.check_invariants(), "") << "step " << step;
+    }
+  }
+  EXPECT_EQ(index.used(), reference.size());
+  for (const auto& [key, slot] : reference)
+    EXPECT_EQ(index.find(key), slot);
+  EXPECT_EQ(index.check_invariants(), "");
+  return found;
+}
+
+TEST(BlockIndex, StartsSmallAndGrowsAcrossManyRehashesAgreeingWithAReferenceMap) {
+  BlockIndex index(1u << 20);
+  EXPECT_EQ(index.buckets(), BlockIndex::kInitialBuckets);
+  run_against_reference(index, 7, 600'000, 200'000);
+  // From 1 Ki buckets to what up to 200 K entries need at load 0.75: at least 8 doublings.
+  EXPECT_GE(index.buckets(), BlockIndex::kInitialBuckets << 8);
+  EXPECT_LE(index.used(), index.buckets() * 3 / 4);
+}
+
+TEST(BlockIndex, SameCallsGiveTheSameLayoutAndResults) {
+  BlockIndex a(1u << 18), b(1u << 18);
+  const std::vector<SlotId> from_a = run_against_reference(a, 11, 200'000, 100'000);
+  const std::vector<SlotId> from_b = run_against_reference(b, 11, 200'000, 100'000);
+  EXPECT_EQ(from_a, from_b);
+  EXPECT_EQ(a.buckets(), b.buckets());
+  EXPECT_EQ(a.memory_bytes(), b.memory_bytes());
+}
+
+TEST(BlockIndex, NeverGrowsBeyondWhatTheCapacityNeeds) {
+  constexpr std::uint32_t kCapacity = 5000;
+  BlockIndex index(kCapacity);
+  for (std::uint64_t b = 0; b < kCapacity; ++b)
+    ASSERT_NE(index.allocate(block_key(0, b), SlotState::clean), BlockIndex::kNoSlot);
+  EXPECT_EQ(index.allocate(block_key(1, 0), SlotState::clean), BlockIndex::kNoSlot);  // full
+  EXPECT_EQ(index.buckets(), static_cast<std::size_t>(kCapacity / 0.75) + 2);
+  for (std::uint64_t b = 0; b < kCapacity; ++b)
+    ASSERT_EQ(index.find(block_key(0, b)), b);
+  EXPECT_EQ(index.check_invariants(), "");
+}
+
+TEST(BlockIndex, MemoryFollowsTheBlocksHeldNotTheCapacity) {
+  // 200 M slots: 800 GiB of 4 KiB blocks. Sized for the capacity, the table alone would be 1 GiB.
+  BlockIndex index(200'000'000);
+  const std::size_t empty = index.memory_bytes();
+  EXPECT_LT(empty, 64u << 10);
+  for (std::uint64_t b = 0; b < 1000; ++b)
+    ASSERT_NE(index.allocate(block_key(0, b * 977), SlotState::clean), BlockIndex::kNoSlot);
+  EXPECT_LT(index.memory_bytes(), 1u << 20);
+  EXPECT_LE(index.buckets(), 2048u);
+  for (std::uint64_t b = 1000; b < 100'000; ++b)
+    ASSERT_NE(index.allocate(block_key(0, b * 977), SlotState::clean), BlockIndex::kNoSlot);
+  // 100 K blocks: 8 + 1 bytes of slot arrays and at most 4 / (3/8) bytes of table (the load is at
+  // least 3/8 after a doubling at 3/4) each.
+  EXPECT_LT(index.memory_bytes(), 100'000u * 20 + (64u << 10));
+  EXPECT_GT(index.memory_bytes(), 100'000u * 9);
+}
+
+}  // namespace
+}  // namespace flashtwin::engine
