@@ -19,6 +19,15 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
+std::string scientific(double value, int decimals) {
+  if (!std::isfinite(value)) return "";
+  std::array<char, 64> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                                       std::chars_format::scientific, decimals);
+  if (ec != std::errc{}) return "";
+  return std::string(buf.data(), end);
+}
+
 double round_significant(double value, int digits) {
   if (!std::isfinite(value)) return value;
   if (value == 0) return 0.0;

@@ -10,6 +10,9 @@ namespace flashtwin::sim::format {
 
 // `value` with exactly `decimals` digits after the point ("12.500"); "" for NaN or infinity.
 std::string fixed(double value, int decimals);
+// `value` in scientific notation with `decimals` digits after the point ("2.62e+05"); "" for NaN
+// or infinity.
+std::string scientific(double value, int decimals);
 // `value` rounded to `digits` significant digits (round to nearest on the exact binary value, as
 // std::to_chars does); NaN and infinity unchanged, -0 becomes 0.
 double round_significant(double value, int digits);

@@ -15,13 +15,19 @@ namespace {
 constexpr std::size_t kWidth = 100;
 constexpr std::size_t kViolationsShown = 5;
 
-// A number with `decimals` decimals, "-" when undefined.
-std::string num(double value, int decimals) {
-  const std::string text = format::fixed(value, decimals);
-  return text.empty() ? "-" : text;
+// A number with `decimals` decimals, "-" when undefined. With a `column` width, fewer decimals
+// (then a power of ten: "2.62e+05") so that it keeps a space before it in the column: an
+// overloaded baseline's latencies of minutes must not run into their neighbours.
+std::string num(double value, int decimals, std::size_t column = 0) {
+  std::string text = format::fixed(value, decimals);
+  if (text.empty()) return "-";
+  while (column > 0 && text.size() >= column && decimals > 0)
+    text = format::fixed(value, --decimals);
+  if (column > 0 && text.size() >= column) text = format::scientific(value, 2);
+  return text;
 }
-std::string ms(double ns, bool defined = true) {
-  return defined ? num(ns / 1e6, 3) : "-";
+std::string ms(double ns, bool defined = true, std::size_t column = 0) {
+  return defined ? num(ns / 1e6, 3, column) : "-";
 }
 std::string percent(double share) {
   return num(share * 100, 1);
@@ -65,9 +71,9 @@ class TableBuilder : public MetricsVisitor {
     using format::pad_left;
     const LatencyHistogram& h = t.latency;
     const bool any = !h.empty();
-    auto p = [&](double q) { return ms(static_cast<double>(h.percentile(q)), any); };
-    return format::pad_right(name, 18) + pad_left(num(t.iops(), 1), 10) +
-           pad_left(num(t.mb_per_s(), 1), 9) + pad_left(p(50), 9) + pad_left(p(95), 9) +
+    auto p = [&](double q) { return ms(static_cast<double>(h.percentile(q)), any, 9); };
+    return format::pad_right(name, 18) + pad_left(num(t.iops(), 1, 10), 10) +
+           pad_left(num(t.mb_per_s(), 1, 9), 9) + pad_left(p(50), 9) + pad_left(p(95), 9) +
            pad_left(p(99), 9) + pad_left(p(99.9), 9) +
            pad_left(percent(t.read_blocks.hit_ratio()), 8) +
            pad_left(percent(t.read_blocks.local_ratio()), 8) +
@@ -175,9 +181,9 @@ std::string comparison_section(const Comparison& c) {
     std::string with_flash = format::pad_right(std::string("  ") + label + " with flash", 26);
     std::string gain = format::pad_right(std::string("  ") + label + " gain (x)", 26);
     for (const LatencyGain* g : gains) {
-      baseline += pad_left(ms(g->baseline_ns, defined), 10);
-      with_flash += pad_left(ms(g->with_flash_ns, defined), 10);
-      gain += pad_left(num(g->gain, 2), 10);
+      baseline += pad_left(ms(g->baseline_ns, defined, 10), 10);
+      with_flash += pad_left(ms(g->with_flash_ns, defined, 10), 10);
+      gain += pad_left(num(g->gain, 2, 10), 10);
     }
     text += baseline + "\n" + with_flash + "\n" + gain + "\n";
   }

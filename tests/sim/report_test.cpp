@@ -232,6 +232,40 @@ TEST(Report, TableShowsReadsAndWritesApartHostsDrainAndDefinitions) {
   EXPECT_NE(table.find("(array_read 0.0)"), std::string::npos) << table;
 }
 
+// An overloaded baseline's latencies run to minutes: each cell keeps a space before it (fewer
+// decimals, then a power of ten), so the columns stay apart and readable.
+TEST(Report, HugeLatenciesKeepTheirColumnsApart) {
+  Metrics slow({"db"}, kSecond);
+  slow.request_completed(0, IoKind::read, 4096, 0, 262 * kSecond, ServedBlocks{0, 0, 1}, true);
+  slow.request_completed(0, IoKind::write, 4096, 0, 2000 * kSecond, ServedBlocks{}, true);
+  slow.finish(2001 * kSecond);
+  Metrics fast({"db"}, kSecond);
+  fast.request_completed(0, IoKind::read, 4096, 0, 100'000, ServedBlocks{1, 0, 0}, true);
+  fast.request_completed(0, IoKind::write, 4096, 0, 1, ServedBlocks{}, true);  // gain 2e12
+  fast.finish(2001 * kSecond);
+  const Comparison c = compare(fast, slow);
+  const std::string table = summary_table(fast, &c);
+  bool seen_reads = false;
+  bool seen_writes = false;
+  for (const std::string& line : lines(table)) {
+    if (line.rfind("  reads baseline", 0) == 0) {
+      seen_reads = true;
+      // Five cells of 10 columns after a 26-column label, each with a space before it.
+      ASSERT_EQ(line.size(), 76u) << line;
+      for (std::size_t cell = 0; cell < 5; ++cell)
+        EXPECT_EQ(line[26 + 10 * cell], ' ') << line;
+      EXPECT_NE(line.find(" 262"), std::string::npos) << line;  // about 262,000 ms: readable
+    }
+    if (line.rfind("  writes gain (x)", 0) == 0 || line.rfind("  writes baseline", 0) == 0) {
+      seen_writes = true;
+      ASSERT_EQ(line.size(), 76u) << line;
+      for (std::size_t cell = 0; cell < 5; ++cell)
+        EXPECT_EQ(line[26 + 10 * cell], ' ') << line;
+    }
+  }
+  EXPECT_TRUE(seen_reads && seen_writes) << table;
+}
+
 TEST(Report, ReportedReadErrorsAreShownButDoNotFailTheVerdict) {
   Metrics run({"a"}, kSecond);
   run.reads_failed(4);
