@@ -47,8 +47,9 @@
 // backwards within one file throw TraceError naming the file, the byte offset of the record and the
 // reason. With `lenient`, such records are skipped and counted instead (after a bad magic or
 // version the reader resynchronises on the next valid magic; after a truncation it stops reading
-// that file). Files that cannot be opened or read, and damaged compressed data, throw TraceError
-// even when lenient.
+// that file; a single corrupt time, back or far ahead, costs that record only, not the rest of
+// its file: src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged compressed
+// data, throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. Files are opened by the constructor and read lazily.
 #pragma once
