@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace flashtwin::models::detail {
 namespace {
@@ -44,6 +45,14 @@ BlktraceFile::BlktraceFile(const std::filesystem::path& path, bool lenient,
     throw TraceError(error.what());
   }
 }
+
+BlktraceFile::BlktraceFile(std::unique_ptr<ByteSource> source, std::string name, bool lenient,
+                           std::uint64_t max_request_bytes)
+    : name_(std::move(name)),
+      lenient_(lenient),
+      max_request_bytes_(max_request_bytes),
+      source_(std::move(source)),
+      window_(kBufferBytes) {}
 
 std::uint64_t BlktraceFile::load(std::size_t at, std::size_t size) const {
   std::uint64_t value = 0;

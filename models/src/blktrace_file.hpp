@@ -22,6 +22,9 @@ namespace flashtwin::models::detail {
 class BlktraceFile {
  public:
   BlktraceFile(const std::filesystem::path& path, bool lenient, std::uint64_t max_request_bytes);
+  // Reads `source` (e.g. a member of a tar bundle); `name` stands for the file in messages.
+  BlktraceFile(std::unique_ptr<ByteSource> source, std::string name, bool lenient,
+               std::uint64_t max_request_bytes);
 
   // Reads the next well-formed record into `out`; false at the end of the file. Lenient, a
   // record whose time breaks the file's order is dropped by a TimestampResync (one record, back

@@ -8,6 +8,18 @@
 // Files compressed with gzip or zstd (recognised by their first bytes, whatever their name) are
 // decompressed on the fly; byte offsets in messages are then offsets in the decompressed data.
 //
+// Tar bundles (NAME.blktrace.tar.zst, .tar.gz, .tar; recognised by their content, a ustar header)
+// are read in place, never extracted: a path that is one stands for its members named
+// *.blktrace.N (in any folder of the archive; other members are ignored), ordered by N as an
+// extracted folder's files are. Each member is read through its own handle and decompressor on
+// the archive, read up to the member's data when the reader is constructed (src/tar_archive.hpp):
+// memory grows with the number of members (a zstd decompressor holds the frame's window, e.g.
+// 8 MiB), never with the trace's length, and the archive is decompressed once to list it plus up
+// to each member's end to reach it. Messages name "BUNDLE: member NAME: byte OFFSET" (OFFSET in
+// the member's data), or "BUNDLE: byte OFFSET" (in the decompressed archive) for a bad tar
+// header. A bundle without per-CPU members, a tar header whose checksum does not match, or a
+// member cut short by the end of the archive is a TraceError, even when lenient.
+//
 // Each file is a concatenation of records (header + pdu_len bytes of payload, which is skipped):
 // v7 (struct blk_io_trace, 48-byte header) or v8 (struct blk_io_trace2, 64-byte header, pid and
 // action swapped, 64-bit action), dispatched on the version byte of each record's magic, so one
@@ -130,8 +142,9 @@ struct BlktraceCounters {
   std::uint64_t completions_paired = 0;
   std::uint64_t completions_unpaired = 0;
   std::uint64_t pending_overflows = 0;
-  // CPU numbers N missing from a set of per-CPU files NAME.blktrace.N (between 0 and the highest
-  // one read): events recorded on those CPUs are absent from the trace, which is read anyway.
+  // CPU numbers N missing from a set of per-CPU files or bundle members NAME.blktrace.N (between
+  // 0 and the highest one read): events recorded on those CPUs are absent from the trace, which
+  // is read anyway.
   std::vector<unsigned> missing_cpu_files;
 };
 
@@ -142,8 +155,9 @@ class BlktracePairing;
 
 class BlktraceReader final : public RequestStream {
  public:
-  // Reads the given files (any order; an empty file is an empty CPU). Throws TraceError if a
-  // file cannot be opened or its first record is malformed (strict mode).
+  // Reads the given files (any order; an empty file is an empty CPU); a tar bundle among them
+  // stands for its NAME.blktrace.N members. Throws TraceError if a file cannot be opened, a
+  // bundle is malformed or holds no such member, or a first record is malformed (strict mode).
   explicit BlktraceReader(std::vector<std::filesystem::path> files, BlktraceOptions options = {});
   ~BlktraceReader() override;
   BlktraceReader(const BlktraceReader&) = delete;
@@ -152,6 +166,9 @@ class BlktraceReader final : public RequestStream {
   // The per-CPU files PREFIX.blktrace.N that exist, in CPU-number order (gaps allowed and
   // reported in counters().missing_cpu_files). Throws TraceError if there is none.
   static std::vector<std::filesystem::path> cpu_files(const std::filesystem::path& prefix);
+  // True if `path` is a tar bundle (plain, gzip or zstd; recognised by its content) that the
+  // constructor would expand into its per-CPU members.
+  static bool is_bundle(const std::filesystem::path& path);
 
   bool next(StreamRequest& out) override;
   std::string describe() const override;
@@ -175,7 +192,9 @@ class BlktraceReader final : public RequestStream {
   };
 
   void advance(std::size_t file);
-  void note_missing_cpu_files(const std::vector<std::filesystem::path>& files);
+  // Opens the per-CPU members of a tar bundle, appending their names to `names`.
+  void open_bundle(const std::filesystem::path& bundle, std::vector<std::string>& names);
+  void note_missing_cpu_files(const std::vector<std::string>& names);
   // Takes the next record of the merge into `record`; false at the end of the trace.
   bool pull(BlktraceRecord& record);
   bool next_paired(StreamRequest& out);
@@ -184,6 +203,7 @@ class BlktraceReader final : public RequestStream {
   bool to_request(const BlktraceRecord& record, StreamRequest& out);
 
   BlktraceOptions options_;
+  std::string origin_;  // what was read, for describe(): "N file(s) from F" or a bundle
   std::vector<std::unique_ptr<detail::BlktraceFile>> files_;
   std::vector<BlktraceRecord> heads_;  // heads_[i]: the next record of files_[i]
   std::priority_queue<Head, std::vector<Head>, std::greater<>> heap_;
