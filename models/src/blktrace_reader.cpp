@@ -255,7 +255,11 @@ bool BlktraceReader::next_paired(StreamRequest& out) {
           ++counters_.completions_paired;
         } else {
           ++counters_.completions_unpaired;
-          if (overflow && !expired && !heap_.empty()) ++counters_.pending_overflows;
+          if (front.ambiguous) {
+            ++counters_.completions_ambiguous;
+          } else if (overflow && !expired && !heap_.empty()) {
+            ++counters_.pending_overflows;
+          }
         }
         pairing_->pop_front();
         ++counters_.requests_yielded;
