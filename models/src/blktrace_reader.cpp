@@ -82,7 +82,9 @@ void BlktraceReader::open_bundle(const std::filesystem::path& bundle,
                                  std::vector<std::string>& names) {
   // Per-CPU members in CPU-number order, as cpu_files() lists an extracted folder.
   std::vector<std::pair<unsigned, detail::TarMember>> found;
-  const std::vector<detail::TarMember> members = detail::list_tar_members(bundle);
+  // Per-CPU members small enough are held while the bundle is listed: no second pass for them.
+  const std::vector<detail::TarMember> members = detail::list_tar_members(
+      bundle, [](const detail::TarMember& member) { return cpu_number(member.name).has_value(); });
   for (const detail::TarMember& member : members) {
     const std::optional<unsigned> cpu = cpu_number(member.name);
     if (!cpu) continue;  // a folder, a README, ...

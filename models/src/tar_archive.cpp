@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -128,8 +129,8 @@ std::unique_ptr<ByteSource> open_archive(const std::filesystem::path& path) {
 // Reads the archive's headers in order, skipping data it does not need.
 class TarScanner {
  public:
-  explicit TarScanner(const std::filesystem::path& path)
-      : name_(path.string()), source_(open_archive(path)) {}
+  TarScanner(const std::filesystem::path& path, std::function<bool(const TarMember&)> hold)
+      : name_(path.string()), source_(open_archive(path)), hold_(std::move(hold)) {}
 
   // The next member (any type), with pax / GNU long-name headers applied; false at the end.
   bool next(TarMember& out) {
@@ -248,15 +249,26 @@ class TarScanner {
     return data;
   }
 
-  void skip_data(const TarMember& member) {
-    const std::uint64_t got = skip(member.size_bytes, member.name);
-    if (got < member.size_bytes) {
-      throw TraceError(name_ + ": member " + member.name +
-                       ": truncated member: the archive ends after " + std::to_string(got) +
-                       " of its " + std::to_string(member.size_bytes) + " bytes (byte " +
-                       std::to_string(offset_) + " of the archive)");
+  void skip_data(TarMember& member) {
+    member.data.reset();
+    if (member.regular_file() && hold_ && member.size_bytes <= source_->memory_bytes() &&
+        hold_(member)) {
+      auto data = std::make_shared<std::vector<std::byte>>(member.size_bytes);
+      const std::size_t got = read(data->data(), data->size(), member.name);
+      if (got < member.size_bytes) truncated(member, got);
+      member.data = std::move(data);
+    } else {
+      const std::uint64_t got = skip(member.size_bytes, member.name);
+      if (got < member.size_bytes) truncated(member, got);
     }
     skip(padded(member.size_bytes) - member.size_bytes, member.name);  // padding: may be cut
+  }
+
+  [[noreturn]] void truncated(const TarMember& member, std::uint64_t got) const {
+    throw TraceError(name_ + ": member " + member.name +
+                     ": truncated member: the archive ends after " + std::to_string(got) +
+                     " of its " + std::to_string(member.size_bytes) + " bytes (byte " +
+                     std::to_string(offset_) + " of the archive)");
   }
 
   std::uint64_t skip(std::uint64_t size, const std::string& member) {
@@ -310,6 +322,7 @@ class TarScanner {
 
   std::string name_;
   std::unique_ptr<ByteSource> source_;
+  std::function<bool(const TarMember&)> hold_;
   std::uint64_t offset_ = 0;  // in the decompressed archive
 };
 
@@ -353,19 +366,20 @@ class TarMemberSource final : public ByteSource {
 // A member's data held in memory.
 class HeldMember final : public ByteSource {
  public:
-  explicit HeldMember(std::vector<std::byte> data) : data_(std::move(data)) {}
+  explicit HeldMember(std::shared_ptr<const std::vector<std::byte>> data)
+      : data_(std::move(data)) {}
 
   std::size_t read(std::byte* out, std::size_t size) override {
-    const std::size_t step = std::min(size, data_.size() - pos_);
-    std::copy_n(data_.data() + pos_, step, out);
+    const std::size_t step = std::min(size, data_->size() - pos_);
+    std::copy_n(data_->data() + pos_, step, out);
     pos_ += step;
     return step;
   }
 
-  std::size_t memory_bytes() const override { return data_.size(); }
+  std::size_t memory_bytes() const override { return data_->size(); }
 
  private:
-  std::vector<std::byte> data_;
+  std::shared_ptr<const std::vector<std::byte>> data_;
   std::size_t pos_ = 0;
 };
 
@@ -388,8 +402,9 @@ bool is_tar_archive(const std::filesystem::path& path) {
   }
 }
 
-std::vector<TarMember> list_tar_members(const std::filesystem::path& path) {
-  TarScanner scanner(path);
+std::vector<TarMember> list_tar_members(const std::filesystem::path& path,
+                                        const std::function<bool(const TarMember&)>& hold) {
+  TarScanner scanner(path, hold);
   std::vector<TarMember> members;
   TarMember member;
   while (scanner.next(member))
@@ -399,6 +414,7 @@ std::vector<TarMember> list_tar_members(const std::filesystem::path& path) {
 
 std::unique_ptr<ByteSource> open_tar_member(const std::filesystem::path& path,
                                             const TarMember& member) {
+  if (member.data) return std::make_unique<HeldMember>(member.data);
   std::unique_ptr<ByteSource> archive = open_archive(path);
   const std::string where = path.string() + ": member " + member.name;
   std::uint64_t got = 0;
@@ -416,11 +432,11 @@ std::unique_ptr<ByteSource> open_tar_member(const std::filesystem::path& path,
   // A member smaller than what its decompressor holds (a zstd window is often 8 MiB, per-CPU
   // files of a short trace 1 MiB) is read now and held, and the decompressor freed.
   if (member.size_bytes > source->memory_bytes()) return source;
-  std::vector<std::byte> data(static_cast<std::size_t>(member.size_bytes));
+  auto data = std::make_shared<std::vector<std::byte>>(member.size_bytes);
   std::size_t done = 0;
   try {
-    while (done < data.size())
-      done += source->read(data.data() + done, data.size() - done);
+    while (done < data->size())
+      done += source->read(data->data() + done, data->size() - done);
   } catch (const std::runtime_error& error) {
     throw TraceError(where + ": byte " + std::to_string(done) + ": " + error.what());
   }

@@ -20,8 +20,10 @@
 
 #include "byte_source.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +36,9 @@ struct TarMember {
   std::uint64_t header_offset = 0;  // of its (first) header, in the decompressed archive
   std::uint64_t data_offset = 0;    // of its first data byte
   std::uint64_t size_bytes = 0;
+  // The member's data, if list_tar_members held it (see there); open_tar_member then reads it
+  // from here. Shared, so copies of the listing cost nothing.
+  std::shared_ptr<const std::vector<std::byte>> data;
 
   bool regular_file() const { return type == '0'; }
 };
@@ -44,15 +49,19 @@ struct TarMember {
 bool is_tar_archive(const std::filesystem::path& path);
 
 // Every member of the archive, in archive order, reading it once from start to end (memory: one
-// entry per member). Throws TraceError as said above, or if the file cannot be opened or its
-// compressed data are damaged.
-std::vector<TarMember> list_tar_members(const std::filesystem::path& path);
+// entry per member). The data of each regular member that `hold` accepts and that is no larger
+// than what the archive's decompressor holds (a zstd window, often 8 MiB) is kept in the entry,
+// so that opening it later costs no second pass. Throws TraceError as said above, or if the file
+// cannot be opened or its compressed data are damaged.
+std::vector<TarMember> list_tar_members(
+    const std::filesystem::path& path, const std::function<bool(const TarMember&)>& hold = nullptr);
 
-// The data of `member` (one listed by list_tar_members) as a ByteSource of its own: the archive
-// is opened again and read up to the member's data, so several members can be read at once, each
-// with its own file and decompressor. A read past what the archive holds throws
-// std::runtime_error("truncated member: ..."). Throws TraceError if the archive cannot be opened
-// or ends before the member's data.
+// The data of `member` (one listed by list_tar_members) as a ByteSource of its own: the held
+// data, or else the archive opened again and read up to the member's data, so several members
+// can be read at once, each with its own file and decompressor (a member no larger than what
+// that decompressor holds is then read at once and held instead). A read past what the archive
+// holds throws std::runtime_error("truncated member: ..."). Throws TraceError if the archive cannot
+// be opened or ends before the member's data.
 std::unique_ptr<ByteSource> open_tar_member(const std::filesystem::path& path,
                                             const TarMember& member);
 

@@ -155,6 +155,13 @@ TEST(TarArchive, SmallMembersOfCompressedArchivesAreHeld) {
   EXPECT_EQ(open_tar_member(folder / "h.tar.zst", members[0])->memory_bytes(), 3000U);
   EXPECT_EQ(read_member(folder / "h.tar.zst", members[1]), std::string(200'000, 'b'));
   EXPECT_LT(open_tar_member(folder / "h.tar", members[1])->memory_bytes(), 200'000U);
+  // Listing can hold them at once (the data then comes from memory, no second pass).
+  const auto hold_all = [](const TarMember&) { return true; };
+  const std::vector<TarMember> held = list_tar_members(folder / "h.tar.zst", hold_all);
+  ASSERT_TRUE(held[0].data);
+  EXPECT_EQ(held[0].data->size(), 3000U);
+  EXPECT_EQ(read_member(folder / "h.tar.zst", held[0]), std::string(3000, 'a'));
+  EXPECT_FALSE(list_tar_members(folder / "h.tar", hold_all)[1].data);  // above stdio's buffer
   // Cut after listing: opening the member finds the damage.
   fs::resize_file(folder / "h.tar.zst", 30);
   EXPECT_THROW(open_tar_member(folder / "h.tar.zst", members[1]), TraceError);
