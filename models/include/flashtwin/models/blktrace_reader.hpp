@@ -11,14 +11,15 @@
 // Tar bundles (NAME.blktrace.tar.zst, .tar.gz, .tar; recognised by their content, a ustar header)
 // are read in place, never extracted: a path that is one stands for its members named
 // *.blktrace.N (in any folder of the archive; other members are ignored), ordered by N as an
-// extracted folder's files are. Each member is read through its own handle and decompressor on
-// the archive, read up to the member's data when the reader is constructed (src/tar_archive.hpp):
-// memory grows with the number of members (a zstd decompressor holds the frame's window, e.g.
-// 8 MiB), never with the trace's length, and the archive is decompressed once to list it plus up
-// to each member's end to reach it. Messages name "BUNDLE: member NAME: byte OFFSET" (OFFSET in
-// the member's data), or "BUNDLE: byte OFFSET" (in the decompressed archive) for a bad tar
-// header. A bundle without per-CPU members, a tar header whose checksum does not match, or a
-// member cut short by the end of the archive is a TraceError, even when lenient.
+// extracted folder's files are. The constructor lists the archive in one pass (src/
+// tar_archive.hpp), keeping in memory each member no larger than what the archive's decompressor
+// holds (a zstd window, e.g. 8 MiB); every larger member is read through its own handle and
+// decompressor on the archive, read up to the member's data. Memory is thus bounded by the number
+// of members times that window, never by the trace's length. Messages name
+// "BUNDLE: member NAME: byte OFFSET" (OFFSET in the member's data), or "BUNDLE: byte OFFSET" (in
+// the decompressed archive) for a bad tar header. A bundle without per-CPU members, a tar header
+// whose checksum does not match, or a member cut short by the end of the archive is a TraceError,
+// even when lenient.
 //
 // Each file is a concatenation of records (header + pdu_len bytes of payload, which is skipped):
 // v7 (struct blk_io_trace, 48-byte header) or v8 (struct blk_io_trace2, 64-byte header, pid and
