@@ -3,6 +3,8 @@
 //
 //   tar --zstd -xf ../shared/traces/hadoop-datanode-sdb.blktrace.tar.zst -C /tmp
 //   FLASHTWIN_BLKTRACE=/tmp/eternity8/sdb build/bench/flashtwin-bench --benchmark_filter=Blktrace
+//   FLASHTWIN_BLKTRACE=../shared/traces/hadoop-datanode-sdb.blktrace.tar.zst
+//       build/bench/flashtwin-bench --benchmark_filter=Blktrace   (the bundle read in place)
 //   FLASHTWIN_VSCSI=../shared/traces/cloudphysics-vm.vscsi build/bench/flashtwin-bench
 //       --benchmark_filter=Vscsi       (one command line)
 //
@@ -22,18 +24,25 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace {
 
 void BlktraceRecords(benchmark::State& state) {
   const char* prefix = std::getenv("FLASHTWIN_BLKTRACE");
   if (prefix == nullptr) {
-    state.SkipWithError("set FLASHTWIN_BLKTRACE to a blktrace prefix (see the file comment)");
+    state.SkipWithError(
+        "set FLASHTWIN_BLKTRACE to a blktrace prefix or bundle (see the file comment)");
     return;
   }
+  // A file (a bundle, or one per-CPU file) as it is; a prefix for its per-CPU files.
+  const std::vector<std::filesystem::path> files =
+      std::filesystem::is_regular_file(prefix)
+          ? std::vector<std::filesystem::path>{prefix}
+          : flashtwin::models::BlktraceReader::cpu_files(prefix);
   std::uint64_t records = 0;
   for (auto _ : state) {
-    flashtwin::models::BlktraceReader reader(flashtwin::models::BlktraceReader::cpu_files(prefix));
+    flashtwin::models::BlktraceReader reader(files);
     flashtwin::models::StreamRequest request;
     while (reader.next(request))
       benchmark::DoNotOptimize(request);

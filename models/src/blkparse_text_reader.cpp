@@ -1,6 +1,7 @@
 // BlkparseTextReader: classification and checked parsing of blkparse's default event lines.
 #include "flashtwin/models/blkparse_text_reader.hpp"
 
+#include "timestamp_resync.hpp"
 #include "trace_lines.hpp"
 
 #include <array>
@@ -68,11 +69,13 @@ std::size_t direction_index(std::string_view rwbs) {
 BlkparseTextReader::BlkparseTextReader(const std::filesystem::path& file,
                                        BlkparseTextOptions options)
     : options_(options),
-      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {}
+      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync<Event>>();
+}
 
 BlkparseTextReader::~BlkparseTextReader() = default;
 
-BlkparseTextReader::Outcome BlkparseTextReader::parse(std::string_view line, StreamRequest& out,
+BlkparseTextReader::Outcome BlkparseTextReader::parse(std::string_view line, Event& out,
                                                       std::string& reason, std::size_t& column) {
   std::array<std::string_view, kMaxTokens> tokens;
   std::array<std::size_t, kMaxTokens> columns{};
@@ -87,28 +90,27 @@ BlkparseTextReader::Outcome BlkparseTextReader::parse(std::string_view line, Str
     return Outcome::not_event;
   }
   const std::string_view action = tokens[5];
-  if (action != "m") {  // message lines do not start the clock and are not ordered
-    if (genesis_ns_ && time_ns < previous_ns_) {
+  out.time_ns = time_ns;
+  out.ordered = action != "m";  // message lines do not start the clock and are not ordered
+  if (out.ordered && !resync_) {
+    if (previous_ns_ && time_ns < *previous_ns_) {
       column = columns[3];
       reason = "time " + std::string(tokens[3]) + " s goes back before the previous event's";
       return Outcome::malformed;
     }
-    if (!genesis_ns_) genesis_ns_ = time_ns;
     previous_ns_ = time_ns;
   }
-  ++counters_.event_lines;
   const bool queue = options_.event == BlkparseTextOptions::Event::queue;
   if (action != (queue ? "Q" : "D") || (options_.device && *options_.device != device) ||
       (count >= 9 && tokens[8].starts_with('('))) {  // pass-through: "bytes (cdb) [comm]"
-    ++counters_.other_skipped;
-    return Outcome::skipped;
+    out.use = Event::Use::other;
+    return Outcome::event;
   }
   const std::string_view rwbs = tokens[6];
   const std::size_t direction = direction_index(rwbs);
   if (direction == std::string_view::npos) {
     column = columns[6];
     reason = "bad rwbs '" + std::string(rwbs) + "'";
-    --counters_.event_lines;
     return Outcome::malformed;
   }
   std::uint64_t sector = 0, sectors = 0;
@@ -120,32 +122,58 @@ BlkparseTextReader::Outcome BlkparseTextReader::parse(std::string_view line, Str
         sector >
             (std::numeric_limits<std::uint64_t>::max() - sectors * kSectorBytes) / kSectorBytes) {
       reason = "bad 'sector + nsectors'";
-      --counters_.event_lines;
       return Outcome::malformed;
     }
   }
   const bool flush = direction == 1;
   const char letter = rwbs[direction];
+  StreamRequest& request = out.request;
   if (letter == 'D') {
-    out.kind = engine::IoKind::discard;
+    request.kind = engine::IoKind::discard;
   } else if (flush && sectors == 0) {
-    out.kind = engine::IoKind::flush;
+    request.kind = engine::IoKind::flush;
   } else if (sectors == 0) {
-    ++counters_.no_data_skipped;
-    return Outcome::skipped;
+    out.use = Event::Use::no_data;
+    return Outcome::event;
   } else {
-    out.kind = letter == 'W' ? engine::IoKind::write : engine::IoKind::read;
+    request.kind = letter == 'W' ? engine::IoKind::write : engine::IoKind::read;
   }
-  fua_ = rwbs.find('F', direction + 1) != std::string_view::npos;
-  preflush_ = flush && sectors > 0;
-  out.time_ns = time_ns - *genesis_ns_;
-  out.offset_bytes = sector * kSectorBytes;
-  out.length_bytes = sectors * kSectorBytes;
-  out.device = device;
-  return Outcome::request;
+  out.use = Event::Use::request;
+  out.fua = rwbs.find('F', direction + 1) != std::string_view::npos;
+  out.preflush = flush && sectors > 0;
+  request.time_ns = time_ns;
+  request.offset_bytes = sector * kSectorBytes;
+  request.length_bytes = sectors * kSectorBytes;
+  request.device = device;
+  return Outcome::event;
 }
 
 bool BlkparseTextReader::next(StreamRequest& out) {
+  Event event;
+  if (!resync_) {
+    while (next_event(event)) {
+      if (take(event, out)) return true;
+    }
+    return false;
+  }
+  Event ready;
+  while (next_event(event)) {
+    if (!event.ordered) {  // a message: never a request, its time unused
+      take(event, out);
+      continue;
+    }
+    const std::uint64_t dropped = resync_->dropped();
+    const bool emitted = resync_->push(static_cast<std::uint64_t>(event.time_ns), event, ready);
+    counters_.corrupt_skipped += resync_->dropped() - dropped;
+    if (emitted && take(ready, out)) return true;
+  }
+  while (resync_->finish(ready)) {
+    if (take(ready, out)) return true;
+  }
+  return false;
+}
+
+bool BlkparseTextReader::next_event(Event& out) {
   std::string_view line;
   for (;;) {
     const detail::TraceLines::Result result = lines_->next(line);
@@ -160,13 +188,8 @@ bool BlkparseTextReader::next(StreamRequest& out) {
       outcome = parse(line, out, reason, column);
     }
     switch (outcome) {
-      case Outcome::request:
-        last_fua_ = fua_;
-        last_preflush_ = preflush_;
-        ++counters_.requests_yielded;
+      case Outcome::event:
         return true;
-      case Outcome::skipped:
-        break;
       case Outcome::not_event:
         ++counters_.non_event_lines;
         break;
@@ -176,6 +199,27 @@ bool BlkparseTextReader::next(StreamRequest& out) {
         break;
     }
   }
+}
+
+bool BlkparseTextReader::take(const Event& event, StreamRequest& out) {
+  if (event.ordered && !genesis_ns_) genesis_ns_ = event.time_ns;
+  ++counters_.event_lines;
+  switch (event.use) {
+    case Event::Use::other:
+      ++counters_.other_skipped;
+      return false;
+    case Event::Use::no_data:
+      ++counters_.no_data_skipped;
+      return false;
+    case Event::Use::request:
+      break;
+  }
+  out = event.request;
+  out.time_ns -= *genesis_ns_;
+  last_fua_ = event.fua;
+  last_preflush_ = event.preflush;
+  ++counters_.requests_yielded;
+  return true;
 }
 
 std::string BlkparseTextReader::describe() const {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace flashtwin::models::detail {
 namespace {
@@ -44,6 +45,14 @@ BlktraceFile::BlktraceFile(const std::filesystem::path& path, bool lenient,
     throw TraceError(error.what());
   }
 }
+
+BlktraceFile::BlktraceFile(std::unique_ptr<ByteSource> source, std::string name, bool lenient,
+                           std::uint64_t max_request_bytes)
+    : name_(std::move(name)),
+      lenient_(lenient),
+      max_request_bytes_(max_request_bytes),
+      source_(std::move(source)),
+      window_(kBufferBytes) {}
 
 std::uint64_t BlktraceFile::load(std::size_t at, std::size_t size) const {
   std::uint64_t value = 0;
@@ -121,7 +130,7 @@ std::string BlktraceFile::check(const BlktraceRecord& record) const {
       return "sector " + std::to_string(record.sector) + " out of range";
     }
   }
-  if (record.time_ns < last_time_ns_) {
+  if (!lenient_ && record.time_ns < last_time_ns_) {  // lenient: next() resynchronises
     return "time " + std::to_string(record.time_ns) + " ns goes back before the previous " +
            std::to_string(last_time_ns_) + " ns";
   }
@@ -152,6 +161,18 @@ void BlktraceFile::decode(std::uint32_t magic, BlktraceRecord& record) const {
 }
 
 bool BlktraceFile::next(BlktraceRecord& out) {
+  if (!lenient_) return next_checked(out);
+  BlktraceRecord record;
+  while (next_checked(record)) {
+    const std::uint64_t dropped = resync_.dropped();
+    const bool ready = resync_.push(record.time_ns, record, out);
+    corrupt_skipped_ += resync_.dropped() - dropped;
+    if (ready) return true;
+  }
+  return resync_.finish(out);
+}
+
+bool BlktraceFile::next_checked(BlktraceRecord& out) {
   for (;;) {
     const std::uint64_t at = offset();
     fill(blktrace::kHeader2Bytes);  // may stop short at the end of the file

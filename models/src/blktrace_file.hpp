@@ -8,6 +8,7 @@
 #include "byte_source.hpp"
 #include "byte_window.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
+#include "timestamp_resync.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -21,8 +22,13 @@ namespace flashtwin::models::detail {
 class BlktraceFile {
  public:
   BlktraceFile(const std::filesystem::path& path, bool lenient, std::uint64_t max_request_bytes);
+  // Reads `source` (e.g. a member of a tar bundle); `name` stands for the file in messages.
+  BlktraceFile(std::unique_ptr<ByteSource> source, std::string name, bool lenient,
+               std::uint64_t max_request_bytes);
 
-  // Reads the next well-formed record into `out`; false at the end of the file.
+  // Reads the next well-formed record into `out`; false at the end of the file. Lenient, a
+  // record whose time breaks the file's order is dropped by a TimestampResync (one record, back
+  // or far ahead, not the rest of the file).
   bool next(BlktraceRecord& out);
 
   const std::string& name() const { return name_; }
@@ -49,6 +55,8 @@ class BlktraceFile {
   bool valid_magic_at(std::size_t at) const;
   // The size / time checks; returns the reason a record is malformed, empty if well-formed.
   std::string check(const BlktraceRecord& record) const;
+  // next() without the resync.
+  bool next_checked(BlktraceRecord& out);
 
   std::string name_;
   bool lenient_;
@@ -56,8 +64,9 @@ class BlktraceFile {
   std::unique_ptr<ByteSource> source_;
   ByteWindow window_;
   Order order_ = Order::unknown;
-  std::uint64_t last_time_ns_ = 0;  // time of the previous well-formed record
+  std::uint64_t last_time_ns_ = 0;  // time of the previous well-formed record (strict)
   std::uint64_t corrupt_skipped_ = 0;
+  TimestampResync<BlktraceRecord> resync_;  // lenient only
 };
 
 }  // namespace flashtwin::models::detail

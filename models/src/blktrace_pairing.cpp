@@ -36,6 +36,12 @@ bool BlktracePairing::complete(const BlktraceRecord& record) {
   const Key key = key_of(record);
   const auto found = outstanding_.find(key);
   if (found == outstanding_.end()) return false;
+  if (found->second.first != found->second.last) {
+    for (std::uint64_t id = found->second.first; id != kNone; id = at(id).next_same)
+      at(id).ambiguous = true;
+    outstanding_.erase(found);
+    return false;
+  }
   Entry& entry = at(found->second.first);
   // The merge yields records in time order, so the completion is never earlier than the request.
   entry.latency_ns = static_cast<std::int64_t>(record.time_ns - entry.record.time_ns);
@@ -44,8 +50,10 @@ bool BlktracePairing::complete(const BlktraceRecord& record) {
 }
 
 void BlktracePairing::pop_front() {
-  // An unpaired front entry is the oldest outstanding one of its key: the first of its chain.
-  if (!entries_.front().latency_ns) unlink_first(key_of(entries_.front().record));
+  // An unpaired front entry is the oldest outstanding one of its key, the first of its chain,
+  // unless an ambiguous completion took it out of the table already.
+  const Entry& front = entries_.front();
+  if (!front.latency_ns && !front.ambiguous) unlink_first(key_of(front.record));
   entries_.pop_front();
   ++front_id_;
 }

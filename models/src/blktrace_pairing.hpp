@@ -1,7 +1,10 @@
 // BlktracePairing: the requests a BlktraceReader holds back (in issue order) while it waits for
-// their complete (C) events, and the table that pairs a C event with the earliest outstanding
-// request of the same (device, sector, bytes). Memory is proportional to the requests held; the
-// reader bounds their number. Not thread-safe.
+// their complete (C) events, and the table that pairs a C event with the outstanding request of
+// the same (device, sector, bytes). When several requests of one key are outstanding, a C cannot
+// be told apart: it may complete any of them, or the oldest lost its own C (a trace with a missing
+// per-CPU file or dropped events) and a chain of re-reads would each take the previous one's C.
+// Such requests are all marked ambiguous and left unpaired. Memory is proportional to the
+// requests held; the reader bounds their number. Not thread-safe.
 #pragma once
 
 #include "flashtwin/models/blktrace_reader.hpp"
@@ -22,12 +25,14 @@ class BlktracePairing {
     BlktraceRecord record;                   // the Q or D record of the request
     std::optional<std::int64_t> latency_ns;  // C time - request time, once paired
     std::uint64_t next_same = kNone;         // next outstanding entry with the same key
+    bool ambiguous = false;  // a C came while others of its key were outstanding: no latency
   };
 
   // Holds a request back, outstanding until complete() pairs it or pop_front() releases it.
   void add(const StreamRequest& request, const BlktraceRecord& record);
-  // A C record: gives its latency to the earliest outstanding request of the same device,
-  // sector and size; false if there is none.
+  // A C record: gives its latency to the outstanding request of the same device, sector and
+  // size; if several are outstanding, marks them all ambiguous (no longer outstanding) instead.
+  // False if none was paired.
   bool complete(const BlktraceRecord& record);
 
   bool empty() const { return entries_.empty(); }

@@ -5,6 +5,7 @@
 #include "blktrace_file.hpp"
 #include "blktrace_format.hpp"
 #include "blktrace_pairing.hpp"
+#include "tar_archive.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -27,12 +28,21 @@ bool BlktraceReader::Head::operator>(const Head& other) const {
 BlktraceReader::BlktraceReader(std::vector<std::filesystem::path> files, BlktraceOptions options)
     : options_(options) {
   if (files.empty()) throw TraceError("blktrace: no input files");
-  files_.reserve(files.size());
+  std::vector<std::string> names;  // of every per-CPU file or member read
   for (const auto& path : files) {
-    files_.push_back(
-        std::make_unique<detail::BlktraceFile>(path, options_.lenient, options_.max_request_bytes));
+    if (detail::is_tar_archive(path)) {
+      open_bundle(path, names);
+    } else {
+      files_.push_back(std::make_unique<detail::BlktraceFile>(path, options_.lenient,
+                                                              options_.max_request_bytes));
+      names.push_back(path.filename().string());
+    }
   }
-  note_missing_cpu_files(files);
+  origin_ = std::to_string(files_.size()) + " file(s) from " + files_.front()->name();
+  if (files.size() == 1 && names.size() != 1) {
+    origin_ = std::to_string(files_.size()) + " member(s) of bundle " + files.front().string();
+  }
+  note_missing_cpu_files(names);
   if (options_.pair_completions) pairing_ = std::make_unique<detail::BlktracePairing>();
   heads_.resize(files_.size());
   for (std::size_t i = 0; i < files_.size(); ++i)
@@ -43,25 +53,69 @@ BlktraceReader::~BlktraceReader() = default;
 
 namespace {
 
-// N for a file named *.blktrace.N, empty for any other name.
-std::optional<unsigned> cpu_number(const std::filesystem::path& path) {
-  const std::string name = path.filename().string();
+// CPU numbers above this are not taken for one (Linux allows at most 8192 CPUs): a gap up to
+// such a number would list billions of missing files.
+constexpr unsigned kMaxCpu = 65535;
+
+// N for a file named *.blktrace.N (any folder, N <= kMaxCpu), empty for any other name.
+std::optional<unsigned> cpu_number(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
   const std::size_t dot = name.rfind(".blktrace.");
   if (dot == std::string::npos) return std::nullopt;
   unsigned cpu = 0;
   const char* first = name.data() + dot + std::char_traits<char>::length(".blktrace.");
   const char* last = name.data() + name.size();
   const auto [end, status] = std::from_chars(first, last, cpu);
-  if (status != std::errc() || end != last || first == last) return std::nullopt;
+  if (status != std::errc() || end != last || first == last || cpu > kMaxCpu) {
+    return std::nullopt;
+  }
   return cpu;
 }
 
 }  // namespace
 
-void BlktraceReader::note_missing_cpu_files(const std::vector<std::filesystem::path>& files) {
+bool BlktraceReader::is_bundle(const std::filesystem::path& path) {
+  return detail::is_tar_archive(path);
+}
+
+void BlktraceReader::open_bundle(const std::filesystem::path& bundle,
+                                 std::vector<std::string>& names) {
+  // Per-CPU members in CPU-number order, as cpu_files() lists an extracted folder.
+  std::vector<std::pair<unsigned, detail::TarMember>> found;
+  // Per-CPU members small enough are held while the bundle is listed: no second pass for them.
+  const std::vector<detail::TarMember> members = detail::list_tar_members(
+      bundle, [](const detail::TarMember& member) { return cpu_number(member.name).has_value(); });
+  for (const detail::TarMember& member : members) {
+    const std::optional<unsigned> cpu = cpu_number(member.name);
+    if (!cpu) continue;  // a folder, a README, ...
+    if (!member.regular_file()) {
+      throw TraceError(bundle.string() + ": member " + member.name + ": byte " +
+                       std::to_string(member.header_offset) + ": type '" +
+                       std::string(1, member.type) +
+                       "' (a link or special file), not a regular file: extract the bundle to "
+                       "read it");
+    }
+    found.emplace_back(*cpu, member);
+  }
+  if (found.empty()) {
+    throw TraceError(bundle.string() + ": no blktrace members (NAME.blktrace.N) among its " +
+                     std::to_string(members.size()) + " member(s)");
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;
+  });
+  for (const auto& [cpu, member] : found) {
+    files_.push_back(std::make_unique<detail::BlktraceFile>(
+        detail::open_tar_member(bundle, member), bundle.string() + ": member " + member.name,
+        options_.lenient, options_.max_request_bytes));
+    names.push_back(member.name);
+  }
+}
+
+void BlktraceReader::note_missing_cpu_files(const std::vector<std::string>& names) {
   std::vector<unsigned> cpus;
-  for (const auto& path : files) {
-    if (const std::optional<unsigned> cpu = cpu_number(path)) cpus.push_back(*cpu);
+  for (const std::string& name : names) {
+    if (const std::optional<unsigned> cpu = cpu_number(name)) cpus.push_back(*cpu);
   }
   if (cpus.size() < 2) return;  // one file read on its own (NAME.blktrace.3): not a set
   std::sort(cpus.begin(), cpus.end());
@@ -203,7 +257,11 @@ bool BlktraceReader::next_paired(StreamRequest& out) {
           ++counters_.completions_paired;
         } else {
           ++counters_.completions_unpaired;
-          if (overflow && !expired && !heap_.empty()) ++counters_.pending_overflows;
+          if (front.ambiguous) {
+            ++counters_.completions_ambiguous;
+          } else if (overflow && !expired && !heap_.empty()) {
+            ++counters_.pending_overflows;
+          }
         }
         pairing_->pop_front();
         ++counters_.requests_yielded;
@@ -225,7 +283,7 @@ bool BlktraceReader::next_paired(StreamRequest& out) {
 std::string BlktraceReader::describe() const {
   std::string text = "blktrace ";
   text += options_.event == BlktraceOptions::Event::queue ? "Q" : "D";
-  text += " events of " + std::to_string(files_.size()) + " file(s) from " + files_.front()->name();
+  text += " events of " + origin_;
   if (options_.device) {
     text += " device " + std::to_string(*options_.device >> 20) + "," +
             std::to_string(*options_.device & 0xFFFFFU);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,6 +20,12 @@ class ByteSource {
   // Throws std::runtime_error (a reason, without the file name) on a read error or corrupt /
   // truncated compressed data.
   virtual std::size_t read(std::byte* out, std::size_t size) = 0;
+  // Moves `size` bytes on without handing them out; returns how many (fewer only at the end of
+  // the input). Throws like read(). The default reads into a scratch buffer; a plain file seeks.
+  virtual std::uint64_t skip(std::uint64_t size);
+  // About how many bytes of memory the source holds (buffers, a decompressor's window), for a
+  // caller choosing between streaming a small input and holding it instead.
+  virtual std::size_t memory_bytes() const = 0;
 };
 
 // Opens `path` for reading; throws std::runtime_error naming the file if it cannot.

@@ -41,6 +41,9 @@ class GzipFile final : public ByteSource {
     return static_cast<std::size_t>(got);
   }
 
+  // zlib's 32 KiB window and gz* buffers (8 KiB in, twice that out, by default).
+  std::size_t memory_bytes() const override { return (32 + 8 + 16) * 1024; }
+
  private:
   std::string name_;
   gzFile gz_ = nullptr;
@@ -85,6 +88,9 @@ class ZstdFile final : public ByteSource {
     }
     return output.pos;
   }
+
+  // The decompressor's own size includes its window, allocated for the frame being read.
+  std::size_t memory_bytes() const override { return ZSTD_sizeof_DCtx(context_) + input_.size(); }
 
  private:
   std::FILE* file_;

@@ -43,7 +43,7 @@ constexpr std::size_t kMaxFields = 5;
 CsvTraceReader::CsvTraceReader(const std::filesystem::path& file, CsvTraceOptions options)
     : options_(options),
       lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {
-  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync>();
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync<StreamRequest>>();
 }
 
 CsvTraceReader::~CsvTraceReader() = default;
@@ -110,7 +110,7 @@ bool CsvTraceReader::next(StreamRequest& out) {
   StreamRequest ready;
   while (next_parsed(request)) {
     const std::uint64_t dropped = resync_->dropped();
-    const bool emitted = resync_->push(request, ready);
+    const bool emitted = resync_->push(static_cast<std::uint64_t>(request.time_ns), request, ready);
     counters_.corrupt_skipped += resync_->dropped() - dropped;
     if (emitted) return yield(ready, out);
   }

@@ -1,6 +1,7 @@
 // FioIologReader: checked parsing of fio version 2 and 3 I/O logs.
 #include "flashtwin/models/fio_iolog_reader.hpp"
 
+#include "timestamp_resync.hpp"
 #include "trace_lines.hpp"
 
 #include <algorithm>
@@ -75,6 +76,7 @@ FioIologReader::FioIologReader(const std::filesystem::path& file, FioIologOption
                      ": byte 0 (line 1): not a fio version 2 or 3 iolog (the first line must be "
                      "'fio version 2 iolog' or 'fio version 3 iolog')");
   }
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync<StreamRequest>>();
 }
 
 FioIologReader::~FioIologReader() = default;
@@ -139,7 +141,7 @@ std::string FioIologReader::parse(std::string_view line, StreamRequest& out, boo
     column = columns[first];
     return "file '" + std::string(name) + "' was not added";
   }
-  if (version_ == 3) {
+  if (version_ == 3 && !resync_) {  // lenient: the resync orders the requests' times
     column = columns[0];
     if (previous_ms_ && static_cast<std::int64_t>(time_ms) < *previous_ms_) {
       return "time " + std::string(fields[0]) + " ms goes back before the previous one";
@@ -158,6 +160,27 @@ std::string FioIologReader::parse(std::string_view line, StreamRequest& out, boo
 }
 
 bool FioIologReader::next(StreamRequest& out) {
+  StreamRequest request;
+  if (!resync_) return next_request(request) && yield(request, out);
+  StreamRequest ready;
+  while (next_request(request)) {
+    const std::uint64_t dropped = resync_->dropped();
+    const bool emitted = resync_->push(static_cast<std::uint64_t>(request.time_ns), request, ready);
+    counters_.corrupt_skipped += resync_->dropped() - dropped;
+    if (emitted) return yield(ready, out);
+  }
+  return resync_->finish(ready) && yield(ready, out);
+}
+
+bool FioIologReader::yield(StreamRequest request, StreamRequest& out) {
+  if (!genesis_ns_) genesis_ns_ = request.time_ns;
+  request.time_ns -= *genesis_ns_;
+  out = request;
+  ++counters_.requests_yielded;
+  return true;
+}
+
+bool FioIologReader::next_request(StreamRequest& out) {
   std::string_view line;
   for (;;) {
     const detail::TraceLines::Result result = lines_->next(line);
@@ -183,10 +206,7 @@ bool FioIologReader::next(StreamRequest& out) {
       ++counters_.file_actions;
       continue;
     }
-    if (!genesis_ns_) genesis_ns_ = request.time_ns;
-    request.time_ns -= *genesis_ns_;
     out = request;
-    ++counters_.requests_yielded;
     return true;
   }
 }

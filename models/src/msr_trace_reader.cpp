@@ -1,6 +1,7 @@
 // MsrTraceReader: checked parsing of MSR Cambridge trace lines.
 #include "flashtwin/models/msr_trace_reader.hpp"
 
+#include "timestamp_resync.hpp"
 #include "trace_lines.hpp"
 
 #include <algorithm>
@@ -25,7 +26,9 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 MsrTraceReader::MsrTraceReader(const std::filesystem::path& file, MsrTraceOptions options)
     : options_(options),
-      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {}
+      lines_(std::make_unique<detail::TraceLines>(file, options.max_line_bytes)) {
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync<Line>>();
+}
 
 MsrTraceReader::~MsrTraceReader() = default;
 
@@ -82,6 +85,22 @@ std::string MsrTraceReader::parse(std::string_view line, StreamRequest& out, std
 }
 
 bool MsrTraceReader::next(StreamRequest& out) {
+  if (!resync_) return next_line(line_) && yield(line_, out);
+  Line ready;
+  while (next_line(line_)) {
+    const std::uint64_t dropped = resync_->dropped();
+    const auto time = static_cast<std::uint64_t>(line_.request.time_ns);
+    const bool emitted = resync_->push(time, std::move(line_), ready);
+    counters_.corrupt_skipped += resync_->dropped() - dropped;
+    if (emitted && yield(ready, out)) return true;
+  }
+  while (resync_->finish(ready)) {
+    if (yield(ready, out)) return true;
+  }
+  return false;
+}
+
+bool MsrTraceReader::next_line(Line& out) {
   std::string_view line;
   for (;;) {
     const detail::TraceLines::Result result = lines_->next(line);
@@ -89,8 +108,6 @@ bool MsrTraceReader::next(StreamRequest& out) {
     ++counters_.lines_read;
     std::string reason;
     std::size_t column = 0;
-    StreamRequest request;
-    std::int64_t response = 0;
     std::string_view host;
     if (result == detail::TraceLines::Result::too_long) {
       reason = "line longer than " + std::to_string(options_.max_line_bytes) + " bytes";
@@ -98,22 +115,34 @@ bool MsrTraceReader::next(StreamRequest& out) {
       ++counters_.blank_lines;
       continue;
     } else {
-      reason = parse(line, request, response, host, column);
+      reason = parse(line, out.request, out.response, host, column);
     }
     if (!reason.empty()) {
       if (!options_.lenient) throw TraceError(lines_->message(column, reason));
       ++counters_.corrupt_skipped;
       continue;
     }
-    previous_ = request.time_ns;
-    if (!genesis_) genesis_ = request.time_ns;
-    request.time_ns = (request.time_ns - *genesis_) * kTickNs;
-    out = request;
-    last_response_time_ns_ = response * kTickNs;
-    last_hostname_.assign(host);
-    ++counters_.requests_yielded;
+    if (!resync_) previous_ = out.request.time_ns;  // lenient: the resync orders times
+    out.hostname.assign(host);
     return true;
   }
+}
+
+bool MsrTraceReader::yield(const Line& line, StreamRequest& out) {
+  // parse() checked the range against the first request's time when it was known; a lenient
+  // reader learns it one line late, so a line read before it is checked here.
+  if (genesis_ &&
+      line.request.time_ns - *genesis_ > std::numeric_limits<std::int64_t>::max() / kTickNs) {
+    ++counters_.corrupt_skipped;
+    return false;
+  }
+  if (!genesis_) genesis_ = line.request.time_ns;
+  out = line.request;
+  out.time_ns = (line.request.time_ns - *genesis_) * kTickNs;
+  last_response_time_ns_ = line.response * kTickNs;
+  last_hostname_ = line.hostname;
+  ++counters_.requests_yielded;
+  return true;
 }
 
 std::string MsrTraceReader::describe() const {

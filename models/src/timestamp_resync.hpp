@@ -9,29 +9,65 @@
 // jump back; also when nothing was emitted yet, so a corrupt *first* record still loses the rest).
 // Records come out in file order, times non-decreasing, each at most one late.
 //
-// Owns nothing but the held record. Not thread-safe (one per reader).
+// Every reader uses it in lenient mode, in place of its own "time goes back" check: the CSV, MSR,
+// fio iolog and blkparse text readers on their requests, the vscsi reader on its records, the
+// blktrace reader on each per-CPU file's records. `Record` is whatever the reader must keep with
+// the time (the parsed request, the raw record, side values such as a response time); the time
+// is passed apart, in any unit and from any origin, as only its order matters.
+//
+// Owns nothing but the held record. Not thread-safe (one per reader or file).
 #pragma once
-
-#include "flashtwin/models/request_stream.hpp"
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 namespace flashtwin::models::detail {
 
+template <class Record>
 class TimestampResync {
  public:
-  // Takes the next record of the file (time_ns: its time in the file, any origin). Returns true
-  // with `out` set when the record held before it is ready to be emitted.
-  bool push(const StreamRequest& record, StreamRequest& out);
+  // Takes the next record of the file and its time. Returns true with `out` set when the record
+  // held before it is ready to be emitted.
+  bool push(std::uint64_t time, Record record, Record& out) {
+    const bool after_emitted = !last_emitted_ || time >= *last_emitted_;
+    if (!held_) {
+      if (after_emitted) {
+        held_.emplace(time, std::move(record));
+      } else {
+        ++dropped_;  // goes back before what was emitted
+      }
+      return false;
+    }
+    if (time >= held_->first) {
+      out = std::move(held_->second);
+      last_emitted_ = held_->first;
+      held_.emplace(time, std::move(record));
+      return true;
+    }
+    // Goes back before the held one. The held one jumped forward if this one still follows what
+    // was emitted: drop the held one. Else (or at the start, with nothing emitted to tell) this
+    // one jumped back: drop it.
+    ++dropped_;
+    if (last_emitted_ && after_emitted) held_.emplace(time, std::move(record));
+    return false;
+  }
+
   // At the end of the file: the held record, if any (true with `out` set).
-  bool finish(StreamRequest& out);
+  bool finish(Record& out) {
+    if (!held_) return false;
+    out = std::move(held_->second);
+    last_emitted_ = held_->first;
+    held_.reset();
+    return true;
+  }
+
   // Records dropped for their timestamp so far.
   std::uint64_t dropped() const { return dropped_; }
 
  private:
-  std::optional<StreamRequest> held_;
-  std::optional<std::int64_t> last_emitted_ns_;
+  std::optional<std::pair<std::uint64_t, Record>> held_;  // time, record
+  std::optional<std::uint64_t> last_emitted_;
   std::uint64_t dropped_ = 0;
 };
 

@@ -3,6 +3,7 @@
 
 #include "byte_source.hpp"
 #include "byte_window.hpp"
+#include "timestamp_resync.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -57,6 +58,7 @@ VscsiReader::VscsiReader(const std::filesystem::path& file, VscsiOptions options
   } catch (const std::runtime_error& error) {
     throw TraceError(error.what());
   }
+  if (options_.lenient) resync_ = std::make_unique<detail::TimestampResync<Located>>();
 }
 
 VscsiReader::~VscsiReader() = default;
@@ -80,11 +82,33 @@ void VscsiReader::reject(std::uint64_t at, const std::string& reason) {
 }
 
 bool VscsiReader::next(StreamRequest& out) {
+  Located located;
+  if (!resync_) {
+    while (next_record(located)) {
+      if (accept(located, out)) return true;
+    }
+    return false;
+  }
+  Located ready;
+  while (next_record(located)) {
+    const std::uint64_t dropped = resync_->dropped();
+    const bool emitted = resync_->push(located.record.time_us, located, ready);
+    counters_.corrupt_skipped += resync_->dropped() - dropped;
+    if (emitted && accept(ready, out)) return true;
+  }
+  while (resync_->finish(ready)) {
+    if (accept(ready, out)) return true;
+  }
+  return false;
+}
+
+bool VscsiReader::next_record(Located& out) {
   while (fill_record()) {
     const std::uint64_t at = window_->base_offset + window_->pos;
     const std::byte* bytes = window_->buffer.data() + window_->pos;
     window_->pos += kRecordBytes;
-    VscsiRecord record;
+    VscsiRecord& record = out.record;
+    out.at = at;
     record.serial = static_cast<std::uint32_t>(little_endian(bytes, 4));
     record.length_bytes = static_cast<std::uint32_t>(little_endian(bytes + 4, 4));
     record.scatter_gather = static_cast<std::uint32_t>(little_endian(bytes + 8, 4));
@@ -102,39 +126,44 @@ bool VscsiReader::next(StreamRequest& out) {
       reject(at, "lbn " + std::to_string(record.lbn) + " out of range");
       continue;
     }
-    if (previous_us_ && record.time_us < *previous_us_) {
+    if (!resync_ && previous_us_ && record.time_us < *previous_us_) {
       reject(at, "time " + std::to_string(record.time_us) + " us goes back before the previous " +
                      std::to_string(*previous_us_) + " us");
       continue;
     }
-    const std::uint64_t since_start = record.time_us - genesis_us_.value_or(record.time_us);
-    if (since_start > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / 1000) {
-      reject(at, "time " + std::to_string(record.time_us) + " us out of range");
-      continue;
-    }
-    previous_us_ = record.time_us;
-    ++counters_.records_read;
-    const std::optional<engine::IoKind> kind = direction(record.opcode);
-    if (!kind) {
-      ++counters_.other_opcodes;
-      continue;
-    }
-    if (record.length_bytes == 0) {
-      ++counters_.no_data_skipped;
-      continue;
-    }
-    if (!genesis_us_) genesis_us_ = record.time_us;
-    out.time_ns = static_cast<std::int64_t>((record.time_us - *genesis_us_) * 1000);
-    out.kind = *kind;
-    out.offset_bytes = record.lbn * kSectorBytes;
-    out.length_bytes = record.length_bytes;
-    out.device = 0;
-    ++(*kind == engine::IoKind::read ? counters_.reads : counters_.writes);
-    ++counters_.requests_yielded;
-    last_ = record;
     return true;
   }
   return false;
+}
+
+bool VscsiReader::accept(const Located& located, StreamRequest& out) {
+  const VscsiRecord& record = located.record;
+  const std::uint64_t since_start = record.time_us - genesis_us_.value_or(record.time_us);
+  if (since_start > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / 1000) {
+    reject(located.at, "time " + std::to_string(record.time_us) + " us out of range");
+    return false;
+  }
+  previous_us_ = record.time_us;
+  ++counters_.records_read;
+  const std::optional<engine::IoKind> kind = direction(record.opcode);
+  if (!kind) {
+    ++counters_.other_opcodes;
+    return false;
+  }
+  if (record.length_bytes == 0) {
+    ++counters_.no_data_skipped;
+    return false;
+  }
+  if (!genesis_us_) genesis_us_ = record.time_us;
+  out.time_ns = static_cast<std::int64_t>((record.time_us - *genesis_us_) * 1000);
+  out.kind = *kind;
+  out.offset_bytes = record.lbn * kSectorBytes;
+  out.length_bytes = record.length_bytes;
+  out.device = 0;
+  ++(*kind == engine::IoKind::read ? counters_.reads : counters_.writes);
+  ++counters_.requests_yielded;
+  last_ = record;
+  return true;
 }
 
 std::string VscsiReader::describe() const {

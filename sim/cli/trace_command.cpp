@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,12 @@ struct TraceStats {
   std::map<std::uint64_t, std::uint64_t> per_second;
   bool has_completions = false;  // blktrace (C events) or MSR (response times): latencies
   const char* latency_source = "observed Q to C";
-  std::vector<std::int64_t> latencies_ns;          // observed Q-to-C latencies, sorted
+  std::vector<std::int64_t> latencies_ns;  // observed latencies of the paired requests, sorted
+  // Requests whose latency is unknown: no C event paired with them (blktrace). They are left out
+  // of the percentiles, never counted as 0, and reported apart.
+  std::uint64_t unpaired = 0;
+  std::uint64_t unpaired_overflow = 0;   // of those, released because too many were held
+  std::uint64_t unpaired_ambiguous = 0;  // of those, with one C for several outstanding at once
   std::map<std::string, std::uint64_t> anomalies;  // what the reader skipped or found missing
   std::vector<unsigned> missing_cpus;              // blktrace: per-CPU files absent from a set
 };
@@ -96,6 +102,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   const auto* msr = dynamic_cast<const models::MsrTraceReader*>(stream.get());
   s.has_completions = blktrace != nullptr || msr != nullptr;
   if (msr != nullptr) s.latency_source = "response times recorded in the trace";
+  if (blktrace != nullptr && a.issue_events) s.latency_source = "observed D to C, device time";
   s.description = stream->describe();
   sim::BlockMap<bool> touched;
   models::StreamRequest r;
@@ -106,8 +113,12 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     s.last_ns = std::max(s.last_ns, r.time_ns);
     ++s.per_second[static_cast<std::uint64_t>(std::max<std::int64_t>(r.time_ns, 0)) /
                    1'000'000'000];
-    if (blktrace != nullptr && blktrace->last_latency_ns()) {
-      s.latencies_ns.push_back(*blktrace->last_latency_ns());
+    if (blktrace != nullptr) {
+      if (const std::optional<std::int64_t> latency = blktrace->last_latency_ns()) {
+        s.latencies_ns.push_back(*latency);
+      } else {
+        ++s.unpaired;
+      }
     }
     if (msr != nullptr) s.latencies_ns.push_back(msr->last_response_time_ns());
     if (r.length_bytes == 0) continue;
@@ -123,7 +134,12 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   }
   std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
   s.anomalies = anomalies_of(*stream);
-  if (blktrace != nullptr) s.missing_cpus = blktrace->counters().missing_cpu_files;
+  if (blktrace != nullptr) {
+    const models::BlktraceCounters counters = blktrace->counters();
+    s.missing_cpus = counters.missing_cpu_files;
+    s.unpaired_overflow = counters.pending_overflows;
+    s.unpaired_ambiguous = counters.completions_ambiguous;
+  }
   if (s.requests[0] + s.requests[1] + s.requests[2] + s.requests[3] == 0) {
     throw models::TraceError(file + ": no requests in the trace" +
                              (a.device.empty() ? std::string() : " for device " + a.device) + " (" +
@@ -162,11 +178,16 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
   }
   j["anomalies"] = s.anomalies;
   if (!s.missing_cpus.empty()) j["missing_cpu_files"] = s.missing_cpus;
+  // Percentiles of the paired requests only; the unpaired ones are counted, never made 0.
   if (!s.latencies_ns.empty()) {
-    j["latency_ms"] = {{"p50", percentile_ms(s.latencies_ns, 50)},
-                       {"p95", percentile_ms(s.latencies_ns, 95)},
-                       {"p99", percentile_ms(s.latencies_ns, 99)},
-                       {"paired_requests", s.latencies_ns.size()}};
+    j["latency_ms"] = {
+        {"p50", percentile_ms(s.latencies_ns, 50)}, {"p95", percentile_ms(s.latencies_ns, 95)},
+        {"p99", percentile_ms(s.latencies_ns, 99)}, {"paired_requests", s.latencies_ns.size()},
+        {"unpaired_requests", s.unpaired},          {"ambiguous_requests", s.unpaired_ambiguous}};
+  } else if (s.unpaired > 0) {
+    j["latency_ms"] = {{"paired_requests", 0},
+                       {"unpaired_requests", s.unpaired},
+                       {"ambiguous_requests", s.unpaired_ambiguous}};
   }
   return j;
 }
@@ -212,9 +233,24 @@ void print(const TraceStats& s) {
         percentile_ms(s.latencies_ns, 99), s.latency_source, s.latencies_ns.size(),
         static_cast<unsigned long long>(total));
   } else if (s.has_completions) {
-    std::printf("\n  latency       not recorded (no completion events paired with the requests)\n");
+    std::printf("\n");  // the line below says why
   } else {
     std::printf("\n  latency       not recorded by this reader (queue events only)\n");
+  }
+  if (s.unpaired > 0) {
+    std::printf(
+        "  latency unknown: %llu requests (unpaired: no C event of the same device, sector "
+        "and size",
+        static_cast<unsigned long long>(s.unpaired));
+    if (s.unpaired_ambiguous > 0) {
+      std::printf(", or for %llu of them one C while several such requests were outstanding",
+                  static_cast<unsigned long long>(s.unpaired_ambiguous));
+    }
+    if (s.unpaired_overflow > 0) {
+      std::printf(", %llu released early with too many requests held",
+                  static_cast<unsigned long long>(s.unpaired_overflow));
+    }
+    std::printf(s.latencies_ns.empty() ? ")\n" : "; left out of the percentiles above)\n");
   }
   if (!s.missing_cpus.empty()) {
     std::printf("  gap           no per-CPU file for CPU");

@@ -28,6 +28,7 @@ std::uint32_t parse_device(const std::string& text) {
 
 bool looks_like_blktrace(const std::filesystem::path& path) {
   if (path.filename().string().find(".blktrace") != std::string::npos) return true;
+  if (models::BlktraceReader::is_bundle(path)) return true;  // a tar of per-CPU files
   std::ifstream in(path, std::ios::binary);
   unsigned char b[4] = {};
   if (!in.read(reinterpret_cast<char*>(b), 4)) return false;

@@ -153,6 +153,36 @@ TEST(BlkparseTextCorrupt, TimeGoingBackwards) {
   expect_bad_line("  8,0    1        1     0.000000050     1  C   R 8 + 8 [0]",
                   "byte 142 (line 3): time 0.000000050 s goes back before the previous event's");
 }
+// Lenient, one corrupt time far ahead, on a request or on another event, costs its own line,
+// not every line after it.
+TEST(BlkparseTextCorrupt, LenientResynchronisesAfterATimeFarAhead) {
+  ScratchFolder folder;
+  auto line = [](const std::string& time, const std::string& action, int sector) {
+    return "  8,0    1        1     " + time + "     1  " + action + "   R " +
+           std::to_string(sector) + " + 8 [a]\n";
+  };
+  for (const std::string action : {"Q", "C"}) {
+    SCOPED_TRACE(action);
+    const fs::path path =
+        write_file(folder, line("0.000000100", "Q", 8) + line("0.000000200", "Q", 16) +
+                               line("9.000000300", action, 24) + line("0.000000400", "Q", 32) +
+                               line("0.000000500", "Q", 40));
+    EXPECT_THROW(
+        {
+          BlkparseTextReader strict(path);
+          read_all(strict);
+        },
+        TraceError);
+    BlkparseTextReader reader(path, {.lenient = true});
+    std::vector<std::uint64_t> sectors;
+    for (const Seen& seen : read_all(reader))
+      sectors.push_back(seen.request.offset_bytes / 512);
+    EXPECT_EQ(sectors, (std::vector<std::uint64_t>{8, 16, 32, 40}));
+    EXPECT_EQ(reader.counters().corrupt_skipped, 1U);
+    EXPECT_EQ(reader.counters().event_lines, 4U);
+  }
+}
+
 TEST(BlkparseTextCorrupt, LineTooLong) {
   expect_bad_line(std::string(5000, 'x'), "byte 118 (line 3): line longer than 4096 bytes");
 }

@@ -133,6 +133,16 @@ TEST(BlktraceCorrupt, TimeGoingBackwardsWithinAFile) {
          }});
 }
 
+// Lenient, one time far ahead (a flipped high bit) costs that record, not the rest of its file.
+TEST(BlktraceCorrupt, LenientResynchronisesAfterATimeFarAhead) {
+  check({"byte 144: time 300 ns goes back before the previous 1152921504606846976 ns", 4,
+         [](BlktraceBytes& b) {
+           b.add(queue_record(0, 3, 1ULL << 60, 16, 4096))
+               .add(queue_record(0, 4, 300, 24, 4096))
+               .add(queue_record(0, 5, 400, 32, 4096));
+         }});
+}
+
 TEST(BlktraceCorrupt, OffsetCountsPayloadsOfEarlierRecords) {
   // 48 + 5 (notify payload) + 48 + 48: the bad record starts at byte 149.
   check({"byte 149: bad magic 0x00000000", 2, [](BlktraceBytes& b) {

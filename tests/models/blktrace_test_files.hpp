@@ -100,6 +100,7 @@ class BlktraceBytes {
     return *this;
   }
   std::size_t size() const { return bytes_.size(); }
+  const std::vector<std::uint8_t>& bytes() const { return bytes_; }
 
   void write(const std::filesystem::path& path) const {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);

@@ -207,5 +207,28 @@ TEST(FioIologReader, LenientSkipsAndCountsMalformedLines) {
   EXPECT_EQ(reader.counters().lines_read, 7U);
 }
 
+// Lenient, one corrupt time (far ahead or back) costs its own line, not every line after it;
+// file actions' times are not checked.
+TEST(FioIologReader, LenientResynchronisesAfterOneCorruptTime) {
+  ScratchFolder folder;
+  const std::string head = "fio version 3 iolog\n5 f add\n";
+  const fs::path ahead = write_file(folder, head +
+                                                "10 f read 0 4096\n"
+                                                "20 f read 4096 4096\n"
+                                                "99999999999 f write 0 4096\n"
+                                                "30 f write 8192 4096\n"
+                                                "0 f open\n"
+                                                "40 f read 0 4096\n");
+  FioIologReader reader(ahead, {.lenient = true});
+  std::vector<std::int64_t> times;
+  for (const StreamRequest& r : read_all(reader))
+    times.push_back(r.time_ns);
+  EXPECT_EQ(times, (std::vector<std::int64_t>{0, 10'000'000, 20'000'000, 30'000'000}));
+  EXPECT_EQ(reader.counters().corrupt_skipped, 1U);
+  EXPECT_EQ(error_of(folder, head + "10 f read 0 1\n99999999999 f read 0 1\n30 f read 0 1\n"),
+            (folder / "job.iolog").string() +
+                ": byte 65 (line 5): time 30 ms goes back before the previous one");
+}
+
 }  // namespace
 }  // namespace flashtwin::models

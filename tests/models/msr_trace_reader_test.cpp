@@ -112,6 +112,42 @@ TEST(MsrTraceCorrupt, TimestampGoingBackwards) {
   expect_bad_line("99,hm,0,Read,0,4096,1",
                   "byte 23 (line 2): Timestamp 99 goes back before the previous one");
 }
+// Lenient, one corrupt Timestamp (far ahead or back) costs its own line, not every line after.
+TEST(MsrTraceCorrupt, LenientResynchronisesAfterOneCorruptTimestamp) {
+  ScratchFolder folder;
+  auto lenient_times = [&](const std::vector<std::string>& stamps, std::uint64_t& skipped) {
+    std::string text;
+    for (const std::string& stamp : stamps)
+      text += stamp + ",hm,0,Read,0,4096,1\n";
+    MsrTraceReader reader(write_file(folder, text), {.lenient = true});
+    std::vector<std::int64_t> times;
+    StreamRequest r;
+    while (reader.next(r))
+      times.push_back(r.time_ns);
+    skipped = reader.counters().corrupt_skipped;
+    return times;
+  };
+  std::uint64_t skipped = 0;
+  // The 4th line about 116 days ahead.
+  EXPECT_EQ(lenient_times({"100", "200", "300", "100000000000300", "400", "500"}, skipped),
+            (std::vector<std::int64_t>{0, 10'000, 20'000, 30'000, 40'000}));
+  EXPECT_EQ(skipped, 1U);
+  EXPECT_EQ(lenient_times({"100", "200", "300", "50", "400"}, skipped),
+            (std::vector<std::int64_t>{0, 10'000, 20'000, 30'000}));
+  EXPECT_EQ(skipped, 1U);
+  // The last line beyond the int64 nanosecond range: skipped, not overflowed.
+  EXPECT_EQ(lenient_times({"100", "900000000000000000"}, skipped), (std::vector<std::int64_t>{0}));
+  EXPECT_EQ(skipped, 1U);
+  // Strict, the line after the one far ahead is the error.
+  MsrTraceReader strict(write_file(folder,
+                                   "100,hm,0,Read,0,4096,1\n100000000000300,hm,0,Read,0,4096,1\n"
+                                   "400,hm,0,Read,0,4096,1\n"));
+  StreamRequest r;
+  EXPECT_TRUE(strict.next(r));
+  EXPECT_TRUE(strict.next(r));
+  EXPECT_THROW(strict.next(r), TraceError);
+}
+
 TEST(MsrTraceCorrupt, LineTooLong) {
   expect_bad_line(std::string(5000, '9'), "byte 23 (line 2): line longer than 4096 bytes");
 }

@@ -2,6 +2,8 @@
 // dropping everything after a jump forward.
 #include "timestamp_resync.hpp"
 
+#include "flashtwin/models/request_stream.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -11,14 +13,14 @@ namespace {
 
 // The times that come out of a resync fed `times` in order.
 std::vector<std::int64_t> resync(const std::vector<std::int64_t>& times, std::uint64_t& dropped) {
-  TimestampResync r;
+  TimestampResync<StreamRequest> r;
   std::vector<std::int64_t> out;
   StreamRequest ready;
   for (std::size_t i = 0; i < times.size(); ++i) {
     StreamRequest in;
     in.time_ns = times[i];
     in.offset_bytes = i;  // the record's position in the file
-    if (r.push(in, ready)) out.push_back(ready.time_ns);
+    if (r.push(static_cast<std::uint64_t>(in.time_ns), in, ready)) out.push_back(ready.time_ns);
   }
   if (r.finish(ready)) out.push_back(ready.time_ns);
   EXPECT_FALSE(r.finish(ready));

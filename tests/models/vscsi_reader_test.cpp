@@ -184,6 +184,15 @@ TEST(VscsiCorrupt, TimeGoingBackwards) {
                 [](VscsiBytes& b) { b.add({.time_us = 150}).add({.time_us = 400}); });
 }
 
+// Lenient, one time far ahead costs that record, not every record after it.
+TEST(VscsiCorrupt, LenientResynchronisesAfterATimeFarAhead) {
+  expect_defect(
+      "byte 96: time 300 us goes back before the previous 1125899906842624 us", 4,
+      [](VscsiBytes& b) {
+        b.add({.time_us = std::uint64_t{1} << 50}).add({.time_us = 300}).add({.time_us = 400});
+      });
+}
+
 TEST(VscsiCorrupt, LbnOutOfRange) {
   expect_defect("byte 64: lbn 36028797018963968 out of range", 3, [](VscsiBytes& b) {
     b.add({.lbn = std::uint64_t{1} << 55, .time_us = 300}).add({.time_us = 400});

@@ -27,7 +27,8 @@
 // "sector + nsectors" is missing or malformed or beyond 2^64 bytes, an event line whose time goes
 // back before the previous event line's, or a line longer than max_line_bytes throws TraceError
 // "FILE: byte OFFSET (line N): reason" (OFFSET: the offending field's byte). With `lenient` such
-// lines are skipped and counted. Files that cannot be opened or read, and damaged compressed
+// lines are skipped and counted; a single corrupt time, back or far ahead, then costs only its
+// own line (src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged compressed
 // data, throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. The file is opened by the constructor, read lazily.
@@ -48,7 +49,9 @@ namespace flashtwin::models {
 
 namespace detail {
 class TraceLines;
-}
+template <class Record>
+class TimestampResync;
+}  // namespace detail
 
 struct BlkparseTextOptions {
   enum class Event : std::uint8_t { queue, issue };  // Q or D events
@@ -87,16 +90,33 @@ class BlkparseTextReader final : public RequestStream {
   bool last_preflush() const { return last_preflush_; }
 
  private:
-  enum class Outcome : std::uint8_t { request, skipped, not_event, malformed };
-  // Classifies one line; fills `out` for a request, `reason` and `column` if malformed.
-  Outcome parse(std::string_view line, StreamRequest& out, std::string& reason,
-                std::size_t& column);
+  enum class Outcome : std::uint8_t { event, not_event, malformed };
+  // A well-formed event line, not yet counted.
+  struct Event {
+    enum class Use : std::uint8_t { request, other, no_data };
+    Use use = Use::other;
+    bool ordered = true;       // false for message lines ('m'): their time is not ordered
+    std::int64_t time_ns = 0;  // printed time
+    StreamRequest request;     // for a request; time_ns: the printed time
+    bool fua = false, preflush = false;
+  };
+
+  // Recognises one line; fills `out` for an event, `reason` and `column` if malformed (strict:
+  // also a time going back before the previous event line's).
+  Outcome parse(std::string_view line, Event& out, std::string& reason, std::size_t& column);
+  // The next well-formed event line; false at the end of the file.
+  bool next_event(Event& out);
+  // Takes an event in order: starts the clock, counts it; true with `out` set (relative time) if
+  // it is a request to return.
+  bool take(const Event& event, StreamRequest& out);
 
   BlkparseTextOptions options_;
   std::unique_ptr<detail::TraceLines> lines_;
-  std::optional<std::int64_t> genesis_ns_;  // printed time of the first event line
-  std::int64_t previous_ns_ = 0;            // printed time of the previous event line
-  bool fua_ = false, preflush_ = false;     // of the line being parsed
+  std::optional<std::int64_t> genesis_ns_;   // printed time of the first event line
+  std::optional<std::int64_t> previous_ns_;  // printed time of the previous event line (strict)
+  // Lenient only: orders the event lines' times in place of the check of previous_ns_, so that
+  // a single corrupt time costs its own line only (timestamp_resync.hpp).
+  std::unique_ptr<detail::TimestampResync<Event>> resync_;
   bool last_fua_ = false, last_preflush_ = false;
   BlkparseTextCounters counters_;
 };

@@ -8,6 +8,19 @@
 // Files compressed with gzip or zstd (recognised by their first bytes, whatever their name) are
 // decompressed on the fly; byte offsets in messages are then offsets in the decompressed data.
 //
+// Tar bundles (NAME.blktrace.tar.zst, .tar.gz, .tar; recognised by their content, a ustar header)
+// are read in place, never extracted: a path that is one stands for its members named
+// *.blktrace.N (in any folder of the archive; other members are ignored), ordered by N as an
+// extracted folder's files are. The constructor lists the archive in one pass (src/
+// tar_archive.hpp), keeping in memory each member no larger than what the archive's decompressor
+// holds (a zstd window, e.g. 8 MiB); every larger member is read through its own handle and
+// decompressor on the archive, read up to the member's data. Memory is thus bounded by the number
+// of members times that window, never by the trace's length. Messages name
+// "BUNDLE: member NAME: byte OFFSET" (OFFSET in the member's data), or "BUNDLE: byte OFFSET" (in
+// the decompressed archive) for a bad tar header. A bundle without per-CPU members, a tar header
+// whose checksum does not match, or a member cut short by the end of the archive is a TraceError,
+// even when lenient.
+//
 // Each file is a concatenation of records (header + pdu_len bytes of payload, which is skipped):
 // v7 (struct blk_io_trace, 48-byte header) or v8 (struct blk_io_trace2, 64-byte header, pid and
 // action swapped, 64-bit action), dispatched on the version byte of each record's magic, so one
@@ -32,14 +45,19 @@
 // each yielded request whose complete (C) event is in the trace, as last_latency_ns() after next().
 // Rule (blkparse / fio practice): a yielded Q (or D) request pairs with the first later C event
 // (not pass-through) of the same device, start sector and byte count that no earlier request took;
-// latency = C time - request time. Requests stay yielded in issue order: the reader holds each one
-// back until it is paired, or until a record more than pair_window_ns (trace time) after it has
-// been read, or until more than max_pending requests are held (then the oldest goes, counted in
-// pending_overflows), or until the trace ends; a request released without a pair has no latency
-// (completions_unpaired) and a later C no longer pairs with it. A request merged into a larger one
-// (M / F events) is completed under the merged range, so it stays unpaired. Memory: about 150
-// bytes per held request (~150 MB at the default max_pending). Without the option nothing is held
-// and last_latency_ns() is always empty.
+// latency = C time - request time. But a C that comes while two or more requests of that key are
+// outstanding pairs with none of them: it cannot be told which it completes, and when C events
+// are missing (a per-CPU file lost, events dropped) the oldest-first choice hands every re-read of
+// a block its predecessor's completion: on the hadoop-datanode trace of ../shared/traces, whose
+// CPU 2 file is missing, that made p99 7.2 s where the unambiguous pairs give 11 ms. Those
+// requests stay unpaired, counted in completions_ambiguous. Requests stay yielded in issue order:
+// the reader holds each one back until it is paired, or until a record more than pair_window_ns
+// (trace time) after it has been read, or until more than max_pending requests are held (then the
+// oldest goes, counted in pending_overflows), or until the trace ends; a request released without a
+// pair has no latency (completions_unpaired) and a later C no longer pairs with it. A request
+// merged into a larger one (M / F events) is completed under the merged range, so it stays
+// unpaired. Memory: about 150 bytes per held request (~150 MB at the default max_pending). Without
+// the option nothing is held and last_latency_ns() is always empty.
 //
 // Strict inputs: a truncated record, a bad magic, an unknown version, a payload running past the
 // end of the file, a size out of range (bytes not a multiple of 512 or above max_request_bytes,
@@ -47,8 +65,9 @@
 // backwards within one file throw TraceError naming the file, the byte offset of the record and the
 // reason. With `lenient`, such records are skipped and counted instead (after a bad magic or
 // version the reader resynchronises on the next valid magic; after a truncation it stops reading
-// that file). Files that cannot be opened or read, and damaged compressed data, throw TraceError
-// even when lenient.
+// that file; a single corrupt time, back or far ahead, costs that record only, not the rest of
+// its file: src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged compressed
+// data, throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. Files are opened by the constructor and read lazily.
 #pragma once
@@ -125,12 +144,15 @@ struct BlktraceCounters {
   std::uint64_t corrupt_skipped = 0;   // malformed records skipped (lenient only)
   std::vector<BlktraceSequenceGaps> sequence_gaps;  // one entry per (device, cpu) seen
   // With pair_completions: yielded requests with / without a latency, and of the latter those
+  // whose C came while another request of the same key was outstanding (ambiguous), and those
   // released early because more than max_pending requests were held.
   std::uint64_t completions_paired = 0;
   std::uint64_t completions_unpaired = 0;
+  std::uint64_t completions_ambiguous = 0;
   std::uint64_t pending_overflows = 0;
-  // CPU numbers N missing from a set of per-CPU files NAME.blktrace.N (between 0 and the highest
-  // one read): events recorded on those CPUs are absent from the trace, which is read anyway.
+  // CPU numbers N missing from a set of per-CPU files or bundle members NAME.blktrace.N (between
+  // 0 and the highest one read): events recorded on those CPUs are absent from the trace, which
+  // is read anyway.
   std::vector<unsigned> missing_cpu_files;
 };
 
@@ -141,8 +163,9 @@ class BlktracePairing;
 
 class BlktraceReader final : public RequestStream {
  public:
-  // Reads the given files (any order; an empty file is an empty CPU). Throws TraceError if a
-  // file cannot be opened or its first record is malformed (strict mode).
+  // Reads the given files (any order; an empty file is an empty CPU); a tar bundle among them
+  // stands for its NAME.blktrace.N members. Throws TraceError if a file cannot be opened, a
+  // bundle is malformed or holds no such member, or a first record is malformed (strict mode).
   explicit BlktraceReader(std::vector<std::filesystem::path> files, BlktraceOptions options = {});
   ~BlktraceReader() override;
   BlktraceReader(const BlktraceReader&) = delete;
@@ -151,6 +174,9 @@ class BlktraceReader final : public RequestStream {
   // The per-CPU files PREFIX.blktrace.N that exist, in CPU-number order (gaps allowed and
   // reported in counters().missing_cpu_files). Throws TraceError if there is none.
   static std::vector<std::filesystem::path> cpu_files(const std::filesystem::path& prefix);
+  // True if `path` is a tar bundle (plain, gzip or zstd; recognised by its content) that the
+  // constructor would expand into its per-CPU members.
+  static bool is_bundle(const std::filesystem::path& path);
 
   bool next(StreamRequest& out) override;
   std::string describe() const override;
@@ -174,7 +200,9 @@ class BlktraceReader final : public RequestStream {
   };
 
   void advance(std::size_t file);
-  void note_missing_cpu_files(const std::vector<std::filesystem::path>& files);
+  // Opens the per-CPU members of a tar bundle, appending their names to `names`.
+  void open_bundle(const std::filesystem::path& bundle, std::vector<std::string>& names);
+  void note_missing_cpu_files(const std::vector<std::string>& names);
   // Takes the next record of the merge into `record`; false at the end of the trace.
   bool pull(BlktraceRecord& record);
   bool next_paired(StreamRequest& out);
@@ -183,6 +211,7 @@ class BlktraceReader final : public RequestStream {
   bool to_request(const BlktraceRecord& record, StreamRequest& out);
 
   BlktraceOptions options_;
+  std::string origin_;  // what was read, for describe(): "N file(s) from F" or a bundle
   std::vector<std::unique_ptr<detail::BlktraceFile>> files_;
   std::vector<BlktraceRecord> heads_;  // heads_[i]: the next record of files_[i]
   std::priority_queue<Head, std::vector<Head>, std::greater<>> heap_;

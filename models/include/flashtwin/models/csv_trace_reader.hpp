@@ -43,6 +43,7 @@ namespace flashtwin::models {
 
 namespace detail {
 class TraceLines;
+template <class Record>
 class TimestampResync;
 }  // namespace detail
 
@@ -85,8 +86,9 @@ class CsvTraceReader final : public RequestStream {
   CsvTraceOptions options_;
   std::unique_ptr<detail::TraceLines> lines_;
   std::optional<std::int64_t> previous_ns_;  // absolute time of the previous request (strict)
-  std::unique_ptr<detail::TimestampResync> resync_;  // lenient only: see timestamp_resync.hpp
-  std::optional<std::int64_t> genesis_ns_;           // absolute time of the first request
+  // Lenient only: orders times in place of the check above (timestamp_resync.hpp).
+  std::unique_ptr<detail::TimestampResync<StreamRequest>> resync_;
+  std::optional<std::int64_t> genesis_ns_;  // absolute time of the first request
   CsvTraceCounters counters_;
 };
 

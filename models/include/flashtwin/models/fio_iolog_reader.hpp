@@ -30,7 +30,9 @@
 // range, a length of 0, an offset + length beyond 2^64, a time going backwards, an action on a
 // file never added, or a line longer than max_line_bytes throws TraceError
 // "FILE: byte OFFSET (line N): reason", OFFSET the byte of the offending field. With `lenient`
-// such lines are skipped and counted instead. Files that cannot be opened or read, and damaged
+// such lines are skipped and counted instead; the times of file actions are then not checked,
+// and a single corrupt request time, back or far ahead, costs only its own line
+// (src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged
 // compressed data, throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. The constructor opens the file and reads the header.
@@ -53,7 +55,9 @@ namespace flashtwin::models {
 
 namespace detail {
 class TraceLines;
-}
+template <class Record>
+class TimestampResync;
+}  // namespace detail
 
 struct FioIologOptions {
   // Skip and count malformed lines instead of throwing TraceError.
@@ -92,14 +96,20 @@ class FioIologReader final : public RequestStream {
   std::string parse(std::string_view line, StreamRequest& out, bool& is_request,
                     std::size_t& column);
   void reject(std::size_t column, const std::string& reason);
+  // The next request (time_ns absolute); false at the end of the file.
+  bool next_request(StreamRequest& out);
+  bool yield(StreamRequest request, StreamRequest& out);  // relative time, counted; true
 
   FioIologOptions options_;
   std::unique_ptr<detail::TraceLines> lines_;
   int version_ = 0;
   std::vector<std::string> files_;
   std::map<std::string, std::uint32_t, std::less<>> devices_;
-  std::optional<std::int64_t> previous_ms_;  // time of the previous timestamped line (v3)
+  std::optional<std::int64_t> previous_ms_;  // time of the previous timestamped line (v3, strict)
   std::optional<std::int64_t> genesis_ns_;   // absolute time of the first request
+  // Lenient only: orders the requests' times in place of the check of previous_ms_
+  // (timestamp_resync.hpp).
+  std::unique_ptr<detail::TimestampResync<StreamRequest>> resync_;
   FioIologCounters counters_;
 };
 

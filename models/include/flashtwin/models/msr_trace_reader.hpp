@@ -20,7 +20,8 @@
 // range, a Size of 0, an Offset + Size beyond 2^64, an empty Hostname, a Timestamp going back
 // before the previous line's, or a line longer than max_line_bytes throws TraceError
 // "FILE: byte OFFSET (line N): reason" (OFFSET: the offending field's byte). With `lenient` such
-// lines are skipped and counted. Files that cannot be opened or read, and damaged compressed
+// lines are skipped and counted; a single corrupt Timestamp, back or far ahead, costs only its
+// own line (src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged compressed
 // data, throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. The file is opened by the constructor, read lazily.
@@ -41,7 +42,9 @@ namespace flashtwin::models {
 
 namespace detail {
 class TraceLines;
-}
+template <class Record>
+class TimestampResync;
+}  // namespace detail
 
 struct MsrTraceOptions {
   // Skip and count malformed lines instead of throwing TraceError.
@@ -74,15 +77,29 @@ class MsrTraceReader final : public RequestStream {
   const std::string& last_hostname() const { return last_hostname_; }
 
  private:
+  // One well-formed line: request.time_ns is the absolute filetime (100 ns units).
+  struct Line {
+    StreamRequest request;
+    std::int64_t response = 0;  // 100 ns units
+    std::string hostname;
+  };
+
   // Parses one line into `out` (time_ns: absolute, in 100 ns units), `response` and `host`;
   // returns the reason and its column if malformed, an empty reason otherwise.
   std::string parse(std::string_view line, StreamRequest& out, std::int64_t& response,
                     std::string_view& host, std::size_t& column) const;
+  // The next well-formed line; false at the end of the file.
+  bool next_line(Line& out);
+  // Makes `line` the next request (relative time); false if its time is out of range (lenient).
+  bool yield(const Line& line, StreamRequest& out);
 
   MsrTraceOptions options_;
   std::unique_ptr<detail::TraceLines> lines_;
-  std::optional<std::int64_t> previous_;  // filetime of the previous request
+  std::optional<std::int64_t> previous_;  // filetime of the previous request (strict)
   std::optional<std::int64_t> genesis_;   // filetime of the first request
+  // Lenient only: orders times in place of the check of previous_ (timestamp_resync.hpp).
+  std::unique_ptr<detail::TimestampResync<Line>> resync_;
+  Line line_;  // the line being read
   std::int64_t last_response_time_ns_ = 0;
   std::string last_hostname_;
   MsrTraceCounters counters_;

@@ -18,8 +18,9 @@
 // lbn whose byte offset plus length exceeds 2^64, or a time going backwards (before the previous
 // well-formed record's) throw TraceError "FILE: byte OFFSET: reason" naming the record's first
 // byte. With `lenient`, such records are skipped and counted in corrupt_skipped (a truncation
-// ends the stream). Files that cannot be opened or read, and damaged compressed data, throw
-// TraceError even when lenient.
+// ends the stream); a single corrupt time, back or far ahead, costs only its own record
+// (src/timestamp_resync.hpp). Files that cannot be opened or read, and damaged compressed data,
+// throw TraceError even when lenient.
 //
 // Not thread-safe; one reader per thread. The file is opened by the constructor, read lazily.
 #pragma once
@@ -40,7 +41,9 @@ namespace flashtwin::models {
 class ByteSource;
 namespace detail {
 struct ByteWindow;
-}
+template <class Record>
+class TimestampResync;
+}  // namespace detail
 
 // One vscsi v1 record, decoded.
 struct VscsiRecord {
@@ -91,13 +94,26 @@ class VscsiReader final : public RequestStream {
   bool fill_record();
   // Throws TraceError, or (lenient) counts the record as skipped.
   void reject(std::uint64_t at, const std::string& reason);
+  // A record and its byte offset.
+  struct Located {
+    VscsiRecord record;
+    std::uint64_t at = 0;
+  };
+  // The next record with a good version and lbn (and, strict, in time order); false at the end.
+  bool next_record(Located& out);
+  // Checks the record's time range, counts it and classifies it; true with `out` set if it is a
+  // request to yield.
+  bool accept(const Located& located, StreamRequest& out);
 
   std::string name_;
   VscsiOptions options_;
   std::unique_ptr<ByteSource> source_;
   std::unique_ptr<detail::ByteWindow> window_;  // the file's bytes, buffered
-  std::optional<std::uint64_t> previous_us_;    // time of the previous well-formed record
+  std::optional<std::uint64_t> previous_us_;    // time of the previous record (strict)
   std::optional<std::uint64_t> genesis_us_;     // time of the first yielded request
+  // Lenient only: orders the records' times in place of the check of previous_us_
+  // (timestamp_resync.hpp).
+  std::unique_ptr<detail::TimestampResync<Located>> resync_;
   VscsiRecord last_;
   VscsiCounters counters_;
 };

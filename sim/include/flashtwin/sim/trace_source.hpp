@@ -1,5 +1,6 @@
 // Opening a trace for the command line: a file or a blktrace per-CPU prefix, by format name or
-// "auto": blktrace by its magic, a ".blktrace" name or a prefix; vscsi, blkparse text (".blkparse",
+// "auto": blktrace by its magic, a ".blktrace" name, a prefix or a tar bundle of per-CPU files
+// (.tar, .tar.gz, .tar.zst, read in place: BlktraceReader); vscsi, blkparse text (".blkparse",
 // ".txt"), the plain CSV (".csv") and fio iologs (a name ending ".iolog" or ".fio") by name; MSR
 // Cambridge CSV only when named (--format msr).
 // Throws models::TraceError naming the file when it cannot be read or recognised, and
@@ -17,7 +18,7 @@
 namespace flashtwin::sim {
 
 struct TraceSpec {
-  std::string path;             // a file, or a blktrace prefix with PREFIX.blktrace.N files
+  std::string path;  // a file, a blktrace prefix with PREFIX.blktrace.N files, or a tar bundle
   std::string format = "auto";  // one of trace_format_names()
   std::string device;           // "major,minor" to keep one device (blktrace, blkparse); "": all
   // blktrace: pair requests with their C events (BlktraceOptions::pair_completions), so that
