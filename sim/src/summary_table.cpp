@@ -111,7 +111,8 @@ std::string host_section(const std::vector<const HostTotals*>& hosts) {
          "writes x write amplification per day, in device capacities; rated: the device's DWPD\n";
 }
 
-std::string network_line(const NetworkBytes& n, std::int64_t d) {
+// One or two lines, each ending in a newline.
+std::string network_lines(const NetworkBytes& n, std::int64_t d) {
   std::string text = format::pad_right("network", 16) + std::string(17, ' ') +
                      format::pad_left(num(per_second(n.total(), d) / 1e6, 3), 12) + " MB/s";
   std::string parts;
@@ -120,7 +121,11 @@ std::string network_line(const NetworkBytes& n, std::int64_t d) {
     parts += std::string(parts.empty() ? "" : ", ") + purpose_name(static_cast<NetworkPurpose>(p)) +
              " " + num(per_second(n.by_purpose[p], d) / 1e6, 1);
   }
-  return text + (parts.empty() ? "" : "   (" + parts + ")");
+  if (parts.empty()) return cut(text);
+  // The breakdown by purpose goes on the line if it fits, else on its own line under it.
+  const std::string breakdown = "(" + parts + ")";
+  if (text.size() + 3 + breakdown.size() <= kWidth) return cut(text + "   " + breakdown);
+  return cut(text) + cut(std::string(16, ' ') + breakdown);
 }
 
 // Whether the array's backend kept up: its busy share, the I/Os offered and what it could serve.
@@ -150,7 +155,7 @@ std::string array_section(const ClusterTotals& c) {
   text += cut(format::pad_right("array NVRAM", 16) + "last " +
               format::bytes_iec(c.nvram_used_bytes.last) + ", max " +
               format::bytes_iec(c.nvram_used_bytes.max));
-  text += cut(network_line(c.network, d));
+  text += network_lines(c.network, d);
   text +=
       cut(format::pad_right("dirty data", 16) + "last " + format::bytes_iec(c.dirty_bytes.last) +
           ", max " + format::bytes_iec(c.dirty_bytes.max));

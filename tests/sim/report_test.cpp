@@ -266,6 +266,23 @@ TEST(Report, HugeLatenciesKeepTheirColumnsApart) {
   EXPECT_TRUE(seen_reads && seen_writes) << table;
 }
 
+// The network line's breakdown by purpose is never cut at the table's width: when it does not fit
+// beside the total, it goes on a line of its own.
+TEST(Report, NetworkBreakdownIsNeverClipped) {
+  Metrics m({"db"}, kSecond);
+  m.request_completed(0, IoKind::read, 4096, 0, 100'000, ServedBlocks{0, 0, 1}, true);
+  m.record(NetworkTransfer{NetworkPurpose::array_read, 107'126'000'000, kSecond / 2});
+  m.record(NetworkTransfer{NetworkPurpose::array_write, 4'700'000'000, kSecond / 2});
+  m.record(NetworkTransfer{NetworkPurpose::destage, 10'700'000'000, kSecond / 2});
+  m.finish(kSecond);
+  const std::string table = summary_table(m);
+  for (const std::string& line : lines(table))
+    EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(table.find("(array_read 107126.0, array_write 4700.0, destage 10700.0)"),
+            std::string::npos)
+      << table;
+}
+
 TEST(Report, ReportedReadErrorsAreShownButDoNotFailTheVerdict) {
   Metrics run({"a"}, kSecond);
   run.reads_failed(4);
