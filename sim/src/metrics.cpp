@@ -536,6 +536,13 @@ Comparison compare(const Metrics& with_flash, const Metrics& baseline) {
   c.baseline_mix = mix(b.array);
   c.with_flash_array = f.array_saturation();
   c.baseline_array = b.array_saturation();
+  c.with_flash_nvram = f.nvram_used_bytes;
+  c.baseline_nvram = b.nvram_used_bytes;
+  if (b.array_last) c.nvram_bytes = b.array_last->second.nvram_bytes;
+  if (b.array_first && b.array_last) {
+    c.baseline_nvram_waits =
+        b.array_last->second.writes_waited - b.array_first->second.writes_waited;
+  }
   return c;
 }
 

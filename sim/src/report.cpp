@@ -164,6 +164,10 @@ Json comparison_json(const Comparison& c) {
                            {"with_flash", mix(c.with_flash_mix)}};
   j["array_backend"] = {{"baseline", saturation_json(c.baseline_array)},
                         {"with_flash", saturation_json(c.with_flash_array)}};
+  j["array_nvram"] = {{"bytes", c.nvram_bytes},
+                      {"baseline_used_bytes", level_json(c.baseline_nvram)},
+                      {"baseline_writes_waited", c.baseline_nvram_waits},
+                      {"with_flash_used_bytes", level_json(c.with_flash_nvram)}};
   return j;
 }
 

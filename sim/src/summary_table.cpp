@@ -197,6 +197,15 @@ std::string comparison_section(const Comparison& c) {
   text += cut("array read share of I/Os: baseline " + percent(c.baseline_mix.read_io_share) +
               " %, with flash " + percent(c.with_flash_mix.read_io_share) + " %");
   text += backend_line("baseline array", c.baseline_array);
+  if (c.nvram_bytes > 0) {
+    text +=
+        cut(format::pad_right("baseline NVRAM", 16) + "last " +
+            format::bytes_iec(c.baseline_nvram.last) + ", max " +
+            format::bytes_iec(c.baseline_nvram.max) + " of " + format::bytes_iec(c.nvram_bytes) +
+            (c.baseline_nvram_waits > 0
+                 ? "; " + std::to_string(c.baseline_nvram_waits) + " writes found it full"
+                 : ""));
+  }
   return text;
 }
 

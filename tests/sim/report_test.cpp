@@ -148,6 +148,7 @@ Metrics hosted_run() {
   load.backend_busy_server_s = 7.9;
   load.backend_demand_s = 8.0;
   load.nvram_used_bytes = 65536;
+  load.writes_waited = 7;
   m.record(ArrayGauges{3 * kSecond, load});
   m.request_completed(0, IoKind::read, 4096, 2 * kSecond, 2 * kSecond + 100'000,
                       ServedBlocks{1, 0, 0}, true);
@@ -186,6 +187,11 @@ TEST(Report, SummaryJsonWindowDrainHostsNetworkAndProvenance) {
   EXPECT_EQ(j["cluster"]["array_backend"]["capacity_iops"], 200.0);
   EXPECT_EQ(j["cluster"]["array_backend"]["utilisation"], 0.9875);
   EXPECT_EQ(j["cluster"]["nvram_used_bytes"]["max"], 65536);
+  const Comparison c = compare(run, run);
+  const auto k = nlohmann::ordered_json::parse(summary_json(run, &c, &p));
+  EXPECT_EQ(k["comparison"]["array_nvram"]["bytes"], 1 << 20);
+  EXPECT_EQ(k["comparison"]["array_nvram"]["baseline_used_bytes"]["max"], 65536);
+  EXPECT_EQ(k["comparison"]["array_nvram"]["baseline_writes_waited"], 7);
   EXPECT_EQ(j["drain"]["duration_ns"], 500'000'000);
   EXPECT_EQ(j["drain"]["array"]["destage_writes"]["ios"], 1);
   EXPECT_EQ(j["drain"]["network"]["bytes_by_purpose"]["destage"], 4096);
@@ -217,6 +223,11 @@ TEST(Report, TableShowsReadsAndWritesApartHostsDrainAndDefinitions) {
       << table;
   EXPECT_NE(table.find("SATURATED: the array limits throughput"), std::string::npos) << table;
   EXPECT_NE(table.find("baseline array  busy 98.8 %"), std::string::npos) << table;
+  // The baseline's NVRAM: a saturated array may look fast while it fills.
+  EXPECT_NE(table.find("baseline NVRAM  last 64.0 KiB, max 64.0 KiB of 1.0 MiB; 7 writes found "
+                       "it full"),
+            std::string::npos)
+      << table;
   EXPECT_NE(table.find("  writes gain (x)"), std::string::npos) << table;
   EXPECT_EQ(table.find("  gain (x)"), std::string::npos) << table;  // no mixed gain line
   EXPECT_NE(table.find("  reads with flash             0.100"), std::string::npos) << table;

@@ -380,6 +380,11 @@ struct Comparison {
   double byte_offload = 0;
   ArrayMix with_flash_mix, baseline_mix;
   models::ArraySaturation with_flash_array, baseline_array;  // each run's backend
+  // The array's NVRAM in each run (a saturated baseline may still look fast while its NVRAM
+  // fills: the write cliff comes when it is full), and its size.
+  Level with_flash_nvram, baseline_nvram;
+  std::uint64_t nvram_bytes = 0;
+  std::uint64_t baseline_nvram_waits = 0;  // baseline writes that found NVRAM full, in the window
 };
 
 // Requires both runs finished and with the same VM names (std::invalid_argument otherwise).
