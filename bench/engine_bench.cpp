@@ -9,7 +9,8 @@
 // Reported as items_per_second = requests per second on one core, with the consistency oracle off
 // (the engine alone) and on (devices holding versions, every read checked). Memory: fill a cache of
 // 4 Mi blocks with distinct blocks and report the engine's metadata bytes per cached block (index,
-// slot table, eviction policy, admission state), clean and half dirty.
+// slot table, eviction policy, admission state, dirty set), clean and half dirty, and for ARC and
+// 2Q also after a second capacity of blocks has gone through (ghost lists full).
 #include "flashtwin/sim/cache_only_replay.hpp"
 
 #include <benchmark/benchmark.h>
@@ -85,7 +86,11 @@ void Replay(benchmark::State& state, const char* policy, engine::CacheMode mode,
   state.SetItemsProcessed(static_cast<std::int64_t>(done));
 }
 
-void MetadataPerBlock(benchmark::State& state, const char* policy, bool half_dirty) {
+// Fills a cache of 4 Mi slots with distinct blocks (no eviction, so no ghosts). `churned`: then
+// reads the first half again (ARC's T2, 2Q's Am) and a second capacity of new blocks, so that
+// evictions leave ghosts (ARC's B1 and B2, 2Q's A1out) as a running cache has them.
+void MetadataPerBlock(benchmark::State& state, const char* policy, bool half_dirty,
+                      bool churned = false) {
   const std::uint64_t capacity = 4u << 20;
   for (auto _ : state) {
     engine::EngineConfig config;
@@ -95,13 +100,22 @@ void MetadataPerBlock(benchmark::State& state, const char* policy, bool half_dir
     config.destage.dirty_limit = 0.6;
     sim::CacheOnlyOptions options{config, engine::CacheMode::write_back, false, 0};
     sim::CacheOnlyReplay replay(options);
-    std::vector<models::StreamRequest> fill(capacity);
-    for (std::uint64_t b = 0; b < capacity; ++b) {
-      const bool write = half_dirty && b % 2 == 0;
-      fill[b] = {static_cast<std::int64_t>(b), write ? engine::IoKind::write : engine::IoKind::read,
-                 b * kBlock, kBlock, 0};
+    std::vector<std::uint64_t> blocks(capacity);
+    for (std::uint64_t b = 0; b < capacity; ++b)
+      blocks[b] = b;
+    if (churned) {
+      for (std::uint64_t b = 0; b < capacity / 2; ++b)
+        blocks.push_back(b);
+      for (std::uint64_t b = capacity; b < 2 * capacity; ++b)
+        blocks.push_back(b);
     }
-    replay.add_disk(capacity * kBlock, std::make_unique<VectorStream>(fill));
+    std::vector<models::StreamRequest> fill(blocks.size());
+    for (std::size_t i = 0; i < fill.size(); ++i) {
+      const bool write = half_dirty && i % 2 == 0;
+      fill[i] = {static_cast<std::int64_t>(i), write ? engine::IoKind::write : engine::IoKind::read,
+                 blocks[i] * kBlock, kBlock, 0};
+    }
+    replay.add_disk((churned ? 2 : 1) * capacity * kBlock, std::make_unique<VectorStream>(fill));
     replay.run();
     const auto report = replay.report();
     state.counters["cached_blocks"] = static_cast<double>(report.counters.at("cached_blocks"));
@@ -168,5 +182,11 @@ BENCHMARK_CAPTURE(MetadataPerBlock, arc_clean, "arc", false)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(MetadataPerBlock, 2q_clean, "2q", false)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(MetadataPerBlock, arc_clean_with_ghosts, "arc", false, true)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(MetadataPerBlock, 2q_clean_with_ghosts, "2q", false, true)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

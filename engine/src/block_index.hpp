@@ -45,7 +45,7 @@ class BlockIndex {
   std::uint32_t capacity() const { return static_cast<std::uint32_t>(slot_keys_.size()); }
   // Slots holding a block (any state but free).
   std::uint32_t used() const { return used_; }
-  // Slots [0, touched()) have been used at some time; no slot above was ever written.
+  // Slots [0, touched()) have been used at some time; no slot above was ever read or written.
   std::uint32_t touched() const { return fresh_; }
   // Buckets of the hash table now (grows with used()).
   std::size_t buckets() const { return table_.size(); }

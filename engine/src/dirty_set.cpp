@@ -32,12 +32,14 @@ std::uint32_t DirtySet::position(const Leaf& leaf, std::uint64_t key) {
 }
 
 DirtySet::Entry* DirtySet::find(std::uint64_t key) {
+  if (size_ == 0) return nullptr;  // write-through and read-only caches ask often
   Leaf& leaf = *leaf_of(key)->second;
   const std::uint32_t i = position(leaf, key);
   return i < leaf.size && leaf.keys[i] == key ? &leaf.entries[i] : nullptr;
 }
 
 const DirtySet::Entry* DirtySet::find(std::uint64_t key) const {
+  if (size_ == 0) return nullptr;
   const Leaf& leaf = *leaf_of(key)->second;
   const std::uint32_t i = position(leaf, key);
   return i < leaf.size && leaf.keys[i] == key ? &leaf.entries[i] : nullptr;

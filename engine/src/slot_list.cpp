@@ -26,6 +26,10 @@ std::size_t SlotLinks::memory_bytes() const {
 
 void SlotList::push_front(SlotId slot) {
   links_->touch(slot);
+  link_front(slot);
+}
+
+void SlotList::link_front(SlotId slot) {
   links_->set_prev(slot, kNoSlot);
   links_->set_next(slot, head_);
   if (head_ == kNoSlot) {
@@ -58,7 +62,7 @@ void SlotList::remove(SlotId slot) {
 void SlotList::move_to_front(SlotId slot) {
   if (head_ == slot) return;
   remove(slot);
-  push_front(slot);
+  link_front(slot);  // linked before: touched already
 }
 
 std::optional<SlotId> SlotList::oldest_unpinned(const SlotPins& pins) {

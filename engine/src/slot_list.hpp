@@ -99,6 +99,9 @@ class SlotList {
   std::string check(std::string_view name, const std::function<std::string(SlotId)>& visit) const;
 
  private:
+  // push_front without recording the slot as touched.
+  void link_front(SlotId slot);
+
   SlotLinks* links_;
   SlotId head_ = kNoSlot;
   SlotId tail_ = kNoSlot;
