@@ -53,7 +53,9 @@ TEST(BlockMap, ErasingKeepsEveryOtherKeyFindable) {
         const auto it = reference.find(k);
         const std::uint64_t* got = flat.find(k);
         ASSERT_EQ(got != nullptr, it != reference.end()) << "key " << k << " step " << i;
-        if (got != nullptr) ASSERT_EQ(*got, it->second);
+        if (got != nullptr) {
+          ASSERT_EQ(*got, it->second);
+        }
       }
     }
   }
