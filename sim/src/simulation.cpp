@@ -175,6 +175,10 @@ BaselineProcess::~BaselineProcess() {
 
 std::int64_t BaselineProcess::finish() {
   if (reader_.joinable()) reader_.join();  // the child closes the pipe when it is done
+  if (failed_) {
+    stop();  // the reader gave up: the child may be blocked writing to the pipe
+    std::rethrow_exception(failed_);
+  }
   close(fd_);
   fd_ = -1;
   int status = 0;
@@ -191,7 +195,6 @@ std::int64_t BaselineProcess::finish() {
     throw std::runtime_error("the baseline run (no flash) failed with exit status " +
                              std::to_string(WEXITSTATUS(status)));
   }
-  if (failed_) std::rethrow_exception(failed_);
   return replayer_.finish();
 }
 
