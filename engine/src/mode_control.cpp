@@ -55,13 +55,11 @@ void ModeControl::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
   state.disks.push_back(local);
 }
 
-std::optional<LocalDisk> ModeControl::find_disk(DiskId disk) {
-  if (!last_disk_ || last_disk_->first != disk) {
-    auto found = disk_ids_.find(disk);
-    if (found == disk_ids_.end()) return std::nullopt;
-    last_disk_.emplace(disk, found->second);
-  }
-  return last_disk_->second;
+std::optional<LocalDisk> ModeControl::look_up_disk(DiskId disk) {
+  auto found = disk_ids_.find(disk);
+  if (found == disk_ids_.end()) return std::nullopt;
+  last_disk_.emplace(disk, found->second);
+  return found->second;
 }
 
 VmState& ModeControl::vm_state(VmId vm) {

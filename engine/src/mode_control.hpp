@@ -62,7 +62,10 @@ class ModeControl {
   void add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes);
   // The local number of `disk`, or nullopt if it was never added. Remembers the last disk looked
   // up, so a run of requests to one disk costs one compare.
-  std::optional<LocalDisk> find_disk(DiskId disk);
+  std::optional<LocalDisk> find_disk(DiskId disk) {
+    if (last_disk_ && last_disk_->first == disk) return last_disk_->second;
+    return look_up_disk(disk);
+  }
   DiskState& disk(LocalDisk disk) { return disks_[disk]; }
   const DiskState& disk(LocalDisk disk) const { return disks_[disk]; }
   std::size_t disk_count() const { return disks_.size(); }
@@ -107,6 +110,7 @@ class ModeControl {
   std::string check() const;
 
  private:
+  std::optional<LocalDisk> look_up_disk(DiskId disk);
   VmState& vm_state(VmId vm);
   const VmState& vm_state(VmId vm) const;
   CacheMode resolve_mode(const VmState& vm) const;

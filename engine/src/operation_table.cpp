@@ -34,13 +34,6 @@ OpId OperationTable::create(OpKind kind) {
   return id;
 }
 
-void OperationTable::runtime_drained() {
-  if (retired_.empty() && retiring_.empty()) return;
-  free_ops_.insert(free_ops_.end(), retired_.begin(), retired_.end());
-  retired_.swap(retiring_);
-  retiring_.clear();
-}
-
 CommandId OperationTable::issue(OpId op, CmdPurpose purpose, std::uint32_t first,
                                 std::uint32_t count) {
   std::uint32_t index;
@@ -55,22 +48,6 @@ CommandId OperationTable::issue(OpId op, CmdPurpose purpose, std::uint32_t first
   cmd = Cmd{op, purpose, true, cmd.generation + 1, first, count};
   ++ops_[op].in_flight;
   return (CommandId{cmd.generation} << 32) | index;
-}
-
-const Cmd* OperationTable::find(CommandId id) const {
-  const auto index = static_cast<std::uint32_t>(id);
-  if (index >= cmds_.size()) return nullptr;
-  const Cmd& cmd = cmds_[index];
-  return cmd.live && cmd.generation == static_cast<std::uint32_t>(id >> 32) ? &cmd : nullptr;
-}
-
-Cmd OperationTable::complete(CommandId id) {
-  const auto index = static_cast<std::uint32_t>(id);
-  Cmd& cmd = cmds_[index];
-  cmd.live = false;
-  free_cmds_.push_back(index);
-  --ops_[cmd.op].in_flight;
-  return cmd;
 }
 
 }  // namespace flashtwin::engine

@@ -106,15 +106,32 @@ class OperationTable {
   // `id` has finished; its record is recycled after the second runtime_drained() from now.
   void retire(OpId id) { retiring_.push_back(id); }
   // The runtime drained the engine's commands.
-  void runtime_drained();
+  void runtime_drained() {
+    if (retired_.empty() && retiring_.empty()) return;
+    free_ops_.insert(free_ops_.end(), retired_.begin(), retired_.end());
+    retired_.swap(retiring_);
+    retiring_.clear();
+  }
 
   // Numbers a command of `op` covering `count` blocks from `first`; counts it in op's in_flight.
   CommandId issue(OpId op, CmdPurpose purpose, std::uint32_t first, std::uint32_t count);
   // The live command `id` names, or nullptr (never issued, completed already, or a stale id).
-  const Cmd* find(CommandId id) const;
+  // Inline, as complete(): both are on every completion's path.
+  const Cmd* find(CommandId id) const {
+    const auto index = static_cast<std::uint32_t>(id);
+    if (index >= cmds_.size()) return nullptr;
+    const Cmd& cmd = cmds_[index];
+    return cmd.live && cmd.generation == static_cast<std::uint32_t>(id >> 32) ? &cmd : nullptr;
+  }
   // Completes `id` (requires find(id) != nullptr): frees its record and takes it off its
-  // operation's in_flight. Returns the command as it was.
-  Cmd complete(CommandId id);
+  // operation's in_flight.
+  void complete(CommandId id) {
+    const auto index = static_cast<std::uint32_t>(id);
+    Cmd& cmd = cmds_[index];
+    cmd.live = false;
+    free_cmds_.push_back(index);
+    --ops_[cmd.op].in_flight;
+  }
 
   // Operation records ever allocated, and commands in flight (for tests and invariants).
   std::size_t records() const { return ops_.size(); }
