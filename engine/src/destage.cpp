@@ -30,7 +30,7 @@ void HostEngine::Core::start_flush(OpId id, TimeNs) {
   op.started = true;
   const std::uint64_t lo = block_key(op.disk, 0);
   dirty_.collect(lo, lo + kMaxBlocksPerDisk, op.flush_keys);
-  op.version = disks_[op.disk].lost_blocks;  // a flush fails if dirty data is lost meanwhile
+  op.version = modes_.disk(op.disk).lost_blocks;  // a flush fails if dirty data is lost meanwhile
   flushes_.push_back(id);
 }
 
@@ -69,7 +69,7 @@ void HostEngine::Core::check_waiters(TimeNs now) {
   while (!dirty_gate_.empty() && pass_dirty_gate(dirty_gate_.front())) {
     const OpId id = dirty_gate_.front();
     dirty_gate_.pop_front();
-    --disks_[ops_[id].disk].gated_writes;
+    --modes_.disk(ops_[id].disk).gated_writes;
     enqueue(id);
   }
   const bool gave_up = pacer_->gave_up();
@@ -91,27 +91,22 @@ void HostEngine::Core::check_waiters(TimeNs now) {
     Op& flush = ops_[id];
     if (!done) flush.status = Status::io_error;  // (or flush_done found a block out of tries)
     if (flush.status == Status::io_error) ++counters_.destage_waiters_failed;
-    if (disks_[flush.disk].lost_blocks != flush.version) flush.status = Status::io_error;
+    if (modes_.disk(flush.disk).lost_blocks != flush.version) flush.status = Status::io_error;
     finish(id, now);
   }
-  if (draining_vms_ == 0) return;
-  for (auto& [vm, state] : vms_) {
-    if (state.pending && state.dirty_blocks == 0 && state.write_back_in_flight == 0) {
-      apply_mode(now, vm);
-    }
-  }
+  modes_.finish_drains(out_);
 }
 
 // A write that never passed the dirty gate fails: it took no locks and reserved no room.
 void HostEngine::Core::fail_gated_write(OpId id) {
   Op& op = ops_[id];
-  --disks_[op.disk].gated_writes;
+  --modes_.disk(op.disk).gated_writes;
   ++counters_.destage_waiters_failed;
   op.status = Status::io_error;
   ack(op);
-  if (op.mode == CacheMode::write_back) --disks_[op.disk].vm_state->write_back_in_flight;
+  if (op.mode == CacheMode::write_back) modes_.write_back_ended(op.disk);
   if (--foreground_in_flight_ == 0) went_quiet(now_);
-  retiring_.push_back(id);
+  ops_.retire(id);
 }
 
 void HostEngine::Core::pump_destage() {
@@ -125,7 +120,7 @@ void HostEngine::Core::pump_destage() {
   }
   // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
   const bool waited_on =
-      !flushes_.empty() || !dirty_gate_.empty() || draining_vms_ > 0 || pacer.gave_up();
+      !flushes_.empty() || !dirty_gate_.empty() || modes_.draining() > 0 || pacer.gave_up();
   const bool paced = pacer.paced();
   const std::uint64_t rate = paced ? pacer.rate(dirty, waited_on || idle_) : 0;
   // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
@@ -151,16 +146,11 @@ void HostEngine::Core::pump_destage() {
     while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
     }
   }
-  if (draining_vms_ > 0) {
-    for (const auto& [vm, state] : vms_) {
-      if (!state.pending) continue;
-      for (LocalDisk disk : state.disks) {
-        const std::uint64_t lo = block_key(disk, 0);
-        while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
-        }
-      }
+  modes_.for_each_draining_disk([&](LocalDisk disk) {
+    const std::uint64_t lo = block_key(disk, 0);
+    while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
     }
-  }
+  });
   while (may_start() && start_destage(0, ~std::uint64_t{0}, !dirty_gate_.empty())) {
   }
 }
@@ -192,7 +182,7 @@ bool HostEngine::Core::start_destage(std::uint64_t lo, std::uint64_t hi, bool ma
 // A destage operation over run_ (ascending adjacent keys, dirty, not being destaged). It starts
 // once granted on all its blocks (at once, unless it was queued behind busy blocks).
 void HostEngine::Core::create_destage() {
-  const OpId id = new_op(OpKind::destage);
+  const OpId id = ops_.create(OpKind::destage);
   Op& op = ops_[id];
   op.lock = LockMode::destage;
   op.disk = disk_of(run_.front());
@@ -236,7 +226,8 @@ void HostEngine::Core::issue_destage(OpId id) {
     return;
   }
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
-  out_.push_back(FlashRead{new_cmd(id, CmdPurpose::destage_read, 0, op.blocks), op.slots, bytes});
+  out_.push_back(
+      FlashRead{ops_.issue(id, CmdPurpose::destage_read, 0, op.blocks), op.slots, bytes});
   counters_.flash_read_bytes += bytes;
 }
 
@@ -246,8 +237,8 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
   if (cmd.purpose == CmdPurpose::destage_read && status == Status::ok) {
     op.versions.assign(data.begin(), data.end());
-    out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::destage_write, 0, op.blocks),
-                              disks_[op.disk].id, op.first_block << block_shift_, bytes,
+    out_.push_back(ArrayWrite{ops_.issue(id, CmdPurpose::destage_write, 0, op.blocks),
+                              modes_.disk(op.disk).id, op.first_block << block_shift_, bytes,
                               op.first_block, op.versions, false, true});
     counters_.array_write_bytes += bytes;
     ++counters_.destage_writes;

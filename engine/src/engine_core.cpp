@@ -60,7 +60,8 @@ std::uint32_t validated_capacity(const EngineConfig& c) {
 HostEngine::Core::Core(const EngineConfig& config)
     : config_(config),
       index_(validated_capacity(config)),
-      admission_(config.admission, config.capacity_blocks) {
+      admission_(config.admission, config.capacity_blocks),
+      modes_(config.block_bytes) {
   block_shift_ = static_cast<std::uint32_t>(std::countr_zero(config_.block_bytes));
   const double capacity = static_cast<double>(config_.capacity_blocks);
   low_blocks_ = static_cast<std::uint64_t>(std::ceil(capacity * config_.destage.low_watermark));
@@ -75,117 +76,42 @@ HostEngine::Core::Core(const EngineConfig& config)
 // ---- control
 
 void HostEngine::Core::add_datastore(DatastoreId datastore, CacheMode mode) {
-  require(datastores_.emplace(datastore, mode).second,
-          [&] { return std::string("datastore " + std::to_string(datastore) + " added twice"); });
+  modes_.add_datastore(datastore, mode);
 }
 
 void HostEngine::Core::add_vm(VmId vm, DatastoreId datastore, std::optional<CacheMode> mode) {
-  require(datastores_.count(datastore) == 1, [&] {
-    return std::string("vm " + std::to_string(vm) + ": unknown datastore " +
-                       std::to_string(datastore));
-  });
-  VmState state;
-  state.datastore = datastore;
-  state.own_mode = mode;
-  state.effective = state.requested = resolve_mode(state);
-  require(vms_.emplace(vm, std::move(state)).second,
-          [&] { return std::string("vm " + std::to_string(vm) + " added twice"); });
+  modes_.add_vm(vm, datastore, mode);
 }
 
 void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
-  VmState& state = vm_state(vm);
-  require(disk_ids_.count(disk) == 0,
-          [&] { return std::string("disk " + std::to_string(disk) + " added twice"); });
-  require(disks_.size() < 0xFFFF,
-          [&] { return std::string("too many disks on one host (at most 65535)"); });
-  require(size_bytes > 0 && size_bytes % config_.block_bytes == 0, [&] {
-    return "disk " + std::to_string(disk) + ": size " + std::to_string(size_bytes) +
-           " bytes is not a positive multiple of the cache block size (" +
-           std::to_string(config_.block_bytes) + ")";
-  });
-  require((size_bytes >> block_shift_) < kMaxBlocksPerDisk, [&] {
-    return std::string("disk " + std::to_string(disk) + ": size must be below 2^48 blocks");
-  });
-  const auto local = static_cast<LocalDisk>(disks_.size());
-  disks_.push_back(DiskState{disk, vm, &state, size_bytes, 0, 0});
-  disk_ids_.emplace(disk, local);
-  state.disks.push_back(local);
-}
-
-VmState& HostEngine::Core::vm_state(VmId vm) {
-  auto it = vms_.find(vm);
-  require(it != vms_.end(), [&] { return std::string("unknown vm " + std::to_string(vm)); });
-  return it->second;
-}
-
-const VmState& HostEngine::Core::vm_state(VmId vm) const {
-  auto it = vms_.find(vm);
-  require(it != vms_.end(), [&] { return std::string("unknown vm " + std::to_string(vm)); });
-  return it->second;
-}
-
-CacheMode HostEngine::Core::resolve_mode(const VmState& vm) const {
-  return vm.own_mode ? *vm.own_mode : datastores_.at(vm.datastore);
+  modes_.add_disk(vm, disk, size_bytes);
 }
 
 void HostEngine::Core::set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode> mode) {
-  vm_state(vm).own_mode = mode;
-  apply_mode(now, vm);
+  modes_.set_vm_mode(vm, mode, out_);
   settle(now);
 }
 
 void HostEngine::Core::set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode) {
-  auto it = datastores_.find(datastore);
-  require(it != datastores_.end(),
-          [&] { return std::string("unknown datastore " + std::to_string(datastore)); });
-  it->second = mode;
-  for (auto& [id, state] : vms_) {
-    if (state.datastore == datastore && !state.own_mode) apply_mode(now, id);
-  }
+  modes_.set_datastore_mode(datastore, mode, out_);
   settle(now);
 }
 
-// Leaving write-back waits for the VM's dirty data (and write-back writes in flight) to drain;
-// every other change is immediate.
-void HostEngine::Core::apply_mode(TimeNs, VmId vm) {
-  VmState& state = vm_state(vm);
-  const CacheMode target = resolve_mode(state);
-  const bool was_pending = state.pending;
-  state.requested = target;
-  const bool must_drain = state.effective == CacheMode::write_back &&
-                          target != CacheMode::write_back &&
-                          (state.dirty_blocks > 0 || state.write_back_in_flight > 0);
-  if (must_drain) {
-    if (!was_pending) ++draining_vms_;
-    state.pending = true;
-    return;
-  }
-  if (was_pending) --draining_vms_;
-  state.pending = false;
-  state.effective = target;
-  out_.push_back(ModeApplied{vm, target});
-}
-
 ModeState HostEngine::Core::mode_of(VmId vm) const {
-  const VmState& state = vm_state(vm);
-  return ModeState{state.effective, state.requested, state.pending};
+  return modes_.mode_of(vm);
 }
 
 // ---- events
 
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   now_ = now;
-  if (request.disk != last_disk_id_) {
-    auto found = disk_ids_.find(request.disk);
-    require(found != disk_ids_.end(), [&] {
-      return std::string("request " + std::to_string(request.id) + ": unknown disk " +
-                         std::to_string(request.disk));
-    });
-    last_disk_id_ = request.disk;
-    last_local_disk_ = found->second;
-  }
-  const LocalDisk disk = last_local_disk_;
-  const DiskState& d = disks_[disk];
+  const std::optional<LocalDisk> found = modes_.find_disk(request.disk);
+  require(found.has_value(), [&] {
+    return std::string("request " + std::to_string(request.id) + ": unknown disk " +
+                       std::to_string(request.disk));
+  });
+  const LocalDisk disk = *found;
+  const DiskState& d = modes_.disk(disk);
   if (request.kind != IoKind::flush &&
       (request.length_bytes == 0 || request.offset_bytes > d.size_bytes ||
        request.length_bytes > d.size_bytes - request.offset_bytes)) {
@@ -201,20 +127,19 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
                             "request may carry (" + std::to_string(kMaxRequestBytes) +
                             "); the runtime splits larger ones");
   }
-  const VmState& vm = *d.vm_state;
   static constexpr OpKind kKinds[] = {OpKind::read, OpKind::write, OpKind::flush, OpKind::discard};
-  const OpId id = new_op(kKinds[static_cast<int>(request.kind)]);
+  const OpId id = ops_.create(kKinds[static_cast<int>(request.kind)]);
   Op& op = ops_[id];
   op.disk = disk;
   op.request = request.id;
   op.offset = request.offset_bytes;
   op.length = request.length_bytes;
   op.version = request.version;
-  op.mode = vm.pending ? CacheMode::write_through : vm.effective;
+  op.mode = modes_.request_mode(disk);
   // Counted from submission (not from start), so that a drain out of write-back also waits for
   // write-back writes still queued behind locks or at the dirty gate.
   if (request.kind == IoKind::write && op.mode == CacheMode::write_back)
-    ++d.vm_state->write_back_in_flight;
+    modes_.write_back_started(disk);
   const std::uint64_t block_mask = config_.block_bytes - 1;
   const std::uint64_t end = op.offset + op.length;
   switch (request.kind) {
@@ -254,7 +179,7 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
       enqueue(id);
     } else {
       dirty_gate_.push_back(id);
-      ++disks_[disk].gated_writes;
+      ++modes_.disk(disk).gated_writes;
       ++counters_.writes_throttled;
     }
   }
@@ -263,11 +188,10 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
 
 void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
                                  std::span<const Version> data) {
-  const auto index = static_cast<std::uint32_t>(command);
-  require(index < cmds_.size() && cmds_[index].live &&
-              cmds_[index].generation == static_cast<std::uint32_t>(command >> 32),
+  const Cmd* found = ops_.find(command);
+  require(found != nullptr,
           [&] { return std::string("completion of unknown command " + std::to_string(command)); });
-  const Cmd cmd = cmds_[index];
+  const Cmd cmd = *found;
   // Every argument is checked before any state changes: a rejected completion leaves the engine
   // as it was, and the command still pending.
   require(status == Status::ok || status == Status::io_error, [&] {
@@ -283,11 +207,9 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
            (read ? " (one per block read)" : " (a write completion carries none)");
   });
   now_ = now;
-  cmds_[index].live = false;
-  free_cmds_.push_back(index);
+  ops_.complete(command);  // off the operation's in_flight
   if (status != Status::ok) ++counters_.io_errors;
   Op& op = ops_[cmd.op];
-  --op.in_flight;
   switch (cmd.purpose) {
     case CmdPurpose::hit_read:
     case CmdPurpose::miss_read:
@@ -331,11 +253,7 @@ void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
 }
 
 std::span<const Command> HostEngine::Core::drain() {
-  if (!retired_.empty() || !retiring_.empty()) {
-    free_ops_.insert(free_ops_.end(), retired_.begin(), retired_.end());
-    retired_.swap(retiring_);
-    retiring_.clear();
-  }
+  ops_.runtime_drained();
   if (out_.empty()) return {};
   drained_.swap(out_);
   out_.clear();
@@ -343,38 +261,6 @@ std::span<const Command> HostEngine::Core::drain() {
 }
 
 // ---- operations
-
-OpId HostEngine::Core::new_op(OpKind kind) {
-  OpId id;
-  if (!free_ops_.empty()) {
-    id = free_ops_.back();
-    free_ops_.pop_back();
-  } else {
-    id = static_cast<OpId>(ops_.size());
-    ops_.emplace_back();
-  }
-  Op& op = ops_[id];
-  // Reset every field but keep the vectors' capacity: steady state allocates nothing.
-  op.kind = kind;
-  op.lock = LockMode::read;
-  op.mode = CacheMode::pass_through;
-  op.admitted = true;
-  op.started = op.acked = false;
-  op.status = Status::ok;
-  op.flash_failed = op.array_failed = false;
-  op.disk = 0;
-  op.request = 0;
-  op.offset = op.length = 0;
-  op.first_block = 0;
-  op.blocks = op.ungranted = op.in_flight = op.before_ack = op.reserved_dirty = 0;
-  op.version = 0;
-  op.served = {};
-  // versions, slots, plan and the io_ lists are sized and written by whoever starts the
-  // operation; only the flush's list is appended to.
-  op.flush_keys.clear();
-  op.flush_cursor = 0;
-  return id;
-}
 
 void HostEngine::Core::enqueue(OpId id) {
   Op& op = ops_[id];
@@ -417,7 +303,7 @@ void HostEngine::Core::settle(TimeNs now) {
         start(id);
       starting_.clear();
     }
-    if (!dirty_gate_.empty() || !flushes_.empty() || draining_vms_ > 0) check_waiters(now);
+    if (!dirty_gate_.empty() || !flushes_.empty() || modes_.draining() > 0) check_waiters(now);
     if (dirty_.size() > 0) pump_destage();
   } while (!ready_.empty());
   if (const std::optional<TimeNs> at = timers_.to_tell())
@@ -437,11 +323,11 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
     --destage_in_flight_;
   } else {
     if (op.kind == OpKind::write && op.mode == CacheMode::write_back) {
-      --disks_[op.disk].vm_state->write_back_in_flight;
+      modes_.write_back_ended(op.disk);
     }
     if (--foreground_in_flight_ == 0) went_quiet(now);
   }
-  retiring_.push_back(id);
+  ops_.retire(id);
 }
 
 void HostEngine::Core::ack(Op& op) {
@@ -451,22 +337,6 @@ void HostEngine::Core::ack(Op& op) {
   out_.push_back(
       CompleteRequest{op.request, op.status, op.served,
                       read ? std::span<const Version>(op.versions) : std::span<const Version>()});
-}
-
-CommandId HostEngine::Core::new_cmd(OpId op, CmdPurpose purpose, std::uint32_t first,
-                                    std::uint32_t count) {
-  std::uint32_t index;
-  if (!free_cmds_.empty()) {
-    index = free_cmds_.back();
-    free_cmds_.pop_back();
-  } else {
-    index = static_cast<std::uint32_t>(cmds_.size());
-    cmds_.emplace_back();
-  }
-  Cmd& cmd = cmds_[index];
-  cmd = Cmd{op, purpose, true, cmd.generation + 1, first, count};
-  ++ops_[op].in_flight;
-  return (CommandId{cmd.generation} << 32) | index;
 }
 
 // ---- slots
@@ -500,11 +370,7 @@ void HostEngine::Core::drop_slot(SlotId slot) {
 }
 
 void HostEngine::Core::mark_dirty(std::uint64_t key, SlotId slot) {
-  if (dirty_.mark_written(key, ++seq_)) {
-    DiskState& disk = disks_[disk_of(key)];
-    ++disk.dirty_blocks;
-    ++disk.vm_state->dirty_blocks;
-  }
+  if (dirty_.mark_written(key, ++seq_)) modes_.block_dirtied(disk_of(key));
   index_.set_state(slot, SlotState::dirty);
 }
 
@@ -512,9 +378,7 @@ void HostEngine::Core::mark_clean(std::uint64_t key, SlotId slot) {
   if (const DirtySet::Entry* entry = dirty_.find(key)) {
     if (entry->destaging()) --destaging_blocks_;
     dirty_.erase(key);
-    DiskState& disk = disks_[disk_of(key)];
-    --disk.dirty_blocks;
-    --disk.vm_state->dirty_blocks;
+    modes_.block_cleaned(disk_of(key));
   }
   index_.set_state(slot, SlotState::clean);
 }

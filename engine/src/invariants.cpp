@@ -15,7 +15,7 @@ std::string HostEngine::Core::check_invariants() const {
            std::to_string(index_.used());
   }
   // Dirty set <-> slot states, per-disk and per-VM counts.
-  std::vector<std::uint64_t> disk_dirty(disks_.size(), 0);
+  std::vector<std::uint64_t> disk_dirty(modes_.disk_count(), 0);
   std::string broken;
   std::uint64_t destaging = 0;
   dirty_.for_each([&](std::uint64_t key, const DirtySet::Entry& entry) {
@@ -36,18 +36,11 @@ std::string HostEngine::Core::check_invariants() const {
       return "slot " + std::to_string(s) + " is filling with no operation on its block";
   }
   if (dirty_slots != dirty_.size()) return "dirty slot count differs from the dirty set";
-  for (std::size_t d = 0; d < disks_.size(); ++d) {
-    if (disks_[d].dirty_blocks != disk_dirty[d])
-      return "disk " + std::to_string(disks_[d].id) + " dirty count is off";
+  for (LocalDisk d = 0; d < modes_.disk_count(); ++d) {
+    if (modes_.disk(d).dirty_blocks != disk_dirty[d])
+      return "disk " + std::to_string(modes_.disk(d).id) + " dirty count is off";
   }
-  for (const auto& [vm, state] : vms_) {
-    std::uint64_t sum = 0;
-    for (LocalDisk d : state.disks)
-      sum += disks_[d].dirty_blocks;
-    if (sum != state.dirty_blocks) return "vm " + std::to_string(vm) + " dirty count is off";
-    if (state.pending && state.effective != CacheMode::write_back)
-      return "vm " + std::to_string(vm) + " drains but is not in write-back";
-  }
+  if (std::string broken_modes = modes_.check(); !broken_modes.empty()) return broken_modes;
   lost_.for_each([&](std::uint64_t key) {
     const SlotId slot = index_.find(key);
     if (broken.empty() && slot != BlockIndex::kNoSlot && index_.state(slot) != SlotState::filling)

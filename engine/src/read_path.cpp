@@ -46,7 +46,7 @@ void HostEngine::Core::start_read(OpId id) {
   }
   if (hits > 0) {
     const std::uint64_t bytes = std::uint64_t{hits} << block_shift_;
-    out_.push_back(FlashRead{new_cmd(id, CmdPurpose::hit_read, 0, hits),
+    out_.push_back(FlashRead{ops_.issue(id, CmdPurpose::hit_read, 0, hits),
                              std::span<const SlotId>(op.io_slots.data(), hits), bytes});
     counters_.flash_read_bytes += bytes;
     op.served.local_flash = hits;
@@ -80,8 +80,9 @@ void HostEngine::Core::start_read(OpId id) {
     const std::uint64_t run_end = (op.first_block + b) << block_shift_;
     const std::uint64_t begin = any_fill ? run_begin : std::max(run_begin, op.offset);
     const std::uint64_t end = any_fill ? run_end : std::min(run_end, op.offset + op.length);
-    out_.push_back(ArrayRead{new_cmd(id, CmdPurpose::miss_read, a, b - a), disks_[op.disk].id,
-                             begin, end - begin, op.first_block + a, b - a});
+    out_.push_back(ArrayRead{ops_.issue(id, CmdPurpose::miss_read, a, b - a),
+                             modes_.disk(op.disk).id, begin, end - begin, op.first_block + a,
+                             b - a});
     counters_.array_read_bytes += end - begin;
     op.served.array += b - a;
     ++op.before_ack;
@@ -129,7 +130,7 @@ void HostEngine::Core::read_completed(OpId id, const Cmd& cmd, Status status,
     if (fills > 0) {
       const std::uint64_t bytes = std::uint64_t{fills} << block_shift_;
       out_.push_back(
-          FlashWrite{new_cmd(id, CmdPurpose::fill_write, cmd.first, fills),
+          FlashWrite{ops_.issue(id, CmdPurpose::fill_write, cmd.first, fills),
                      std::span<const SlotId>(op.io_slots.data() + op.blocks + cmd.first, fills),
                      std::span<const Version>(op.io_versions.data() + cmd.first, fills), bytes});
       counters_.flash_write_bytes += bytes;

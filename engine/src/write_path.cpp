@@ -112,7 +112,7 @@ std::uint32_t HostEngine::Core::new_dirty_estimate(const Op& op) const {
 
 void HostEngine::Core::issue_write(OpId id) {
   Op& op = ops_[id];
-  const DiskId disk = disks_[op.disk].id;
+  const DiskId disk = modes_.disk(op.disk).id;
   std::uint32_t flash_blocks = 0;
   std::uint64_t flash_bytes = 0;
   op.io_slots.resize(op.blocks);
@@ -124,15 +124,15 @@ void HostEngine::Core::issue_write(OpId id) {
     flash_bytes += span.end - span.begin;
   }
   if (flash_blocks > 0) {
-    out_.push_back(FlashWrite{new_cmd(id, CmdPurpose::flash_write, 0, flash_blocks),
+    out_.push_back(FlashWrite{ops_.issue(id, CmdPurpose::flash_write, 0, flash_blocks),
                               std::span<const SlotId>(op.io_slots.data(), flash_blocks),
                               std::span<const Version>(op.versions.data(), flash_blocks),
                               flash_bytes});
     counters_.flash_write_bytes += flash_bytes;
   }
   if (op.mode != CacheMode::write_back) {
-    out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::array_write, 0, op.blocks), disk, op.offset,
-                              op.length, op.first_block, op.versions, false, false});
+    out_.push_back(ArrayWrite{ops_.issue(id, CmdPurpose::array_write, 0, op.blocks), disk,
+                              op.offset, op.length, op.first_block, op.versions, false, false});
     counters_.array_write_bytes += op.length;
     op.served.array = op.blocks;
     return;
@@ -152,7 +152,7 @@ void HostEngine::Core::issue_write(OpId id) {
     const std::uint64_t end =
         covered(op.offset, op.length, op.first_block + b - 1, block_shift_).end;
     out_.push_back(ArrayWrite{
-        new_cmd(id, CmdPurpose::array_write, a, b - a), disk, begin, end - begin,
+        ops_.issue(id, CmdPurpose::array_write, a, b - a), disk, begin, end - begin,
         op.first_block + a, std::span<const Version>(op.versions.data() + a, b - a), false, false});
     counters_.array_write_bytes += end - begin;
     op.served.array += b - a;
@@ -173,9 +173,9 @@ void HostEngine::Core::start_discard(OpId id) {
     op.plan[i] = BlockPlan::invalidate;
   }
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
-  out_.push_back(ArrayWrite{new_cmd(id, CmdPurpose::array_write, 0, op.blocks), disks_[op.disk].id,
-                            op.first_block << block_shift_, bytes, op.first_block, op.versions,
-                            true, false});
+  out_.push_back(ArrayWrite{ops_.issue(id, CmdPurpose::array_write, 0, op.blocks),
+                            modes_.disk(op.disk).id, op.first_block << block_shift_, bytes,
+                            op.first_block, op.versions, true, false});
   op.served.array = op.blocks;
 }
 
@@ -198,7 +198,7 @@ void HostEngine::Core::write_finished(Op& op) {
         if (!lost_.empty()) lost_.rewritten(key);
       } else if (index_.state(slot) == SlotState::dirty) {
         ++counters_.dirty_blocks_lost;
-        ++disks_[op.disk].lost_blocks;
+        ++modes_.disk(op.disk).lost_blocks;
         lost_.lose(key);
       }
       drop_slot(slot);
