@@ -154,11 +154,9 @@ TEST(Simulation, WritesAboveTheDevicesSteadyStateRateQueueOnceItsBufferIsFull) {
   EXPECT_GT(static_cast<double>(rows.p50[19]), 20 * 52e3);           // a queue on the device
 }
 
-// The array's backend bounds throughput: 64 requests kept outstanding against 4 servers of
-// exactly 1 ms get 4000 reads per second, and the run says the array was saturated.
-TEST(Simulation, AClosedLoopGetsExactlyTheArrayBackendsCapacity) {
-  const nlohmann::json workload = {
-      {"pattern", "uniform"}, {"read_ratio", 1.0}, {"queue_depth", 64}};
+// One VM on a host without flash, for 2 s, against an array of 4 servers of exactly 1 ms (no
+// size-dependent time): the backend serves exactly 4000 I/Os per second.
+nlohmann::json on_a_1ms_array(const nlohmann::json& workload) {
   nlohmann::json doc = one_vm("write-through", workload, 2);
   doc["cluster"]["hosts"][0].erase("flash");
   doc["array"] = {{"preset", "all-flash"},
@@ -166,6 +164,15 @@ TEST(Simulation, AClosedLoopGetsExactlyTheArrayBackendsCapacity) {
                   {"backend_positioning_us", 1000},
                   {"backend_service_cv", 0},
                   {"backend_media_mbps", 1e9}};
+  return doc;
+}
+
+// The array's backend bounds throughput: 64 requests kept outstanding against 4 servers of
+// exactly 1 ms get 4000 reads per second, and the run says the array was saturated.
+TEST(Simulation, AClosedLoopGetsExactlyTheArrayBackendsCapacity) {
+  const nlohmann::json workload = {
+      {"pattern", "uniform"}, {"read_ratio", 1.0}, {"queue_depth", 64}};
+  const nlohmann::json doc = on_a_1ms_array(workload);
   const RunResult r = run_scenario(parse_scenario(doc));
   const ClusterTotals& c = r.with_flash->cluster();
   ASSERT_TRUE(c.consistent());
@@ -175,20 +182,14 @@ TEST(Simulation, AClosedLoopGetsExactlyTheArrayBackendsCapacity) {
   EXPECT_NEAR(s.capacity_iops, 4000, 40);
 }
 
-// 2000 constant arrivals per second, for 2 s, against an array of 4 servers of exactly 1 ms.
+// 2000 constant arrivals per second on that array.
 RunResult open_loop_on_a_1ms_array(std::uint32_t max_outstanding) {
   const nlohmann::json workload = {{"pattern", "uniform"},
                                    {"read_ratio", 1.0},
                                    {"arrivals", "constant"},
                                    {"iops", 2000},
                                    {"max_outstanding", max_outstanding}};
-  nlohmann::json doc = one_vm("write-through", workload, 2);
-  doc["cluster"]["hosts"][0].erase("flash");
-  doc["array"] = {{"preset", "all-flash"},
-                  {"backend_servers", 4},
-                  {"backend_positioning_us", 1000},
-                  {"backend_service_cv", 0},
-                  {"backend_media_mbps", 1e9}};
+  const nlohmann::json doc = on_a_1ms_array(workload);
   return run_scenario(parse_scenario(doc));
 }
 
