@@ -7,27 +7,53 @@ namespace flashtwin::engine {
 namespace {
 
 constexpr double kMaxLoad = 0.75;
+constexpr int kShardBits = 6;
+static_assert(BlockIndex::kShards == std::size_t{1} << kShardBits);
 
-// Entries a table of `buckets` may hold: load at most kMaxLoad, and one bucket always empty so
-// that probes end. A table at its maximum size never grows (it holds the whole capacity).
-std::size_t grow_limit(std::size_t buckets, std::size_t max_buckets) {
-  if (buckets >= max_buckets) return ~std::size_t{0};
+// Entries a shard of `buckets` may hold: load at most kMaxLoad, so one bucket is always empty and
+// probes end.
+std::size_t grow_limit(std::size_t buckets) {
   return static_cast<std::size_t>(static_cast<double>(buckets) * kMaxLoad);
+}
+
+// A shard grows by a quarter (at least 16 buckets): between growths its load stays in
+// [0.6, 0.75], so a bucket costs at most 4 / 0.6 bytes per block held.
+std::size_t grown(std::size_t buckets) {
+  return buckets + std::max<std::size_t>(buckets / 4, 16);
 }
 
 }  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
-    : slot_keys_(capacity_slots),
-      states_(capacity_slots),
-      max_buckets_(static_cast<std::size_t>(capacity_slots / kMaxLoad) + 2) {
-  table_ = ZeroedArray<SlotId>(std::min(kInitialBuckets, max_buckets_));
-  grow_above_ = grow_limit(table_.size(), max_buckets_);
+    : slot_keys_(capacity_slots), states_(capacity_slots), shards_(kShards) {
+  for (Shard& shard : shards_) {
+    shard.buckets = ZeroedArray<SlotId>(kInitialBuckets / kShards);
+    shard.grow_above = grow_limit(shard.buckets.size());
+  }
+}
+
+std::size_t BlockIndex::buckets() const {
+  std::size_t total = 0;
+  for (const Shard& shard : shards_)
+    total += shard.buckets.size();
+  return total;
+}
+
+BlockIndex::Shard& BlockIndex::shard_of(std::uint64_t hash) {
+  return shards_[hash >> (64 - kShardBits)];
+}
+const BlockIndex::Shard& BlockIndex::shard_of(std::uint64_t hash) const {
+  return shards_[hash >> (64 - kShardBits)];
+}
+std::uint64_t BlockIndex::home(const Shard& shard, std::uint64_t hash) {
+  return reduce_hash(hash << kShardBits, shard.buckets.size());
 }
 
 SlotId BlockIndex::find(std::uint64_t key) const {
-  for (std::uint64_t i = home(key);; i = next(i)) {
-    const SlotId entry = table_[i];
+  const std::uint64_t hash = mix_key(key);
+  const Shard& shard = shard_of(hash);
+  for (std::uint64_t i = home(shard, hash);; i = next(shard, i)) {
+    const SlotId entry = shard.buckets[i];
     if (entry == 0) return kNoSlot;
     if (slot_keys_[entry - 1] == key) return entry - 1;
   }
@@ -43,9 +69,8 @@ SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
   } else {
     return kNoSlot;
   }
-  if (used_ + std::size_t{1} > grow_above_) grow_table();  // the new slot is still free
   slot_keys_[slot] = key;
-  states_[slot] = SlotState::free;
+  states_.set(slot, static_cast<std::uint8_t>(SlotState::free));
   set_state(slot, state);
   table_insert(key, slot);
   ++used_;
@@ -68,50 +93,63 @@ void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {
 }
 
 void BlockIndex::table_insert(std::uint64_t key, SlotId slot) {
-  std::uint64_t i = home(key);
-  while (table_[i] != 0)
-    i = next(i);
-  table_[i] = slot + 1;
+  const std::uint64_t hash = mix_key(key);
+  Shard& shard = shard_of(hash);
+  if (shard.entries + std::size_t{1} > shard.grow_above) grow(shard);
+  place(shard, home(shard, hash), slot);
+  ++shard.entries;
 }
 
-void BlockIndex::grow_table() {
-  table_ = ZeroedArray<SlotId>(std::min(table_.size() * 2, max_buckets_));
-  grow_above_ = grow_limit(table_.size(), max_buckets_);
-  for (SlotId s = 0; s < fresh_; ++s) {
-    if (states_[s] != SlotState::free) table_insert(slot_keys_[s], s);
+void BlockIndex::place(Shard& shard, std::uint64_t i, SlotId slot) {
+  while (shard.buckets[i] != 0)
+    i = next(shard, i);
+  shard.buckets[i] = slot + 1;
+}
+
+void BlockIndex::grow(Shard& shard) {
+  ZeroedArray<SlotId> old = std::move(shard.buckets);
+  shard.buckets = ZeroedArray<SlotId>(grown(old.size()));
+  shard.grow_above = grow_limit(shard.buckets.size());
+  for (const SlotId entry : old) {
+    if (entry != 0) place(shard, home(shard, mix_key(slot_keys_[entry - 1])), entry - 1);
   }
 }
 
 void BlockIndex::table_erase(std::uint64_t key) {
-  std::uint64_t hole = home(key);
-  while (slot_keys_[table_[hole] - 1] != key)
-    hole = next(hole);
+  const std::uint64_t hash = mix_key(key);
+  Shard& shard = shard_of(hash);
+  std::uint64_t hole = home(shard, hash);
+  while (slot_keys_[shard.buckets[hole] - 1] != key)
+    hole = next(shard, hole);
   // Backward shift: move later entries of the probe run into the hole when their home position
   // does not lie cyclically in (hole, j].
-  for (std::uint64_t j = next(hole);; j = next(j)) {
-    const SlotId entry = table_[j];
+  for (std::uint64_t j = next(shard, hole);; j = next(shard, j)) {
+    const SlotId entry = shard.buckets[j];
     if (entry == 0) break;
-    const SlotId slot = entry - 1;
-    std::uint64_t h = home(slot_keys_[slot]);
-    bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+    const std::uint64_t h = home(shard, mix_key(slot_keys_[entry - 1]));
+    const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
     if (stays) continue;
-    table_[hole] = entry;
+    shard.buckets[hole] = entry;
     hole = j;
   }
-  table_[hole] = 0;
+  shard.buckets[hole] = 0;
+  --shard.entries;
 }
 
 std::size_t BlockIndex::memory_bytes() const {
-  return slot_keys_.committed_bytes(fresh_) + states_.committed_bytes(fresh_) +
-         table_.memory_bytes();
+  std::size_t bytes = slot_keys_.committed_bytes(fresh_) + states_.committed_bytes(fresh_) +
+                      shards_.size() * sizeof(Shard);
+  for (const Shard& shard : shards_)
+    bytes += shard.buckets.memory_bytes();
+  return bytes;
 }
 
 std::string BlockIndex::check_invariants() const {
   std::uint32_t in_use = 0, clean = 0;
   for (SlotId s = 0; s < fresh_; ++s) {
-    if (states_[s] == SlotState::free) continue;
+    if (state(s) == SlotState::free) continue;
     ++in_use;
-    if (states_[s] == SlotState::clean) ++clean;
+    if (state(s) == SlotState::clean) ++clean;
     if (find(slot_keys_[s]) != s) return "index: slot " + std::to_string(s) + " not found by key";
   }
   if (in_use != used_)
@@ -121,20 +159,28 @@ std::string BlockIndex::check_invariants() const {
     return "index: clean count " + std::to_string(clean_) + " but " + std::to_string(clean) +
            " clean slots";
   std::uint32_t entries = 0;
-  for (const SlotId entry : table_) {
-    if (entry == 0) continue;
-    const SlotId slot = entry - 1;
-    ++entries;
-    if (slot >= fresh_ || states_[slot] == SlotState::free)
-      return "index: table names free slot " + std::to_string(slot);
+  for (std::size_t n = 0; n < shards_.size(); ++n) {
+    const Shard& shard = shards_[n];
+    std::uint32_t in_shard = 0;
+    for (const SlotId entry : shard.buckets) {
+      if (entry == 0) continue;
+      const SlotId slot = entry - 1;
+      ++in_shard;
+      if (slot >= fresh_ || state(slot) == SlotState::free)
+        return "index: table names free slot " + std::to_string(slot);
+      if (&shard_of(mix_key(slot_keys_[slot])) != &shard)
+        return "index: slot " + std::to_string(slot) + " is in the wrong shard";
+    }
+    if (in_shard != shard.entries || in_shard > shard.grow_above)
+      return "index: shard " + std::to_string(n) + " of " + std::to_string(shard.buckets.size()) +
+             " buckets holds " + std::to_string(in_shard) + " entries, counted " +
+             std::to_string(shard.entries);
+    entries += in_shard;
   }
   if (entries != used_) return "index: table has " + std::to_string(entries) + " entries";
-  if (used_ > grow_above_ || table_.size() > max_buckets_)
-    return "index: table of " + std::to_string(table_.size()) + " buckets holds " +
-           std::to_string(used_) + " entries";
   std::uint32_t free_count = 0;
   for (SlotId s = free_head_; s != kNoSlot; s = static_cast<SlotId>(slot_keys_[s])) {
-    if (states_[s] != SlotState::free) return "index: free list holds used slot";
+    if (state(s) != SlotState::free) return "index: free list holds used slot";
     if (++free_count > capacity()) return "index: free list has a cycle";
   }
   if (free_count + used_ != fresh_) return "index: free list length mismatch";

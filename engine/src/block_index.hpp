@@ -1,23 +1,28 @@
 // BlockIndex: which cache slot holds a block, and the state of every slot.
 //
 // Memory is what architects pay for when they simulate terabytes of flash, so the index keeps
-// per slot only the block's key (8 bytes) and a state byte, plus an open-addressing table of slot
-// numbers (4 bytes per entry at a load of at most 0.75; the key is read back from the slot array).
+// per slot only the block's key (8 bytes) and a 2-bit state, plus open-addressing tables of slot
+// numbers (4 bytes per bucket at a load of 0.6 to 0.75; the key is read back from the slot array).
 // Linear probing with backward-shift deletion: no tombstones, lookups stay short under churn.
 //
 // Memory follows what the cache holds, not its capacity:
 //   - the per-slot arrays are sized for the capacity but lazily zeroed (ZeroedArray), and slots
 //     are handed out from 0 upwards (recycled through the free list before a new one is taken),
 //     so only the pages of slots [0, touched()) are ever committed;
-//   - the table starts at kInitialBuckets and doubles (a rehash) whenever an insert would take its
-//     load above 0.75, up to the size the whole capacity needs at that load; it never shrinks.
+//   - the table is kShards shards, chosen by the top bits of the key's hash, that start at
+//     kInitialBuckets / kShards buckets each and grow by a quarter (a rehash of that shard alone)
+//     whenever an insert would take the shard's load above 0.75. Growing by a quarter keeps the
+//     table within 4 / 0.6 bytes per block held, and one shard at a time means a rehash never
+//     holds a second copy of the whole table (a peak of memory at the worst moment); it never
+//     shrinks.
 // The layout is a function of the sequence of calls alone (a fixed hash, rehashes at fixed loads,
-// slots reinserted in slot order): same calls, same layout, same results.
+// entries reinserted in bucket order): same calls, same layout, same results.
 // memory_bytes() reports the committed pages of the slot arrays and the whole table.
 #pragma once
 
 #include "block_key.hpp"
 #include "flashtwin/engine/types.hpp"
+#include "two_bit_codes.hpp"
 #include "zeroed_array.hpp"
 
 #include <cstddef>
@@ -40,7 +45,8 @@ class BlockIndex {
 
   explicit BlockIndex(std::uint32_t capacity_slots);
 
-  static constexpr std::size_t kInitialBuckets = 1024;
+  static constexpr std::size_t kInitialBuckets = 1024;  // over all shards
+  static constexpr std::size_t kShards = 64;
 
   std::uint32_t capacity() const { return static_cast<std::uint32_t>(slot_keys_.size()); }
   // Slots holding a block (any state but free).
@@ -48,7 +54,7 @@ class BlockIndex {
   // Slots [0, touched()) have been used at some time; no slot above was ever read or written.
   std::uint32_t touched() const { return fresh_; }
   // Buckets of the hash table now (grows with used()).
-  std::size_t buckets() const { return table_.size(); }
+  std::size_t buckets() const;
 
   // The slot holding `key`, or kNoSlot.
   SlotId find(std::uint64_t key) const;
@@ -64,11 +70,11 @@ class BlockIndex {
   // Slots in state clean: the only ones eviction may take, so with none the engine need not ask.
   std::uint32_t clean() const { return clean_; }
 
-  SlotState state(SlotId slot) const { return states_[slot]; }
+  SlotState state(SlotId slot) const { return static_cast<SlotState>(states_.get(slot)); }
   void set_state(SlotId slot, SlotState state) {
-    if (states_[slot] == SlotState::clean) --clean_;
+    if (this->state(slot) == SlotState::clean) --clean_;
     if (state == SlotState::clean) ++clean_;
-    states_[slot] = state;
+    states_.set(slot, static_cast<std::uint8_t>(state));
   }
   std::uint64_t key_of(SlotId slot) const { return slot_keys_[slot]; }
   const std::uint64_t* slot_keys() const { return slot_keys_.data(); }
@@ -79,19 +85,30 @@ class BlockIndex {
   std::string check_invariants() const;
 
  private:
-  std::uint64_t home(std::uint64_t key) const { return reduce_hash(mix_key(key), table_.size()); }
-  std::uint64_t next(std::uint64_t i) const { return i + 1 == table_.size() ? 0 : i + 1; }
+  // One of kShards open-addressing tables, chosen by the top bits of the key's hash.
+  struct Shard {
+    ZeroedArray<SlotId> buckets;  // slot + 1; 0 = empty
+    std::size_t grow_above = 0;   // entries it may hold before it grows
+    std::uint32_t entries = 0;
+  };
+  Shard& shard_of(std::uint64_t hash);
+  const Shard& shard_of(std::uint64_t hash) const;
+  static std::uint64_t home(const Shard& shard, std::uint64_t hash);
+  static std::uint64_t next(const Shard& shard, std::uint64_t i) {
+    return i + 1 == shard.buckets.size() ? 0 : i + 1;
+  }
+  // Adds the entry of `key`, growing its shard first if it is at its load limit.
   void table_insert(std::uint64_t key, SlotId slot);
   void table_erase(std::uint64_t key);
-  // Doubles the table (at most to max_buckets_) and reinserts every used slot in slot order.
-  void grow_table();
+  // Puts `slot` in the first empty bucket from i on.
+  static void place(Shard& shard, std::uint64_t i, SlotId slot);
+  // Makes the shard a quarter bigger and reinserts its entries in bucket order.
+  void grow(Shard& shard);
 
   // Zero-initialised lazily (ZeroedArray): memory is committed only as slots are used.
   ZeroedArray<std::uint64_t> slot_keys_;
-  ZeroedArray<SlotState> states_;  // SlotState::free is 0
-  ZeroedArray<SlotId> table_;      // slot + 1; 0 = empty
-  std::size_t max_buckets_ = 0;    // what the whole capacity needs at load 0.75
-  std::size_t grow_above_ = 0;     // entries the table may hold before it grows
+  TwoBitCodes states_;  // a SlotState each; SlotState::free is 0
+  std::vector<Shard> shards_;
   // Free slots form a stack linked through their (otherwise unused) slot_keys_ entries, so the free
   // list costs no memory of its own. Slots never used yet are handed out from `fresh_` upwards.
   SlotId free_head_ = kNoSlot;

@@ -11,17 +11,17 @@ SegmentedLists::SegmentedLists(std::uint32_t capacity_slots)
 
 void SegmentedLists::push_front(Segment segment, SlotId slot) {
   list(segment).push_front(slot);
-  tags_[slot] = segment;
+  tags_.set(slot, static_cast<std::uint8_t>(segment));
 }
 
 void SegmentedLists::remove(SlotId slot) {
-  list(tags_[slot]).remove(slot);
-  tags_[slot] = Segment::none;
+  list(segment_of(slot)).remove(slot);
+  tags_.set(slot, static_cast<std::uint8_t>(Segment::none));
 }
 
 void SegmentedLists::require_tracked(SlotId slot, std::string_view operation) const {
   links_.require_in_range(slot, operation);
-  if (tags_[slot] == Segment::none) {
+  if (segment_of(slot) == Segment::none) {
     throw std::logic_error(std::string(operation) + ": slot " + std::to_string(slot) +
                            " is not cached");
   }
@@ -29,7 +29,7 @@ void SegmentedLists::require_tracked(SlotId slot, std::string_view operation) co
 
 void SegmentedLists::require_untracked(SlotId slot, std::string_view operation) const {
   links_.require_in_range(slot, operation);
-  if (tags_[slot] != Segment::none) {
+  if (segment_of(slot) != Segment::none) {
     throw std::logic_error(std::string(operation) + ": slot " + std::to_string(slot) +
                            " is already cached");
   }
@@ -41,7 +41,7 @@ std::string SegmentedLists::check(std::string_view first_name, std::string_view 
   std::unordered_set<std::uint64_t> keys;
   auto visitor = [&](Segment expected) {
     return [&, expected](SlotId slot) -> std::string {
-      if (tags_[slot] != expected) return "slot " + std::to_string(slot) + " has a wrong tag";
+      if (segment_of(slot) != expected) return "slot " + std::to_string(slot) + " has a wrong tag";
       if (!keys.insert(slot_keys[slot]).second)
         return "key " + std::to_string(slot_keys[slot]) + " is cached twice";
       return visit(slot);
@@ -52,9 +52,9 @@ std::string SegmentedLists::check(std::string_view first_name, std::string_view 
   if (std::string problem = second_.check(second_name, visitor(Segment::second)); !problem.empty())
     return problem;
   // Slots above links_.touched() were never pushed: their tags are still zero (none).
-  const auto tagged =
-      static_cast<std::uint32_t>(std::count_if(tags_.begin(), tags_.begin() + links_.touched(),
-                                               [](Segment s) { return s != Segment::none; }));
+  std::uint32_t tagged = 0;
+  for (SlotId slot = 0; slot < links_.touched(); ++slot)
+    tagged += segment_of(slot) != Segment::none ? 1 : 0;
   if (tagged != size()) {
     return std::to_string(tagged) + " slots are tagged but " + std::string(first_name) + " and " +
            std::string(second_name) + " hold " + std::to_string(size());

@@ -1,12 +1,12 @@
 // SegmentedLists: two recency lists over one set of slot links, plus a tag per slot naming the list
 // that holds it — ARC's T1/T2 and 2Q's A1in/Am. A slot is in at most one of the two.
 //
-// Memory: 8 bytes of links and 1 tag byte per slot, committed only up to the highest slot ever
+// Memory: 8 bytes of links and a 2-bit tag per slot, committed only up to the highest slot ever
 // pushed (SlotLinks::touched()). Not thread-safe.
 #pragma once
 
 #include "slot_list.hpp"
-#include "zeroed_array.hpp"
+#include "two_bit_codes.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -30,7 +30,7 @@ class SegmentedLists {
   const SlotList& list(Segment segment) const {
     return segment == Segment::first ? first_ : second_;
   }
-  Segment segment_of(SlotId slot) const { return tags_[slot]; }
+  Segment segment_of(SlotId slot) const { return static_cast<Segment>(tags_.get(slot)); }
   std::uint32_t size() const { return first_.size() + second_.size(); }
 
   // Puts an untracked slot at the front (most recent end) of `segment`.
@@ -57,7 +57,7 @@ class SegmentedLists {
   SlotLinks links_;
   SlotList first_{links_};
   SlotList second_{links_};
-  ZeroedArray<Segment> tags_;  // Segment::none is 0
+  TwoBitCodes tags_;  // a Segment each; Segment::none is 0
 };
 
 }  // namespace flashtwin::engine

@@ -1,5 +1,7 @@
 #include "cluster_runtime.hpp"
 
+#include "memory_release.hpp"
+
 #include "command_executor.hpp"
 #include "event_injector.hpp"
 #include "scenario_index.hpp"
@@ -103,6 +105,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
       if (scenario_.prewarm && !baseline_) driver.prewarm(h);
       executor.pump(h);
     }
+    release_freed_memory();  // what prewarm's streams and the indexes' growth steps freed
     driver.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
 

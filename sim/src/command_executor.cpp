@@ -1,5 +1,7 @@
 #include "command_executor.hpp"
 
+#include "memory_release.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
@@ -39,6 +41,10 @@ void CommandExecutor::pump(std::size_t h) {
 void CommandExecutor::complete(std::size_t h, engine::CommandId id, bool ok,
                                std::span<const engine::Version> data) {
   last_engine_event_s_ = world_.scheduler.now_s();
+  if (last_engine_event_s_ >= next_release_s_) {
+    release_freed_memory();
+    next_release_s_ = last_engine_event_s_ + kReleaseEvery_s;
+  }
   hosts_[h]->engine->completed(now_ns(), id, ok ? engine::Status::ok : engine::Status::io_error,
                                data);
   pump(h);

@@ -91,6 +91,10 @@ class CommandExecutor {
   RequestDone request_done_;
   std::vector<std::unique_ptr<SimHost>> hosts_;
   double last_engine_event_s_ = 0;
+  // Every 5 simulated seconds at most, at a command completion, freed memory goes back to the
+  // system (release_freed_memory: a shrinking dirty set's pages, while the array's versions grow).
+  static constexpr double kReleaseEvery_s = 5.0;
+  double next_release_s_ = kReleaseEvery_s;
 };
 
 }  // namespace flashtwin::sim

@@ -31,7 +31,7 @@ void for_each_overlap(const std::vector<VersionPart>& x, const std::vector<Versi
 
 ConsistencyOracle::BlockState ConsistencyOracle::state_of(std::uint64_t key) const {
   BlockState state;
-  if (const engine::Version* acked = acked_.find(key)) state.acked = *acked;
+  state.acked = acked_.get(key);
   state.submitted = state.acked;
   if (const Unsettled* u = unsettled_.find(key)) {
     state.submitted = std::max(state.submitted, u->submitted);
@@ -43,15 +43,14 @@ ConsistencyOracle::BlockState ConsistencyOracle::state_of(std::uint64_t key) con
 void ConsistencyOracle::settle(std::uint64_t key) {
   const Unsettled* u = unsettled_.find(key);
   if (u == nullptr) return;
-  const engine::Version* acked = acked_.find(key);
-  const engine::Version floor = acked == nullptr ? 0 : *acked;
+  const engine::Version floor = acked_.get(key);
   if (u->submitted <= floor && u->returned <= floor) unsettled_.erase(key);
 }
 
 std::size_t ConsistencyOracle::blocks_tracked() const {
   std::size_t only_unsettled = 0;
   unsettled_.for_each([&](std::uint64_t key, const Unsettled&) {
-    if (acked_.find(key) == nullptr) ++only_unsettled;
+    if (!acked_.contains(key)) ++only_unsettled;
   });
   return acked_.size() + only_unsettled;
 }
@@ -82,7 +81,7 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
   if (ok) {
     for (std::uint32_t i = 0; i < write.blocks; ++i) {
       const std::uint64_t key = disk_block_key(write.disk, write.first_block + i);
-      engine::Version& acked = acked_[key];
+      const engine::Version acked = acked_.get(key);
       const std::uint32_t begin = i == 0 ? write.first_begin_byte : 0;
       const std::uint32_t end = i + 1 == write.blocks ? write.last_end_byte : 0;
       const std::uint32_t* index = cover_index_.find(key);
@@ -93,7 +92,7 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
       }
       if (index != nullptr)
         overwrite_parts(covers_[*index - 1], begin, end, write.version, /*newest=*/true);
-      if (write.version > acked) acked = write.version;
+      if (write.version > acked) acked_.set(key, write.version);  // versions start at 1
       settle(key);
     }
   }
@@ -199,8 +198,7 @@ void ConsistencyOracle::read_failed(engine::RequestId request) {
 
 engine::Version ConsistencyOracle::last_acknowledged(engine::DiskId disk,
                                                      engine::BlockNo block) const {
-  const engine::Version* acked = acked_.find(disk_block_key(disk, block));
-  return acked == nullptr ? 0 : *acked;
+  return acked_.get(disk_block_key(disk, block));
 }
 
 std::vector<VersionPart> ConsistencyOracle::acknowledged_parts(engine::DiskId disk,

@@ -80,7 +80,7 @@ void ArrayVersions::read(engine::DiskId disk, engine::BlockNo first_block, std::
 void ArrayVersions::write(engine::DiskId disk, engine::BlockNo first_block,
                           std::span<const engine::Version> versions) {
   for (std::size_t i = 0; i < versions.size(); ++i)
-    blocks_[disk_block_key(disk, first_block + i)] = versions[i];
+    blocks_.set(disk_block_key(disk, first_block + i), versions[i]);
 }
 
 void ArrayVersions::write_range(engine::DiskId disk, engine::BlockNo first_block,
@@ -103,14 +103,14 @@ void ArrayVersions::write_range(engine::DiskId disk, engine::BlockNo first_block
         static_cast<std::uint32_t>(std::max(offset_bytes, block_begin) - block_begin);
     const auto end =
         static_cast<std::uint32_t>(std::min(end_bytes, block_begin + block) - block_begin);
-    engine::Version& label = blocks_[disk_block_key(disk, b)];
+    const std::uint64_t key = disk_block_key(disk, b);
     if (begin == 0 && end == block) {
-      label = versions[i];
+      blocks_.set(key, versions[i]);
       continue;
     }
-    parts = this->parts(label);
+    parts = this->parts(blocks_.get(key));
     overwrite_parts(parts, begin, end == block ? 0 : end, versions[i]);
-    label = label_of(parts);
+    blocks_.set(key, label_of(parts));
   }
 }
 
@@ -122,8 +122,7 @@ engine::Version ArrayVersions::label_of(std::vector<VersionPart>& parts) {
 }
 
 engine::Version ArrayVersions::at(engine::DiskId disk, engine::BlockNo block) const {
-  const engine::Version* version = blocks_.find(disk_block_key(disk, block));
-  return version == nullptr ? 0 : *version;
+  return blocks_.get(disk_block_key(disk, block));
 }
 
 std::vector<VersionPart> ArrayVersions::parts(engine::Version label) const {

@@ -73,8 +73,8 @@ TEST(BlockIndex, StartsSmallAndGrowsAcrossManyRehashesAgreeingWithAReferenceMap)
   BlockIndex index(1u << 20);
   EXPECT_EQ(index.buckets(), BlockIndex::kInitialBuckets);
   run_against_reference(index, 7, 600'000, 200'000);
-  // From 1 Ki buckets to what up to 200 K entries need at load 0.75: at least 8 doublings.
-  EXPECT_GE(index.buckets(), BlockIndex::kInitialBuckets << 8);
+  // From 1 Ki buckets to what up to 200 K entries need at load 0.75: many growths of every shard.
+  EXPECT_GE(index.buckets(), BlockIndex::kInitialBuckets << 7);
   EXPECT_LE(index.used(), index.buckets() * 3 / 4);
 }
 
@@ -93,9 +93,29 @@ TEST(BlockIndex, NeverGrowsBeyondWhatTheCapacityNeeds) {
   for (std::uint64_t b = 0; b < kCapacity; ++b)
     ASSERT_NE(index.allocate(block_key(0, b), SlotState::clean), BlockIndex::kNoSlot);
   EXPECT_EQ(index.allocate(block_key(1, 0), SlotState::clean), BlockIndex::kNoSlot);  // full
-  EXPECT_EQ(index.buckets(), static_cast<std::size_t>(kCapacity / 0.75) + 2);
+  // Each shard at most a quarter (or 16 buckets) above what its entries need at load 0.75.
+  EXPECT_LE(index.buckets(),
+            static_cast<std::size_t>(kCapacity / 0.75 * 1.25) + BlockIndex::kShards * 16);
   for (std::uint64_t b = 0; b < kCapacity; ++b)
     ASSERT_EQ(index.find(block_key(0, b)), b);
+  EXPECT_EQ(index.check_invariants(), "");
+}
+
+TEST(BlockIndex, GrowsOneShardAtATimeSoARehashNeverCopiesTheWholeTable) {
+  BlockIndex index(1u << 20);
+  std::size_t growths = 0;
+  for (std::uint64_t b = 0; b < 400'000; ++b) {
+    const std::size_t before = index.buckets();
+    ASSERT_NE(index.allocate(block_key(2, b * 31), SlotState::clean), BlockIndex::kNoSlot);
+    const std::size_t added = index.buckets() - before;
+    if (added == 0) continue;
+    ++growths;
+    // One shard, a quarter bigger: about a quarter of a 64th of the table, never a doubling.
+    ASSERT_LE(added, before / BlockIndex::kShards / 2 + 16) << "insert " << b;
+  }
+  EXPECT_GT(growths, BlockIndex::kShards * 10);
+  // Loads between 0.6 and 0.75 in every shard.
+  EXPECT_GE(std::size_t{index.used()} * 20, index.buckets() * 11);  // load at least 0.55
   EXPECT_EQ(index.check_invariants(), "");
 }
 
@@ -110,10 +130,10 @@ TEST(BlockIndex, MemoryFollowsTheBlocksHeldNotTheCapacity) {
   EXPECT_LE(index.buckets(), 2048u);
   for (std::uint64_t b = 1000; b < 100'000; ++b)
     ASSERT_NE(index.allocate(block_key(0, b * 977), SlotState::clean), BlockIndex::kNoSlot);
-  // 100 K blocks: 8 + 1 bytes of slot arrays and at most 4 / (3/8) bytes of table (the load is at
-  // least 3/8 after a doubling at 3/4) each.
-  EXPECT_LT(index.memory_bytes(), 100'000u * 20 + (64u << 10));
-  EXPECT_GT(index.memory_bytes(), 100'000u * 9);
+  // 100 K blocks: 8 + 1/4 bytes of slot arrays and at most 4 / 0.6 bytes of table (a shard's load
+  // is at least 0.75 / 1.25 after it grows) each.
+  EXPECT_LT(index.memory_bytes(), 100'000u * 15 + (64u << 10));
+  EXPECT_GT(index.memory_bytes(), 100'000u * 8);
 }
 
 }  // namespace

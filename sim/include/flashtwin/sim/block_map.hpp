@@ -1,12 +1,18 @@
 // BlockMap<V>: a flat hash map from a block's 64-bit key to a small value, for the simulator's
 // per-block bookkeeping (the array's versions, the oracle's state) — millions of blocks. Open
-// addressing with linear probing in one array of {key, value} (no node per entry, no flag: an
-// empty slot holds kEmptyKey), doubling past three-quarters load (never shrinking), so an entry
-// costs between 1.33 and 2.67 times sizeof(key, value) at the table's largest. Erasing shifts the
-// entries after it back (no tombstones). Iteration follows the table, which depends only on the
-// keys inserted and erased and their order: deterministic.
+// addressing with linear probing in arrays of {key, value} (no node per entry, no flag: an empty
+// slot holds kEmptyKey; the key is stored as two 32-bit halves, so a 4-byte value makes a 12-byte
+// entry). The table is kShards shards, chosen by the top bits of the key's hash;
+// a shard grows by a quarter whenever an insert would take its load above 0.8, so an entry costs
+// 1.25 to 1.56 times sizeof(key, value), and a growth rehashes one shard: the map never holds a
+// second copy of itself (a run's peak memory is often reached while its maps grow). It never
+// shrinks. Erasing shifts the entries after it back (no tombstones). Iteration goes shard by
+// shard, slot by slot, which depends only on the keys inserted and erased and their order:
+// deterministic.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -24,15 +30,22 @@ inline constexpr std::uint64_t kEmptyKey = ~std::uint64_t{0};
 template <class V>
 class BlockMap {
  public:
-  BlockMap() : slots_(16) {}
+  static constexpr std::size_t kShards = 64;
+
+  BlockMap() : shards_(kShards) {
+    for (Shard& shard : shards_)
+      shard.slots.resize(kInitialShardSlots);
+  }
 
   // The value of `key`, or nullptr.
   const V* find(std::uint64_t key) const {
     if (key == kEmptyKey) return nullptr;
-    for (std::size_t i = home(key);; i = (i + 1) & mask()) {
-      const Slot& s = slots_[i];
-      if (s.key == kEmptyKey) return nullptr;
-      if (s.key == key) return &s.value;
+    const std::uint64_t hash = mix(key);
+    const Shard& shard = shard_of(hash);
+    for (std::size_t i = shard.home(hash);; i = shard.next(i)) {
+      const Slot& s = shard.slots[i];
+      if (s.key() == kEmptyKey) return nullptr;
+      if (s.key() == key) return &s.value;
     }
   }
   V* find(std::uint64_t key) {
@@ -43,71 +56,125 @@ class BlockMap {
   // kEmptyKey.
   V& operator[](std::uint64_t key) {
     if (key == kEmptyKey) throw std::out_of_range("BlockMap: the key of disk 2^20-1's last block");
-    if (4 * (size_ + 1) > 3 * slots_.size()) grow();
-    std::size_t i = home(key);
-    for (; slots_[i].key != kEmptyKey; i = (i + 1) & mask()) {
-      if (slots_[i].key == key) return slots_[i].value;
+    const std::uint64_t hash = mix(key);
+    Shard& shard = shard_of(hash);
+    std::size_t i = shard.home(hash);
+    for (; shard.slots[i].key() != kEmptyKey; i = shard.next(i)) {
+      if (shard.slots[i].key() == key) return shard.slots[i].value;
     }
-    slots_[i] = Slot{key, V{}};
+    if (5 * (shard.size + 1) > 4 * shard.slots.size()) {
+      grow(shard);
+      for (i = shard.home(hash); shard.slots[i].key() != kEmptyKey; i = shard.next(i)) {
+      }
+    }
+    shard.slots[i] = Slot{key, V{}};
+    ++shard.size;
     ++size_;
-    return slots_[i].value;
+    return shard.slots[i].value;
   }
 
   // Removes `key`; returns false if it was absent.
   bool erase(std::uint64_t key) {
     if (key == kEmptyKey) return false;
-    std::size_t i = home(key);
-    for (; slots_[i].key != key; i = (i + 1) & mask()) {
-      if (slots_[i].key == kEmptyKey) return false;
+    const std::uint64_t hash = mix(key);
+    Shard& shard = shard_of(hash);
+    std::size_t i = shard.home(hash);
+    for (; shard.slots[i].key() != key; i = shard.next(i)) {
+      if (shard.slots[i].key() == kEmptyKey) return false;
     }
     // Backward shift: move later entries of the run into the hole when their home allows it.
-    for (std::size_t j = (i + 1) & mask(); slots_[j].key != kEmptyKey; j = (j + 1) & mask()) {
-      const std::size_t h = home(slots_[j].key);
+    for (std::size_t j = shard.next(i); shard.slots[j].key() != kEmptyKey; j = shard.next(j)) {
+      const std::size_t h = shard.home(mix(shard.slots[j].key()));
       // j's entry may move to i if i lies cyclically in [h, j).
-      if (((j - h) & mask()) >= ((j - i) & mask())) {
-        slots_[i] = slots_[j];
+      if (shard.distance(h, j) >= shard.distance(i, j)) {
+        shard.slots[i] = shard.slots[j];
         i = j;
       }
     }
-    slots_[i] = Slot{};
+    shard.slots[i] = Slot{};
+    --shard.size;
     --size_;
     return true;
   }
 
   std::size_t size() const { return size_; }
   // What the table takes (its slots; the object itself aside).
-  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+  std::size_t memory_bytes() const {
+    std::size_t bytes = 0;
+    for (const Shard& shard : shards_)
+      bytes += shard.slots.capacity() * sizeof(Slot);
+    return bytes;
+  }
 
   template <class Visit>
   void for_each(Visit&& visit) const {
-    for (const Slot& s : slots_) {
-      if (s.key != kEmptyKey) visit(s.key, s.value);
+    for (const Shard& shard : shards_) {
+      for (const Slot& s : shard.slots) {
+        if (s.key() != kEmptyKey) visit(s.key(), s.value);
+      }
     }
   }
 
  private:
+  static constexpr int kShardBits = 6;
+  static_assert(kShards == std::size_t{1} << kShardBits);
+  static constexpr std::size_t kInitialShardSlots = 4;
+
+  // The key in two halves, so that a 4-byte value makes a 12-byte slot (a 64-bit key would
+  // align the slot to 16).
   struct Slot {
-    std::uint64_t key = kEmptyKey;
+    std::uint32_t key_low = 0xFFFFFFFFu;  // kEmptyKey
+    std::uint32_t key_high = 0xFFFFFFFFu;
     V value{};
+
+    Slot() = default;
+    Slot(std::uint64_t key, V v)
+        : key_low(static_cast<std::uint32_t>(key)),
+          key_high(static_cast<std::uint32_t>(key >> 32)),
+          value(v) {}
+    std::uint64_t key() const { return (std::uint64_t{key_high} << 32) | key_low; }
   };
-  std::size_t mask() const { return slots_.size() - 1; }
-  std::size_t home(std::uint64_t key) const {
-    std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    return static_cast<std::size_t>(h ^ (h >> 32)) & mask();
+  struct Shard {
+    std::vector<Slot> slots;
+    std::size_t size = 0;
+
+    // Lemire's multiply-shift of the hash bits below the shard's onto [0, slots).
+    std::size_t home(std::uint64_t hash) const {
+      __extension__ using Uint128 = unsigned __int128;  // GCC and Clang; deliberate
+      return static_cast<std::size_t>((static_cast<Uint128>(hash << kShardBits) * slots.size()) >>
+                                      64);
+    }
+    std::size_t next(std::size_t i) const { return i + 1 == slots.size() ? 0 : i + 1; }
+    // Steps from a forwards to b, cyclically.
+    std::size_t distance(std::size_t a, std::size_t b) const {
+      return b >= a ? b - a : b + slots.size() - a;
+    }
+  };
+
+  static std::uint64_t mix(std::uint64_t key) {
+    const std::uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 32);
   }
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
+  Shard& shard_of(std::uint64_t hash) { return shards_[hash >> (64 - kShardBits)]; }
+  const Shard& shard_of(std::uint64_t hash) const { return shards_[hash >> (64 - kShardBits)]; }
+
+  // A quarter bigger (at least 8 slots), the shard's entries reinserted in slot order. The
+  // vector is sized exactly (no spare capacity).
+  static void grow(Shard& shard) {
+    const std::size_t bigger =
+        shard.slots.size() + std::max<std::size_t>(shard.slots.size() / 4, 8);
+    std::vector<Slot> old(bigger);
+    old.swap(shard.slots);
     for (const Slot& s : old) {
-      if (s.key == kEmptyKey) continue;
-      std::size_t i = home(s.key);
-      while (slots_[i].key != kEmptyKey)
-        i = (i + 1) & mask();
-      slots_[i] = s;
+      if (s.key() == kEmptyKey) continue;
+      std::size_t i = shard.home(mix(s.key()));
+      while (shard.slots[i].key() != kEmptyKey)
+        i = shard.next(i);
+      shard.slots[i] = s;
     }
   }
 
-  std::vector<Slot> slots_;
+  std::vector<Shard> shards_;
   std::size_t size_ = 0;
 };
 

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
-#include "flashtwin/sim/block_map.hpp"
+#include "flashtwin/sim/version_map.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -62,8 +62,9 @@ struct VersionPart {
   bool operator==(const VersionPart&) const = default;
 };
 
-// Memory: 16 bytes (at 3/4 load, up to 43) per block ever written, plus one part list per partial
-// write that reached the array (about 40 bytes).
+// Memory: a 12-byte VersionMap entry (15 to 19 bytes in its table) per block ever written, 16
+// more for a mixed label or a version past 2^32, plus one part list per partial write that
+// reached the array (about 40 bytes).
 class ArrayVersions {
  public:
   static constexpr engine::Version kMixedBit = engine::Version{1} << 63;
@@ -97,8 +98,8 @@ class ArrayVersions {
   engine::Version label_of(std::vector<VersionPart>& parts);  // normalises; may add a Mixed
 
   std::uint32_t block_bytes_;
-  BlockMap<engine::Version> blocks_;  // labels by disk_block_key
-  std::vector<Mixed> mixed_;          // mixed label i & ~kMixedBit -> its parts
+  VersionMap blocks_;         // labels by disk_block_key
+  std::vector<Mixed> mixed_;  // mixed label i & ~kMixedBit -> its parts
   std::vector<VersionPart> parts_;
 };
 
