@@ -2,7 +2,7 @@
 // resident memory follows what it holds now rather than the most it ever held. Some structures
 // shrink while others grow: in the final destage the engines' dirty sets give back their leaves
 // as the array's version map takes new entries, and the allocator would otherwise keep the freed
-// pages resident (measured on the default scenario run for 600 s: 70 MB more at its peak).
+// pages resident (the default scenario run for 600 s peaked 70 MB higher without it).
 // glibc's malloc_trim(0) returns every whole free page, also in the middle of the heap. A no-op
 // with another C library. Internal to sim/.
 #pragma once
