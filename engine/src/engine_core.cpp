@@ -357,6 +357,7 @@ void HostEngine::Core::ack(Op& op) {
   const bool read = op.kind == OpKind::read;
   WriteTiming timing;
   if (op.kind == OpKind::write && op.started) {
+    timing.total_ns = now_ - op.submitted_at;
     timing.waited_ns = std::max<TimeNs>(0, op.started_at - op.submitted_at);
     timing.local_flash_ns = std::max<TimeNs>(0, op.flash_done_at - op.started_at);
     timing.network_ns = op.replica_round_trip_ns - op.replica_peer_flash_ns;
@@ -460,6 +461,15 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("cached_blocks", index_.used());
   v.counter("capacity_blocks", config_.capacity_blocks);
   v.counter("replica_blocks", replicas_.size());
+  // Dirty blocks of VMs without peers: their only copy is this host's flash.
+  std::uint64_t unreplicated = dirty_.size();
+  if (replication_.any()) {
+    for (LocalDisk d = 0; d < modes_.disk_count(); ++d) {
+      if (!replication_.peers(modes_.disk(d).vm).empty())
+        unreplicated -= modes_.disk(d).dirty_blocks;
+    }
+  }
+  v.counter("unreplicated_dirty_blocks", unreplicated);
   v.counter("replica_acks_pending", replication_.acks_pending());
 }
 

@@ -10,6 +10,11 @@
 //                              acknowledges
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
+//   SendToPeer              -> a comm from the host to the peer over the host network (replica
+//                              data plus a header; it shares links with array traffic where the
+//                              routes do), then HostEngine::received on the peer. Comms between
+//                              one pair of hosts may overtake each other: the engine is
+//                              order-independent. A failed comm is never delivered.
 // Every array transfer, network transfer (by purpose) and flash I/O is reported to the RunSink when
 // it completes. Completions reach the engine
 // with the simulated time in nanoseconds.
@@ -80,6 +85,7 @@ class CommandExecutor {
 
  private:
   void dispatch(std::size_t h, const engine::Command& command);
+  void send_to_peer(std::size_t h, const engine::SendToPeer& send);
   void complete(std::size_t h, engine::CommandId id, bool ok,
                 std::span<const engine::Version> data = {});
   void flash_io_done(std::size_t h, engine::IoKind kind, std::uint64_t bytes,

@@ -232,6 +232,7 @@ TEST(Replication, TimingSplitsTheWriteIntoLocalFlashNetworkAndPeerFlash) {
   c.deliver(c.find<ReplicaAck>());
   ASSERT_TRUE(c.host(0).done(w));
   const WriteTiming& t = c.host(0).result(w).timing;
+  EXPECT_EQ(t.total_ns, 60'000);
   EXPECT_EQ(t.waited_ns, 0);
   EXPECT_EQ(t.local_flash_ns, 10'000);
   EXPECT_EQ(t.peer_flash_ns, 30'000);

@@ -32,8 +32,10 @@ struct ServedBlocks {
 // that are not writes). waited_ns: from submission until it started (the dirty gate, block
 // locks). local_flash_ns: from its start until its local flash write completed. For a write-back
 // write with replicas, the slowest replica (by round trip from the start): network_ns is its round
-// trip minus peer_flash_ns, the time the copy took on the peer.
+// trip minus peer_flash_ns, the time the copy took on the peer. total_ns: submission to
+// acknowledgement.
 struct WriteTiming {
+  TimeNs total_ns = 0;
   TimeNs waited_ns = 0;
   TimeNs local_flash_ns = 0;
   TimeNs network_ns = 0;
