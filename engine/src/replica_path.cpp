@@ -64,17 +64,23 @@ void HostEngine::Core::send_replicas(OpId id, std::uint64_t replica_bytes) {
   Op& op = ops_[id];
   const std::span<const HostId> peers = replication_.peers(op.vm);
   if (peers.empty() || replica_bytes == 0) return;
-  std::vector<Version> versions(op.blocks, 0);
+  ReplicaWrite write{op.vm,
+                     replication_.epoch(op.vm),
+                     BlockRun{modes_.disk(op.disk).id, op.first_block, op.blocks},
+                     std::vector<Version>(op.blocks, 0),
+                     0,
+                     replica_bytes};
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     if (op.plan[i] != BlockPlan::flash && op.plan[i] != BlockPlan::flash_new) continue;
-    versions[i] = op.version;
+    write.versions[i] = op.version;
     op.replica_flags[i] |= kReplicated;
   }
-  const BlockRun run{modes_.disk(op.disk).id, op.first_block, op.blocks};
-  for (const HostId peer : peers) {
-    const std::uint64_t sequence = replication_.expect_ack(id, peer, now_);
+  for (std::size_t p = 0; p < peers.size(); ++p) {
+    const HostId peer = peers[p];
+    write.sequence = replication_.expect_ack(id, peer, now_);
+    // The last peer's message takes the versions; the others copy them.
     const PeerMessage* message = replication_.post(
-        ReplicaWrite{op.vm, replication_.epoch(op.vm), run, versions, sequence, replica_bytes});
+        p + 1 == peers.size() ? PeerMessage{std::move(write)} : PeerMessage{write});
     out_.push_back(SendToPeer{peer, message});
     ++op.in_flight;
     ++op.replicas_sent;
@@ -154,7 +160,8 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   require_run(message.run, message.versions.size(), from, "replica write");
   // Plan without changing anything: which blocks to write, how many new slots.
   const auto own_disks = static_cast<LocalDisk>(modes_.disk_count());
-  std::vector<std::pair<std::uint64_t, Version>> writes;
+  std::vector<std::pair<std::uint64_t, Version>>& writes = replica_scratch_;
+  writes.clear();
   std::uint64_t new_blocks = 0;
   bool refuse = false;
   for (std::uint32_t i = 0; i < message.run.block_count && !refuse; ++i) {
@@ -179,7 +186,8 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   }
   if (!refuse && new_blocks > 0 && dirty_room_used() + new_blocks > limit_blocks_) refuse = true;
   // Slots for the new blocks; if one cannot be had, the ones taken go back.
-  std::vector<SlotId> slots(writes.size(), BlockIndex::kNoSlot);
+  std::vector<SlotId>& slots = replica_slots_scratch_;
+  slots.assign(writes.size(), BlockIndex::kNoSlot);
   for (std::size_t w = 0; w < writes.size() && !refuse; ++w) {
     if (replicas_.find(writes[w].first) != nullptr) continue;
     slots[w] = take_replica_slot(writes[w].first);

@@ -77,6 +77,23 @@ void add_vms(const Scenario& scenario, const ScenarioIndex& index,
   }
 }
 
+// Every pair of hosts' route over the host network, for the executor's control messages.
+std::vector<std::vector<CommandExecutor::PeerRoute>> peer_routes(const Scenario& scenario,
+                                                                 const models::Topology& t) {
+  const std::size_t n = scenario.cluster.hosts.size();
+  std::vector<std::vector<CommandExecutor::PeerRoute>> routes(
+      n, std::vector<CommandExecutor::PeerRoute>(n));
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t b = 0; b < n; ++b) {
+      if (a == b) continue;
+      const models::Route r =
+          t.route(t.node(scenario.cluster.hosts[a].name), t.node(scenario.cluster.hosts[b].name));
+      routes[a][b] = {r.latency_us * 1e-6, r.bottleneck_mbps * 1e6};
+    }
+  }
+  return routes;
+}
+
 struct CacheReader final : engine::CounterVisitor {
   std::uint64_t dirty = 0, cached = 0, evictions = 0, replicas = 0, unreplicated = 0;
   void counter(std::string_view name, std::uint64_t value) override {
@@ -113,6 +130,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
                              });
     for (std::size_t h = 0; h < scenario_.cluster.hosts.size(); ++h)
       executor.add_host(make_host(scenario_, h, baseline_, platform, scheduler));
+    executor.set_peer_routes(peer_routes(scenario_, spec.topology));
     const std::vector<VmPlacement> placement =
         baseline_ ? std::vector<VmPlacement>(scenario_.vms.size())
                   : place_replicas(scenario_, index, spec.topology);

@@ -82,16 +82,24 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
     throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
                            std::to_string(send.to));
   const std::uint64_t bytes = wire_bytes(*send.message);
-  world_.comms.start(hosts_[h]->node, hosts_[send.to]->node, bytes,
-                     [this, from = h, to = std::size_t{send.to}, bytes,
-                      message = *send.message](const models::CommResult& r) {
-                       sink_.record(NetworkTransfer{NetworkPurpose::replication, bytes, now_ns()});
-                       if (!r.ok) return;  // lost: whoever waits for an answer keeps waiting
-                       last_engine_event_s_ = world_.scheduler.now_s();
-                       hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from),
-                                                    message);
-                       pump(to);
-                     });
+  auto deliver = [this, from = h, to = std::size_t{send.to}, bytes,
+                  message = *send.message](bool ok) {
+    sink_.record(NetworkTransfer{NetworkPurpose::replication, bytes, now_ns()});
+    if (!ok) return;  // lost: whoever waits for an answer keeps waiting
+    last_engine_event_s_ = world_.scheduler.now_s();
+    hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
+    pump(to);
+  };
+  if (std::holds_alternative<engine::ReplicaWrite>(*send.message) || peer_routes_.empty()) {
+    world_.comms.start(
+        hosts_[h]->node, hosts_[send.to]->node, bytes,
+        [deliver = std::move(deliver)](const models::CommResult& r) mutable { deliver(r.ok); });
+    return;
+  }
+  const PeerRoute& route = peer_routes_[h][send.to];
+  world_.scheduler.at(
+      world_.scheduler.now_s() + route.latency_s + static_cast<double>(bytes) / route.bytes_per_s,
+      [deliver = std::move(deliver)]() mutable { deliver(true); });
 }
 
 void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
