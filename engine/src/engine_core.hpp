@@ -168,7 +168,7 @@ class HostEngine::Core final : private SlotPins {
   OperationTable ops_;
   Replication replication_;
   ReplicaStore replicas_;
-  std::vector<std::pair<std::uint64_t, Version>> replica_scratch_;  // a ReplicaWrite's blocks
+  std::vector<ReplicaBlockWrite> replica_scratch_;  // a ReplicaWrite's blocks
   std::vector<SlotId> replica_slots_scratch_;
   std::vector<OpId> ready_;      // granted on all blocks, not started
   std::vector<OpId> starting_;   // the batch of ready_ being started

@@ -160,7 +160,7 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   require_run(message.run, message.versions.size(), from, "replica write");
   // Plan without changing anything: which blocks to write, how many new slots.
   const auto own_disks = static_cast<LocalDisk>(modes_.disk_count());
-  std::vector<std::pair<std::uint64_t, Version>>& writes = replica_scratch_;
+  std::vector<ReplicaBlockWrite>& writes = replica_scratch_;
   writes.clear();
   std::uint64_t new_blocks = 0;
   bool refuse = false;
@@ -173,7 +173,7 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
       refuse = true;
       break;
     }
-    const ReplicaEntry* entry = replicas_.find(*key);
+    ReplicaEntry* entry = replicas_.find(*key);
     if (entry == nullptr) {
       ++new_blocks;
     } else if (version <= entry->version) {
@@ -182,15 +182,15 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
       refuse = true;  // two writes of one slot in flight could land in either order
       break;
     }
-    writes.emplace_back(*key, version);
+    writes.push_back(ReplicaBlockWrite{*key, version, entry});
   }
   if (!refuse && new_blocks > 0 && dirty_room_used() + new_blocks > limit_blocks_) refuse = true;
   // Slots for the new blocks; if one cannot be had, the ones taken go back.
   std::vector<SlotId>& slots = replica_slots_scratch_;
   slots.assign(writes.size(), BlockIndex::kNoSlot);
   for (std::size_t w = 0; w < writes.size() && !refuse; ++w) {
-    if (replicas_.find(writes[w].first) != nullptr) continue;
-    slots[w] = take_replica_slot(writes[w].first);
+    if (writes[w].entry != nullptr) continue;
+    slots[w] = take_replica_slot(writes[w].key);
     if (slots[w] == BlockIndex::kNoSlot) refuse = true;
   }
   if (refuse) {
@@ -215,9 +215,9 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   op.io_slots.clear();
   op.io_versions.clear();
   for (std::size_t w = 0; w < writes.size(); ++w) {
-    const auto [key, version] = writes[w];
-    ReplicaEntry* entry = replicas_.find(key);
-    if (entry == nullptr) entry = &replicas_.insert(key, ReplicaEntry{slots[w], 0, 0, 0, false});
+    const auto [key, version, held] = writes[w];
+    ReplicaEntry* entry =
+        held != nullptr ? held : &replicas_.insert(key, ReplicaEntry{slots[w], 0, 0, 0, false});
     entry->version = version;
     entry->epoch = message.epoch;
     entry->released = false;

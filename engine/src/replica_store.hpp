@@ -38,6 +38,14 @@ struct ReplicaEntry {
   bool released = false;      // drop once `writing` falls to 0
 };
 
+// One block of a ReplicaWrite the peer is about to write: its key, the version, and its entry if
+// the peer holds the block already (entries are node-based: the pointer survives inserts).
+struct ReplicaBlockWrite {
+  std::uint64_t key = 0;
+  Version version = 0;
+  ReplicaEntry* entry = nullptr;
+};
+
 class ReplicaStore {
  public:
   // The index key of (owner, disk, block), handing out a namespace code on first use of

@@ -23,16 +23,23 @@ void Replication::set_peers(VmId vm, std::span<const HostId> peers, HostId self)
 }
 
 std::uint64_t Replication::expect_ack(OpId op, HostId peer, TimeNs sent_at) {
-  const std::uint64_t sequence = next_sequence_++;
-  pending_.emplace(sequence, PendingAck{op, peer, sent_at});
+  const std::uint64_t sequence = ring_first_ + ring_.size();
+  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at}, true});
+  ++acks_pending_;
   return sequence;
 }
 
 std::optional<PendingAck> Replication::take_ack(std::uint64_t sequence, HostId from) {
-  auto it = pending_.find(sequence);
-  if (it == pending_.end() || it->second.peer != from) return std::nullopt;
-  const PendingAck ack = it->second;
-  pending_.erase(it);
+  if (sequence < ring_first_ || sequence - ring_first_ >= ring_.size()) return std::nullopt;
+  AckSlot& slot = ring_[sequence - ring_first_];
+  if (!slot.pending || slot.ack.peer != from) return std::nullopt;
+  slot.pending = false;
+  --acks_pending_;
+  const PendingAck ack = slot.ack;
+  while (!ring_.empty() && !ring_.front().pending) {
+    ring_.pop_front();
+    ++ring_first_;
+  }
   return ack;
 }
 

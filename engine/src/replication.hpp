@@ -56,7 +56,7 @@ class Replication {
   // The pending ack `sequence` from `from`, removed; nullopt (and nothing removed) if there is no
   // such pending ack or it was sent to another host.
   std::optional<PendingAck> take_ack(std::uint64_t sequence, HostId from);
-  std::size_t acks_pending() const { return pending_.size(); }
+  std::size_t acks_pending() const { return acks_pending_; }
 
   // Keeps `message` until the drain after next; returns where it lives.
   const PeerMessage* post(PeerMessage message) {
@@ -78,8 +78,17 @@ class Replication {
     Epoch epoch = kFirstEpoch;
   };
   std::unordered_map<VmId, VmReplication> vms_;
-  std::unordered_map<std::uint64_t, PendingAck> pending_;
-  std::uint64_t next_sequence_ = 1;
+  // Pending acks by sequence: sequences are handed out consecutively and acks come back nearly in
+  // order, so a ring from the oldest pending sequence holds them with no allocation per write.
+  // (An ack that never comes keeps the ring from shrinking until the failure handling of a later
+  // part resolves the writes waiting for a dead peer.)
+  struct AckSlot {
+    PendingAck ack;
+    bool pending = false;
+  };
+  std::deque<AckSlot> ring_;
+  std::uint64_t ring_first_ = 1;  // sequence of ring_.front()
+  std::size_t acks_pending_ = 0;
   std::deque<PeerMessage> outbox_;      // posted since the last drain
   std::deque<PeerMessage> handed_out_;  // handed out by the last drain
 };
