@@ -445,6 +445,10 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("destage_waiters_failed", c.destage_waiters_failed);
   v.counter("dirty_blocks_lost", c.dirty_blocks_lost);
   v.counter("lost_block_reads", c.lost_block_reads);
+  v.counter("lost_blocks", lost_.size());
+  v.counter("dirty_blocks", dirty_.size());
+  v.counter("cached_blocks", index_.used());
+  v.counter("capacity_blocks", config_.capacity_blocks);
   v.counter("replica_writes_sent", c.replica_writes_sent);
   v.counter("replica_bytes_sent", c.replica_bytes_sent);
   v.counter("replica_acks", c.replica_acks);
@@ -456,10 +460,6 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("replica_blocks_written", c.replica_blocks_written);
   v.counter("replica_blocks_released", c.replica_blocks_released);
   v.counter("replica_flash_write_bytes", c.replica_flash_write_bytes);
-  v.counter("lost_blocks", lost_.size());
-  v.counter("dirty_blocks", dirty_.size());
-  v.counter("cached_blocks", index_.used());
-  v.counter("capacity_blocks", config_.capacity_blocks);
   v.counter("replica_blocks", replicas_.size());
   // Dirty blocks of VMs without peers: their only copy is this host's flash.
   std::uint64_t unreplicated = dirty_.size();

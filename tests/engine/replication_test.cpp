@@ -259,14 +259,49 @@ TEST(Replication, PartialWriteOfACleanBlockGoesThroughSoNoReplicaLacksBytes) {
   EXPECT_EQ(c.check(), "");
 }
 
+TEST(Replication, LeavingWriteBackReleasesEveryReplicaAndWritesThroughSendNone) {
+  FakeCluster c(2, small_config());
+  c.set_peers(0, {1});
+  c.host(0).write(0, 4 * kBlock);
+  c.run_until_quiet();
+  ASSERT_EQ(c.host(1).counter("replica_blocks"), 4u);
+  c.host(0).set_vm_mode(CacheMode::write_through);  // drains: destage, then releases
+  c.run_until_quiet();
+  ASSERT_EQ(c.host(0).modes_applied().size(), 1u);
+  EXPECT_EQ(c.host(1).counter("replica_blocks"), 0u);
+  const std::uint64_t sent = c.host(0).counter("replica_writes_sent");
+  c.host(0).write(0, kBlock);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(0).counter("replica_writes_sent"), sent);
+  EXPECT_EQ(c.check(), "");
+}
+
+TEST(Replication, DiscardingADirtyBlockReleasesItsReplica) {
+  FakeCluster c(2, small_config());
+  c.set_peers(0, {1});
+  c.host(0).write(0, 2 * kBlock);
+  c.run_until_quiet();
+  ASSERT_EQ(c.host(1).counter("replica_blocks"), 2u);
+  c.host(0).discard(0, kBlock);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(1).counter("replica_blocks"), 1u);
+  c.host(0).flush();
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(1).counter("replica_blocks"), 0u);
+  EXPECT_EQ(c.host(0).array_matches_acknowledged(), "");
+  EXPECT_EQ(c.check(), "");
+}
+
 // Three hosts replicating to each other, random requests, every device completion and message
 // delivery in random order: every read is judged by each host's oracle, invariants hold after
 // every step, and once everything is flushed the array has every acknowledged write and no
-// replica is left anywhere.
+// replica is left anywhere. Odd seeds run with a dirty limit of 12 blocks, so peers refuse and
+// writes go through.
 TEST(Replication, RandomInterleavingsKeepEveryHostConsistentAndReleaseEveryReplica) {
-  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+  std::uint64_t refusals = 0;
+  for (std::uint64_t seed = 1; seed <= 16; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    FakeCluster c(3, small_config());
+    FakeCluster c(3, seed % 2 == 1 ? tight_config() : small_config());
     c.set_peers(0, {1, 2});
     c.set_peers(1, {2});
     c.set_peers(2, {0});
@@ -278,9 +313,12 @@ TEST(Replication, RandomInterleavingsKeepEveryHostConsistentAndReleaseEveryRepli
         const std::uint64_t blocks = 1 + rng() % 3;
         const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
         const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
-        switch (rng() % 8) {
+        switch (rng() % 9) {
           case 0:
             host.flush();
+            break;
+          case 8:
+            host.discard(offset, length);
             break;
           case 1:
           case 2:
@@ -305,9 +343,11 @@ TEST(Replication, RandomInterleavingsKeepEveryHostConsistentAndReleaseEveryRepli
       EXPECT_EQ(c.host(h).counter("replica_blocks"), 0u);
       EXPECT_EQ(c.host(h).counter("replica_acks_pending"), 0u);
       EXPECT_EQ(c.host(h).array_matches_acknowledged(), "");
+      refusals += c.host(h).counter("replica_refusals");
     }
     EXPECT_EQ(c.check(), "");
   }
+  EXPECT_GT(refusals, 0u);  // the write-through fallback was exercised
 }
 
 }  // namespace
