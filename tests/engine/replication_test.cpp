@@ -37,6 +37,16 @@ EngineConfig tight_config() {
   return config;
 }
 
+// Two hosts, host 0's VM replicated on host 1, its blocks [0, blocks) written and replicated.
+FakeCluster replicated_writes(const EngineConfig& config, std::uint64_t blocks) {
+  FakeCluster c(2, config);
+  c.set_peers(0, {1});
+  c.host(0).write(0, blocks * kBlock);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(1).counter("replica_blocks"), blocks);
+  return c;
+}
+
 TEST(Replication, WriteIsAcknowledgedOnlyOnceLocalFlashAndThePeerAreDone) {
   FakeCluster c(2, small_config());
   c.set_peers(0, {1});
@@ -187,11 +197,7 @@ TEST(Replication, APeersFailedFlashWriteMakesTheWriteGoThrough) {
 }
 
 TEST(Replication, ReplicasCountAgainstThePeersDirtyLimitAreNeverEvictedNorDestaged) {
-  FakeCluster c(2, tight_config());
-  c.set_peers(0, {1});
-  c.host(0).write(0, 12 * kBlock);
-  c.run_until_quiet();
-  ASSERT_EQ(c.host(1).counter("replica_blocks"), 12u);
+  FakeCluster c = replicated_writes(tight_config(), 12);
   // The peer's reads fill and evict its clean blocks, never a replica.
   for (int i = 0; i < 80; ++i) {
     c.host(1).read(static_cast<std::uint64_t>(100 + i) * kBlock, kBlock);
@@ -260,11 +266,7 @@ TEST(Replication, PartialWriteOfACleanBlockGoesThroughSoNoReplicaLacksBytes) {
 }
 
 TEST(Replication, LeavingWriteBackReleasesEveryReplicaAndWritesThroughSendNone) {
-  FakeCluster c(2, small_config());
-  c.set_peers(0, {1});
-  c.host(0).write(0, 4 * kBlock);
-  c.run_until_quiet();
-  ASSERT_EQ(c.host(1).counter("replica_blocks"), 4u);
+  FakeCluster c = replicated_writes(small_config(), 4);
   c.host(0).set_vm_mode(CacheMode::write_through);  // drains: destage, then releases
   c.run_until_quiet();
   ASSERT_EQ(c.host(0).modes_applied().size(), 1u);
@@ -277,11 +279,7 @@ TEST(Replication, LeavingWriteBackReleasesEveryReplicaAndWritesThroughSendNone) 
 }
 
 TEST(Replication, DiscardingADirtyBlockReleasesItsReplica) {
-  FakeCluster c(2, small_config());
-  c.set_peers(0, {1});
-  c.host(0).write(0, 2 * kBlock);
-  c.run_until_quiet();
-  ASSERT_EQ(c.host(1).counter("replica_blocks"), 2u);
+  FakeCluster c = replicated_writes(small_config(), 2);
   c.host(0).discard(0, kBlock);
   c.run_until_quiet();
   EXPECT_EQ(c.host(1).counter("replica_blocks"), 1u);
