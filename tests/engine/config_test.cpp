@@ -112,6 +112,20 @@ TEST(Misuse, MigrationAndRecoveryMessagesAreNotHandledYet) {
   EXPECT_EQ(rt.engine().check_invariants(), "");
 }
 
+TEST(Misuse, ReplicaPeersAreAtMostTwoOtherHostsOfAKnownVm) {
+  FakeRuntime rt(small_config());  // host 0
+  const std::vector<HostId> three = {1, 2, 3}, self = {0}, twice = {1, 1}, two = {1, 2};
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, three), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, self), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, twice), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm + 1, two), std::invalid_argument);
+  rt.write(0, kBlock);  // no peers were set: nothing is sent
+  EXPECT_TRUE(rt.sent().empty());
+  rt.engine().set_replica_peers(FakeRuntime::kVm, two);
+  rt.write(kBlock, kBlock);
+  EXPECT_EQ(rt.sent().size(), 2u);
+}
+
 TEST(Counters, VisitorReportsEveryCounterOnceInAFixedOrder) {
   FakeRuntime rt(small_config());
   struct Names final : CounterVisitor {
