@@ -56,7 +56,8 @@ bool HostEngine::Core::flush_done(Op& op) const {
 bool HostEngine::Core::pass_dirty_gate(OpId id) {
   Op& op = ops_[id];
   const std::uint32_t estimate = new_dirty_estimate(op);
-  const std::uint64_t dirty = dirty_.size() + reserved_dirty_;
+  // Replicas held for peers count against the dirty limit (they leave only when released).
+  const std::uint64_t dirty = dirty_room_used();
   if (estimate > 0 && dirty > 0 && dirty + estimate > limit_blocks_) return false;
   op.reserved_dirty = estimate;
   reserved_dirty_ += estimate;
@@ -259,6 +260,7 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
     }
   }
   if (ok) {
+    release_destaged(op);
     pacer_->succeeded();
     counters_.destaged_blocks += op.blocks;
     counters_.destaged_bytes += bytes;

@@ -1,6 +1,7 @@
 // Set-up, control, event dispatch and the bookkeeping shared by every path.
 #include "engine_core.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <stdexcept>
@@ -84,6 +85,10 @@ void HostEngine::Core::add_vm(VmId vm, DatastoreId datastore, std::optional<Cach
 }
 
 void HostEngine::Core::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
+  require(modes_.disk_count() + 1 < replicas_.lowest_code(), [&] {
+    return std::string("disk " + std::to_string(disk) +
+                       ": too many disks and replicated disks on one host");
+  });
   modes_.add_disk(vm, disk, size_bytes);
 }
 
@@ -136,6 +141,8 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   op.length = request.length_bytes;
   op.version = request.version;
   op.mode = modes_.request_mode(disk);
+  op.vm = d.vm;
+  op.submitted_at = now;
   // Counted from submission (not from start), so that a drain out of write-back also waits for
   // write-back writes still queued behind locks or at the dirty gate.
   if (request.kind == IoKind::write && op.mode == CacheMode::write_back)
@@ -218,6 +225,7 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
       break;
     case CmdPurpose::flash_write:
     case CmdPurpose::array_write:
+      if (cmd.purpose == CmdPurpose::flash_write) op.flash_done_at = now;
       if (status != Status::ok) {
         op.status = Status::io_error;
         (cmd.purpose == CmdPurpose::flash_write ? op.flash_failed : op.array_failed) = true;
@@ -226,6 +234,9 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
     case CmdPurpose::destage_read:
     case CmdPurpose::destage_write:
       destage_completed(cmd.op, cmd, status, data);
+      break;
+    case CmdPurpose::replica_write:
+      replica_written(cmd.op, status);
       break;
   }
   Op& after = ops_[cmd.op];
@@ -254,6 +265,7 @@ void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
 
 std::span<const Command> HostEngine::Core::drain() {
   ops_.runtime_drained();
+  replication_.runtime_drained();
   if (out_.empty()) return {};
   drained_.swap(out_);
   out_.clear();
@@ -273,6 +285,7 @@ void HostEngine::Core::enqueue(OpId id) {
 void HostEngine::Core::start(OpId id) {
   Op& op = ops_[id];
   op.started = true;
+  op.started_at = now_;
   switch (op.kind) {
     case OpKind::read:
       start_read(id);
@@ -287,7 +300,8 @@ void HostEngine::Core::start(OpId id) {
       issue_destage(id);
       break;
     case OpKind::flush:
-      break;  // started where it is created
+    case OpKind::replica:
+      break;  // started where they are created
   }
   Op& after = ops_[id];
   if (after.started && after.in_flight == 0) finish(id, now_);
@@ -312,7 +326,14 @@ void HostEngine::Core::settle(TimeNs now) {
 
 void HostEngine::Core::finish(OpId id, TimeNs now) {
   Op& op = ops_[id];
-  if (op.kind == OpKind::write || op.kind == OpKind::discard) write_finished(op);
+  if (op.kind == OpKind::replica) {  // a peer's copy: no VM request, no locks
+    ops_.retire(id);
+    return;
+  }
+  if (op.kind == OpKind::write || op.kind == OpKind::discard) {
+    write_finished(op);
+    if (!op.replica_flags.empty()) release_after_write(op);
+  }
   if (op.kind != OpKind::destage) ack(op);
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     locks_.release(op.key(i), id, [this](OpId granted) {
@@ -334,9 +355,18 @@ void HostEngine::Core::ack(Op& op) {
   if (op.acked) return;
   op.acked = true;
   const bool read = op.kind == OpKind::read;
-  out_.push_back(
-      CompleteRequest{op.request, op.status, op.served,
-                      read ? std::span<const Version>(op.versions) : std::span<const Version>()});
+  WriteTiming timing;
+  if (op.kind == OpKind::write && op.started) {
+    timing.total_ns = now_ - op.submitted_at;
+    timing.waited_ns = std::max<TimeNs>(0, op.started_at - op.submitted_at);
+    timing.local_flash_ns = std::max<TimeNs>(0, op.flash_done_at - op.started_at);
+    timing.network_ns = op.replica_round_trip_ns - op.replica_peer_flash_ns;
+    timing.peer_flash_ns = op.replica_peer_flash_ns;
+    timing.replicas = op.replicas_sent;
+  }
+  out_.push_back(CompleteRequest{
+      op.request, op.status, op.served,
+      read ? std::span<const Version>(op.versions) : std::span<const Version>(), timing});
 }
 
 // ---- slots
@@ -419,11 +449,33 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("dirty_blocks", dirty_.size());
   v.counter("cached_blocks", index_.used());
   v.counter("capacity_blocks", config_.capacity_blocks);
+  v.counter("replica_writes_sent", c.replica_writes_sent);
+  v.counter("replica_bytes_sent", c.replica_bytes_sent);
+  v.counter("replica_acks", c.replica_acks);
+  v.counter("replica_refusals", c.replica_refusals);
+  v.counter("replica_releases_sent", c.replica_releases_sent);
+  v.counter("replica_messages_ignored", c.replica_messages_ignored);
+  v.counter("replica_writes_taken", c.replica_writes_taken);
+  v.counter("replica_writes_refused", c.replica_writes_refused);
+  v.counter("replica_blocks_written", c.replica_blocks_written);
+  v.counter("replica_blocks_released", c.replica_blocks_released);
+  v.counter("replica_flash_write_bytes", c.replica_flash_write_bytes);
+  v.counter("replica_blocks", replicas_.size());
+  // Dirty blocks of VMs without peers: their only copy is this host's flash.
+  std::uint64_t unreplicated = dirty_.size();
+  if (replication_.any()) {
+    for (LocalDisk d = 0; d < modes_.disk_count(); ++d) {
+      if (!replication_.peers(modes_.disk(d).vm).empty())
+        unreplicated -= modes_.disk(d).dirty_blocks;
+    }
+  }
+  v.counter("unreplicated_dirty_blocks", unreplicated);
+  v.counter("replica_acks_pending", replication_.acks_pending());
 }
 
 std::size_t HostEngine::Core::metadata_bytes() const {
   return index_.memory_bytes() + policy_->memory_bytes() + admission_.memory_bytes() +
-         dirty_.memory_bytes() + lost_.memory_bytes();
+         dirty_.memory_bytes() + lost_.memory_bytes() + replicas_.memory_bytes();
 }
 
 }  // namespace flashtwin::engine

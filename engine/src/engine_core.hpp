@@ -27,6 +27,8 @@
 #include "lost_blocks.hpp"
 #include "mode_control.hpp"
 #include "operation_table.hpp"
+#include "replica_store.hpp"
+#include "replication.hpp"
 #include "timer_table.hpp"
 
 #include <cstdint>
@@ -51,6 +53,15 @@ struct Counters {
   mutable std::uint64_t eviction_slots_examined = 0;  // pin checks by eviction walks
   std::uint64_t destage_failures = 0;        // destage operations that failed (either step)
   std::uint64_t destage_waiters_failed = 0;  // flushes and throttled writes failed: destage gave up
+  // Replication, owner side: ReplicaWrites sent and their bytes, acks received, acks refusing
+  // (the write then went to the array too), releases sent, and messages ignored (unknown or
+  // duplicate acks, releases of replicas not held). Peer side: replica writes taken and refused,
+  // replica blocks written and released, replica bytes written to flash.
+  std::uint64_t replica_writes_sent = 0, replica_bytes_sent = 0, replica_acks = 0;
+  std::uint64_t replica_refusals = 0, replica_releases_sent = 0, replica_messages_ignored = 0;
+  std::uint64_t replica_writes_taken = 0, replica_writes_refused = 0;
+  std::uint64_t replica_blocks_written = 0, replica_blocks_released = 0;
+  std::uint64_t replica_flash_write_bytes = 0;
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -64,7 +75,10 @@ class HostEngine::Core final : private SlotPins {
   void set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode);
   ModeState mode_of(VmId vm) const;
 
+  void set_replica_peers(VmId vm, std::span<const HostId> peers);
+
   void submit(TimeNs now, const IoRequest& request);
+  void received(TimeNs now, HostId from, const PeerMessage& message);
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data);
   void timer_fired(TimeNs now, TimerId timer);
   std::span<const Command> drain();
@@ -100,6 +114,9 @@ class HostEngine::Core final : private SlotPins {
   void issue_write(OpId id);
   void start_discard(OpId id);
   void write_finished(Op& op);
+  // ArrayWrites, one per run of the op's blocks whose plan `goes_to_array` accepts; with
+  // `count_served` they count as served by the array.
+  void issue_array_runs(OpId id, bool (*goes_to_array)(BlockPlan), bool count_served);
   bool whole(const Op& op, std::uint32_t i) const;
 
   // destage.cpp
@@ -113,6 +130,23 @@ class HostEngine::Core final : private SlotPins {
   void check_waiters(TimeNs now);
   bool pass_dirty_gate(OpId id);
   void went_quiet(TimeNs now);
+
+  // replica_path.cpp
+  void send_replicas(OpId id, std::uint64_t flash_bytes);
+  void write_through_instead(OpId id);
+  void release_after_write(const Op& op);
+  void release_destaged(const Op& op);
+  void send_release(VmId vm, DiskId disk, BlockNo first, std::span<const Version> versions);
+  void replica_write_received(TimeNs now, HostId from, const ReplicaWrite& message);
+  void replica_ack_received(TimeNs now, HostId from, const ReplicaAck& message);
+  void replica_release_received(HostId from, const ReplicaRelease& message);
+  void replica_written(OpId id, Status status);
+  void send_replica_ack(HostId to, const ReplicaWrite& message, Status status, TimeNs flash_ns);
+  SlotId take_replica_slot(std::uint64_t key);
+  void drop_replica(std::uint64_t key, SlotId slot);
+  std::uint64_t dirty_room_used() const {
+    return dirty_.size() + reserved_dirty_ + replicas_.size();
+  }
   void fail_gated_write(OpId id);
   void destage_failed(const Op& op);
 
@@ -132,6 +166,10 @@ class HostEngine::Core final : private SlotPins {
 
   ModeControl modes_;
   OperationTable ops_;
+  Replication replication_;
+  ReplicaStore replicas_;
+  std::vector<ReplicaBlockWrite> replica_scratch_;  // a ReplicaWrite's blocks
+  std::vector<SlotId> replica_slots_scratch_;
   std::vector<OpId> ready_;      // granted on all blocks, not started
   std::vector<OpId> starting_;   // the batch of ready_ being started
   std::deque<OpId> dirty_gate_;  // writes waiting, in order, for room under the dirty limit

@@ -36,10 +36,11 @@ void HostEngine::completed(TimeNs now, CommandId command, Status status,
                            std::span<const Version> data) {
   core_->completed(now, command, status, data);
 }
-void HostEngine::received(TimeNs, HostId from, const PeerMessage&) {
-  throw std::logic_error("host " + std::to_string(core_->config().host) +
-                         ": peer message from host " + std::to_string(from) +
-                         " but the cluster protocol is not part of this engine yet");
+void HostEngine::set_replica_peers(VmId vm, std::span<const HostId> peers) {
+  core_->set_replica_peers(vm, peers);
+}
+void HostEngine::received(TimeNs now, HostId from, const PeerMessage& message) {
+  core_->received(now, from, message);
 }
 void HostEngine::timer_fired(TimeNs now, TimerId timer) {
   core_->timer_fired(now, timer);

@@ -10,8 +10,10 @@ std::string HostEngine::Core::check_invariants() const {
                                     policy_->check_invariants(), dirty_.check()}) {
     if (!broken.empty()) return broken;
   }
-  if (policy_->size() != index_.used()) {
-    return "policy tracks " + std::to_string(policy_->size()) + " slots, index holds " +
+  // Replica slots are in the index but not in the policy (never evicted).
+  if (policy_->size() + replicas_.size() != index_.used()) {
+    return "policy tracks " + std::to_string(policy_->size()) + " slots and " +
+           std::to_string(replicas_.size()) + " replicas, index holds " +
            std::to_string(index_.used());
   }
   // Dirty set <-> slot states, per-disk and per-VM counts.
@@ -32,7 +34,8 @@ std::string HostEngine::Core::check_invariants() const {
   for (SlotId s = 0; s < index_.touched(); ++s) {  // no slot above was ever used
     const SlotState state = index_.state(s);
     if (state == SlotState::dirty) ++dirty_slots;
-    if (state == SlotState::filling && !locks_.busy(index_.key_of(s)))
+    if (state == SlotState::filling && !locks_.busy(index_.key_of(s)) &&
+        !replicas_.holds_key(index_.key_of(s)))
       return "slot " + std::to_string(s) + " is filling with no operation on its block";
   }
   if (dirty_slots != dirty_.size()) return "dirty slot count differs from the dirty set";
@@ -47,6 +50,14 @@ std::string HostEngine::Core::check_invariants() const {
       broken = "lost block " + std::to_string(block_of(key)) + " is readable from flash";
   });
   if (!broken.empty()) return broken;
+  replicas_.for_each([&](std::uint64_t key, const ReplicaEntry& entry) {
+    if (broken.empty() &&
+        (index_.find(key) != entry.slot || index_.state(entry.slot) != SlotState::filling)) {
+      broken = "replica block " + std::to_string(block_of(key)) + " is not in its slot";
+    }
+  });
+  if (!broken.empty()) return broken;
+  if (modes_.disk_count() > replicas_.lowest_code()) return "replica keys overlap local disks";
   if (destaging != destaging_blocks_) return "destaging block count is off";
   if (destaging > std::uint64_t{destage_in_flight_} * coalesce_blocks_)
     return "more blocks destaging than destage operations can hold";

@@ -31,6 +31,14 @@ OpId OperationTable::create(OpKind kind) {
   // operation; only the flush's list is appended to.
   op.flush_keys.clear();
   op.flush_cursor = 0;
+  op.written_through = false;
+  op.peer = 0;
+  op.vm = 0;
+  op.epoch = 0;
+  op.replica_flags.clear();
+  op.submitted_at = op.started_at = op.flash_done_at = 0;
+  op.replica_round_trip_ns = op.replica_peer_flash_ns = 0;
+  op.replicas_sent = 0;
   return id;
 }
 

@@ -42,7 +42,9 @@ enum class BlockPlan : std::uint8_t {
   invalidate,   // array write or discard; the cached copy is dropped when it completes
 };
 
-enum class OpKind : std::uint8_t { read, write, discard, flush, destage };
+// replica: a peer's copy of another host's dirty blocks being written to this host's flash
+// (replica_path.cpp); it takes no locks and is no VM request.
+enum class OpKind : std::uint8_t { read, write, discard, flush, destage, replica };
 
 enum class CmdPurpose : std::uint8_t {
   hit_read,       // FlashRead of a read's hit blocks
@@ -52,7 +54,12 @@ enum class CmdPurpose : std::uint8_t {
   array_write,    // ArrayWrite of a write's or discard's blocks
   destage_read,   // FlashRead of a destage run
   destage_write,  // ArrayWrite of a destage run
+  replica_write,  // FlashWrite of a peer's replica blocks
 };
+
+// Per-block flags of a write or discard of a VM with replica peers (Op::replica_flags).
+inline constexpr std::uint8_t kWasDirty = 1;    // the block was dirty when the operation started
+inline constexpr std::uint8_t kReplicated = 2;  // the operation sent the block to the peers
 
 struct Op {
   OpKind kind = OpKind::read;
@@ -83,6 +90,24 @@ struct Op {
   std::vector<Version> io_versions;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> flush_keys;  // flush: (key, seq)
   std::size_t flush_cursor = 0;
+  // Replication (replica_path.cpp). Owner side: a write-back write counts each ReplicaWrite it
+  // sent in in_flight until its ack arrives; `written_through` once a peer refused and the
+  // write's flash blocks went to the array too. Peer side (kind replica): `peer` and `request`
+  // (the sequence) say whom to ack, replica_keys the replica blocks being written.
+  bool written_through = false;
+  HostId peer = 0;
+  VmId vm = 0;
+  Epoch epoch = 0;
+  std::vector<std::uint8_t> replica_flags;  // per block: kWasDirty | kReplicated
+  std::vector<std::uint64_t> replica_keys;
+  // Timing (WriteTiming): when it was submitted and started, its local flash write done, and the
+  // slowest replica's round trip and peer flash time.
+  TimeNs submitted_at = 0;
+  TimeNs started_at = 0;
+  TimeNs flash_done_at = 0;
+  TimeNs replica_round_trip_ns = 0;
+  TimeNs replica_peer_flash_ns = 0;
+  std::uint8_t replicas_sent = 0;
 
   std::uint64_t key(std::uint32_t i) const { return block_key(disk, first_block + i); }
 };

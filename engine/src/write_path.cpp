@@ -5,6 +5,9 @@
 // Per block, by mode:
 //   write-back     cached -> flash (dirty). Not cached, whole block, admitted, a slot to be had ->
 //                  new slot (dirty). Otherwise (partial block, refused, every slot busy) -> array.
+//                  With replica peers (replica_path.cpp), the flash blocks are copied to the
+//                  peers too, except a partial write to a clean cached block: the peers lack the
+//                  rest of it, so it goes to flash and the array (ends clean, as write-through).
 //                  Room under the dirty limit was reserved before the write took its locks (the
 //                  dirty gate, destage.cpp): at the limit writes wait there, holding nothing.
 //   write-through  array always; cached or admitted whole block -> flash too; ends clean, except a
@@ -47,6 +50,8 @@ void HostEngine::Core::start_write(OpId id) {
   op.versions.assign(op.blocks, op.version);
   op.slots.assign(op.blocks, BlockIndex::kNoSlot);
   op.plan.assign(op.blocks, BlockPlan::array);
+  const bool replicated = replication_.any() && !replication_.peers(op.vm).empty();
+  if (replicated) op.replica_flags.assign(op.blocks, 0);
 
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const std::uint64_t key = op.key(i);
@@ -55,6 +60,7 @@ void HostEngine::Core::start_write(OpId id) {
     const SlotId slot = index_.find(key);
     const SlotState state = slot == BlockIndex::kNoSlot ? SlotState::free : index_.state(slot);
     const bool cached = state == SlotState::clean || state == SlotState::dirty;
+    if (replicated && state == SlotState::dirty) op.replica_flags[i] = kWasDirty;
     ++(cached ? counters_.write_hit_blocks : counters_.write_miss_blocks);
     if (cached) {
       op.slots[i] = slot;
@@ -64,7 +70,8 @@ void HostEngine::Core::start_write(OpId id) {
     switch (op.mode) {
       case CacheMode::write_back:
         if (cached) {
-          op.plan[i] = BlockPlan::flash;
+          op.plan[i] = replicated && !full && state == SlotState::clean ? BlockPlan::flash_array
+                                                                        : BlockPlan::flash;
         } else if (op.admitted && full) {
           op.slots[i] = take_slot(key, SlotState::filling);
           if (op.slots[i] != BlockIndex::kNoSlot) op.plan[i] = BlockPlan::flash_new;
@@ -115,6 +122,7 @@ void HostEngine::Core::issue_write(OpId id) {
   const DiskId disk = modes_.disk(op.disk).id;
   std::uint32_t flash_blocks = 0;
   std::uint64_t flash_bytes = 0;
+  std::uint64_t replica_bytes = 0;  // flash bytes of the blocks the peers get (write-back)
   op.io_slots.resize(op.blocks);
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const BlockPlan p = op.plan[i];
@@ -122,6 +130,7 @@ void HostEngine::Core::issue_write(OpId id) {
     const BlockSpan span = covered(op.offset, op.length, op.first_block + i, block_shift_);
     op.io_slots[flash_blocks++] = op.slots[i];
     flash_bytes += span.end - span.begin;
+    if (p != BlockPlan::flash_array) replica_bytes += span.end - span.begin;
   }
   if (flash_blocks > 0) {
     out_.push_back(FlashWrite{ops_.issue(id, CmdPurpose::flash_write, 0, flash_blocks),
@@ -138,14 +147,24 @@ void HostEngine::Core::issue_write(OpId id) {
     return;
   }
   op.served.local_flash = flash_blocks;
-  // Write-back blocks that could not be cached go to the array, one write per run.
+  if (!op.replica_flags.empty()) send_replicas(id, replica_bytes);
+  // Write-back blocks that could not be cached go to the array, one write per run (and so do the
+  // partial writes of clean blocks that a VM with replicas writes through).
+  issue_array_runs(
+      id, [](BlockPlan p) { return p == BlockPlan::array || p == BlockPlan::flash_array; }, true);
+}
+
+void HostEngine::Core::issue_array_runs(OpId id, bool (*goes_to_array)(BlockPlan),
+                                        bool count_served) {
+  Op& op = ops_[id];
+  const DiskId disk = modes_.disk(op.disk).id;
   for (std::uint32_t a = 0; a < op.blocks;) {
-    if (op.plan[a] != BlockPlan::array) {
+    if (!goes_to_array(op.plan[a])) {
       ++a;
       continue;
     }
     std::uint32_t b = a;
-    while (b < op.blocks && op.plan[b] == BlockPlan::array)
+    while (b < op.blocks && goes_to_array(op.plan[b]))
       ++b;
     const std::uint64_t begin =
         covered(op.offset, op.length, op.first_block + a, block_shift_).begin;
@@ -155,7 +174,7 @@ void HostEngine::Core::issue_write(OpId id) {
         ops_.issue(id, CmdPurpose::array_write, a, b - a), disk, begin, end - begin,
         op.first_block + a, std::span<const Version>(op.versions.data() + a, b - a), false, false});
     counters_.array_write_bytes += end - begin;
-    op.served.array += b - a;
+    if (count_served) op.served.array += b - a;
     a = b;
   }
 }
@@ -166,11 +185,14 @@ void HostEngine::Core::start_discard(OpId id) {
   op.versions.assign(op.blocks, op.version);
   op.slots.assign(op.blocks, BlockIndex::kNoSlot);
   op.plan.assign(op.blocks, BlockPlan::array);
+  const bool replicated = replication_.any() && !replication_.peers(op.vm).empty();
+  if (replicated) op.replica_flags.assign(op.blocks, 0);
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     const SlotId slot = index_.find(op.key(i));
     if (slot == BlockIndex::kNoSlot) continue;
     op.slots[i] = slot;
     op.plan[i] = BlockPlan::invalidate;
+    if (replicated && index_.state(slot) == SlotState::dirty) op.replica_flags[i] = kWasDirty;
   }
   const std::uint64_t bytes = std::uint64_t{op.blocks} << block_shift_;
   out_.push_back(ArrayWrite{ops_.issue(id, CmdPurpose::array_write, 0, op.blocks),
@@ -190,10 +212,12 @@ void HostEngine::Core::write_finished(Op& op) {
     const BlockPlan plan = op.plan[i];
     const bool flashed =
         plan == BlockPlan::flash || plan == BlockPlan::flash_new || plan == BlockPlan::flash_array;
+    // Also on the array: write-through, or a write-back write a replica peer refused.
+    const bool through = plan == BlockPlan::flash_array || (flashed && op.written_through);
     if (flashed && op.flash_failed) {
-      // The array has the whole new version only if this was a whole-block write-through whose
+      // The array has the whole new version only if this was a whole-block write through whose
       // array part succeeded; otherwise a dirty block's only good copy is gone.
-      const bool on_array = plan == BlockPlan::flash_array && !op.array_failed && whole(op, i);
+      const bool on_array = through && !op.array_failed && whole(op, i);
       if (on_array) {
         if (!lost_.empty()) lost_.rewritten(key);
       } else if (index_.state(slot) == SlotState::dirty) {
@@ -209,7 +233,7 @@ void HostEngine::Core::write_finished(Op& op) {
         (flashed || (plan != BlockPlan::none && !op.array_failed))) {
       lost_.rewritten(key);
     }
-    switch (plan) {
+    switch (through ? BlockPlan::flash_array : plan) {
       case BlockPlan::flash:
       case BlockPlan::flash_new:
         mark_dirty(key, slot);

@@ -4,6 +4,7 @@
 
 #include "command_executor.hpp"
 #include "event_injector.hpp"
+#include "replica_placement.hpp"
 #include "scenario_index.hpp"
 #include "scenario_platform.hpp"
 #include "simgrid_scheduler.hpp"
@@ -53,21 +54,54 @@ std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool
   return host;
 }
 
-void add_vms(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor) {
+// VMs with their modes and replica peers. A VM whose replicas could not all be placed runs
+// write-through (placement[v].write_through(); the run reports it).
+void add_vms(const Scenario& scenario, const ScenarioIndex& index,
+             const std::vector<VmPlacement>& placement, CommandExecutor& executor, RunSink& sink) {
   for (std::size_t v = 0; v < scenario.vms.size(); ++v) {
     SimHost& host = executor.host(index.vm_host[v]);
     std::optional<engine::CacheMode> own;
     if (scenario.vms[v].policy) own = scenario.vms[v].policy->mode;
     if (host.flash == nullptr) own = engine::CacheMode::pass_through;
-    host.engine->add_vm(static_cast<engine::VmId>(v),
-                        static_cast<engine::DatastoreId>(index.vm_datastore[v]), own);
+    const VmPlacement& p = placement[v];
+    if (p.write_through()) own = engine::CacheMode::write_through;
+    const auto vm = static_cast<engine::VmId>(v);
+    host.engine->add_vm(vm, static_cast<engine::DatastoreId>(index.vm_datastore[v]), own);
+    if (p.asked == 0) continue;
+    ReplicaPlacement event{v, p.asked, static_cast<std::uint32_t>(p.peers.size()), {0, 0}};
+    std::vector<engine::HostId> peers;
+    for (std::size_t i = 0; i < p.peers.size() && i < 2; ++i) {
+      event.peers[i] = p.peers[i];
+      peers.push_back(static_cast<engine::HostId>(p.peers[i]));
+    }
+    sink.record(event);
+    if (!p.write_through()) host.engine->set_replica_peers(vm, peers);
   }
 }
 
+// Every pair of hosts' route over the host network, for the executor's control messages.
+std::vector<std::vector<CommandExecutor::PeerRoute>> peer_routes(const Scenario& scenario,
+                                                                 const models::Topology& t) {
+  const std::size_t n = scenario.cluster.hosts.size();
+  std::vector<std::vector<CommandExecutor::PeerRoute>> routes(
+      n, std::vector<CommandExecutor::PeerRoute>(n));
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t b = 0; b < n; ++b) {
+      if (a == b) continue;
+      const models::Route r =
+          t.route(t.node(scenario.cluster.hosts[a].name), t.node(scenario.cluster.hosts[b].name));
+      routes[a][b] = {r.latency_us * 1e-6, r.bottleneck_mbps * 1e6};
+    }
+  }
+  return routes;
+}
+
 struct CacheReader final : engine::CounterVisitor {
-  std::uint64_t dirty = 0, cached = 0, evictions = 0;
+  std::uint64_t dirty = 0, cached = 0, evictions = 0, replicas = 0, unreplicated = 0;
   void counter(std::string_view name, std::uint64_t value) override {
     if (name == "dirty_blocks") dirty = value;
+    if (name == "replica_blocks") replicas = value;
+    if (name == "unreplicated_dirty_blocks") unreplicated = value;
     if (name == "cached_blocks") cached = value;
     if (name == "evictions") evictions = value;
   }
@@ -83,7 +117,8 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
   simgrid::s4u::Engine sg("flashtwin");
   xbt_log_control_set("root.thres:critical");
   models::configure_exact_timing(sg);
-  models::SimPlatform platform = models::build_platform(platform_spec(scenario_));
+  const models::PlatformSpec spec = platform_spec(scenario_);
+  models::SimPlatform platform = models::build_platform(spec);
   SimGridScheduler scheduler;
   models::StorageArray array(scenario_.array, scheduler,
                              scenario_.seed * 0x9E3779B97F4A7C15ull ^ kArraySeedStream);
@@ -97,7 +132,11 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
                              });
     for (std::size_t h = 0; h < scenario_.cluster.hosts.size(); ++h)
       executor.add_host(make_host(scenario_, h, baseline_, platform, scheduler));
-    add_vms(scenario_, index, executor);
+    executor.set_peer_routes(peer_routes(scenario_, spec.topology));
+    const std::vector<VmPlacement> placement =
+        baseline_ ? std::vector<VmPlacement>(scenario_.vms.size())
+                  : place_replicas(scenario_, index, spec.topology);
+    add_vms(scenario_, index, placement, executor, sink_);
     WorkloadDriver driver(scenario_, index, executor, scheduler, ledger_, sink_);
     driver_ptr = &driver;
     driver.add_disks();
@@ -114,20 +153,22 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     std::function<void()> sample_gauges = [&] {
       const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
       const std::uint64_t block = scenario_.cache.block_bytes;
-      std::uint64_t dirty_bytes = 0;
+      std::uint64_t dirty_bytes = 0, at_risk_bytes = 0;
       for (std::size_t h = 0; h < executor.host_count(); ++h) {
         const SimHost& host = executor.host(h);
         CacheReader reader;
         host.engine->visit_counters(reader);
         dirty_bytes += reader.dirty * block;
+        at_risk_bytes += reader.unreplicated * block;
         if (host.flash == nullptr) continue;
         const models::DeviceLoad device = host.flash->load();
         sink_.record(HostGauges{h, now, reader.cached * block, reader.dirty * block,
-                                reader.evictions, device.channel_busy_s,
-                                device.write_amplification});
+                                reader.evictions, device.channel_busy_s, device.write_amplification,
+                                reader.replicas * block});
       }
-      // Without replicas every dirty byte is at risk of a host failure.
-      sink_.gauges(now, dirty_bytes, dirty_bytes);
+      // At risk of one host failing: dirty data of VMs without replicas (a replicated write is
+      // acknowledged only once its copies are on the peers).
+      sink_.gauges(now, dirty_bytes, at_risk_bytes);
       sink_.record(ArrayGauges{now, array.load()});
       const double next = scheduler.now_s() + scenario_.output.interval_s;
       if (next <= scenario_.duration_s) scheduler.at(next, sample_gauges);

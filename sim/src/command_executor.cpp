@@ -68,6 +68,46 @@ void CommandExecutor::arm_timer(std::size_t h, const engine::SetTimer& timer) {
                       });
 }
 
+namespace {
+
+constexpr std::uint64_t kMessageHeaderBytes = 64;  // ids, run, epoch, sequence; framing
+
+// What a message puts on the wire: a header, a replica's data, a release's versions.
+std::uint64_t wire_bytes(const engine::PeerMessage& message) {
+  if (const auto* write = std::get_if<engine::ReplicaWrite>(&message))
+    return kMessageHeaderBytes + write->bytes;
+  if (const auto* release = std::get_if<engine::ReplicaRelease>(&message))
+    return kMessageHeaderBytes + release->versions.size() * sizeof(engine::Version);
+  return kMessageHeaderBytes;
+}
+
+}  // namespace
+
+void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send) {
+  if (send.to >= hosts_.size() || send.to == h)
+    throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
+                           std::to_string(send.to));
+  const std::uint64_t bytes = wire_bytes(*send.message);
+  auto deliver = [this, from = h, to = std::size_t{send.to}, bytes,
+                  message = *send.message](bool ok) {
+    sink_.record(NetworkTransfer{NetworkPurpose::replication, bytes, now_ns()});
+    if (!ok) return;  // lost: whoever waits for an answer keeps waiting
+    last_engine_event_s_ = world_.scheduler.now_s();
+    hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
+    pump(to);
+  };
+  if (std::holds_alternative<engine::ReplicaWrite>(*send.message) || peer_routes_.empty()) {
+    world_.comms.start(
+        hosts_[h]->node, hosts_[send.to]->node, bytes,
+        [deliver = std::move(deliver)](const models::CommResult& r) mutable { deliver(r.ok); });
+    return;
+  }
+  const PeerRoute& route = peer_routes_[h][send.to];
+  world_.scheduler.at(
+      world_.scheduler.now_s() + route.latency_s + static_cast<double>(bytes) / route.bytes_per_s,
+      [deliver = std::move(deliver)]() mutable { deliver(true); });
+}
+
 void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
   SimHost& host = *hosts_[h];
   std::visit(
@@ -132,7 +172,7 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
           arm_timer(h, c);
         } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
-          throw std::logic_error("the cluster protocol is not part of the runtime yet");
+          send_to_peer(h, c);
         }
       },
       command);

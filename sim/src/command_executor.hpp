@@ -10,6 +10,15 @@
 //                              acknowledges
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
+//   SendToPeer              -> a ReplicaWrite: a comm from the host to the peer over the host
+//                              network (data plus a header; it shares links with array traffic
+//                              where the routes do); acks and releases (a header and a few
+//                              versions): delivered after the route's unloaded time (latency +
+//                              bytes / bottleneck bandwidth, set_peer_routes), without a comm:
+//                              their bandwidth is negligible and a comm costs the simulator as
+//                              much as the data's. Then HostEngine::received on the peer.
+//                              Messages between one pair of hosts may overtake each other: the
+//                              engine is order-independent. A failed comm is never delivered.
 // Every array transfer, network transfer (by purpose) and flash I/O is reported to the RunSink when
 // it completes. Completions reach the engine
 // with the simulated time in nanoseconds.
@@ -72,6 +81,15 @@ class CommandExecutor {
   void submit(std::size_t h, const engine::IoRequest& request);
   // Carries out every command host h's engine has pending (call after any control call).
   void pump(std::size_t h);
+  // The host network's route between every pair of hosts (latency in seconds, bottleneck
+  // bandwidth in bytes per second), for control messages.
+  struct PeerRoute {
+    double latency_s = 0;
+    double bytes_per_s = 1;
+  };
+  void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
+    peer_routes_ = std::move(routes);
+  }
   // Arms host h's engine timer (replacing the pending one), as for a SetTimer command.
   void arm_timer(std::size_t h, const engine::SetTimer& timer);
   // Simulated seconds of the last completion or timer handed to an engine: when the hosts last
@@ -80,6 +98,7 @@ class CommandExecutor {
 
  private:
   void dispatch(std::size_t h, const engine::Command& command);
+  void send_to_peer(std::size_t h, const engine::SendToPeer& send);
   void complete(std::size_t h, engine::CommandId id, bool ok,
                 std::span<const engine::Version> data = {});
   void flash_io_done(std::size_t h, engine::IoKind kind, std::uint64_t bytes,
@@ -95,6 +114,7 @@ class CommandExecutor {
   // system (release_freed_memory: a shrinking dirty set's pages, while the array's versions grow).
   static constexpr double kReleaseEvery_s = 5.0;
   double next_release_s_ = kReleaseEvery_s;
+  std::vector<std::vector<PeerRoute>> peer_routes_;
 };
 
 }  // namespace flashtwin::sim

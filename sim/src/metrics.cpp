@@ -392,6 +392,7 @@ void Metrics::on(const HostGauges& e) {
       host.totals.write_amplification = e.write_amplification;
       sample(host.totals.used_bytes, e.used_bytes);
       sample(host.totals.dirty_bytes, e.dirty_bytes);
+      sample(host.totals.replica_bytes, e.replica_bytes);
       host.totals.evictions = e.evictions - std::min(e.evictions, host.evictions_before_window);
       break;
     case Phase::drain:
@@ -407,6 +408,30 @@ void Metrics::on(const ConsistencyViolation& e) {
 void Metrics::on(const WritesLost& e) {
   if (finished_) throw std::logic_error("Metrics::acknowledged_writes_lost after finish()");
   cluster_.acknowledged_writes_lost += e.writes;
+}
+
+void Metrics::on(const WriteBreakdown& e) {
+  advance_to(e.at_ns, "write_breakdown");
+  if (!counts_request(e.at_ns)) return;
+  WriteBreakdownTotals& b = cluster_.write_breakdown;
+  const engine::WriteTiming& t = e.timing;
+  ++b.writes;
+  if (t.replicas > 0) ++b.replicated_writes;
+  b.total_ns += t.total_ns;
+  b.waited_ns += t.waited_ns;
+  b.local_flash_ns += t.local_flash_ns;
+  b.network_ns += t.network_ns;
+  b.peer_flash_ns += t.peer_flash_ns;
+}
+
+void Metrics::on(const ReplicaPlacement& e) {
+  if (e.vm >= vms_.size() || e.placed > 2 || e.placed > e.asked) {
+    throw std::out_of_range("Metrics::replica_placement: VM " + std::to_string(e.vm) + " with " +
+                            std::to_string(e.placed) + " of " + std::to_string(e.asked) + " peers");
+  }
+  VmReplicas placement{e.vm, e.asked, {}};
+  placement.peers.assign(e.peers, e.peers + e.placed);
+  cluster_.replicas.push_back(std::move(placement));
 }
 
 void Metrics::on(const ReadsFailed& e) {

@@ -119,12 +119,40 @@ Json level_json(const Level& l) {
   return Json{{"last", l.last}, {"max", l.max}};
 }
 
+// Means over the window's acknowledged writes (ns); the replica parts over the writes that
+// waited for replicas.
+Json write_breakdown_json(const WriteBreakdownTotals& b) {
+  auto mean = [](std::int64_t sum, std::uint64_t n) {
+    return number(n == 0 ? std::nan("") : static_cast<double>(sum) / static_cast<double>(n));
+  };
+  return Json{{"writes", b.writes},
+              {"replicated_writes", b.replicated_writes},
+              {"mean_ns",
+               {{"total", mean(b.total_ns, b.writes)},
+                {"waiting", mean(b.waited_ns, b.writes)},
+                {"local_flash", mean(b.local_flash_ns, b.writes)},
+                {"network", mean(b.network_ns, b.replicated_writes)},
+                {"peer_flash", mean(b.peer_flash_ns, b.replicated_writes)}}}};
+}
+
+Json replication_json(const std::vector<VmReplicas>& replicas) {
+  Json list = Json::array();
+  for (const VmReplicas& r : replicas) {
+    list.push_back(Json{{"vm", r.vm},
+                        {"replicas", r.asked},
+                        {"peers", r.peers},
+                        {"write_through", r.write_through()}});
+  }
+  return list;
+}
+
 Json host_json(const HostTotals& h) {
   Json j;
   j["name"] = h.name;
   j["flash_bytes"] = h.flash_bytes;
   j["used_bytes"] = level_json(h.used_bytes);
   j["dirty_bytes"] = level_json(h.dirty_bytes);
+  j["replica_bytes"] = level_json(h.replica_bytes);
   j["evictions"] = h.evictions;
   j["flash_reads"] = counts_json(h.flash_reads, h.duration_ns);
   j["flash_writes"] = counts_json(h.flash_writes, h.duration_ns);
@@ -207,6 +235,8 @@ class SummaryBuilder : public MetricsVisitor {
     cluster["nvram_used_bytes"] = level_json(c.nvram_used_bytes);
     cluster["dirty_bytes"] = level_json(c.dirty_bytes);
     cluster["bytes_at_risk"] = level_json(c.bytes_at_risk);
+    cluster["write_latency_breakdown"] = write_breakdown_json(c.write_breakdown);
+    cluster["replication"] = replication_json(c.replicas);
     root_["cluster"] = cluster;
     const std::int64_t drain = c.drain.duration_ns;
     root_["drain"] = {{"duration_ns", drain},
@@ -216,13 +246,21 @@ class SummaryBuilder : public MetricsVisitor {
     root_["vms"] = Json::array();
   }
 
-  void host(std::size_t /*host*/, const HostTotals& totals) override {
+  void host(std::size_t host, const HostTotals& totals) override {
     root_["hosts"].push_back(host_json(totals));
+    for (Json& vm : root_["cluster"]["replication"]) {  // host numbers to names
+      for (Json& peer : vm["peers"])
+        if (peer.is_number() && peer.get<std::size_t>() == host) peer = totals.name;
+    }
   }
 
-  void vm(std::size_t /*vm*/, std::string_view name, const Totals& totals) override {
+  void vm(std::size_t vm, std::string_view name, const Totals& totals) override {
     Json j;
     j["name"] = std::string(name);
+    for (Json& replicas : root_["cluster"]["replication"]) {  // VM numbers to names
+      if (replicas["vm"].is_number() && replicas["vm"].get<std::size_t>() == vm)
+        replicas["vm"] = std::string(name);
+    }
     add_totals(j, totals);
     root_["vms"].push_back(j);
   }

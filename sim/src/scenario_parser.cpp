@@ -145,6 +145,7 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     HostSpec host;
     host.name = h.required<std::string>("name");
     host.rack = h.optional<std::string>("rack", "");
+    host.fault_domain = h.optional<std::string>("fault_domain", "");
     host.nic_gbps =
         require_positive(h.optional_in<double>("nic_gbps", host.nic_gbps, 0, limit::kMaxGbps),
                          h.path_of("nic_gbps"));

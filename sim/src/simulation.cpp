@@ -1,7 +1,9 @@
 #include "flashtwin/sim/simulation.hpp"
 
 #include "cluster_runtime.hpp"
+#include "replica_placement.hpp"
 #include "run_sink.hpp"
+#include "scenario_index.hpp"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -54,19 +56,32 @@ RunLayout run_layout(const Scenario& s) {
 
 }  // namespace
 
+// Replicas are placed once, at the start (replica_placement.hpp): a policy change may switch a
+// VM between write-back and other modes, but not give it a different number of replicas.
 void check_supported(const Scenario& s) {
-  auto check = [](const PolicySpec& policy, const std::string& path) {
-    if (policy.replicas > 0) {
-      throw ScenarioError(path,
-                          "write-back replicas need the cluster protocol, which the "
-                          "simulator does not run yet; use replicas 0");
-    }
+  const ScenarioIndex index(s);
+  auto check = [&](std::size_t vm, const PolicySpec& policy, const std::string& path) {
+    if (policy.mode != engine::CacheMode::write_back) return;
+    const std::uint32_t at_start = replicas_asked(s, index, vm);
+    if (policy.replicas == at_start) return;
+    throw ScenarioError(path, "VM '" + s.vms[vm].name + "' starts with " +
+                                  std::to_string(at_start) +
+                                  " replicas; replicas are placed at the start of the run and "
+                                  "cannot change during it yet");
   };
-  for (std::size_t i = 0; i < s.datastores.size(); ++i)
-    check(s.datastores[i].policy, "$.datastores[" + std::to_string(i) + "].policy.replicas");
-  for (std::size_t i = 0; i < s.vms.size(); ++i)
-    if (s.vms[i].policy)
-      check(*s.vms[i].policy, "$.vms[" + std::to_string(i) + "].policy.replicas");
+  for (std::size_t i = 0; i < s.events.size(); ++i) {
+    const std::string path = "$.events[" + std::to_string(i) + "]";
+    if (const auto* change = std::get_if<VmPolicyChange>(&s.events[i].what)) {
+      const std::size_t vm = index.vm(change->vm);
+      if (change->policy) check(vm, *change->policy, path + ".vm_policy.policy.replicas");
+    } else if (const auto* ds = std::get_if<DatastorePolicyChange>(&s.events[i].what)) {
+      const std::size_t d = index.datastore(ds->datastore);
+      for (std::size_t vm = 0; vm < s.vms.size(); ++vm) {
+        if (index.vm_datastore[vm] == d && !s.vms[vm].policy)
+          check(vm, ds->policy, path + ".datastore_policy.policy.replicas");
+      }
+    }
+  }
 }
 
 namespace {

@@ -171,6 +171,45 @@ std::string array_section(const ClusterTotals& c) {
   return text;
 }
 
+// Only for runs with replicas: where each VM's copies went, where a write's time went, and the
+// flash each host holds for its peers.
+std::string replication_section(const Metrics& run) {
+  const ClusterTotals& c = run.cluster();
+  if (c.replicas.empty()) return "";
+  std::string text = "\n";
+  const char* label = "replicas";
+  for (const VmReplicas& r : c.replicas) {
+    std::string line = format::pad_right(label, 16) + run.vm_name(r.vm) + ": ";
+    if (r.write_through()) {
+      line += "WRITE-THROUGH, " + std::to_string(r.peers.size()) + " of " +
+              std::to_string(r.asked) + " peers outside its fault domain";
+    } else {
+      for (std::size_t p = 0; p < r.peers.size(); ++p)
+        line += (p == 0 ? "" : ", ") + run.host(r.peers[p]).name;
+    }
+    text += cut(line);
+    label = "";
+  }
+  const WriteBreakdownTotals& b = c.write_breakdown;
+  auto mean_ms = [](std::int64_t sum, std::uint64_t n) {
+    return ms(n == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(n), n > 0);
+  };
+  text += cut(format::pad_right("write time", 16) + "mean " + mean_ms(b.total_ns, b.writes) +
+              " ms: waiting " + mean_ms(b.waited_ns, b.writes) + ", local flash " +
+              mean_ms(b.local_flash_ns, b.writes));
+  text += cut(std::string(16, ' ') + std::to_string(b.replicated_writes) +
+              " replicated writes: network " + mean_ms(b.network_ns, b.replicated_writes) +
+              " ms, peer flash " + mean_ms(b.peer_flash_ns, b.replicated_writes) + " ms (mean)");
+  std::string space = format::pad_right("replica space", 16);
+  for (std::size_t h = 0; h < run.host_count(); ++h) {
+    if (run.host(h).flash_bytes == 0) continue;
+    space += run.host(h).name + " max " + format::bytes_iec(run.host(h).replica_bytes.max) + ", ";
+  }
+  space.resize(space.size() - 2);  // the last ", "
+  text += cut(space);
+  return text;
+}
+
 std::string comparison_section(const Comparison& c) {
   using format::pad_left;
   std::string text = "\n" + format::pad_right("vs baseline without flash", 26);
@@ -253,6 +292,7 @@ std::string summary_table(const Metrics& run, const Comparison* comparison) {
   text += table.text;
   text += host_section(table.hosts);
   text += array_section(c);
+  text += replication_section(run);
   if (comparison != nullptr) text += comparison_section(*comparison);
   text += "\n" + cut(kOffloadDefinition) + cut(kNetworkDefinition);
   text += consistency_section(c);

@@ -175,6 +175,7 @@ void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
   --disk.outstanding;
   const bool ok = done.status == engine::Status::ok;
   sink_.request_completed(disk.vm, p.kind, p.bytes, p.submitted_ns, now_ns(), done.served, ok);
+  if (ok && p.kind == engine::IoKind::write) sink_.record(WriteBreakdown{now_ns(), done.timing});
   ++requests_completed_;
   if (auto judged = ledger_.completed(done); judged.violation)
     sink_.violation("VM " + scenario_.vms[disk.vm].name + " " + *judged.violation);

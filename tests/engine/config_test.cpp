@@ -97,9 +97,33 @@ TEST(Misuse, BadCompletionIsRejectedBeforeAnyStateChanges) {
   EXPECT_TRUE(rt.violations().empty());
 }
 
-TEST(Misuse, PeerMessagesAreNotHandledYet) {
+// Replication messages are handled (replication_test.cpp); migration and recovery ones are not
+// yet, and a malformed or self-sent message is refused before anything changes.
+TEST(Misuse, MigrationAndRecoveryMessagesAreNotHandledYet) {
   FakeRuntime rt(small_config());
-  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{ReplicaAck{}}), std::logic_error);
+  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{RemoteRead{}}), std::logic_error);
+  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{RecoveryQuery{}}), std::logic_error);
+  ReplicaWrite bad;
+  bad.run = BlockRun{FakeRuntime::kDisk, 0, 2};
+  bad.versions = {5};
+  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{bad}), std::invalid_argument);
+  EXPECT_THROW(rt.engine().received(0, 0, PeerMessage{ReplicaAck{}}), std::invalid_argument);
+  EXPECT_EQ(rt.engine().drain().size(), 0u);
+  EXPECT_EQ(rt.engine().check_invariants(), "");
+}
+
+TEST(Misuse, ReplicaPeersAreAtMostTwoOtherHostsOfAKnownVm) {
+  FakeRuntime rt(small_config());  // host 0
+  const std::vector<HostId> three = {1, 2, 3}, self = {0}, twice = {1, 1}, two = {1, 2};
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, three), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, self), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, twice), std::invalid_argument);
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm + 1, two), std::invalid_argument);
+  rt.write(0, kBlock);  // no peers were set: nothing is sent
+  EXPECT_TRUE(rt.sent().empty());
+  rt.engine().set_replica_peers(FakeRuntime::kVm, two);
+  rt.write(kBlock, kBlock);
+  EXPECT_EQ(rt.sent().size(), 2u);
 }
 
 TEST(Counters, VisitorReportsEveryCounterOnceInAFixedOrder) {

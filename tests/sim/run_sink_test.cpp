@@ -37,13 +37,15 @@ std::vector<RunEvent> every_kind() {
       NetworkTransfer{NetworkPurpose::destage, 8192, kSecond + 1000},
       FlashIo{0, IoKind::write, 8192, kSecond, kSecond + 10, kSecond + 500},
       ClusterGauges{kSecond + 2000, 8192, 8192},
-      HostGauges{0, kSecond + 2000, 1 << 20, 8192, 17, 0.25, 1.5},
+      HostGauges{0, kSecond + 2000, 1 << 20, 8192, 17, 0.25, 1.5, 12288},
       ArrayGauges{kSecond + 2000, models::ArrayLoad{.reads = 3, .nvram_used_bytes = 777}},
       ConsistencyViolation{"disk 1 block 2: read returned version 3, expected 4"},
       WritesLost{2},
       ReadsFailed{3},
+      WriteBreakdown{kSecond + 900, engine::WriteTiming{900, 100, 300, 250, 200, 1}},
+      ReplicaPlacement{1, 2, 1, {0, 0}},
   };
-  static_assert(std::variant_size_v<RunEvent> == 10, "add the new event here");
+  static_assert(std::variant_size_v<RunEvent> == 12, "add the new event here");
   return events;
 }
 
@@ -73,7 +75,10 @@ TEST(RunRecording, ReplayGivesTheResultsOfDirectFeeding) {
   EXPECT_NE(direct.find("\"acknowledged_writes_lost\": 2"), std::string::npos);
   EXPECT_NE(direct.find("expected 4"), std::string::npos);
   EXPECT_NE(direct.find("\"destage\": 8192"), std::string::npos);
-  EXPECT_NE(direct.find("\"last\": 777"), std::string::npos);  // the array's NVRAM
+  EXPECT_NE(direct.find("\"last\": 777"), std::string::npos);    // the array's NVRAM
+  EXPECT_NE(direct.find("\"last\": 12288"), std::string::npos);  // replica bytes
+  EXPECT_NE(direct.find("\"peer_flash\": 200"), std::string::npos);
+  EXPECT_NE(direct.find("\"write_through\": true"), std::string::npos);
 }
 
 TEST(RunRecording, ShorthandsRecordTheSameEvents) {

@@ -306,14 +306,19 @@ TEST(Simulation, ATraceRequestBeyondTheDiskIsBadInput) {
   EXPECT_THROW(run_scenario(parse_scenario(doc)), models::TraceError);
 }
 
-TEST(Simulation, ReplicasAreRefusedUntilTheClusterProtocolExists) {
+TEST(Simulation, AnEventThatChangesAVmsReplicasIsRefused) {
   nlohmann::json doc = one_vm("write-back", {{"iops", 10}}, 1);
   doc["datastores"][0]["policy"]["replicas"] = 1;
+  doc["events"] =
+      nlohmann::json::array({{{"at_s", 0.5},
+                              {"datastore_policy",
+                               {{"datastore", doc["datastores"][0]["name"]},
+                                {"policy", {{"mode", "write-back"}, {"replicas", 2}}}}}}});
   try {
     run_scenario(parse_scenario(doc));
     FAIL();
   } catch (const ScenarioError& e) {
-    EXPECT_EQ(e.path(), "$.datastores[0].policy.replicas");
+    EXPECT_EQ(e.path(), "$.events[0].datastore_policy.policy.replicas");
   }
 }
 

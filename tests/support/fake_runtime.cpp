@@ -96,7 +96,7 @@ void FakeRuntime::collect() {
             io.destage = c.destage;
             pending_.push_back(std::move(io));
           } else if constexpr (std::is_same_v<T, CompleteRequest>) {
-            RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}};
+            RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}, c.timing};
             if (auto judged = ledger_.completed(c); judged.violation) {
               violations_.push_back("request " + std::to_string(c.request) + " " +
                                     *judged.violation);
@@ -109,8 +109,8 @@ void FakeRuntime::collect() {
             timer_id_ = c.timer;
           } else if constexpr (std::is_same_v<T, ModeApplied>) {
             modes_.push_back(c);
-          } else {
-            throw std::logic_error("fake runtime: unexpected peer message");
+          } else if constexpr (std::is_same_v<T, SendToPeer>) {
+            sent_.push_back(SentMessage{c.to, *c.message});
           }
         },
         command);
@@ -151,6 +151,11 @@ void FakeRuntime::complete(std::size_t index, Status status) {
     }
   }
   engine_.completed(now_, io.id, status, data);
+  collect();
+}
+
+void FakeRuntime::receive(HostId from, const PeerMessage& message) {
+  engine_.received(now_, from, message);
   collect();
 }
 

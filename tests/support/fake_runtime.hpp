@@ -5,7 +5,8 @@
 // every interleaving can be staged. Devices hold versions: a write lands in the flash or array
 // store when its command completes, and a read returns what the store holds at its completion.
 // Requests are numbered and judged by a sim::RequestLedger, as in every runtime; violations are
-// collected.
+// collected. Messages to peers are kept in `sent()` for a FakeCluster (fake_cluster.hpp) to
+// deliver, late, reordered or not at all.
 #pragma once
 
 #include "flashtwin/engine/host_engine.hpp"
@@ -40,6 +41,13 @@ struct RequestResult {
   Status status = Status::ok;
   ServedBlocks served;
   std::vector<Version> versions;
+  WriteTiming timing;
+};
+
+// A message the engine asked to send (owned copy).
+struct SentMessage {
+  HostId to = 0;
+  PeerMessage message;
 };
 
 class FakeRuntime {
@@ -70,6 +78,10 @@ class FakeRuntime {
   void complete_all();
   // Completes one pending command chosen at random.
   void complete_random(std::mt19937_64& rng);
+  // Hands a peer's message to the engine and collects what follows.
+  void receive(HostId from, const PeerMessage& message);
+  // Messages the engine sent, oldest first, not yet taken by whoever delivers them.
+  std::vector<SentMessage>& sent() { return sent_; }
   // Advances simulated time, firing the engine's timer if it falls due.
   void advance_to(TimeNs now);
   TimeNs now() const { return now_; }
@@ -101,6 +113,7 @@ class FakeRuntime {
   std::map<RequestId, RequestResult> results_;
   std::vector<std::string> violations_;
   std::vector<ModeApplied> modes_;
+  std::vector<SentMessage> sent_;
   sim::FlashVersions flash_;
   sim::RequestLedger ledger_;
 };

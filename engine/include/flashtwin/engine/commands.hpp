@@ -75,6 +75,7 @@ struct CompleteRequest {
   Status status = Status::ok;
   ServedBlocks served;
   std::span<const Version> versions;
+  WriteTiming timing;  // writes only
 };
 
 // Call HostEngine::timer_fired(now, timer) once simulated time `now` reaches `at`. The one timer

@@ -70,6 +70,12 @@ class HostEngine {
   void set_vm_mode(TimeNs now, VmId vm, std::optional<CacheMode> mode);
   void set_datastore_mode(TimeNs now, DatastoreId datastore, CacheMode mode);
   ModeState mode_of(VmId vm) const;
+  // Write-back replication (docs/CLUSTER.md): the VM's write-back writes are copied to the flash
+  // of `peers` (at most 2, distinct, not this host), and acknowledged once the local flash write
+  // and every peer's ReplicaAck are in. Chosen by the runtime (placement, fault domains); empty
+  // turns replication off. Set it before the VM's first write-back write. Throws
+  // std::invalid_argument for an unknown VM or a bad list.
+  void set_replica_peers(VmId vm, std::span<const HostId> peers);
 
   // ---- Events.
   // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a
@@ -82,8 +88,11 @@ class HostEngine {
   // Status, or a data size mismatch — all checked before anything changes: the engine is then as
   // it was and the command still pending.
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
-  // A peer engine's message. Cluster protocol: not handled by the single-host engine yet; throws
-  // std::logic_error.
+  // A peer engine's message (replica write, ack or release; docs/CLUSTER.md). Messages may arrive
+  // late and in any order; a lost one is never taken for an answer (the write waits for it).
+  // Throws std::invalid_argument for a malformed message (a run and its versions disagree) or
+  // one from this host, before anything changes, and std::logic_error for the migration and
+  // recovery messages, which this engine does not handle yet.
   void received(TimeNs now, HostId from, const PeerMessage& message);
   // The timer the last SetTimer asked for is due (commands.hpp: one timer per engine, each SetTimer
   // replaces the one before). Throws std::invalid_argument for a timer id it never set.

@@ -28,4 +28,19 @@ struct ServedBlocks {
   std::uint32_t array = 0;
 };
 
+// Where a write's time went, measured by the engine on the times it is given (zero for requests
+// that are not writes). waited_ns: from submission until it started (the dirty gate, block
+// locks). local_flash_ns: from its start until its local flash write completed. For a write-back
+// write with replicas, the slowest replica (by round trip from the start): network_ns is its round
+// trip minus peer_flash_ns, the time the copy took on the peer. total_ns: submission to
+// acknowledgement.
+struct WriteTiming {
+  TimeNs total_ns = 0;
+  TimeNs waited_ns = 0;
+  TimeNs local_flash_ns = 0;
+  TimeNs network_ns = 0;
+  TimeNs peer_flash_ns = 0;
+  std::uint8_t replicas = 0;  // peer copies the write waited for
+};
+
 }  // namespace flashtwin::engine

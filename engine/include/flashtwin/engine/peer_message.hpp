@@ -4,9 +4,13 @@
 // the VM, so that a receiver can tell a stale owner from the current one. Messages own their data:
 // the runtime may deliver them long after the sending call returned.
 //
-// The single-host engine of today emits none of them and rejects them on receipt (see
-// HostEngine::received); they are fixed here so that the event and command types need no redesign
-// when replicas, migration and recovery arrive.
+// Write-back replication (ReplicaWrite, ReplicaAck, ReplicaRelease) is handled (docs/CLUSTER.md);
+// the other messages are fixed here so that the event and command types need no redesign when
+// migration and recovery arrive, and are rejected on receipt until then.
+//
+// Delivery: the runtime may deliver messages late and in any order; every handler is
+// order-independent (versions and sequence numbers decide, never arrival order). A lost message
+// is never taken for an answer: a write waits for every ack it asked for.
 #pragma once
 
 #include "flashtwin/engine/types.hpp"
@@ -23,26 +27,36 @@ struct BlockRun {
   std::uint32_t block_count = 0;
 };
 
-// Owner -> peer: keep a copy of these dirty blocks (versions[i] for first_block + i).
+// Owner -> peer: keep a copy of these dirty blocks (versions[i] for first_block + i; a block whose
+// version is 0 is not part of the copy). `bytes` is what crosses the network and the peer's flash
+// (whole blocks, or only the bytes written for a partial write of a block the peer holds).
 struct ReplicaWrite {
   VmId vm = 0;
   Epoch epoch = 0;
   BlockRun run;
   std::vector<Version> versions;
-  std::uint64_t sequence = 0;  // echoed in the ack
+  std::uint64_t sequence = 0;  // echoed in the ack; unique per sending engine
+  std::uint64_t bytes = 0;
 };
+// Peer -> owner: the copy of ReplicaWrite `sequence` is on the peer's flash (ok), or was refused
+// (io_error: no room under the peer's dirty limit, or its flash write failed). `peer_flash_ns` is
+// how long the copy took on the peer, from receipt to its flash write's completion (the rest of
+// the round trip is network).
 struct ReplicaAck {
   VmId vm = 0;
   Epoch epoch = 0;
   std::uint64_t sequence = 0;
   Status status = Status::ok;
+  TimeNs peer_flash_ns = 0;
 };
-// Owner -> peer: these blocks are on the array at `version` or newer; drop replicas up to it.
+// Owner -> peer: block first_block + i is on the array at versions[i] or newer (or is no longer
+// dirty at that version); drop a replica of it whose version is at most versions[i]. A replica of
+// a newer version is kept (0: nothing to drop for that block).
 struct ReplicaRelease {
   VmId vm = 0;
   Epoch epoch = 0;
   BlockRun run;
-  Version up_to_version = 0;
+  std::vector<Version> versions;
 };
 // New owner -> old owner after a migration: send what you hold of these blocks.
 struct RemoteRead {

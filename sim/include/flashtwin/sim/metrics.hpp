@@ -141,6 +141,7 @@ struct HostTotals {
   double endurance_dwpd = 0;       // rated drive writes per day; 0: not known
   std::int64_t duration_ns = 0;    // the window's length; 0 until finish()
   Level used_bytes, dirty_bytes;   // sampled in the window
+  Level replica_bytes;             // other hosts' replicas held, sampled in the window
   std::uint64_t evictions = 0;     // blocks evicted in the window
   KindCounts flash_reads, flash_writes;
   LatencyHistogram flash_read_latency, flash_write_latency;  // submitted -> completed
@@ -157,6 +158,21 @@ struct HostTotals {
   // written x write amplification / device capacity, per day of window; NaN without flash or
   // time.
   double drive_writes_per_day() const;
+};
+
+// Sums over the writes acknowledged in the window (engine::WriteTiming); means are sum / writes.
+struct WriteBreakdownTotals {
+  std::uint64_t writes = 0;
+  std::uint64_t replicated_writes = 0;  // writes that waited for at least one replica
+  std::int64_t total_ns = 0, waited_ns = 0, local_flash_ns = 0, network_ns = 0, peer_flash_ns = 0;
+};
+
+// A VM's replica placement (ReplicaPlacement): peers by host number.
+struct VmReplicas {
+  std::size_t vm = 0;
+  std::uint32_t asked = 0;
+  std::vector<std::size_t> peers;
+  bool write_through() const { return peers.size() < asked; }
 };
 
 struct ClusterTotals {
@@ -176,6 +192,8 @@ struct ClusterTotals {
   // Reads that completed with an error (a reported loss, e.g. the only good copy was on a flash
   // that failed): the VM was told, so these are not violations and do not make a run inconsistent.
   std::uint64_t reads_failed = 0;
+  WriteBreakdownTotals write_breakdown;
+  std::vector<VmReplicas> replicas;  // VMs that asked for replicas, in VM order
   bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
   // Whether the array's backend kept up between the first and the last array sample of the
   // window (models::assess_saturation); all zero without two samples.
@@ -324,6 +342,8 @@ class Metrics {
   void on(const ReadsFailed& e);
   void on(const ConsistencyViolation& e);
   void on(const WritesLost& e);
+  void on(const WriteBreakdown& e);
+  void on(const ReplicaPlacement& e);
   Host& host_at(std::size_t host, const char* what);
 
   std::int64_t interval_ns_;

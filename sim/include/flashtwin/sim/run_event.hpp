@@ -43,7 +43,7 @@ enum class NetworkPurpose : std::uint8_t {
   array_read,   // array -> host: VM read misses and fills
   array_write,  // host -> array: write-through and pass-through writes
   destage,      // host -> array: the destager's writes
-  replication,  // host -> peer: write-back replicas (not produced yet)
+  replication,  // host <-> peer: write-back replicas, their acks and releases
   remote_read,  // peer -> host: remote flash reads (not produced yet)
 };
 inline constexpr std::size_t kNetworkPurposes = 5;
@@ -85,6 +85,22 @@ struct HostGauges {
   std::uint64_t evictions = 0;
   double channel_busy_s = 0;
   double write_amplification = 1;
+  std::uint64_t replica_bytes = 0;  // flash held for other hosts' dirty blocks (replicas)
+};
+
+// A write was acknowledged; where its time went (engine::WriteTiming).
+struct WriteBreakdown {
+  std::int64_t at_ns = 0;
+  engine::WriteTiming timing;
+};
+
+// Where a VM's write-back replicas went, decided at the start of the run: `asked` copies, on
+// peers[0..placed). placed < asked: too few eligible peers, the VM runs write-through.
+struct ReplicaPlacement {
+  std::size_t vm = 0;
+  std::uint32_t asked = 0;
+  std::uint32_t placed = 0;
+  std::size_t peers[2] = {0, 0};
 };
 
 // Sampled state of the storage array: its running counts and levels (models::ArrayLoad).
@@ -108,8 +124,8 @@ struct WritesLost {
   std::uint64_t writes = 0;
 };
 
-using RunEvent =
-    std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges, HostGauges,
-                 ArrayGauges, ConsistencyViolation, WritesLost, ReadsFailed>;
+using RunEvent = std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges,
+                              HostGauges, ArrayGauges, ConsistencyViolation, WritesLost,
+                              ReadsFailed, WriteBreakdown, ReplicaPlacement>;
 
 }  // namespace flashtwin::sim

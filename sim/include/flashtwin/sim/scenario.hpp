@@ -33,7 +33,10 @@ struct FlashSpec {
 
 struct HostSpec {
   std::string name;
-  std::string rack;  // fault domain; "" = the host's own
+  std::string rack;  // placement in the network, and fault domain; "" = the host's own
+  // The fault domain replicas avoid, when it is not the rack (a power feed, a blade chassis);
+  // "": the rack.
+  std::string fault_domain;
   double nic_gbps = 10;
   std::vector<FlashSpec> flash;  // empty: a host without flash
 };

@@ -46,7 +46,8 @@ struct RunResult {
 };
 
 // Throws ScenarioError (with its JSON path) for what a parsed scenario asks that run_scenario
-// cannot run yet (write-back replicas > 0). `flashtwin validate` calls it too, so validate
+// cannot run yet (an event that changes a VM's number of replicas). `flashtwin validate` calls
+// it too, so validate
 // refuses everything run refuses before it starts.
 void check_supported(const Scenario& scenario);
 

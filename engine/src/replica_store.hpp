@@ -1,0 +1,92 @@
+// ReplicaStore: the copies of other hosts' dirty blocks this host keeps on its flash (the peer's
+// side of write-back replication, docs/CLUSTER.md). Owned by HostEngine::Core; internal to engine/.
+//
+// A replica takes a slot of this host's flash. Its slot is in the BlockIndex under a key of its
+// own namespace: the disk part of the key is a code handed out per (owner host, disk) from 0xFFFF
+// downwards, while this host's own disks are numbered from 0 upwards, so the two never meet (the
+// Core refuses a replica or a disk that would make them). In the index a replica slot is in state
+// `filling`: not readable, pinned (never evicted), and not tracked by the eviction policy.
+// (SlotState has no value of its own for replicas so that BlockIndex stays as it is; the Core's
+// invariant checker tells the two apart by the key namespace.)
+//
+// Per replica block: its slot, the newest version received, the owner's epoch, the flash writes
+// of it in flight, and whether a release arrived while one was in flight (then it is dropped when
+// the write completes). Versions decide, never arrival order: a write of an older version than
+// held is ignored, a release drops only a replica whose version is at most the released one.
+//
+// Plain data; not thread-safe.
+#pragma once
+
+#include "block_key.hpp"
+#include "flashtwin/engine/types.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace flashtwin::engine {
+
+struct ReplicaEntry {
+  SlotId slot = 0;
+  Version version = 0;
+  Epoch epoch = 0;
+  std::uint32_t writing = 0;  // flash writes of this replica in flight
+  bool released = false;      // drop once `writing` falls to 0
+};
+
+// One block of a ReplicaWrite the peer is about to write: its key, the version, and its entry if
+// the peer holds the block already (entries are node-based: the pointer survives inserts).
+struct ReplicaBlockWrite {
+  std::uint64_t key = 0;
+  Version version = 0;
+  ReplicaEntry* entry = nullptr;
+};
+
+class ReplicaStore {
+ public:
+  // The index key of (owner, disk, block), handing out a namespace code on first use of
+  // (owner, disk). nullopt when a new code would reach `lowest_allowed` (this host's own disks
+  // use the codes below it).
+  std::optional<std::uint64_t> key(HostId owner, DiskId disk, BlockNo block,
+                                   LocalDisk lowest_allowed);
+  // The key if (owner, disk) has a code already; never hands one out.
+  std::optional<std::uint64_t> find_key(HostId owner, DiskId disk, BlockNo block) const;
+  // True if `key` is in the replica namespace.
+  bool holds_key(std::uint64_t key) const { return disk_of(key) >= lowest_code_; }
+  // The lowest code handed out (0x10000 while none is): a new local disk must stay below it.
+  std::uint32_t lowest_code() const { return lowest_code_; }
+
+  ReplicaEntry* find(std::uint64_t key) {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  const ReplicaEntry* find(std::uint64_t key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  ReplicaEntry& insert(std::uint64_t key, const ReplicaEntry& entry) {
+    return entries_.emplace(key, entry).first->second;
+  }
+  void erase(std::uint64_t key) { entries_.erase(key); }
+  // Replica blocks held (each takes one flash slot).
+  std::size_t size() const { return entries_.size(); }
+  std::size_t memory_bytes() const;
+
+  // Calls visit(key, entry) for every replica (in no particular order).
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    for (const auto& [key, entry] : entries_)
+      visit(key, entry);
+  }
+
+ private:
+  std::map<std::pair<HostId, DiskId>, LocalDisk> codes_;
+  std::uint32_t lowest_code_ = 0x10000;
+  std::unordered_map<std::uint64_t, ReplicaEntry> entries_;
+};
+
+}  // namespace flashtwin::engine

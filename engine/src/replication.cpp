@@ -1,0 +1,46 @@
+#include "replication.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace flashtwin::engine {
+
+void Replication::set_peers(VmId vm, std::span<const HostId> peers, HostId self) {
+  const std::string who = "vm " + std::to_string(vm) + ": replica peers: ";
+  if (peers.size() > kMaxReplicas)
+    throw std::invalid_argument(who + "at most 2, got " + std::to_string(peers.size()));
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    if (peers[i] == self) throw std::invalid_argument(who + "a host is not its own peer");
+    if (std::count(peers.begin(), peers.end(), peers[i]) > 1)
+      throw std::invalid_argument(who + "host " + std::to_string(peers[i]) + " named twice");
+  }
+  if (peers.empty()) {
+    vms_.erase(vm);
+    return;
+  }
+  vms_[vm].peers.assign(peers.begin(), peers.end());
+}
+
+std::uint64_t Replication::expect_ack(OpId op, HostId peer, TimeNs sent_at) {
+  const std::uint64_t sequence = ring_first_ + ring_.size();
+  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at}, true});
+  ++acks_pending_;
+  return sequence;
+}
+
+std::optional<PendingAck> Replication::take_ack(std::uint64_t sequence, HostId from) {
+  if (sequence < ring_first_ || sequence - ring_first_ >= ring_.size()) return std::nullopt;
+  AckSlot& slot = ring_[sequence - ring_first_];
+  if (!slot.pending || slot.ack.peer != from) return std::nullopt;
+  slot.pending = false;
+  --acks_pending_;
+  const PendingAck ack = slot.ack;
+  while (!ring_.empty() && !ring_.front().pending) {
+    ring_.pop_front();
+    ++ring_first_;
+  }
+  return ack;
+}
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,96 @@
+// Replication: the owner's side of write-back replication (docs/CLUSTER.md). Owned by
+// HostEngine::Core; internal to engine/.
+//
+// It knows, per VM, the peers its write-back writes are copied to (chosen by the runtime, at most
+// two, never this host) and the VM's epoch; it numbers the ReplicaWrites this engine sends and
+// remembers, per sequence, which operation waits for the ack and from which peer, so that an ack
+// completes the right write whatever order acks arrive in, and an ack from the wrong host, a
+// duplicate or an unknown sequence is ignored (never taken for the answer).
+//
+// It also owns the messages the engine sends: SendToPeer commands point at them, and they stay
+// valid until the drain after the one that handed the commands out (as HostEngine::drain
+// promises for every span in a command).
+//
+// Plain data; not thread-safe.
+#pragma once
+
+#include "block_locks.hpp"
+#include "flashtwin/engine/peer_message.hpp"
+#include "flashtwin/engine/types.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+namespace flashtwin::engine {
+
+inline constexpr std::size_t kMaxReplicas = 2;
+
+struct PendingAck {
+  OpId op = 0;
+  HostId peer = 0;
+  TimeNs sent_at = 0;
+};
+
+class Replication {
+ public:
+  // Throws std::invalid_argument for more than kMaxReplicas peers, a duplicate, or `self`.
+  void set_peers(VmId vm, std::span<const HostId> peers, HostId self);
+  // The VM's peers (empty: no replication).
+  std::span<const HostId> peers(VmId vm) const {
+    if (vms_.empty()) return {};
+    auto it = vms_.find(vm);
+    return it == vms_.end() ? std::span<const HostId>() : std::span<const HostId>(it->second.peers);
+  }
+  Epoch epoch(VmId vm) const {
+    auto it = vms_.find(vm);
+    return it == vms_.end() ? kFirstEpoch : it->second.epoch;
+  }
+  bool any() const { return !vms_.empty(); }
+
+  // A new sequence for a ReplicaWrite to `peer` that `op` waits for.
+  std::uint64_t expect_ack(OpId op, HostId peer, TimeNs sent_at);
+  // The pending ack `sequence` from `from`, removed; nullopt (and nothing removed) if there is no
+  // such pending ack or it was sent to another host.
+  std::optional<PendingAck> take_ack(std::uint64_t sequence, HostId from);
+  std::size_t acks_pending() const { return acks_pending_; }
+
+  // Keeps `message` until the drain after next; returns where it lives.
+  const PeerMessage* post(PeerMessage message) {
+    outbox_.push_back(std::move(message));
+    return &outbox_.back();
+  }
+  // The runtime drained the engine's commands: messages posted before the previous drain go.
+  void runtime_drained() {
+    if (outbox_.empty() && handed_out_.empty()) return;
+    handed_out_.swap(outbox_);
+    outbox_.clear();
+  }
+
+  static constexpr Epoch kFirstEpoch = 1;
+
+ private:
+  struct VmReplication {
+    std::vector<HostId> peers;
+    Epoch epoch = kFirstEpoch;
+  };
+  std::unordered_map<VmId, VmReplication> vms_;
+  // Pending acks by sequence: sequences are handed out consecutively and acks come back nearly in
+  // order, so a ring from the oldest pending sequence holds them with no allocation per write.
+  // (An ack that never comes keeps the ring from shrinking until the failure handling of a later
+  // part resolves the writes waiting for a dead peer.)
+  struct AckSlot {
+    PendingAck ack;
+    bool pending = false;
+  };
+  std::deque<AckSlot> ring_;
+  std::uint64_t ring_first_ = 1;  // sequence of ring_.front()
+  std::size_t acks_pending_ = 0;
+  std::deque<PeerMessage> outbox_;      // posted since the last drain
+  std::deque<PeerMessage> handed_out_;  // handed out by the last drain
+};
+
+}  // namespace flashtwin::engine

@@ -1,0 +1,104 @@
+// Replica placement (sim/src/replica_placement.hpp): fault domains, network distance, room,
+// determinism, and the write-through fallback when too few peers are eligible.
+#include "replica_placement.hpp"
+#include "scenario_platform.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace flashtwin::sim {
+namespace {
+
+nlohmann::json host(const std::string& name, const std::string& rack, double flash_gib = 8) {
+  nlohmann::json h = {{"name", name}, {"rack", rack}};
+  if (flash_gib > 0) h["flash"] = {{{"device", "nvme-1.6t"}, {"capacity_gib", flash_gib}}};
+  return h;
+}
+
+nlohmann::json vm(const std::string& name, const std::string& on) {
+  return {{"name", name},
+          {"host", on},
+          {"datastore", "wb"},
+          {"disks", {{{"size_gib", 1}, {"workload", {{"iops", 10}}}}}}};
+}
+
+// Leaf-spine, racks r1 (a1, a2) and r2 (b1, b2, b3 without flash).
+nlohmann::json cluster(std::uint32_t replicas) {
+  return {{"duration_s", 1},
+          {"cluster",
+           {{"topology", "leaf-spine"},
+            {"hosts",
+             {host("a1", "r1"), host("a2", "r1"), host("b1", "r2"), host("b2", "r2"),
+              host("b3", "r2", 0)}}}},
+          {"datastores",
+           {{{"name", "wb"}, {"policy", {{"mode", "write-back"}, {"replicas", replicas}}}}}},
+          {"vms", {vm("v1", "a1"), vm("v2", "a1"), vm("v3", "b1")}}};
+}
+
+std::vector<std::size_t> sorted(std::vector<std::size_t> hosts) {
+  std::sort(hosts.begin(), hosts.end());
+  return hosts;
+}
+
+std::vector<VmPlacement> place(const nlohmann::json& doc) {
+  const Scenario s = parse_scenario(doc);
+  const ScenarioIndex index(s);
+  return place_replicas(s, index, platform_spec(s).topology);
+}
+
+TEST(ReplicaPlacement, PeersAreOutsideTheOwnersRackAndHaveFlash) {
+  const std::vector<VmPlacement> p = place(cluster(2));
+  EXPECT_EQ(sorted(p[0].peers), (std::vector<std::size_t>{2, 3}));  // b1, b2
+  EXPECT_EQ(sorted(p[2].peers), (std::vector<std::size_t>{0, 1}));  // a1, a2; never b3 (no flash)
+  for (const VmPlacement& v : p)
+    EXPECT_FALSE(v.write_through());
+}
+
+TEST(ReplicaPlacement, RoomSpreadsVmsOverEqualPeers) {
+  const std::vector<VmPlacement> p = place(cluster(1));
+  ASSERT_EQ(p[0].peers.size(), 1u);
+  ASSERT_EQ(p[1].peers.size(), 1u);
+  EXPECT_NE(p[0].peers[0], p[1].peers[0]);  // v2 goes to the b host v1 did not load
+}
+
+TEST(ReplicaPlacement, NetworkClosePeersComeFirst) {
+  // With fault domains of their own, the hosts of the owner's rack are eligible and closer (one
+  // ToR) than the other rack's (ToR, spine, ToR).
+  nlohmann::json doc = cluster(1);
+  for (auto& h : doc["cluster"]["hosts"])
+    h["fault_domain"] = std::string(h["name"]);
+  const std::vector<VmPlacement> p = place(doc);
+  EXPECT_EQ(p[0].peers, (std::vector<std::size_t>{1}));  // a2, next to a1
+  EXPECT_EQ(p[2].peers, (std::vector<std::size_t>{3}));  // b2, next to b1
+}
+
+TEST(ReplicaPlacement, TooFewEligiblePeersMeansWriteThrough) {
+  nlohmann::json doc = cluster(2);
+  doc["cluster"]["hosts"][3]["rack"] = "r1";  // r2 keeps only b1 with flash
+  const std::vector<VmPlacement> p = place(doc);
+  EXPECT_TRUE(p[0].write_through());
+  EXPECT_EQ(p[0].peers, (std::vector<std::size_t>{2}));  // the one found, reported
+  EXPECT_FALSE(p[2].write_through());                    // b1 (r2) has a1, a2 and b2, all in r1 now
+}
+
+TEST(ReplicaPlacement, SameScenarioAndSeedSamePeers) {
+  nlohmann::json doc = cluster(1);
+  doc["vms"] = {vm("v1", "a1"), vm("v2", "a2"), vm("v3", "a1"), vm("v4", "a2")};
+  const auto first = place(doc);
+  const auto again = place(doc);
+  for (std::size_t v = 0; v < first.size(); ++v)
+    EXPECT_EQ(first[v].peers, again[v].peers);
+}
+
+TEST(ReplicaPlacement, OnlyWriteBackAsksForReplicas) {
+  nlohmann::json doc = cluster(1);
+  doc["vms"][1]["policy"] = {{"mode", "write-through"}};
+  const std::vector<VmPlacement> p = place(doc);
+  EXPECT_EQ(p[1].asked, 0u);
+  EXPECT_TRUE(p[1].peers.empty());
+  EXPECT_EQ(p[0].asked, 1u);
+}
+
+}  // namespace
+}  // namespace flashtwin::sim

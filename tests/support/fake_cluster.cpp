@@ -1,0 +1,102 @@
+#include "fake_cluster.hpp"
+
+#include <stdexcept>
+
+namespace flashtwin::testing {
+
+FakeCluster::FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode) {
+  for (std::size_t h = 0; h < hosts; ++h) {
+    config.host = static_cast<HostId>(h);
+    hosts_.push_back(std::make_unique<FakeRuntime>(config, mode));
+  }
+}
+
+void FakeCluster::set_peers(HostId h, const std::vector<HostId>& peers) {
+  host(h).engine().set_replica_peers(FakeRuntime::kVm, peers);
+}
+
+void FakeCluster::collect() {
+  for (std::size_t h = 0; h < hosts_.size(); ++h) {
+    for (SentMessage& sent : hosts_[h]->sent())
+      network_.push_back(InFlightMessage{static_cast<HostId>(h), sent.to, std::move(sent.message)});
+    hosts_[h]->sent().clear();
+  }
+}
+
+const std::vector<InFlightMessage>& FakeCluster::network() {
+  collect();
+  return network_;
+}
+
+void FakeCluster::deliver(std::size_t index) {
+  collect();
+  InFlightMessage message = std::move(network_.at(index));
+  network_.erase(network_.begin() + static_cast<std::ptrdiff_t>(index));
+  host(message.to).receive(message.from, message.message);
+  collect();
+}
+
+void FakeCluster::drop(std::size_t index) {
+  collect();
+  network_.erase(network_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void FakeCluster::run_until_quiet() {
+  for (;;) {
+    bool moved = false;
+    for (auto& h : hosts_) {
+      if (!h->pending().empty()) {
+        h->complete(0);
+        moved = true;
+      }
+    }
+    collect();
+    if (!network_.empty()) {
+      deliver(0);
+      moved = true;
+    }
+    if (!moved) return;
+  }
+}
+
+bool FakeCluster::step_random(std::mt19937_64& rng) {
+  collect();
+  std::size_t total = network_.size();
+  for (auto& h : hosts_)
+    total += h->pending().size();
+  if (total == 0) return false;
+  std::size_t pick = static_cast<std::size_t>(rng() % total);
+  if (pick < network_.size()) {
+    deliver(pick);
+    return true;
+  }
+  pick -= network_.size();
+  for (auto& h : hosts_) {
+    if (pick < h->pending().size()) {
+      h->complete(pick);
+      collect();
+      return true;
+    }
+    pick -= h->pending().size();
+  }
+  throw std::logic_error("fake cluster: step out of range");
+}
+
+void FakeCluster::advance_to(TimeNs now) {
+  now_ = now;
+  for (auto& h : hosts_)
+    h->advance_to(now);
+  collect();
+}
+
+std::string FakeCluster::check() const {
+  for (std::size_t h = 0; h < hosts_.size(); ++h) {
+    const std::string broken = hosts_[h]->engine().check_invariants();
+    if (!broken.empty()) return "host " + std::to_string(h) + ": " + broken;
+    if (!hosts_[h]->violations().empty())
+      return "host " + std::to_string(h) + ": " + hosts_[h]->violations().front();
+  }
+  return {};
+}
+
+}  // namespace flashtwin::testing
