@@ -162,13 +162,14 @@ std::string array_section(const ClusterTotals& c) {
   text += cut(format::pad_right("data at risk", 16) + "last " +
               format::bytes_iec(c.bytes_at_risk.last) + ", max " +
               format::bytes_iec(c.bytes_at_risk.max));
-  text += cut(format::pad_right("final drain", 16) +
-              format::fixed(static_cast<double>(c.drain.duration_ns) / 1e9, 3) +
-              " s after the "
-              "workload, " +
-              std::to_string(c.drain.array.destage_writes.ios) + " destage writes (" +
-              format::bytes_iec(c.drain.array.destage_writes.bytes) + "), not in the rates above");
-  return text;
+  const std::string drain = format::pad_right("final drain", 16) +
+                            format::fixed(static_cast<double>(c.drain.duration_ns) / 1e9, 3) +
+                            " s after the workload, " +
+                            std::to_string(c.drain.array.destage_writes.ios) + " destage writes (" +
+                            format::bytes_iec(c.drain.array.destage_writes.bytes) + ")";
+  const std::string apart = "not in the rates above";
+  if (drain.size() + 2 + apart.size() <= kWidth) return text + cut(drain + ", " + apart);
+  return text + cut(drain + ",") + cut(std::string(16, ' ') + apart);
 }
 
 // Only for runs with replicas: where each VM's copies went, where a write's time went, and the

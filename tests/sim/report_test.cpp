@@ -243,6 +243,27 @@ TEST(Report, TableShowsReadsAndWritesApartHostsDrainAndDefinitions) {
   EXPECT_NE(table.find("(array_read 0.0)"), std::string::npos) << table;
 }
 
+// A long drain's line is too long for one row: it wraps rather than losing its end.
+TEST(Report, ALongFinalDrainWrapsItsLineInsteadOfCuttingIt) {
+  RunLayout layout;
+  layout.vms = {"db"};
+  layout.hosts = {HostLayout{"esx1", 1ull << 30, 1ull << 30, 4, 3.0}};
+  layout.interval_ns = kSecond;
+  layout.workload_end_ns = kSecond;
+  Metrics m(layout);
+  m.request_completed(0, IoKind::read, 4096, 0, 500, ServedBlocks{0, 0, 1}, true);
+  for (std::int64_t i = 0; i < 15'101; ++i)
+    m.array_io(IoKind::write, 17'715, kSecond + 1'000'000 * (i + 1), true);
+  m.finish(kSecond + 15'345'000'000);
+  const std::string table = summary_table(m);
+  for (const std::string& line : lines(table))
+    EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(table.find("final drain     15.345 s after the workload, 15101 destage writes (255.1 "
+                       "MiB),\n                not in the rates above\n"),
+            std::string::npos)
+      << table;
+}
+
 // An overloaded baseline's latencies run to minutes: each cell keeps a space before it (fewer
 // decimals, then a power of ten), so the columns stay apart and readable.
 TEST(Report, HugeLatenciesKeepTheirColumnsApart) {
