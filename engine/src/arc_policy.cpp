@@ -6,12 +6,12 @@
 namespace flashtwin::engine {
 
 ArcPolicy::ArcPolicy(const PolicyContext& context)
-    : slot_keys_(context.slot_keys),
+    : key_of_(context.key_of),
       capacity_(context.capacity_slots),
       lists_(context.capacity_slots),
       ghosts_(context.capacity_slots, 2) {
-  if (capacity_ > 0 && slot_keys_ == nullptr) {
-    throw std::invalid_argument("arc: the policy context has no slot_keys");
+  if (capacity_ > 0 && !key_of_) {
+    throw std::invalid_argument("arc: the policy context has no key_of");
   }
 }
 
@@ -83,7 +83,7 @@ std::optional<SlotId> ArcPolicy::evict(std::uint64_t incoming, const SlotPins& p
   if (trim == GhostTrim::b2) ghosts_.pop_back(kB2);
   lists_.remove(victim->slot);
   if (keep_ghost) {
-    ghosts_.push_front(victim->queue == kT1 ? kB1 : kB2, slot_keys_[victim->slot]);
+    ghosts_.push_front(victim->queue == kT1 ? kB1 : kB2, key_of_(victim->slot));
   }
   return victim->slot;
 }
@@ -130,8 +130,8 @@ void ArcPolicy::on_remove(SlotId slot) {
 }
 
 std::string ArcPolicy::check_invariants() const {
-  std::string problem = lists_.check("arc T1", "arc T2", slot_keys_, [&](SlotId slot) {
-    const std::uint64_t key = slot_keys_[slot];
+  std::string problem = lists_.check("arc T1", "arc T2", key_of_, [&](SlotId slot) {
+    const std::uint64_t key = key_of_(slot);
     return ghosts_.contains(key) ? "key " + std::to_string(key) + " of slot " +
                                        std::to_string(slot) + " is also a ghost"
                                  : std::string();

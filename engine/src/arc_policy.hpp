@@ -36,7 +36,7 @@
 // Memory: 8 bytes per slot for T1/T2 links + 1 byte list tag, plus a GhostTable of c keys
 // (17 bytes per key + 4-byte buckets at load <= 3/4).
 //
-// Requires context.slot_keys (keys of victims become ghosts); misuse throws as LruPolicy does.
+// Requires context.key_of (keys of victims become ghosts); misuse throws as LruPolicy does.
 // Not thread-safe; neither copyable nor movable.
 #pragma once
 
@@ -50,7 +50,7 @@ namespace flashtwin::engine {
 
 class ArcPolicy final : public EvictionPolicy {
  public:
-  // Throws std::invalid_argument if capacity exceeds kMaxSlots or slot_keys is null while
+  // Throws std::invalid_argument if capacity exceeds kMaxSlots or key_of is empty while
   // capacity > 0.
   explicit ArcPolicy(const PolicyContext& context);
   ArcPolicy(const ArcPolicy&) = delete;
@@ -85,7 +85,7 @@ class ArcPolicy final : public EvictionPolicy {
   SlotList& t1() { return lists_.list(kT1); }
   const SlotList& t1() const { return lists_.list(kT1); }
 
-  const std::uint64_t* slot_keys_;
+  SlotKeyReader key_of_;
   std::uint32_t capacity_;
   double target_t1_ = 0.0;  // the paper's p
   SegmentedLists lists_;    // T1 (first) and T2 (second)

@@ -1,12 +1,14 @@
 #include "block_index.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace flashtwin::engine {
 
 namespace {
 
 constexpr double kMaxLoad = 0.75;
+constexpr const char* kUnstorable = "index: a key beyond disk 4095 or block 2^36 - 1";
 constexpr int kShardBits = 6;
 static_assert(BlockIndex::kShards == std::size_t{1} << kShardBits);
 
@@ -25,7 +27,7 @@ std::size_t grown(std::size_t buckets) {
 }  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
-    : slot_keys_(capacity_slots), states_(capacity_slots), shards_(kShards) {
+    : key_low_(capacity_slots), key_high_(capacity_slots), states_(capacity_slots), shards_(kShards) {
   for (Shard& shard : shards_) {
     shard.buckets = ZeroedArray<SlotId>(kInitialBuckets / kShards);
     shard.grow_above = grow_limit(shard.buckets.size());
@@ -50,26 +52,30 @@ std::uint64_t BlockIndex::home(const Shard& shard, std::uint64_t hash) {
 }
 
 SlotId BlockIndex::find(std::uint64_t key) const {
+  if (!storable(key)) return kNoSlot;
+  key = pack(key);
   const std::uint64_t hash = mix_key(key);
   const Shard& shard = shard_of(hash);
   for (std::uint64_t i = home(shard, hash);; i = next(shard, i)) {
     const SlotId entry = shard.buckets[i];
     if (entry == 0) return kNoSlot;
-    if (slot_keys_[entry - 1] == key) return entry - 1;
+    if (stored(entry - 1) == key) return entry - 1;
   }
 }
 
 SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
+  if (!storable(key)) throw std::out_of_range(kUnstorable);
   SlotId slot;
   if (free_head_ != kNoSlot) {
     slot = free_head_;
-    free_head_ = static_cast<SlotId>(slot_keys_[slot]);
+    free_head_ = key_low_[slot];
   } else if (fresh_ < capacity()) {
     slot = fresh_++;
   } else {
     return kNoSlot;
   }
-  slot_keys_[slot] = key;
+  key = pack(key);
+  store(slot, key);
   states_.set(slot, static_cast<std::uint8_t>(SlotState::free));
   set_state(slot, state);
   table_insert(key, slot);
@@ -78,16 +84,18 @@ SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
 }
 
 void BlockIndex::release(SlotId slot) {
-  table_erase(slot_keys_[slot]);
+  table_erase(stored(slot));
   set_state(slot, SlotState::free);
-  slot_keys_[slot] = free_head_;
+  store(slot, free_head_);
   free_head_ = slot;
   --used_;
 }
 
 void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {
-  table_erase(slot_keys_[slot]);
-  slot_keys_[slot] = key;
+  if (!storable(key)) throw std::out_of_range(kUnstorable);
+  table_erase(stored(slot));
+  key = pack(key);
+  store(slot, key);
   set_state(slot, state);
   table_insert(key, slot);
 }
@@ -111,7 +119,7 @@ void BlockIndex::grow(Shard& shard) {
   shard.buckets = ZeroedArray<SlotId>(grown(old.size()));
   shard.grow_above = grow_limit(shard.buckets.size());
   for (const SlotId entry : old) {
-    if (entry != 0) place(shard, home(shard, mix_key(slot_keys_[entry - 1])), entry - 1);
+    if (entry != 0) place(shard, home(shard, mix_key(stored(entry - 1))), entry - 1);
   }
 }
 
@@ -119,14 +127,14 @@ void BlockIndex::table_erase(std::uint64_t key) {
   const std::uint64_t hash = mix_key(key);
   Shard& shard = shard_of(hash);
   std::uint64_t hole = home(shard, hash);
-  while (slot_keys_[shard.buckets[hole] - 1] != key)
+  while (stored(shard.buckets[hole] - 1) != key)
     hole = next(shard, hole);
   // Backward shift: move later entries of the probe run into the hole when their home position
   // does not lie cyclically in (hole, j].
   for (std::uint64_t j = next(shard, hole);; j = next(shard, j)) {
     const SlotId entry = shard.buckets[j];
     if (entry == 0) break;
-    const std::uint64_t h = home(shard, mix_key(slot_keys_[entry - 1]));
+    const std::uint64_t h = home(shard, mix_key(stored(entry - 1)));
     const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
     if (stays) continue;
     shard.buckets[hole] = entry;
@@ -137,7 +145,8 @@ void BlockIndex::table_erase(std::uint64_t key) {
 }
 
 std::size_t BlockIndex::memory_bytes() const {
-  std::size_t bytes = slot_keys_.committed_bytes(fresh_) + states_.committed_bytes(fresh_) +
+  std::size_t bytes = key_low_.committed_bytes(fresh_) + key_high_.committed_bytes(fresh_) +
+                      states_.committed_bytes(fresh_) +
                       shards_.size() * sizeof(Shard);
   for (const Shard& shard : shards_)
     bytes += shard.buckets.memory_bytes();
@@ -150,7 +159,7 @@ std::string BlockIndex::check_invariants() const {
     if (state(s) == SlotState::free) continue;
     ++in_use;
     if (state(s) == SlotState::clean) ++clean;
-    if (find(slot_keys_[s]) != s) return "index: slot " + std::to_string(s) + " not found by key";
+    if (find(key_of(s)) != s) return "index: slot " + std::to_string(s) + " not found by key";
   }
   if (in_use != used_)
     return "index: used count " + std::to_string(used_) + " but " + std::to_string(in_use) +
@@ -168,7 +177,7 @@ std::string BlockIndex::check_invariants() const {
       ++in_shard;
       if (slot >= fresh_ || state(slot) == SlotState::free)
         return "index: table names free slot " + std::to_string(slot);
-      if (&shard_of(mix_key(slot_keys_[slot])) != &shard)
+      if (&shard_of(mix_key(stored(slot))) != &shard)
         return "index: slot " + std::to_string(slot) + " is in the wrong shard";
     }
     if (in_shard != shard.entries || in_shard > shard.grow_above)
@@ -179,7 +188,7 @@ std::string BlockIndex::check_invariants() const {
   }
   if (entries != used_) return "index: table has " + std::to_string(entries) + " entries";
   std::uint32_t free_count = 0;
-  for (SlotId s = free_head_; s != kNoSlot; s = static_cast<SlotId>(slot_keys_[s])) {
+  for (SlotId s = free_head_; s != kNoSlot; s = key_low_[s]) {
     if (state(s) != SlotState::free) return "index: free list holds used slot";
     if (++free_count > capacity()) return "index: free list has a cycle";
   }

@@ -1,8 +1,9 @@
 // BlockIndex: which cache slot holds a block, and the state of every slot.
 //
 // Memory is what architects pay for when they simulate terabytes of flash, so the index keeps
-// per slot only the block's key (8 bytes) and a 2-bit state, plus open-addressing tables of slot
-// numbers (4 bytes per bucket at a load of 0.6 to 0.75; the key is read back from the slot array).
+// per slot only the block's key packed in 6 bytes (a 12-bit disk and a 36-bit block number:
+// block_key.hpp's limits) and a 2-bit state, plus open-addressing tables of slot numbers (4 bytes
+// per bucket at a load of 0.6 to 0.75; the key is read back from the slot arrays).
 // Linear probing with backward-shift deletion: no tombstones, lookups stay short under churn.
 //
 // Memory follows what the cache holds, not its capacity:
@@ -48,7 +49,7 @@ class BlockIndex {
   static constexpr std::size_t kInitialBuckets = 1024;  // over all shards
   static constexpr std::size_t kShards = 64;
 
-  std::uint32_t capacity() const { return static_cast<std::uint32_t>(slot_keys_.size()); }
+  std::uint32_t capacity() const { return static_cast<std::uint32_t>(key_low_.size()); }
   // Slots holding a block (any state but free).
   std::uint32_t used() const { return used_; }
   // Slots [0, touched()) have been used at some time; no slot above was ever read or written.
@@ -56,15 +57,21 @@ class BlockIndex {
   // Buckets of the hash table now (grows with used()).
   std::size_t buckets() const;
 
+  // Keys the index can hold: disk below kMaxLocalDisks, block below kMaxBlocksPerDisk.
+  static bool storable(std::uint64_t key) {
+    return disk_of(key) < kMaxLocalDisks && block_of(key) < kMaxBlocksPerDisk;
+  }
+
   // The slot holding `key`, or kNoSlot.
   SlotId find(std::uint64_t key) const;
 
   // Takes a slot off the free list for `key` (which must not be indexed) in state `state`.
-  // Returns kNoSlot when no slot is free.
+  // Returns kNoSlot when no slot is free; throws std::out_of_range if the key is not storable.
   SlotId allocate(std::uint64_t key, SlotState state);
   // Puts an evicted or invalidated slot's block out of the index; the slot becomes free.
   void release(SlotId slot);
-  // Re-labels a slot (evicted victim) for a new key without passing through the free list.
+  // Re-labels a slot (evicted victim) for a new key without passing through the free list;
+  // throws std::out_of_range if the key is not storable.
   void reassign(SlotId slot, std::uint64_t key, SlotState state);
 
   // Slots in state clean: the only ones eviction may take, so with none the engine need not ask.
@@ -76,8 +83,11 @@ class BlockIndex {
     if (state == SlotState::clean) ++clean_;
     states_.set(slot, static_cast<std::uint8_t>(state));
   }
-  std::uint64_t key_of(SlotId slot) const { return slot_keys_[slot]; }
-  const std::uint64_t* slot_keys() const { return slot_keys_.data(); }
+  std::uint64_t key_of(SlotId slot) const {
+    const std::uint64_t packed = stored(slot);
+    return block_key(static_cast<LocalDisk>(packed >> kStoredBlockBits),
+                     packed & (kMaxBlocksPerDisk - 1));
+  }
 
   std::size_t memory_bytes() const;
   // Every used slot is found by its key, every table entry names a used slot, the free list holds
@@ -85,6 +95,18 @@ class BlockIndex {
   std::string check_invariants() const;
 
  private:
+  // A key as the slot arrays hold it (and the tables hash it): 48 bits, the disk above the block.
+  static std::uint64_t pack(std::uint64_t key) {
+    return (std::uint64_t{disk_of(key)} << kStoredBlockBits) | block_of(key);
+  }
+  std::uint64_t stored(SlotId slot) const {
+    return (std::uint64_t{key_high_[slot]} << 32) | key_low_[slot];
+  }
+  void store(SlotId slot, std::uint64_t packed) {
+    key_low_[slot] = static_cast<std::uint32_t>(packed);
+    key_high_[slot] = static_cast<std::uint16_t>(packed >> 32);
+  }
+
   // One of kShards open-addressing tables, chosen by the top bits of the key's hash.
   struct Shard {
     ZeroedArray<SlotId> buckets;  // slot + 1; 0 = empty
@@ -106,10 +128,11 @@ class BlockIndex {
   void grow(Shard& shard);
 
   // Zero-initialised lazily (ZeroedArray): memory is committed only as slots are used.
-  ZeroedArray<std::uint64_t> slot_keys_;
+  ZeroedArray<std::uint32_t> key_low_;   // the packed key's low 32 bits (or the free-list link)
+  ZeroedArray<std::uint16_t> key_high_;  // its high 16 bits
   TwoBitCodes states_;  // a SlotState each; SlotState::free is 0
   std::vector<Shard> shards_;
-  // Free slots form a stack linked through their (otherwise unused) slot_keys_ entries, so the free
+  // Free slots form a stack linked through their (otherwise unused) key_low_ entries, so the free
   // list costs no memory of its own. Slots never used yet are handed out from `fresh_` upwards.
   SlotId free_head_ = kNoSlot;
   SlotId fresh_ = 0;

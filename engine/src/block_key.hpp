@@ -1,5 +1,5 @@
 // A cached block's 64-bit key: the host-local disk number in the top 16 bits, the block number in
-// the low 48. Adjacent blocks of one disk have adjacent keys, so ordered keys give coalescing runs.
+// the low 48 (both within the limits below). Adjacent blocks of one disk have adjacent keys, so ordered keys give coalescing runs.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,12 @@ namespace flashtwin::engine {
 using LocalDisk = std::uint16_t;
 
 inline constexpr int kBlockBits = 48;
-inline constexpr std::uint64_t kMaxBlocksPerDisk = std::uint64_t{1} << kBlockBits;
+// What a key may name, so that BlockIndex keeps a key in 6 bytes: 4096 disk numbers a host (its
+// own disks from 0 up, ReplicaStore's codes from 4095 down) and 2^36 blocks a disk (256 TiB of
+// 4 KiB blocks, above VMFS's 62 TB limit for a virtual disk).
+inline constexpr std::uint32_t kMaxLocalDisks = 4096;
+inline constexpr int kStoredBlockBits = 36;
+inline constexpr std::uint64_t kMaxBlocksPerDisk = std::uint64_t{1} << kStoredBlockBits;
 
 constexpr std::uint64_t block_key(LocalDisk disk, std::uint64_t block) {
   return (std::uint64_t{disk} << kBlockBits) | block;

@@ -71,7 +71,7 @@ HostEngine::Core::Core(const EngineConfig& config)
   coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
   pacer_.emplace(config_.destage, low_blocks_, high_blocks_);
   policy_ =
-      make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), index_.slot_keys()});
+      make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), [this](SlotId slot) { return index_.key_of(slot); }});
 }
 
 // ---- control

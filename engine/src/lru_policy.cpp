@@ -6,7 +6,7 @@
 namespace flashtwin::engine {
 
 LruPolicy::LruPolicy(const PolicyContext& context)
-    : slot_keys_(context.slot_keys), links_(context.capacity_slots) {}
+    : key_of_(context.key_of), links_(context.capacity_slots) {}
 
 void LruPolicy::require_tracked(SlotId slot, std::string_view operation) const {
   links_.require_in_range(slot, operation);
@@ -44,8 +44,8 @@ std::string LruPolicy::check_invariants() const {
   std::unordered_set<std::uint64_t> keys;
   std::string problem = recency_.check("lru list", [&](SlotId slot) -> std::string {
     if (!links_.linked(slot)) return "slot " + std::to_string(slot) + " is marked unlinked";
-    if (slot_keys_ != nullptr && !keys.insert(slot_keys_[slot]).second) {
-      return "key " + std::to_string(slot_keys_[slot]) + " is cached twice";
+    if (key_of_ && !keys.insert(key_of_(slot)).second) {
+      return "key " + std::to_string(key_of_(slot)) + " is cached twice";
     }
     return {};
   });

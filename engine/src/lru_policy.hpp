@@ -1,7 +1,7 @@
 // LRU eviction: evicts the least recently inserted-or-hit unpinned block.
 //
 // State: one SlotList over a SlotLinks pair, 8 bytes per slot and nothing per key. A slot is
-// tracked iff it is linked. `incoming` is ignored by evict. The context's slot_keys, if given, is
+// tracked iff it is linked. `incoming` is ignored by evict. The context's key_of, if given, is
 // read only by check_invariants (to check that no two tracked slots hold the same key).
 //
 // Misuse throws: a slot >= capacity -> std::out_of_range; on_insert of a tracked slot, on_hit or
@@ -34,7 +34,7 @@ class LruPolicy final : public EvictionPolicy {
  private:
   void require_tracked(SlotId slot, std::string_view operation) const;
 
-  const std::uint64_t* slot_keys_;
+  SlotKeyReader key_of_;
   SlotLinks links_;
   SlotList recency_{links_};
 };

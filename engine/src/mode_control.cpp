@@ -39,15 +39,16 @@ void ModeControl::add_disk(VmId vm, DiskId disk, std::uint64_t size_bytes) {
   VmState& state = vm_state(vm);
   require(disk_ids_.count(disk) == 0,
           [&] { return std::string("disk " + std::to_string(disk) + " added twice"); });
-  require(disks_.size() < 0xFFFF,
-          [&] { return std::string("too many disks on one host (at most 65535)"); });
+  require(disks_.size() < kMaxLocalDisks, [&] {
+    return "too many disks on one host (at most " + std::to_string(kMaxLocalDisks) + ")";
+  });
   require(size_bytes > 0 && size_bytes % block_bytes_ == 0, [&] {
     return "disk " + std::to_string(disk) + ": size " + std::to_string(size_bytes) +
            " bytes is not a positive multiple of the cache block size (" +
            std::to_string(block_bytes_) + ")";
   });
   require((size_bytes >> std::countr_zero(block_bytes_)) < kMaxBlocksPerDisk, [&] {
-    return std::string("disk " + std::to_string(disk) + ": size must be below 2^48 blocks");
+    return std::string("disk " + std::to_string(disk) + ": size must be below 2^36 blocks");
   });
   const auto local = static_cast<LocalDisk>(disks_.size());
   disks_.push_back(DiskState{disk, vm, &state, size_bytes, 0, 0, 0});

@@ -2,8 +2,8 @@
 // side of write-back replication, docs/CLUSTER.md). Owned by HostEngine::Core; internal to engine/.
 //
 // A replica takes a slot of this host's flash. Its slot is in the BlockIndex under a key of its
-// own namespace: the disk part of the key is a code handed out per (owner host, disk) from 0xFFFF
-// downwards, while this host's own disks are numbered from 0 upwards, so the two never meet (the
+// own namespace: the disk part of the key is a code handed out per (owner host, disk) from
+// kMaxLocalDisks - 1 downwards, while this host's own disks are numbered from 0 upwards, so the two never meet (the
 // Core refuses a replica or a disk that would make them). In the index a replica slot is in state
 // `filling`: not readable, pinned (never evicted), and not tracked by the eviction policy.
 // (SlotState has no value of its own for replicas so that BlockIndex stays as it is; the Core's
@@ -57,7 +57,7 @@ class ReplicaStore {
   std::optional<std::uint64_t> find_key(HostId owner, DiskId disk, BlockNo block) const;
   // True if `key` is in the replica namespace.
   bool holds_key(std::uint64_t key) const { return disk_of(key) >= lowest_code_; }
-  // The lowest code handed out (0x10000 while none is): a new local disk must stay below it.
+  // The lowest code handed out (kMaxLocalDisks while none is): a new local disk stays below it.
   std::uint32_t lowest_code() const { return lowest_code_; }
 
   ReplicaEntry* find(std::uint64_t key) {
@@ -85,7 +85,7 @@ class ReplicaStore {
 
  private:
   std::map<std::pair<HostId, DiskId>, LocalDisk> codes_;
-  std::uint32_t lowest_code_ = 0x10000;
+  std::uint32_t lowest_code_ = kMaxLocalDisks;
   std::unordered_map<std::uint64_t, ReplicaEntry> entries_;
 };
 

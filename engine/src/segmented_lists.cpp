@@ -36,14 +36,14 @@ void SegmentedLists::require_untracked(SlotId slot, std::string_view operation) 
 }
 
 std::string SegmentedLists::check(std::string_view first_name, std::string_view second_name,
-                                  const std::uint64_t* slot_keys,
+                                  const SlotKeyReader& key_of,
                                   const std::function<std::string(SlotId)>& visit) const {
   std::unordered_set<std::uint64_t> keys;
   auto visitor = [&](Segment expected) {
     return [&, expected](SlotId slot) -> std::string {
       if (segment_of(slot) != expected) return "slot " + std::to_string(slot) + " has a wrong tag";
-      if (!keys.insert(slot_keys[slot]).second)
-        return "key " + std::to_string(slot_keys[slot]) + " is cached twice";
+      if (!keys.insert(key_of(slot)).second)
+        return "key " + std::to_string(key_of(slot)) + " is cached twice";
       return visit(slot);
     };
   };

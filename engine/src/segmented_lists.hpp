@@ -48,7 +48,7 @@ class SegmentedLists {
   // agree and that no key is cached twice; `visit(slot)` adds the policy's own per-slot checks.
   // Returns the first problem, or an empty string.
   std::string check(std::string_view first_name, std::string_view second_name,
-                    const std::uint64_t* slot_keys,
+                    const SlotKeyReader& key_of,
                     const std::function<std::string(SlotId)>& visit) const;
 
   std::size_t memory_bytes() const;

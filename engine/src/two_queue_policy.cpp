@@ -6,14 +6,14 @@
 namespace flashtwin::engine {
 
 TwoQueuePolicy::TwoQueuePolicy(const PolicyContext& context)
-    : slot_keys_(context.slot_keys),
+    : key_of_(context.key_of),
       capacity_(context.capacity_slots),
       a1in_target_(context.capacity_slots / 4),
       a1out_limit_(context.capacity_slots / 2),
       lists_(context.capacity_slots),
       a1out_(a1out_limit_, 1) {
-  if (capacity_ > 0 && slot_keys_ == nullptr) {
-    throw std::invalid_argument("2q: the policy context has no slot_keys");
+  if (capacity_ > 0 && !key_of_) {
+    throw std::invalid_argument("2q: the policy context has no key_of");
   }
 }
 
@@ -34,7 +34,7 @@ std::optional<SlotId> TwoQueuePolicy::evict(std::uint64_t incoming, const SlotPi
   lists_.remove(*victim);
   if (from == kA1in && a1out_limit_ > 0) {
     if (a1out_.size() == a1out_limit_) a1out_.pop_back(kA1out);
-    a1out_.push_front(kA1out, slot_keys_[*victim]);
+    a1out_.push_front(kA1out, key_of_(*victim));
   }
   promoted_key_.reset();
   if (was_ghost) {
@@ -62,8 +62,8 @@ void TwoQueuePolicy::on_remove(SlotId slot) {
 }
 
 std::string TwoQueuePolicy::check_invariants() const {
-  std::string problem = lists_.check("2q A1in", "2q Am", slot_keys_, [&](SlotId slot) {
-    const std::uint64_t key = slot_keys_[slot];
+  std::string problem = lists_.check("2q A1in", "2q Am", key_of_, [&](SlotId slot) {
+    const std::uint64_t key = key_of_(slot);
     return a1out_.contains(key) ? "key " + std::to_string(key) + " of slot " +
                                       std::to_string(slot) + " is also a ghost in A1out"
                                 : std::string();

@@ -25,7 +25,7 @@
 // Memory: 8 bytes per slot for A1in/Am links + 1 byte queue tag, plus a GhostTable of c/2 keys
 // (17 bytes per key + 4-byte buckets at load <= 3/4).
 //
-// Requires context.slot_keys; misuse throws as LruPolicy does. Not thread-safe; neither copyable
+// Requires context.key_of; misuse throws as LruPolicy does. Not thread-safe; neither copyable
 // nor movable.
 #pragma once
 
@@ -39,7 +39,7 @@ namespace flashtwin::engine {
 
 class TwoQueuePolicy final : public EvictionPolicy {
  public:
-  // Throws std::invalid_argument if capacity exceeds kMaxSlots or slot_keys is null while
+  // Throws std::invalid_argument if capacity exceeds kMaxSlots or key_of is empty while
   // capacity > 0.
   explicit TwoQueuePolicy(const PolicyContext& context);
   TwoQueuePolicy(const TwoQueuePolicy&) = delete;
@@ -60,7 +60,7 @@ class TwoQueuePolicy final : public EvictionPolicy {
   static constexpr Queue kAm = Queue::second;
   static constexpr GhostListId kA1out = 0;
 
-  const std::uint64_t* slot_keys_;
+  SlotKeyReader key_of_;
   std::uint32_t capacity_;
   std::uint32_t a1in_target_;  // Kin
   std::uint32_t a1out_limit_;  // Kout

@@ -34,6 +34,11 @@ class PinSet final : public SlotPins {
 
 enum class Outcome { hit, inserted, bypassed };
 
+// A policy's view of a test's slot keys (the vector must outlive the policy).
+SlotKeyReader keys_of(const std::vector<std::uint64_t>& slot_keys) {
+  return [&slot_keys](SlotId slot) { return slot_keys[slot]; };
+}
+
 // The engine's side of the protocol, for policies alone: key -> slot map, free slots, slot_keys.
 // A miss takes a free slot (on_insert) or asks evict(key, pins) for one (then on_insert); when
 // evict returns std::nullopt the request bypasses the cache.
@@ -41,7 +46,7 @@ class PolicyOnlyCache {
  public:
   PolicyOnlyCache(std::string_view policy, std::uint32_t capacity)
       : capacity_(capacity), slot_keys_(capacity, 0), pins_(capacity) {
-    policy_ = make_eviction_policy(policy, PolicyContext{capacity, slot_keys_.data()});
+    policy_ = make_eviction_policy(policy, PolicyContext{capacity, keys_of(slot_keys_)});
     for (SlotId slot = capacity; slot-- > 0;)
       free_.push_back(slot);  // slot 0 is used first
   }
@@ -384,7 +389,7 @@ TEST(EvictionRegistry, ListsNamesInRegistrationOrderAndBuildsEach) {
   EXPECT_EQ(eviction_policy_names(), (std::vector<std::string>{"lru", "arc", "2q"}));
   std::vector<std::uint64_t> slot_keys(8, 0);
   for (const std::string& name : eviction_policy_names()) {
-    const auto policy = make_eviction_policy(name, PolicyContext{8, slot_keys.data()});
+    const auto policy = make_eviction_policy(name, PolicyContext{8, keys_of(slot_keys)});
     ASSERT_NE(policy, nullptr);
     EXPECT_EQ(policy->name(), name);
     EXPECT_EQ(policy->size(), 0u);
@@ -395,7 +400,7 @@ TEST(EvictionRegistry, ListsNamesInRegistrationOrderAndBuildsEach) {
 TEST(EvictionRegistry, UnknownNameThrowsNamingItAndTheKnownOnes) {
   std::vector<std::uint64_t> slot_keys(8, 0);
   try {
-    make_eviction_policy("clock-pro", PolicyContext{8, slot_keys.data()});
+    make_eviction_policy("clock-pro", PolicyContext{8, keys_of(slot_keys)});
     FAIL() << "no exception";
   } catch (const std::invalid_argument& error) {
     const std::string message = error.what();
@@ -406,15 +411,15 @@ TEST(EvictionRegistry, UnknownNameThrowsNamingItAndTheKnownOnes) {
 }
 
 TEST(EvictionRegistry, ContextWithoutSlotKeysIsRejectedByGhostKeepingPolicies) {
-  EXPECT_THROW(make_eviction_policy("arc", PolicyContext{8, nullptr}), std::invalid_argument);
-  EXPECT_THROW(make_eviction_policy("2q", PolicyContext{8, nullptr}), std::invalid_argument);
+  EXPECT_THROW(make_eviction_policy("arc", PolicyContext{8, {}}), std::invalid_argument);
+  EXPECT_THROW(make_eviction_policy("2q", PolicyContext{8, {}}), std::invalid_argument);
 }
 
 // ---- misuse and memory ----------------------------------------------------------------------
 
 TEST_P(EveryPolicy, MisuseThrows) {
   std::vector<std::uint64_t> slot_keys(4, 0);
-  const auto policy = make_eviction_policy(GetParam(), PolicyContext{4, slot_keys.data()});
+  const auto policy = make_eviction_policy(GetParam(), PolicyContext{4, keys_of(slot_keys)});
   EXPECT_THROW(policy->on_insert(4, 1), std::out_of_range);
   EXPECT_THROW(policy->on_hit(0), std::logic_error);
   EXPECT_THROW(policy->on_remove(0), std::logic_error);
@@ -425,7 +430,7 @@ TEST_P(EveryPolicy, MisuseThrows) {
 }
 
 TEST_P(EveryPolicy, EmptyCapacityNeverEvicts) {
-  const auto policy = make_eviction_policy(GetParam(), PolicyContext{0, nullptr});
+  const auto policy = make_eviction_policy(GetParam(), PolicyContext{0, {}});
   const PinSet no_pins(0);
   EXPECT_EQ(policy->evict(1, no_pins), std::nullopt);
   EXPECT_EQ(policy->check_invariants(), "");
@@ -434,7 +439,7 @@ TEST_P(EveryPolicy, EmptyCapacityNeverEvicts) {
 TEST_P(EveryPolicy, MemoryPerSlotStaysWithinItsBudget) {
   constexpr std::uint32_t kCapacity = 1u << 20;
   std::vector<std::uint64_t> slot_keys(kCapacity, 0);
-  const auto policy = make_eviction_policy(GetParam(), PolicyContext{kCapacity, slot_keys.data()});
+  const auto policy = make_eviction_policy(GetParam(), PolicyContext{kCapacity, keys_of(slot_keys)});
   const double per_slot = static_cast<double>(policy->memory_bytes()) / kCapacity;
   // LRU: two uint32 links. 2Q: + a tag byte + c/2 ghosts. ARC: + a tag byte + c ghosts.
   const double budget = GetParam() == "lru" ? 8.01 : GetParam() == "2q" ? 24.0 : 37.0;

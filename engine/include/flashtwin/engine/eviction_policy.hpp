@@ -66,11 +66,14 @@ class EvictionPolicy {
   virtual std::size_t memory_bytes() const = 0;
 };
 
-// What a policy is built with. `slot_keys[s]` is the key of the block in slot s while it is cached;
-// the array outlives the policy and is owned by the engine.
+// Reads the key of the block in a slot while it is cached (the engine stores keys packed, so a
+// policy asks rather than indexing an array). What it reads from outlives the policy.
+using SlotKeyReader = std::function<std::uint64_t(SlotId)>;
+
+// What a policy is built with. `key_of(s)` is the key of the block in slot s while it is cached.
 struct PolicyContext {
   std::uint32_t capacity_slots = 0;
-  const std::uint64_t* slot_keys = nullptr;
+  SlotKeyReader key_of;
 };
 
 using EvictionPolicyFactory = std::function<std::unique_ptr<EvictionPolicy>(const PolicyContext&)>;
