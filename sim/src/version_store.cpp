@@ -14,9 +14,12 @@ engine::Version FlashVersions::at(engine::SlotId slot) const {
   const std::size_t index = slot / kPageSlots;
   if (index >= pages_.size()) return 0;
   const Page& page = pages_[index];
-  if (page.wide) return page.wide[slot % kPageSlots];
-  if (page.narrow) return page.narrow[slot % kPageSlots];
-  return 0;
+  const std::uint32_t at = slot % kPageSlots;
+  if (page.wide) return page.wide[at];
+  if (page.narrow) return page.narrow[at];
+  const auto found = std::lower_bound(page.sparse_at.begin(), page.sparse_at.end(), at);
+  if (found == page.sparse_at.end() || *found != at) return 0;
+  return page.sparse_version[static_cast<std::size_t>(found - page.sparse_at.begin())];
 }
 
 void FlashVersions::read(std::span<const engine::SlotId> slots,
@@ -27,25 +30,67 @@ void FlashVersions::read(std::span<const engine::SlotId> slots,
 }
 
 void FlashVersions::put(Page& page, std::uint32_t at, engine::Version version) {
+  if (!page.wide && version > std::numeric_limits<std::uint32_t>::max()) make_wide(page);
   if (page.wide) {
     page.wide[at] = version;
-    return;
-  }
-  if (!page.narrow) {
-    if (version == 0) return;                                     // an absent page reads 0 already
-    page.narrow = std::make_unique<std::uint32_t[]>(kPageSlots);  // value-initialised: zeros
-    ++pages_allocated_;
-  }
-  if (version <= std::numeric_limits<std::uint32_t>::max()) {
+  } else if (page.narrow) {
     page.narrow[at] = static_cast<std::uint32_t>(version);
-    return;
+  } else {
+    put_sparse(page, at, version);
   }
+}
+
+void FlashVersions::put_sparse(Page& page, std::uint32_t at, engine::Version version) {
+  const auto found = std::lower_bound(page.sparse_at.begin(), page.sparse_at.end(), at);
+  const auto i = static_cast<std::size_t>(found - page.sparse_at.begin());
+  const bool present = found != page.sparse_at.end() && *found == at;
+  if (present && version != 0) {
+    page.sparse_version[i] = static_cast<std::uint32_t>(version);
+  } else if (present) {  // back to 0: the slot leaves the arrays
+    page.sparse_at.erase(found);
+    page.sparse_version.erase(page.sparse_version.begin() + static_cast<std::ptrdiff_t>(i));
+    if (page.sparse_at.empty()) {
+      --pages_sparse_;
+      page.sparse_at = {};
+      page.sparse_version = {};
+    }
+  } else if (version != 0) {
+    if (page.sparse_at.size() == kSparseMax) {
+      make_dense(page);
+      page.narrow[at] = static_cast<std::uint32_t>(version);
+      return;
+    }
+    if (page.sparse_at.empty()) ++pages_sparse_;
+    if (page.sparse_at.size() == page.sparse_at.capacity()) {  // grow by a quarter, not double
+      const std::size_t more = std::max<std::size_t>(8, page.sparse_at.size() / 4);
+      page.sparse_at.reserve(page.sparse_at.size() + more);
+      page.sparse_version.reserve(page.sparse_at.size() + more);
+    }
+    page.sparse_at.insert(page.sparse_at.begin() + static_cast<std::ptrdiff_t>(i),
+                          static_cast<std::uint16_t>(at));  // `found` died with the reserve
+    page.sparse_version.insert(page.sparse_version.begin() + static_cast<std::ptrdiff_t>(i),
+                               static_cast<std::uint32_t>(version));
+  }
+}
+
+void FlashVersions::make_dense(Page& page) {
+  page.narrow = std::make_unique<std::uint32_t[]>(kPageSlots);  // value-initialised: zeros
+  for (std::size_t i = 0; i < page.sparse_at.size(); ++i)
+    page.narrow[page.sparse_at[i]] = page.sparse_version[i];
+  if (!page.sparse_at.empty()) --pages_sparse_;
+  page.sparse_at = {};
+  page.sparse_version = {};
+  ++pages_dense_;
+}
+
+void FlashVersions::make_wide(Page& page) {
+  if (!page.narrow) make_dense(page);
   page.wide = std::make_unique<engine::Version[]>(kPageSlots);
   for (std::uint32_t i = 0; i < kPageSlots; ++i)
     page.wide[i] = page.narrow[i];
   page.narrow.reset();
+  --pages_dense_;
   ++pages_widened_;
-  page.wide[at] = version;
 }
 
 void FlashVersions::write(std::span<const engine::SlotId> slots,
@@ -60,9 +105,14 @@ void FlashVersions::write(std::span<const engine::SlotId> slots,
 }
 
 std::size_t FlashVersions::memory_bytes() const {
-  return pages_.capacity() * sizeof(Page) +
-         (pages_allocated_ - pages_widened_) * kPageSlots * sizeof(std::uint32_t) +
-         pages_widened_ * kPageSlots * sizeof(engine::Version);
+  std::size_t bytes = pages_.capacity() * sizeof(Page) +
+                      pages_dense_ * kPageSlots * sizeof(std::uint32_t) +
+                      pages_widened_ * kPageSlots * sizeof(engine::Version);
+  for (const Page& page : pages_) {
+    bytes += page.sparse_at.capacity() * sizeof(std::uint16_t) +
+             page.sparse_version.capacity() * sizeof(std::uint32_t);
+  }
+  return bytes;
 }
 
 ArrayVersions::ArrayVersions(std::uint32_t block_bytes) : block_bytes_(block_bytes) {

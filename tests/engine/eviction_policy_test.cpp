@@ -439,7 +439,8 @@ TEST_P(EveryPolicy, EmptyCapacityNeverEvicts) {
 TEST_P(EveryPolicy, MemoryPerSlotStaysWithinItsBudget) {
   constexpr std::uint32_t kCapacity = 1u << 20;
   std::vector<std::uint64_t> slot_keys(kCapacity, 0);
-  const auto policy = make_eviction_policy(GetParam(), PolicyContext{kCapacity, keys_of(slot_keys)});
+  const auto policy =
+      make_eviction_policy(GetParam(), PolicyContext{kCapacity, keys_of(slot_keys)});
   const double per_slot = static_cast<double>(policy->memory_bytes()) / kCapacity;
   // LRU: two uint32 links. 2Q: + a tag byte + c/2 ghosts. ARC: + a tag byte + c ghosts.
   const double budget = GetParam() == "lru" ? 8.01 : GetParam() == "2q" ? 24.0 : 37.0;

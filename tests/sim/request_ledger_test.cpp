@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+
 #include <stdexcept>
 #include <vector>
 
@@ -309,8 +313,54 @@ TEST(FlashVersions, PagesAreAllocatedOnlyWhereSlotsAreWritten) {
   const std::vector<Version> zero = {0};
   flash.write(elsewhere, zero);
   EXPECT_EQ(flash.pages_allocated(), 2u);
-  EXPECT_EQ(flash.memory_bytes() - (slots / FlashVersions::kPageSlots) * 2 * sizeof(void*),
-            2u * FlashVersions::kPageSlots * 4);  // 32-bit versions
+  EXPECT_EQ(flash.pages_sparse(), 2u);  // a slot written in each: 6 bytes, not a page
+  // A small Page per 4096 slots up front, a few bytes for each slot written.
+  EXPECT_LT(flash.memory_bytes(), (slots / FlashVersions::kPageSlots) * 80 + 1024);
+}
+
+// A page holds its written slots sparsely (sorted offsets and versions) up to kSparseMax, then
+// densely, then 64-bit wide; every version reads back as written through each change, and a slot
+// written back to 0 leaves a sparse page.
+TEST(FlashVersions, APageGoesFromSparseToDenseToWideKeepingEveryVersion) {
+  FlashVersions flash(3 * FlashVersions::kPageSlots);
+  const engine::SlotId base = FlashVersions::kPageSlots;  // the middle page
+  std::map<engine::SlotId, Version> reference;
+  std::mt19937 random(3);
+  auto write = [&](engine::SlotId slot, Version version) {
+    const std::vector<engine::SlotId> slots = {slot};
+    const std::vector<Version> versions = {version};
+    flash.write(slots, versions);
+    reference[slot] = version;
+  };
+  auto all_read_back = [&] {
+    for (engine::SlotId s = 0; s < 3 * FlashVersions::kPageSlots; ++s) {
+      const auto it = reference.find(s);
+      if (flash.at(s) != (it == reference.end() ? 0 : it->second)) return false;
+    }
+    return true;
+  };
+  std::vector<engine::SlotId> order(FlashVersions::kPageSlots);
+  for (engine::SlotId i = 0; i < order.size(); ++i)
+    order[i] = base + i;
+  std::shuffle(order.begin(), order.end(), random);
+  for (std::uint32_t i = 0; i < FlashVersions::kSparseMax; ++i)
+    write(order[i], 100 + i);
+  write(order[0], 0);  // leaves the arrays
+  write(order[0], 7);  // comes back
+  EXPECT_EQ(flash.pages_sparse(), 1u);
+  EXPECT_EQ(flash.pages_dense(), 0u);
+  EXPECT_TRUE(all_read_back());
+  EXPECT_LT(flash.memory_bytes(), 3 * 80 + FlashVersions::kSparseMax * 6 * 5 / 4 + 64);
+  write(order[FlashVersions::kSparseMax], 5);  // one more: dense
+  EXPECT_EQ(flash.pages_sparse(), 0u);
+  EXPECT_EQ(flash.pages_dense(), 1u);
+  EXPECT_TRUE(all_read_back());
+  write(order[1], Version{1} << 40);  // 64 bits: wide
+  EXPECT_EQ(flash.pages_dense(), 0u);
+  EXPECT_EQ(flash.pages_widened(), 1u);
+  EXPECT_TRUE(all_read_back());
+  write(order[2], 0);
+  EXPECT_TRUE(all_read_back());
 }
 
 // A page keeps 32-bit versions until a value needs 64 bits (a mixed label, or a run past 2^32

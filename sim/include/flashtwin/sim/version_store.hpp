@@ -22,34 +22,49 @@
 namespace flashtwin::sim {
 
 // One version per slot of a flash of `slots` slots, 0 for a slot never written. Slots live in
-// pages of kPageSlots allocated when one of their slots is first written with a version other
-// than 0 (a slot of an absent page reads 0), so a large flash costs memory only for the pages the
-// engine writes versions to (a pointer pair per page up front: 50 KiB for 800 GiB of 4 KiB
-// blocks), whatever order it hands out slots in. A page holds 32-bit versions (256 KiB) until a
-// version or mixed label that needs 64 bits is written to it; it is then widened (512 KiB).
+// pages of kPageSlots, and a page takes the least memory its versions allow:
+//   - absent while every slot of it reads 0 (a large flash costs a small Page per 4096 slots up
+//     front: 2 MiB for 800 GiB of 4 KiB blocks);
+//   - sparse while at most kSparseMax of its slots hold a version other than 0: their offsets and
+//     32-bit versions in two sorted arrays (6 bytes a slot written, found by binary search) —
+//     most pages of a cache filled by reads, where only the blocks written since hold versions;
+//   - dense: 32-bit versions for every slot (16 KiB), once it holds more;
+//   - wide: 64-bit versions (32 KiB), once a version or mixed label needs 64 bits.
+// A page only moves down that list, but for a sparse page whose slots all return to 0, which is
+// absent again.
 // Writing a slot >= slots throws std::out_of_range.
 class FlashVersions {
  public:
-  static constexpr std::uint32_t kPageSlots = 1u << 16;
+  static constexpr std::uint32_t kPageSlots = 1u << 12;
+  static constexpr std::uint32_t kSparseMax = 2048;
   explicit FlashVersions(std::uint64_t slots);
   void read(std::span<const engine::SlotId> slots, std::vector<engine::Version>& out) const;
   void write(std::span<const engine::SlotId> slots, std::span<const engine::Version> versions);
   engine::Version at(engine::SlotId slot) const;
-  std::size_t pages_allocated() const { return pages_allocated_; }
+  // Pages in each form.
+  std::size_t pages_sparse() const { return pages_sparse_; }
+  std::size_t pages_dense() const { return pages_dense_; }
   std::size_t pages_widened() const { return pages_widened_; }
-  // Bytes of the pages allocated.
+  std::size_t pages_allocated() const { return pages_sparse_ + pages_dense_ + pages_widened_; }
+  // Bytes of the pages and their arrays.
   std::size_t memory_bytes() const;
 
  private:
   struct Page {
-    std::unique_ptr<std::uint32_t[]> narrow;  // until a value needs 64 bits
-    std::unique_ptr<engine::Version[]> wide;  // after
+    std::vector<std::uint16_t> sparse_at;       // sorted offsets of the slots written (sparse)
+    std::vector<std::uint32_t> sparse_version;  // their versions
+    std::unique_ptr<std::uint32_t[]> narrow;    // dense, until a value needs 64 bits
+    std::unique_ptr<engine::Version[]> wide;    // after
   };
   void put(Page& page, std::uint32_t at, engine::Version version);
+  void put_sparse(Page& page, std::uint32_t at, engine::Version version);
+  void make_dense(Page& page);
+  void make_wide(Page& page);
 
   std::uint64_t slots_;
   std::vector<Page> pages_;
-  std::size_t pages_allocated_ = 0;
+  std::size_t pages_sparse_ = 0;
+  std::size_t pages_dense_ = 0;
   std::size_t pages_widened_ = 0;
 };
 
