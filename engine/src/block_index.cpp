@@ -27,7 +27,10 @@ std::size_t grown(std::size_t buckets) {
 }  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
-    : key_low_(capacity_slots), key_high_(capacity_slots), states_(capacity_slots), shards_(kShards) {
+    : key_low_(capacity_slots),
+      key_high_(capacity_slots),
+      states_(capacity_slots),
+      shards_(kShards) {
   for (Shard& shard : shards_) {
     shard.buckets = ZeroedArray<SlotId>(kInitialBuckets / kShards);
     shard.grow_above = grow_limit(shard.buckets.size());
@@ -146,8 +149,7 @@ void BlockIndex::table_erase(std::uint64_t key) {
 
 std::size_t BlockIndex::memory_bytes() const {
   std::size_t bytes = key_low_.committed_bytes(fresh_) + key_high_.committed_bytes(fresh_) +
-                      states_.committed_bytes(fresh_) +
-                      shards_.size() * sizeof(Shard);
+                      states_.committed_bytes(fresh_) + shards_.size() * sizeof(Shard);
   for (const Shard& shard : shards_)
     bytes += shard.buckets.memory_bytes();
   return bytes;

@@ -130,7 +130,7 @@ class BlockIndex {
   // Zero-initialised lazily (ZeroedArray): memory is committed only as slots are used.
   ZeroedArray<std::uint32_t> key_low_;   // the packed key's low 32 bits (or the free-list link)
   ZeroedArray<std::uint16_t> key_high_;  // its high 16 bits
-  TwoBitCodes states_;  // a SlotState each; SlotState::free is 0
+  TwoBitCodes states_;                   // a SlotState each; SlotState::free is 0
   std::vector<Shard> shards_;
   // Free slots form a stack linked through their (otherwise unused) key_low_ entries, so the free
   // list costs no memory of its own. Slots never used yet are handed out from `fresh_` upwards.

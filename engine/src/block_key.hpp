@@ -1,5 +1,6 @@
 // A cached block's 64-bit key: the host-local disk number in the top 16 bits, the block number in
-// the low 48 (both within the limits below). Adjacent blocks of one disk have adjacent keys, so ordered keys give coalescing runs.
+// the low 48 (both within the limits below). Adjacent blocks of one disk have adjacent keys, so
+// ordered keys give coalescing runs.
 #pragma once
 
 #include <cstdint>

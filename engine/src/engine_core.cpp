@@ -70,8 +70,9 @@ HostEngine::Core::Core(const EngineConfig& config)
   limit_blocks_ = static_cast<std::uint64_t>(std::floor(capacity * config_.destage.dirty_limit));
   coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
   pacer_.emplace(config_.destage, low_blocks_, high_blocks_);
-  policy_ =
-      make_eviction_policy(config_.eviction, PolicyContext{index_.capacity(), [this](SlotId slot) { return index_.key_of(slot); }});
+  policy_ = make_eviction_policy(
+      config_.eviction,
+      PolicyContext{index_.capacity(), [this](SlotId slot) { return index_.key_of(slot); }});
 }
 
 // ---- control

@@ -3,11 +3,11 @@
 //
 // A replica takes a slot of this host's flash. Its slot is in the BlockIndex under a key of its
 // own namespace: the disk part of the key is a code handed out per (owner host, disk) from
-// kMaxLocalDisks - 1 downwards, while this host's own disks are numbered from 0 upwards, so the two never meet (the
-// Core refuses a replica or a disk that would make them). In the index a replica slot is in state
-// `filling`: not readable, pinned (never evicted), and not tracked by the eviction policy.
-// (SlotState has no value of its own for replicas so that BlockIndex stays as it is; the Core's
-// invariant checker tells the two apart by the key namespace.)
+// kMaxLocalDisks - 1 downwards, while this host's own disks are numbered from 0 upwards, so the two
+// never meet (the Core refuses a replica or a disk that would make them). In the index a replica
+// slot is in state `filling`: not readable, pinned (never evicted), and not tracked by the eviction
+// policy. (SlotState has no value of its own for replicas so that BlockIndex stays as it is; the
+// Core's invariant checker tells the two apart by the key namespace.)
 //
 // Per replica block: its slot, the newest version received, the owner's epoch, the flash writes
 // of it in flight, and whether a release arrived while one was in flight (then it is dropped when

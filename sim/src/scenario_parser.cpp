@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -440,6 +441,28 @@ void check_runnable(const Scenario& s) {
                                 std::to_string(s.cache.block_bytes) +
                                 " bytes; a host holds 16 to 4294967294");
       }
+    }
+  }
+  // The engine keeps a block number in 36 bits (BlockIndex's 6-byte keys): 256 TiB of 4 KiB
+  // blocks a disk. And at most 4096 disks a host (its disk numbers are 12 bits).
+  constexpr double kMaxDiskBlocks = 68719476736.0;  // 2^36
+  std::map<std::string, std::size_t> disks_on_host;
+  for (std::size_t v = 0; v < s.vms.size(); ++v) {
+    disks_on_host[s.vms[v].host] += s.vms[v].disks.size();
+    for (std::size_t k = 0; k < s.vms[v].disks.size(); ++k) {
+      const double blocks = s.vms[v].disks[k].size_gib * kGiB / s.cache.block_bytes;
+      if (blocks >= kMaxDiskBlocks) {
+        throw ScenarioError(at(at("$.vms", v) + ".disks", k) + ".size_gib",
+                            "gives " + std::to_string(static_cast<std::uint64_t>(blocks)) +
+                                " cache blocks of " + std::to_string(s.cache.block_bytes) +
+                                " bytes; a disk holds fewer than 2^36");
+      }
+    }
+  }
+  for (const auto& [host, disks] : disks_on_host) {
+    if (disks > 4096) {
+      throw ScenarioError("$.vms", "host '" + host + "' starts with " + std::to_string(disks) +
+                                       " virtual disks; a host holds at most 4096");
     }
   }
   if (s.duration_s / s.output.interval_s > limit::kMaxIntervals) {

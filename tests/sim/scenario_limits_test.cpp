@@ -67,6 +67,27 @@ TEST(ScenarioLimits, TooManyTimeSeriesRowsAreRefused) {
             std::string::npos);
 }
 
+// The engine keeps a block number in 36 bits and a host's disk numbers in 12.
+TEST(ScenarioLimits, ADiskOfTwoToThe36BlocksOrAHostOfMoreThan4096DisksIsRefused) {
+  nlohmann::json doc = example();
+  doc["vms"][0]["disks"][0]["size_gib"] = 262143;  // 2^36 - 2^18 blocks of 4 KiB: fits
+  EXPECT_NO_THROW(parse_scenario(doc));
+  doc["vms"][0]["disks"][0]["size_gib"] = 262144;  // 2^36 blocks
+  EXPECT_NE(error_of(doc).find("$.vms[0].disks[0].size_gib: gives 68719476736 cache blocks of "
+                               "4096 bytes; a disk holds fewer than 2^36"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  const nlohmann::json disk = doc["vms"][0]["disks"][0];
+  doc["vms"][0]["disks"] = nlohmann::json::array();
+  for (int k = 0; k < 4097; ++k)
+    doc["vms"][0]["disks"].push_back(disk);
+  EXPECT_NE(error_of(doc).find("host '" + doc["vms"][0]["host"].get<std::string>() +
+                               "' starts with 4097 virtual disks; a host holds at most 4096"),
+            std::string::npos)
+      << error_of(doc);
+}
+
 TEST(ScenarioLimits, RangesApplyBeforeConversionForEveryType) {
   EXPECT_EQ(json_in_range<std::uint32_t>(nlohmann::json(64), "$.q", 1, 65536), 64u);
   EXPECT_EQ(json_in_range<double>(nlohmann::json(0.5), "$.f", 0, 1), 0.5);
