@@ -141,8 +141,14 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     driver_ptr = &driver;
     driver.add_disks();
     for (std::size_t h = 0; h < executor.host_count(); ++h) {
-      if (scenario_.prewarm && !baseline_) driver.prewarm(h);
+      if (scenario_.prewarm && !baseline_) driver.prewarm(h, stop);
       executor.pump(h);
+    }
+    if (stop != nullptr && stop->load()) {  // during the prewarm: nothing simulated yet
+      interrupted_ = true;
+      requests_completed_ = 0;
+      end_ns_ = 0;
+      return;
     }
     release_freed_memory();  // what prewarm's streams and the indexes' growth steps freed
     driver.start();

@@ -88,7 +88,7 @@ std::uint64_t prewarm_seed(std::uint64_t seed) {
 
 PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const ArrayVersions& array,
                       const std::vector<PrewarmDisk>& disks, std::uint32_t block_bytes,
-                      engine::RequestId first_request) {
+                      engine::RequestId first_request, const std::atomic<bool>* stop) {
   if (block_bytes == 0) throw std::invalid_argument("prewarm: block_bytes must be > 0");
   PrewarmResult result;
   std::vector<Stream> streams;
@@ -132,7 +132,10 @@ PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const Ar
     run_commands(engine, flash, array, result.timer);
     ++result.requests;
     blocks_read += (r.length_bytes + block_bytes - 1) / block_bytes;
-    if (result.requests % kCheckEvery == 0) fill = fill_of(engine);
+    if (result.requests % kCheckEvery == 0) {
+      fill = fill_of(engine);
+      if (stop != nullptr && stop->load()) break;
+    }
   }
   result.cached_blocks = fill_of(engine).cached;
   return result;

@@ -20,6 +20,7 @@
 #include "flashtwin/models/synthetic_workload.hpp"
 #include "flashtwin/sim/version_store.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -46,8 +47,10 @@ std::uint64_t prewarm_seed(std::uint64_t seed);
 // `array` is read for the versions of blocks fetched (all 0 before the run). Throws
 // std::logic_error if the engine asks for an array write or a peer message (it cannot, with
 // reads only), and what make_synthetic_stream or the engine throw for a bad workload.
+// `stop`, if given, is polled every few hundred requests: once it is set the prewarm ends where
+// it is (a Ctrl-C during a long prewarm stops the run within moments, not after the fill).
 PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const ArrayVersions& array,
                       const std::vector<PrewarmDisk>& disks, std::uint32_t block_bytes,
-                      engine::RequestId first_request);
+                      engine::RequestId first_request, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace flashtwin::sim

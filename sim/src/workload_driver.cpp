@@ -74,7 +74,7 @@ void WorkloadDriver::add_disks() {
   }
 }
 
-void WorkloadDriver::prewarm(std::size_t h) {
+void WorkloadDriver::prewarm(std::size_t h, const std::atomic<bool>* stop) {
   SimHost& host = executor_.host(h);
   if (host.flash == nullptr) return;
   std::vector<PrewarmDisk> disks;
@@ -85,7 +85,7 @@ void WorkloadDriver::prewarm(std::size_t h) {
   // Prewarm reads never reach the ledger: they take ids of their own, far above the run's.
   constexpr engine::RequestId kPrewarmIds = engine::RequestId{1} << 62;
   const PrewarmResult warm = sim::prewarm(*host.engine, *host.flash_versions, ledger_.array(),
-                                          disks, scenario_.cache.block_bytes, kPrewarmIds);
+                                          disks, scenario_.cache.block_bytes, kPrewarmIds, stop);
   // The engine's timer request from the prewarm reads is armed like any other.
   if (warm.timer) executor_.arm_timer(h, *warm.timer);
   executor_.pump(h);

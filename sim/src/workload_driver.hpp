@@ -20,6 +20,7 @@
 #include "run_sink.hpp"
 #include "scenario_index.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,7 +39,8 @@ class WorkloadDriver {
   void add_disks();
   // Fills host h's cache before t = 0 from its synthetic disks' own distributions (prewarm.hpp);
   // trace-fed disks are left out. Call after add_disks() and before start().
-  void prewarm(std::size_t h);
+  // Polls `stop` (if given) as it goes.
+  void prewarm(std::size_t h, const std::atomic<bool>* stop = nullptr);
   // Starts every stream at time 0.
   void start();
   // A request completed (the executor's RequestDone).

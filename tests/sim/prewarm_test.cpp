@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <map>
 #include <string>
 
@@ -74,6 +76,23 @@ TEST(Prewarm, StopsOnceTheFootprintIsCovered) {
   EXPECT_EQ(r.requests, 256u);
   EXPECT_LE(r.cached_blocks, 256u);
   EXPECT_GT(r.cached_blocks, 100u);  // uniform draws: about 1 - 1/e of the blocks
+}
+
+TEST(Prewarm, StopsWithinAFewHundredRequestsOnceAskedTo) {
+  Host h(1 << 16);
+  h.engine.add_disk(0, 1, (1 << 20) * 4096ull);
+  const std::atomic<bool> stop{true};
+  const PrewarmResult r =
+      prewarm(h.engine, h.flash, h.array, {PrewarmDisk{1, workload(1 << 20, 0.7)}}, 4096, 1, &stop);
+  EXPECT_LE(r.requests, 256u);  // polled every 256 requests
+  EXPECT_GT(r.requests, 0u);
+  const std::atomic<bool> go_on{false};
+  Host full(1 << 16);
+  full.engine.add_disk(0, 1, (1 << 20) * 4096ull);
+  EXPECT_GT(prewarm(full.engine, full.flash, full.array, {PrewarmDisk{1, workload(1 << 20, 0.7)}},
+                    4096, 1, &go_on)
+                .requests,
+            10'000u);
 }
 
 TEST(Prewarm, IsDeterministicAndUsesADerivedSeed) {
