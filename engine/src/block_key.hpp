@@ -24,7 +24,7 @@ constexpr LocalDisk disk_of(std::uint64_t key) {
   return static_cast<LocalDisk>(key >> kBlockBits);
 }
 constexpr std::uint64_t block_of(std::uint64_t key) {
-  return key & (kMaxBlocksPerDisk - 1);
+  return key & ((std::uint64_t{1} << kBlockBits) - 1);
 }
 
 // Spreads a key over the 64 bits (Fibonacci multiply then xor-shift); deterministic.

@@ -119,6 +119,29 @@ TEST(BlockIndex, GrowsOneShardAtATimeSoARehashNeverCopiesTheWholeTable) {
   EXPECT_EQ(index.check_invariants(), "");
 }
 
+// Keys are kept in 6 bytes: the largest disk and block numbers read back whole, larger ones are
+// refused rather than folded onto another block.
+TEST(BlockIndex, KeysUpToTheLimitsReadBackWholeAndLargerOnesAreRefused) {
+  BlockIndex index(64);
+  const std::uint64_t last = block_key(kMaxLocalDisks - 1, kMaxBlocksPerDisk - 1);
+  const std::uint64_t first = block_key(0, 0);
+  const SlotId a = index.allocate(last, SlotState::dirty);
+  const SlotId b = index.allocate(first, SlotState::clean);
+  EXPECT_EQ(index.key_of(a), last);
+  EXPECT_EQ(index.key_of(b), first);
+  EXPECT_EQ(index.find(last), a);
+  EXPECT_EQ(index.state(a), SlotState::dirty);
+  for (const std::uint64_t beyond :
+       {block_key(kMaxLocalDisks, 0), block_key(0, kMaxBlocksPerDisk)}) {
+    EXPECT_FALSE(BlockIndex::storable(beyond));
+    EXPECT_THROW(index.allocate(beyond, SlotState::clean), std::out_of_range);
+    EXPECT_THROW(index.reassign(b, beyond, SlotState::clean), std::out_of_range);
+    EXPECT_EQ(index.find(beyond), BlockIndex::kNoSlot);
+  }
+  EXPECT_EQ(index.key_of(b), first);  // a refused reassign changes nothing
+  EXPECT_EQ(index.check_invariants(), "");
+}
+
 TEST(BlockIndex, MemoryFollowsTheBlocksHeldNotTheCapacity) {
   // 200 M slots: 800 GiB of 4 KiB blocks. Sized for the capacity, the table alone would be 1 GiB.
   BlockIndex index(200'000'000);
