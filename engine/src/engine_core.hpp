@@ -9,11 +9,13 @@
 // commands stay valid as HostEngine::drain promises.
 //
 // Parts that own their state: OperationTable (operation and command records, ids, recycling),
-// ModeControl (datastores, VMs, disks, cache modes and drains out of write-back), BlockIndex,
+// ModeControl (datastores, VMs, disks, cache modes and drains out of write-back), Migration (VMs
+// that moved, settled blocks, pending remote questions), BlockIndex,
 // the eviction policy, AdmissionChain, BlockLocks, DirtySet, LostBlocks, DestagePacer and
 // TimerTable. The Core keeps the event handlers and what ties the parts together; its code is
 // split by concern: engine_core.cpp (set-up, control, dispatch, bookkeeping), read_path.cpp,
-// write_path.cpp, destage.cpp (destage, flush, drains, idle detection), invariants.cpp.
+// write_path.cpp, destage.cpp (destage, flush, drains, idle detection), replica_path.cpp,
+// migration_path.cpp, invariants.cpp.
 #pragma once
 
 #include "admission.hpp"
