@@ -20,8 +20,12 @@ void RewarmTracker::migrated(std::size_t vm, std::size_t from, std::size_t to, s
   m.from = from;
   m.to = to;
   m.at_ns = at_ns;
-  if (reads.total > 0)
+  if (reads.last_total > 0) {
+    m.local_hit_ratio_before =
+        static_cast<double>(reads.last_local) / static_cast<double>(reads.last_total);
+  } else if (reads.total > 0) {
     m.local_hit_ratio_before = static_cast<double>(reads.local) / static_cast<double>(reads.total);
+  }
   reads.migration = migrations_.size();
   migrations_.push_back(m);
 }
@@ -39,8 +43,14 @@ void RewarmTracker::read_completed(std::size_t vm, const engine::ServedBlocks& s
 
 void RewarmTracker::interval_closed(std::size_t vm, std::int64_t start_ns, std::int64_t end_ns,
                                     std::uint64_t local_blocks, std::uint64_t total_blocks) {
-  const Reads& reads = vms_[vm];
-  if (!reads.migration) return;
+  Reads& reads = vms_[vm];
+  if (!reads.migration) {
+    if (total_blocks > 0) {
+      reads.last_local = local_blocks;
+      reads.last_total = total_blocks;
+    }
+    return;
+  }
   MigrationTotals& m = migrations_[*reads.migration];
   if (m.rewarm_ns || start_ns < m.at_ns || total_blocks == 0 ||
       !(m.local_hit_ratio_before == m.local_hit_ratio_before))  // NaN: no read before

@@ -11,7 +11,10 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 
 TEST(Rewarm, TheFirstIntervalAfterTheMoveThatReachesTheShareEndsTheReWarm) {
   RewarmTracker t(2, 0.9, 4096);
-  t.read_completed(0, engine::ServedBlocks{8, 0, 2});  // 80 % local before
+  t.read_completed(0, engine::ServedBlocks{2, 0, 8});
+  t.interval_closed(0, 0, kSecond, 2, 10);  // 20 %: superseded by the next interval
+  t.read_completed(0, engine::ServedBlocks{8, 0, 2});
+  t.interval_closed(0, kSecond, 2 * kSecond, 8, 10);  // 80 %: the last before the move
   t.read_completed(1, engine::ServedBlocks{1, 0, 1});
   t.migrated(0, 0, 1, 5 * kSecond / 2);
   t.read_completed(0, engine::ServedBlocks{1, 3, 0});
@@ -32,9 +35,15 @@ TEST(Rewarm, TheFirstIntervalAfterTheMoveThatReachesTheShareEndsTheReWarm) {
 
 TEST(Rewarm, AVmWithNoReadBeforeTheMoveHasNoReWarmTimeAndTheShareIsChecked) {
   RewarmTracker t(1, 0.5, 4096);
+  t.interval_closed(0, 0, kSecond, 0, 0);
   t.migrated(0, 0, 1, kSecond);
   t.interval_closed(0, kSecond, 2 * kSecond, 10, 10);
   EXPECT_FALSE(t.migrations()[0].rewarm_ns);
+  // Without a closed interval with reads before it, the ratio is over the reads so far.
+  RewarmTracker early(1, 0.5, 4096);
+  early.read_completed(0, engine::ServedBlocks{1, 0, 3});
+  early.migrated(0, 0, 1, kSecond / 2);
+  EXPECT_DOUBLE_EQ(early.migrations()[0].local_hit_ratio_before, 0.25);
   EXPECT_THROW(RewarmTracker(1, 0, 4096), std::invalid_argument);
   EXPECT_THROW(RewarmTracker(1, 1.5, 4096), std::invalid_argument);
   EXPECT_THROW(t.migrated(3, 0, 1, kSecond), std::out_of_range);

@@ -3,11 +3,12 @@
 // local hit ratio took to come back to a stated share of the value before. Part of Metrics.
 //
 // Definitions: `local_hit_ratio_before` is the VM's local flash blocks / read blocks over its
-// successful reads completed from the run's start up to the migration (warm-up included: a
-// migration may come early). The re-warm time is from the migration to the end of the first
-// time-series interval that starts at or after it and whose local hit ratio (of the VM's reads
-// completed in it) reaches share x before; none when that never happens within the run or when
-// the VM had no read before it. Resolution: the output interval.
+// successful reads completed in the last time-series interval that ended before the migration
+// and had reads (the steady value the cache had reached; with no such interval, over its reads
+// from the run's start to the migration). The re-warm time is from the migration to the end of the
+// first time-series interval that starts at or after it and whose local hit ratio (of the VM's
+// reads completed in it) reaches share x before; none when that never happens within the run or
+// when the VM had no read before it. Resolution: the output interval.
 #pragma once
 
 #include "flashtwin/engine/io.hpp"
@@ -48,8 +49,9 @@ class RewarmTracker {
 
  private:
   struct Reads {
-    std::uint64_t local = 0, total = 0;
-    std::optional<std::size_t> migration;  // index in migrations_
+    std::uint64_t local = 0, total = 0;            // since the run's start
+    std::uint64_t last_local = 0, last_total = 0;  // the last closed interval with reads
+    std::optional<std::size_t> migration;          // index in migrations_
   };
   double share_;
   std::uint32_t block_bytes_;
