@@ -96,6 +96,7 @@ void HostEngine::Core::check_waiters(TimeNs now) {
     finish(id, now);
   }
   modes_.finish_drains(out_);
+  if (!invalidates_.empty()) check_invalidates();
 }
 
 // A write that never passed the dirty gate fails: it took no locks and reserved no room.
@@ -120,8 +121,8 @@ void HostEngine::Core::pump_destage() {
     return;
   }
   // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
-  const bool waited_on =
-      !flushes_.empty() || !dirty_gate_.empty() || modes_.draining() > 0 || pacer.gave_up();
+  const bool waited_on = !flushes_.empty() || !dirty_gate_.empty() || modes_.draining() > 0 ||
+                         !invalidates_.empty() || pacer.gave_up();
   const bool paced = pacer.paced();
   const std::uint64_t rate = paced ? pacer.rate(dirty, waited_on || idle_) : 0;
   // Paced: one operation per interval its bytes take at the current rate. Unpaced: watermark
@@ -147,6 +148,7 @@ void HostEngine::Core::pump_destage() {
     while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {
     }
   }
+  if (!invalidates_.empty()) pump_invalidated_destage(may_start);
   modes_.for_each_draining_disk([&](LocalDisk disk) {
     const std::uint64_t lo = block_key(disk, 0);
     while (may_start() && start_destage(lo, lo + kMaxBlocksPerDisk, true)) {

@@ -117,7 +117,8 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
                        std::to_string(request.disk));
   });
   const LocalDisk disk = *found;
-  const DiskState& d = modes_.disk(disk);
+  DiskState& d = modes_.disk(disk);
+  if (migration_.any()) require_owner(d.vm);
   if (request.kind != IoKind::flush &&
       (request.length_bytes == 0 || request.offset_bytes > d.size_bytes ||
        request.length_bytes > d.size_bytes - request.offset_bytes)) {
@@ -144,6 +145,7 @@ void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   op.mode = modes_.request_mode(disk);
   op.vm = d.vm;
   op.submitted_at = now;
+  ++d.requests_in_flight;
   // Counted from submission (not from start), so that a drain out of write-back also waits for
   // write-back writes still queued behind locks or at the dirty gate.
   if (request.kind == IoKind::write && op.mode == CacheMode::write_back)
@@ -207,7 +209,8 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
            std::to_string(static_cast<int>(status));
   });
   const bool read = cmd.purpose == CmdPurpose::hit_read || cmd.purpose == CmdPurpose::miss_read ||
-                    cmd.purpose == CmdPurpose::destage_read;
+                    cmd.purpose == CmdPurpose::destage_read ||
+                    cmd.purpose == CmdPurpose::remote_read;
   const std::size_t expected = read && status == Status::ok ? cmd.count : 0;
   require(data.size() == expected || (read && status != Status::ok), [&] {
     return "completion of command " + std::to_string(command) + " carries " +
@@ -238,6 +241,9 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
       break;
     case CmdPurpose::replica_write:
       replica_written(cmd.op, status);
+      break;
+    case CmdPurpose::remote_read:
+      remote_flash_read_completed(cmd.op, status, data);
       break;
   }
   Op& after = ops_[cmd.op];
@@ -292,16 +298,20 @@ void HostEngine::Core::start(OpId id) {
       start_read(id);
       break;
     case OpKind::write:
-      start_write(id);
+      if (!invalidate_first(id)) start_write(id);
       break;
     case OpKind::discard:
-      start_discard(id);
+      if (!invalidate_first(id)) start_discard(id);
+      break;
+    case OpKind::remote_read:
+      start_remote_read(id);
       break;
     case OpKind::destage:
       issue_destage(id);
       break;
     case OpKind::flush:
     case OpKind::replica:
+    case OpKind::invalidate:
       break;  // started where they are created
   }
   Op& after = ops_[id];
@@ -318,7 +328,8 @@ void HostEngine::Core::settle(TimeNs now) {
         start(id);
       starting_.clear();
     }
-    if (!dirty_gate_.empty() || !flushes_.empty() || modes_.draining() > 0) check_waiters(now);
+    if (!dirty_gate_.empty() || !flushes_.empty() || modes_.draining() > 0 || !invalidates_.empty())
+      check_waiters(now);
     if (dirty_.size() > 0) pump_destage();
   } while (!ready_.empty());
   if (const std::optional<TimeNs> at = timers_.to_tell())
@@ -327,7 +338,12 @@ void HostEngine::Core::settle(TimeNs now) {
 
 void HostEngine::Core::finish(OpId id, TimeNs now) {
   Op& op = ops_[id];
-  if (op.kind == OpKind::replica) {  // a peer's copy: no VM request, no locks
+  if (op.kind == OpKind::replica || op.kind == OpKind::invalidate) {  // no VM request, no locks
+    ops_.retire(id);
+    return;
+  }
+  if (op.kind == OpKind::remote_read) {  // for a migrated VM's new owner: locks, no VM request
+    release_locks(id);
     ops_.retire(id);
     return;
   }
@@ -336,11 +352,7 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
     if (!op.replica_flags.empty()) release_after_write(op);
   }
   if (op.kind != OpKind::destage) ack(op);
-  for (std::uint32_t i = 0; i < op.blocks; ++i) {
-    locks_.release(op.key(i), id, [this](OpId granted) {
-      if (--ops_[granted].ungranted == 0) ready_.push_back(granted);
-    });
-  }
+  release_locks(id);
   if (op.kind == OpKind::destage) {
     --destage_in_flight_;
   } else {
@@ -352,9 +364,19 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
   ops_.retire(id);
 }
 
+void HostEngine::Core::release_locks(OpId id) {
+  const Op& op = ops_[id];
+  for (std::uint32_t i = 0; i < op.blocks; ++i) {
+    locks_.release(op.key(i), id, [this](OpId granted) {
+      if (--ops_[granted].ungranted == 0) ready_.push_back(granted);
+    });
+  }
+}
+
 void HostEngine::Core::ack(Op& op) {
   if (op.acked) return;
   op.acked = true;
+  --modes_.disk(op.disk).requests_in_flight;
   const bool read = op.kind == OpKind::read;
   WriteTiming timing;
   if (op.kind == OpKind::write && op.started) {
@@ -472,11 +494,26 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   }
   v.counter("unreplicated_dirty_blocks", unreplicated);
   v.counter("replica_acks_pending", replication_.acks_pending());
+  v.counter("remote_reads_sent", c.remote_reads_sent);
+  v.counter("remote_hit_blocks", c.remote_hit_blocks);
+  v.counter("remote_read_bytes", c.remote_read_bytes);
+  v.counter("remote_absent_blocks", c.remote_absent_blocks);
+  v.counter("invalidates_sent", c.invalidates_sent);
+  v.counter("invalidate_acks", c.invalidate_acks);
+  v.counter("remote_reads_served", c.remote_reads_served);
+  v.counter("remote_blocks_served", c.remote_blocks_served);
+  v.counter("remote_bytes_served", c.remote_bytes_served);
+  v.counter("invalidates_served", c.invalidates_served);
+  v.counter("invalidated_blocks_dropped", c.invalidated_blocks_dropped);
+  v.counter("migration_messages_ignored", c.migration_messages_ignored);
+  v.counter("migration_messages_rejected", c.migration_messages_rejected);
+  v.counter("migration_questions_pending", migration_.questions_pending());
 }
 
 std::size_t HostEngine::Core::metadata_bytes() const {
   return index_.memory_bytes() + policy_->memory_bytes() + admission_.memory_bytes() +
-         dirty_.memory_bytes() + lost_.memory_bytes() + replicas_.memory_bytes();
+         dirty_.memory_bytes() + lost_.memory_bytes() + replicas_.memory_bytes() +
+         migration_.memory_bytes();
 }
 
 }  // namespace flashtwin::engine

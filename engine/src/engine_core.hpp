@@ -9,11 +9,13 @@
 // commands stay valid as HostEngine::drain promises.
 //
 // Parts that own their state: OperationTable (operation and command records, ids, recycling),
-// ModeControl (datastores, VMs, disks, cache modes and drains out of write-back), BlockIndex,
+// ModeControl (datastores, VMs, disks, cache modes and drains out of write-back), Migration (VMs
+// that moved, settled blocks, pending remote questions), BlockIndex,
 // the eviction policy, AdmissionChain, BlockLocks, DirtySet, LostBlocks, DestagePacer and
 // TimerTable. The Core keeps the event handlers and what ties the parts together; its code is
 // split by concern: engine_core.cpp (set-up, control, dispatch, bookkeeping), read_path.cpp,
-// write_path.cpp, destage.cpp (destage, flush, drains, idle detection), invariants.cpp.
+// write_path.cpp, destage.cpp (destage, flush, drains, idle detection), replica_path.cpp,
+// migration_path.cpp, invariants.cpp.
 #pragma once
 
 #include "admission.hpp"
@@ -25,6 +27,7 @@
 #include "flashtwin/engine/eviction_policy.hpp"
 #include "flashtwin/engine/host_engine.hpp"
 #include "lost_blocks.hpp"
+#include "migration.hpp"
 #include "mode_control.hpp"
 #include "operation_table.hpp"
 #include "replica_store.hpp"
@@ -33,6 +36,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -62,6 +66,16 @@ struct Counters {
   std::uint64_t replica_writes_taken = 0, replica_writes_refused = 0;
   std::uint64_t replica_blocks_written = 0, replica_blocks_released = 0;
   std::uint64_t replica_flash_write_bytes = 0;
+  // Migration (migration_path.cpp). New owner: RemoteReads sent, blocks served by the old
+  // owner's flash and their bytes, blocks it did not hold, Invalidates sent and answered. Old
+  // owner: RemoteReads answered, blocks and bytes sent, Invalidates answered and the clean copies
+  // they dropped. Both: answers not taken (unknown sequence, wrong host, stale epoch) and
+  // questions refused (PeerReject: not the VM's old owner, wrong epoch).
+  std::uint64_t remote_reads_sent = 0, remote_hit_blocks = 0, remote_read_bytes = 0;
+  std::uint64_t remote_absent_blocks = 0, invalidates_sent = 0, invalidate_acks = 0;
+  std::uint64_t remote_reads_served = 0, remote_blocks_served = 0, remote_bytes_served = 0;
+  std::uint64_t invalidates_served = 0, invalidated_blocks_dropped = 0;
+  std::uint64_t migration_messages_ignored = 0, migration_messages_rejected = 0;
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -76,6 +90,8 @@ class HostEngine::Core final : private SlotPins {
   ModeState mode_of(VmId vm) const;
 
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
+  void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
+  void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
 
   void submit(TimeNs now, const IoRequest& request);
   void received(TimeNs now, HostId from, const PeerMessage& message);
@@ -98,6 +114,7 @@ class HostEngine::Core final : private SlotPins {
   void settle(TimeNs now);
   void finish(OpId id, TimeNs now);
   void ack(Op& op);
+  void release_locks(OpId id);
   SlotId take_slot(std::uint64_t key, SlotState state);
   void drop_slot(SlotId slot);
   void mark_dirty(std::uint64_t key, SlotId slot);
@@ -147,6 +164,25 @@ class HostEngine::Core final : private SlotPins {
   std::uint64_t dirty_room_used() const {
     return dirty_.size() + reserved_dirty_ + replicas_.size();
   }
+  // migration_path.cpp
+  void require_owner(VmId vm) const;
+  bool migration_message(TimeNs now, HostId from, const PeerMessage& message);
+  bool ask_previous_owner(OpId id, std::uint32_t a, std::uint32_t b);
+  bool invalidate_first(OpId id);
+  void remote_read_received(HostId from, const RemoteRead& message);
+  void remote_read_answered(TimeNs now, HostId from, const RemoteReadReply& message);
+  void invalidate_received(HostId from, const Invalidate& message);
+  void invalidate_answered(TimeNs now, HostId from, const InvalidateAck& message);
+  template <class Question>
+  std::optional<OpId> accept_question(HostId from, const Question& message, OpKind kind);
+  void start_remote_read(OpId id);
+  void remote_flash_read_completed(OpId id, Status status, std::span<const Version> data);
+  void check_invalidates();
+  void pump_invalidated_destage(const std::function<bool()>& may_start);
+
+  // read_path.cpp
+  void issue_array_read(OpId id, std::uint32_t a, std::uint32_t b);
+
   void fail_gated_write(OpId id);
   void destage_failed(const Op& op);
 
@@ -167,6 +203,8 @@ class HostEngine::Core final : private SlotPins {
   ModeControl modes_;
   OperationTable ops_;
   Replication replication_;
+  Migration migration_;
+  std::vector<OpId> invalidates_;  // old owner: Invalidates waiting for their blocks to settle
   ReplicaStore replicas_;
   std::vector<ReplicaBlockWrite> replica_scratch_;  // a ReplicaWrite's blocks
   std::vector<SlotId> replica_slots_scratch_;

@@ -39,6 +39,14 @@ void HostEngine::completed(TimeNs now, CommandId command, Status status,
 void HostEngine::set_replica_peers(VmId vm, std::span<const HostId> peers) {
   core_->set_replica_peers(vm, peers);
 }
+
+void HostEngine::migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch) {
+  core_->migrate_out(now, vm, to, epoch);
+}
+
+void HostEngine::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
+  core_->migrate_in(now, vm, from, epoch);
+}
 void HostEngine::received(TimeNs now, HostId from, const PeerMessage& message) {
   core_->received(now, from, message);
 }

@@ -49,6 +49,7 @@ struct DiskState {
   std::uint64_t dirty_blocks = 0;
   std::uint64_t lost_blocks = 0;   // dirty blocks lost to failed flash writes (flushes report it)
   std::uint32_t gated_writes = 0;  // writes of this disk waiting at the dirty gate
+  std::uint32_t requests_in_flight = 0;  // VM requests submitted and not acknowledged
 };
 
 class ModeControl {

@@ -44,7 +44,19 @@ enum class BlockPlan : std::uint8_t {
 
 // replica: a peer's copy of another host's dirty blocks being written to this host's flash
 // (replica_path.cpp); it takes no locks and is no VM request.
-enum class OpKind : std::uint8_t { read, write, discard, flush, destage, replica };
+// remote_read: the old owner reading its flash copies for a migrated VM's new owner (read locks);
+// invalidate: the old owner giving up blocks of a migrated VM (no locks; it waits until they are
+// neither dirty nor in use). Neither is a VM request (migration_path.cpp).
+enum class OpKind : std::uint8_t {
+  read,
+  write,
+  discard,
+  flush,
+  destage,
+  replica,
+  remote_read,
+  invalidate
+};
 
 enum class CmdPurpose : std::uint8_t {
   hit_read,       // FlashRead of a read's hit blocks
@@ -55,6 +67,7 @@ enum class CmdPurpose : std::uint8_t {
   destage_read,   // FlashRead of a destage run
   destage_write,  // ArrayWrite of a destage run
   replica_write,  // FlashWrite of a peer's replica blocks
+  remote_read,    // FlashRead of blocks a migrated VM's new owner asked for
 };
 
 // Per-block flags of a write or discard of a VM with replica peers (Op::replica_flags).

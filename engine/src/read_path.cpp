@@ -61,7 +61,6 @@ void HostEngine::Core::start_read(OpId id) {
       continue;
     }
     std::uint32_t b = a;
-    bool any_fill = false;
     for (; b < op.blocks && op.plan[b] != BlockPlan::hit; ++b) {
       const std::uint64_t key = op.key(b);
       if (!op.admitted || !cached_mode || index_.find(key) != BlockIndex::kNoSlot) continue;
@@ -73,21 +72,28 @@ void HostEngine::Core::start_read(OpId id) {
       if (slot == BlockIndex::kNoSlot) continue;
       op.slots[b] = slot;
       op.plan[b] = BlockPlan::miss_fill;
-      any_fill = true;
     }
-    // A run that fills reads whole blocks; otherwise only the bytes the VM asked for.
-    const std::uint64_t run_begin = (op.first_block + a) << block_shift_;
-    const std::uint64_t run_end = (op.first_block + b) << block_shift_;
-    const std::uint64_t begin = any_fill ? run_begin : std::max(run_begin, op.offset);
-    const std::uint64_t end = any_fill ? run_end : std::min(run_end, op.offset + op.length);
-    out_.push_back(ArrayRead{ops_.issue(id, CmdPurpose::miss_read, a, b - a),
-                             modes_.disk(op.disk).id, begin, end - begin, op.first_block + a,
-                             b - a});
-    counters_.array_read_bytes += end - begin;
-    op.served.array += b - a;
-    ++op.before_ack;
+    // A migrated VM's new owner asks the old owner first (migration_path.cpp).
+    if (!ask_previous_owner(id, a, b)) issue_array_read(id, a, b);
     a = b;
   }
+}
+
+// One ArrayRead of the op's missed blocks [a, b). A run that fills reads whole blocks; otherwise
+// only the bytes the VM asked for.
+void HostEngine::Core::issue_array_read(OpId id, std::uint32_t a, std::uint32_t b) {
+  Op& op = ops_[id];
+  const bool any_fill = std::any_of(op.plan.begin() + a, op.plan.begin() + b,
+                                    [](BlockPlan p) { return p == BlockPlan::miss_fill; });
+  const std::uint64_t run_begin = (op.first_block + a) << block_shift_;
+  const std::uint64_t run_end = (op.first_block + b) << block_shift_;
+  const std::uint64_t begin = any_fill ? run_begin : std::max(run_begin, op.offset);
+  const std::uint64_t end = any_fill ? run_end : std::min(run_end, op.offset + op.length);
+  out_.push_back(ArrayRead{ops_.issue(id, CmdPurpose::miss_read, a, b - a), modes_.disk(op.disk).id,
+                           begin, end - begin, op.first_block + a, b - a});
+  counters_.array_read_bytes += end - begin;
+  op.served.array += b - a;
+  ++op.before_ack;
 }
 
 void HostEngine::Core::read_completed(OpId id, const Cmd& cmd, Status status,

@@ -50,10 +50,9 @@ void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& mess
     replica_ack_received(now, from, *ack);
   } else if (const auto* release = std::get_if<ReplicaRelease>(&message)) {
     replica_release_received(from, *release);
-  } else {
+  } else if (!migration_message(now, from, message)) {
     throw std::logic_error("host " + std::to_string(config_.host) + ": peer message from host " +
-                           std::to_string(from) +
-                           ": migration and recovery are not part of this engine yet");
+                           std::to_string(from) + ": recovery is not part of this engine yet");
   }
   settle(now);
 }

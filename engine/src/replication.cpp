@@ -15,10 +15,6 @@ void Replication::set_peers(VmId vm, std::span<const HostId> peers, HostId self)
     if (std::count(peers.begin(), peers.end(), peers[i]) > 1)
       throw std::invalid_argument(who + "host " + std::to_string(peers[i]) + " named twice");
   }
-  if (peers.empty()) {
-    vms_.erase(vm);
-    return;
-  }
   vms_[vm].peers.assign(peers.begin(), peers.end());
 }
 

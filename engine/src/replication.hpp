@@ -50,6 +50,8 @@ class Replication {
     return it == vms_.end() ? kFirstEpoch : it->second.epoch;
   }
   bool any() const { return !vms_.empty(); }
+  // The VM's epoch grows (migration): its later messages carry `epoch`.
+  void set_epoch(VmId vm, Epoch epoch) { vms_[vm].epoch = epoch; }
 
   // A new sequence for a ReplicaWrite to `peer` that `op` waits for.
   std::uint64_t expect_ack(OpId op, HostId peer, TimeNs sent_at);

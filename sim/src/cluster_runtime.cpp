@@ -1,5 +1,7 @@
 #include "cluster_runtime.hpp"
 
+#include "migration_plan.hpp"
+
 #include "memory_release.hpp"
 
 #include "command_executor.hpp"
@@ -137,9 +139,15 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
         baseline_ ? std::vector<VmPlacement>(scenario_.vms.size())
                   : place_replicas(scenario_, index, spec.topology);
     add_vms(scenario_, index, placement, executor, sink_);
+    const std::vector<PlannedMigration> migrations =
+        baseline_ ? std::vector<PlannedMigration>()
+                  : plan_migrations(scenario_, index, spec.topology);
+    add_arriving_vms(scenario_, index, migrations, executor);
     WorkloadDriver driver(scenario_, index, executor, scheduler, ledger_, sink_);
     driver_ptr = &driver;
     driver.add_disks();
+    for (const PlannedMigration& m : migrations)
+      driver.add_vm_disks_to(m.vm, m.to);
     for (std::size_t h = 0; h < executor.host_count(); ++h) {
       if (scenario_.prewarm && !baseline_) driver.prewarm(h, stop);
       executor.pump(h);
@@ -153,6 +161,23 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     release_freed_memory();  // what prewarm's streams and the indexes' growth steps freed
     driver.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
+    // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).
+    for (const PlannedMigration& m : migrations) {
+      scheduler.at(m.at_s, [&, m] {
+        driver.migrate(m.vm, m.to, [&, m] {
+          const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
+          constexpr engine::Epoch kAfterFirstMove = 2;  // one migration per VM and run
+          const auto vm = static_cast<engine::VmId>(m.vm);
+          executor.host(m.from).engine->migrate_out(now, vm, static_cast<engine::HostId>(m.to),
+                                                    kAfterFirstMove);
+          executor.host(m.to).engine->migrate_in(now, vm, static_cast<engine::HostId>(m.from),
+                                                 kAfterFirstMove);
+          sink_.record(MigrationDone{m.vm, m.from, m.to, now});
+          executor.pump(m.from);
+          executor.pump(m.to);
+        });
+      });
+    }
 
     // Dirty data across the cluster, each cached host's fill and device, and the array, every
     // output interval until the end of the workload.

@@ -1,5 +1,7 @@
 #include "command_executor.hpp"
 
+#include <algorithm>
+
 #include "memory_release.hpp"
 
 #include <cmath>
@@ -72,10 +74,17 @@ namespace {
 
 constexpr std::uint64_t kMessageHeaderBytes = 64;  // ids, run, epoch, sequence; framing
 
-// What a message puts on the wire: a header, a replica's data, a release's versions.
-std::uint64_t wire_bytes(const engine::PeerMessage& message) {
+// What a message puts on the wire: a header, a replica's data, a release's versions, the blocks
+// a remote read answer carries (whole blocks of `block_bytes`).
+std::uint64_t wire_bytes(const engine::PeerMessage& message, std::uint64_t block_bytes) {
   if (const auto* write = std::get_if<engine::ReplicaWrite>(&message))
     return kMessageHeaderBytes + write->bytes;
+  if (const auto* reply = std::get_if<engine::RemoteReadReply>(&message)) {
+    const auto blocks =
+        static_cast<std::uint64_t>(std::count(reply->present.begin(), reply->present.end(), true));
+    return kMessageHeaderBytes + reply->versions.size() * sizeof(engine::Version) +
+           blocks * block_bytes;
+  }
   if (const auto* release = std::get_if<engine::ReplicaRelease>(&message))
     return kMessageHeaderBytes + release->versions.size() * sizeof(engine::Version);
   return kMessageHeaderBytes;
@@ -87,16 +96,25 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   if (send.to >= hosts_.size() || send.to == h)
     throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
                            std::to_string(send.to));
-  const std::uint64_t bytes = wire_bytes(*send.message);
-  auto deliver = [this, from = h, to = std::size_t{send.to}, bytes,
+  const std::uint64_t bytes = wire_bytes(*send.message, hosts_[h]->engine->config().block_bytes);
+  // Replication messages, and the migration's (remote reads, invalidations and their answers).
+  const bool replication = std::holds_alternative<engine::ReplicaWrite>(*send.message) ||
+                           std::holds_alternative<engine::ReplicaAck>(*send.message) ||
+                           std::holds_alternative<engine::ReplicaRelease>(*send.message);
+  const NetworkPurpose purpose =
+      replication ? NetworkPurpose::replication : NetworkPurpose::remote_read;
+  auto deliver = [this, from = h, to = std::size_t{send.to}, bytes, purpose,
                   message = *send.message](bool ok) {
-    sink_.record(NetworkTransfer{NetworkPurpose::replication, bytes, now_ns()});
+    sink_.record(NetworkTransfer{purpose, bytes, now_ns()});
     if (!ok) return;  // lost: whoever waits for an answer keeps waiting
     last_engine_event_s_ = world_.scheduler.now_s();
     hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
     pump(to);
   };
-  if (std::holds_alternative<engine::ReplicaWrite>(*send.message) || peer_routes_.empty()) {
+  // Messages carrying data are comms (they share links with everything else); the others are
+  // delivered after the route's unloaded time.
+  if (std::holds_alternative<engine::ReplicaWrite>(*send.message) ||
+      std::holds_alternative<engine::RemoteReadReply>(*send.message) || peer_routes_.empty()) {
     world_.comms.start(
         hosts_[h]->node, hosts_[send.to]->node, bytes,
         [deliver = std::move(deliver)](const models::CommResult& r) mutable { deliver(r.ok); });

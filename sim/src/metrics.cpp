@@ -138,6 +138,8 @@ Metrics::Metrics(RunLayout layout)
     : interval_ns_(layout.interval_ns),
       warmup_ns_(layout.warmup_ns),
       workload_end_ns_(layout.workload_end_ns) {
+  rewarm_ = RewarmTracker(layout.vms.size(), layout.rewarm_share, layout.block_bytes);
+  cluster_.rewarm_share = layout.rewarm_share;
   if (interval_ns_ <= 0) {
     throw std::invalid_argument("Metrics: the time-series interval must be > 0 ns, got " +
                                 std::to_string(interval_ns_));
@@ -228,6 +230,8 @@ void Metrics::close_interval(std::int64_t end_ns) {
     row.io = vm.interval;
     set_percentiles(row.io, vm.interval_latency);
     vm_rows_.push_back(row);
+    rewarm_.interval_closed(i, row.start_ns, row.end_ns, row.io.read_blocks.local_flash,
+                            row.io.read_blocks.total());
     vm.interval = IntervalIo{};
     vm.interval_latency.reset();
   }
@@ -268,6 +272,7 @@ void Metrics::on(const RequestCompleted& e) {
     return;
   }
   const std::int64_t latency_ns = e.completed_ns - e.submitted_ns;
+  if (e.kind == engine::IoKind::read) rewarm_.read_completed(e.vm, e.served);
   if (counted) {
     count_request(v.totals, e.kind, e.bytes, latency_ns, e.served);
     count_request(cluster_.io, e.kind, e.bytes, latency_ns, e.served);
@@ -434,6 +439,11 @@ void Metrics::on(const ReplicaPlacement& e) {
   cluster_.replicas.push_back(std::move(placement));
 }
 
+void Metrics::on(const MigrationDone& e) {
+  advance_to(e.at_ns, "migration");
+  rewarm_.migrated(e.vm, e.from, e.to, e.at_ns);
+}
+
 void Metrics::on(const ReadsFailed& e) {
   if (finished_) throw std::logic_error("Metrics::reads_failed after finish()");
   cluster_.reads_failed += e.reads;
@@ -467,6 +477,7 @@ void Metrics::finish(std::int64_t end_ns) {
   advance_to(end_ns, "finish");
   close_interval(end_ns);
   finished_ = true;
+  cluster_.migrations = rewarm_.migrations();
   const std::int64_t window_end = workload_end_ns_.value_or(end_ns);
   const std::int64_t window_ns = window_end - warmup_ns_;
   cluster_.window_end_ns = window_end;

@@ -146,6 +146,24 @@ Json replication_json(const std::vector<VmReplicas>& replicas) {
   return list;
 }
 
+// Migrations: VMs and hosts by number here (named once the visitor has seen them), the re-warm
+// time null when the VM never got back to the share within the run.
+Json migrations_json(const ClusterTotals& c) {
+  Json list = Json::array();
+  for (const MigrationTotals& m : c.migrations) {
+    list.push_back(Json{{"vm", m.vm},
+                        {"from", m.from},
+                        {"to", m.to},
+                        {"at_ns", m.at_ns},
+                        {"local_hit_ratio_before", number(m.local_hit_ratio_before)},
+                        {"remote_hit_blocks", m.remote_hit_blocks},
+                        {"bytes_pulled", m.bytes_pulled},
+                        {"rewarm_share", number(c.rewarm_share)},
+                        {"rewarm_ns", m.rewarm_ns ? Json(*m.rewarm_ns) : Json(nullptr)}});
+  }
+  return list;
+}
+
 Json host_json(const HostTotals& h) {
   Json j;
   j["name"] = h.name;
@@ -237,6 +255,7 @@ class SummaryBuilder : public MetricsVisitor {
     cluster["bytes_at_risk"] = level_json(c.bytes_at_risk);
     cluster["write_latency_breakdown"] = write_breakdown_json(c.write_breakdown);
     cluster["replication"] = replication_json(c.replicas);
+    cluster["migrations"] = migrations_json(c);
     root_["cluster"] = cluster;
     const std::int64_t drain = c.drain.duration_ns;
     root_["drain"] = {{"duration_ns", drain},
@@ -252,6 +271,10 @@ class SummaryBuilder : public MetricsVisitor {
       for (Json& peer : vm["peers"])
         if (peer.is_number() && peer.get<std::size_t>() == host) peer = totals.name;
     }
+    for (Json& move : root_["cluster"]["migrations"]) {
+      for (const char* end : {"from", "to"})
+        if (move[end].is_number() && move[end].get<std::size_t>() == host) move[end] = totals.name;
+    }
   }
 
   void vm(std::size_t vm, std::string_view name, const Totals& totals) override {
@@ -260,6 +283,10 @@ class SummaryBuilder : public MetricsVisitor {
     for (Json& replicas : root_["cluster"]["replication"]) {  // VM numbers to names
       if (replicas["vm"].is_number() && replicas["vm"].get<std::size_t>() == vm)
         replicas["vm"] = std::string(name);
+    }
+    for (Json& move : root_["cluster"]["migrations"]) {
+      if (move["vm"].is_number() && move["vm"].get<std::size_t>() == vm)
+        move["vm"] = std::string(name);
     }
     add_totals(j, totals);
     root_["vms"].push_back(j);

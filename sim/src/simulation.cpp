@@ -51,6 +51,8 @@ RunLayout run_layout(const Scenario& s) {
   layout.interval_ns = to_ns(s.output.interval_s);
   layout.warmup_ns = to_ns(s.warmup_s);
   layout.workload_end_ns = to_ns(s.duration_s);
+  layout.block_bytes = s.cache.block_bytes;
+  layout.rewarm_share = s.output.rewarm_share;
   return layout;
 }
 

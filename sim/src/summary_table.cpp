@@ -211,6 +211,31 @@ std::string replication_section(const Metrics& run) {
   return text;
 }
 
+// Only for runs with migrations: each one's remote hits, bytes pulled and re-warm time.
+std::string migration_section(const Metrics& run) {
+  const ClusterTotals& c = run.cluster();
+  if (c.migrations.empty()) return "";
+  std::string text = "\n";
+  const char* label = "migrations";
+  for (const MigrationTotals& m : c.migrations) {
+    const bool before = m.local_hit_ratio_before == m.local_hit_ratio_before;  // not NaN
+    std::string rewarm = "not re-warmed within the run";
+    if (m.rewarm_ns)
+      rewarm = "re-warmed in " + num(static_cast<double>(*m.rewarm_ns) / 1e9, 3) + " s";
+    text += cut(format::pad_right(label, 16) + run.vm_name(m.vm) + " " + run.host(m.from).name +
+                " -> " + run.host(m.to).name + " at " + num(static_cast<double>(m.at_ns) / 1e9, 3) +
+                " s: local hits before " +
+                (before ? percent(m.local_hit_ratio_before) + " %" : std::string("-")));
+    text +=
+        cut(std::string(16, ' ') + std::to_string(m.remote_hit_blocks) + " remote hit blocks (" +
+            format::bytes_iec(m.bytes_pulled) + " pulled from the old host)");
+    text += cut(std::string(16, ' ') + rewarm + " (to " + percent(c.rewarm_share) +
+                " % of the local hits before)");
+    label = "";
+  }
+  return text;
+}
+
 std::string comparison_section(const Comparison& c) {
   using format::pad_left;
   std::string text = "\n" + format::pad_right("vs baseline without flash", 26);
@@ -294,6 +319,7 @@ std::string summary_table(const Metrics& run, const Comparison* comparison) {
   text += host_section(table.hosts);
   text += array_section(c);
   text += replication_section(run);
+  text += migration_section(run);
   if (comparison != nullptr) text += comparison_section(*comparison);
   text += "\n" + cut(kOffloadDefinition) + cut(kNetworkDefinition);
   text += consistency_section(c);

@@ -21,6 +21,7 @@ struct WorkloadDriver::Disk {
   std::uint32_t max_outstanding = 0;  // open loop: requests in flight at most (0: no limit)
   std::uint32_t outstanding = 0;      // requests in flight
   bool waiting = false;               // open loop: `next` arrived and waits for a free slot
+  bool paused = false;                // its VM migrates: new requests wait for the switch-over
   std::uint64_t size_bytes = 0;
   std::string source;                                  // what feeds it, for messages
   std::optional<models::SyntheticWorkload> synthetic;  // its workload, when not a trace
@@ -74,6 +75,49 @@ void WorkloadDriver::add_disks() {
   }
 }
 
+void WorkloadDriver::add_vm_disks_to(std::size_t vm, std::size_t h) {
+  for (const auto& disk : disks_) {
+    if (disk->vm == vm)
+      executor_.host(h).engine->add_disk(static_cast<engine::VmId>(vm), disk->id, disk->size_bytes);
+  }
+}
+
+void WorkloadDriver::migrate(std::size_t vm, std::size_t to, std::function<void()> switch_over) {
+  for (const auto& disk : disks_) {
+    if (disk->vm == vm) disk->paused = true;
+  }
+  moving_.push_back(Move{vm, to, std::move(switch_over)});
+  switch_over_if_quiet(vm);
+}
+
+// Once none of the VM's requests is in flight: the engines switch over, and the VM's disks go on
+// on the new host with the requests that waited.
+void WorkloadDriver::switch_over_if_quiet(std::size_t vm) {
+  for (const auto& disk : disks_) {
+    if (disk->vm == vm && disk->outstanding > 0) return;
+  }
+  for (std::size_t m = 0; m < moving_.size(); ++m) {
+    if (moving_[m].vm != vm) continue;
+    const Move move = std::move(moving_[m]);
+    moving_.erase(moving_.begin() + static_cast<std::ptrdiff_t>(m));
+    move.switch_over();
+    for (std::size_t d = 0; d < disks_.size(); ++d) {
+      Disk& disk = *disks_[d];
+      if (disk.vm != vm) continue;
+      disk.host = move.to;
+      disk.paused = false;
+      if (disk.queue_depth > 0) {
+        while (disk.outstanding < disk.queue_depth && disk.has_next &&
+               scheduler_.now_s() < scenario_.duration_s)
+          issue_next(d, now_ns());
+      } else if (disk.waiting) {
+        release_waiting(d);
+      }
+    }
+    return;
+  }
+}
+
 void WorkloadDriver::prewarm(std::size_t h, const std::atomic<bool>* stop) {
   SimHost& host = executor_.host(h);
   if (host.flash == nullptr) return;
@@ -124,7 +168,7 @@ void WorkloadDriver::schedule_open_loop(std::size_t d) {
 // The next request's arrival time has come: issued now, or waits in the guest for a free slot.
 void WorkloadDriver::arrive(std::size_t d) {
   Disk& disk = *disks_[d];
-  if (disk.max_outstanding > 0 && disk.outstanding >= disk.max_outstanding) {
+  if (disk.paused || (disk.max_outstanding > 0 && disk.outstanding >= disk.max_outstanding)) {
     disk.waiting = true;  // release_waiting() goes on from here
     return;
   }
@@ -136,7 +180,7 @@ void WorkloadDriver::arrive(std::size_t d) {
 // as slots are free, then goes back to timers once the stream is ahead of the clock again.
 void WorkloadDriver::release_waiting(std::size_t d) {
   Disk& disk = *disks_[d];
-  while (disk.outstanding < disk.max_outstanding) {
+  while (!disk.paused && (disk.max_outstanding == 0 || disk.outstanding < disk.max_outstanding)) {
     issue_next(d, disk.next.time_ns);  // still `next` here: it arrived and waited
     const bool more =
         disk.has_next && static_cast<double>(disk.next.time_ns) * 1e-9 < scenario_.duration_s;
@@ -180,10 +224,15 @@ void WorkloadDriver::request_done(const engine::CompleteRequest& done) {
   if (auto judged = ledger_.completed(done); judged.violation)
     sink_.violation("VM " + scenario_.vms[disk.vm].name + " " + *judged.violation);
   // Closed loop: the next request as soon as one completes, until the run's end.
-  if (disk.queue_depth > 0 && disk.has_next && scheduler_.now_s() < scenario_.duration_s) {
+  if (disk.queue_depth > 0 && !disk.paused && disk.has_next &&
+      scheduler_.now_s() < scenario_.duration_s) {
     issue_next(p.disk, now_ns());
   }
-  if (disk.waiting) release_waiting(p.disk);
+  if (disk.paused) {
+    switch_over_if_quiet(disk.vm);
+  } else if (disk.waiting) {
+    release_waiting(p.disk);
+  }
 }
 
 }  // namespace flashtwin::sim

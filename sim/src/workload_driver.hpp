@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,13 @@ class WorkloadDriver {
 
   // Adds every VM disk of the scenario to its host's engine (call after the hosts exist).
   void add_disks();
+  // Adds VM vm's disks to host h's engine too: the VM migrates there during the run.
+  void add_vm_disks_to(std::size_t vm, std::size_t h);
+  // Moves VM vm's I/O to host `to` (docs/CLUSTER.md, "Migration"): from now on its disks' new
+  // requests wait in the guest until every request of the VM in flight has completed (the
+  // switch-over quiesces the VM), then `switch_over()` runs (the engines learn of the move) and
+  // the waiting requests go to `to`, with their arrival times.
+  void migrate(std::size_t vm, std::size_t to, std::function<void()> switch_over);
   // Fills host h's cache before t = 0 from its synthetic disks' own distributions (prewarm.hpp);
   // trace-fed disks are left out. Call after add_disks() and before start().
   // Polls `stop` (if given) as it goes.
@@ -61,6 +69,7 @@ class WorkloadDriver {
   void arrive(std::size_t disk);
   void release_waiting(std::size_t disk);
   void issue_next(std::size_t disk, std::int64_t arrived_ns);
+  void switch_over_if_quiet(std::size_t vm);
   void submit(std::size_t disk, const models::StreamRequest& request, std::int64_t arrived_ns);
   std::int64_t now_ns() const;
 
@@ -73,6 +82,12 @@ class WorkloadDriver {
   std::vector<std::unique_ptr<Disk>> disks_;
   std::unordered_map<engine::RequestId, Pending> pending_;
   std::uint64_t requests_completed_ = 0;
+  struct Move {
+    std::size_t vm = 0;
+    std::size_t to = 0;
+    std::function<void()> switch_over;
+  };
+  std::vector<Move> moving_;  // migrations waiting for their VM to be quiet
 };
 
 }  // namespace flashtwin::sim

@@ -97,12 +97,16 @@ TEST(Misuse, BadCompletionIsRejectedBeforeAnyStateChanges) {
   EXPECT_TRUE(rt.violations().empty());
 }
 
-// Replication messages are handled (replication_test.cpp); migration and recovery ones are not
-// yet, and a malformed or self-sent message is refused before anything changes.
-TEST(Misuse, MigrationAndRecoveryMessagesAreNotHandledYet) {
+// Replication and migration messages are handled (replication_test.cpp, migration_test.cpp);
+// recovery ones are not yet, and a malformed or self-sent message is refused before anything
+// changes.
+TEST(Misuse, RecoveryMessagesAreNotHandledYet) {
   FakeRuntime rt(small_config());
-  EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{RemoteRead{}}), std::logic_error);
   EXPECT_THROW(rt.engine().received(0, 2, PeerMessage{RecoveryQuery{}}), std::logic_error);
+  EXPECT_THROW(rt.engine().received(0, 2,
+                                    PeerMessage{RemoteRead{FakeRuntime::kVm, 2,
+                                                           BlockRun{FakeRuntime::kDisk, 0, 0}, 1}}),
+               std::invalid_argument);  // an empty run
   ReplicaWrite bad;
   bad.run = BlockRun{FakeRuntime::kDisk, 0, 2};
   bad.versions = {5};

@@ -13,12 +13,6 @@ namespace {
 using Kind = PendingIo::Kind;
 constexpr std::size_t npos = FakeCluster::npos;
 
-std::size_t pending_index(FakeRuntime& rt, Kind kind) {
-  for (std::size_t i = 0; i < rt.pending().size(); ++i)
-    if (rt.pending()[i].kind == kind) return i;
-  return npos;
-}
-
 // The index of the first message of type M on the network to host `to`.
 template <class M>
 std::size_t message_to(FakeCluster& c, HostId to) {

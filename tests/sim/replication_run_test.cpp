@@ -3,6 +3,7 @@
 // write-through. Every TEST runs in a process of its own (see simulation_test.cpp).
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
+#include "three_host_scenario.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,27 +12,8 @@ namespace {
 
 // Two racks of one host each plus a third host in r2; one write-back VM on h1 with `replicas`.
 nlohmann::json replicated(std::uint32_t replicas) {
-  auto host = [](const std::string& name, const std::string& rack) {
-    return nlohmann::json{{"name", name},
-                          {"rack", rack},
-                          {"flash", {{{"device", "nvme-1.6t"}, {"capacity_gib", 4}}}}};
-  };
-  return {{"name", "replicas"},
-          {"duration_s", 2},
-          {"seed", 3},
-          {"cluster",
-           {{"topology", "leaf-spine"},
-            {"hosts", {host("h1", "r1"), host("h2", "r2"), host("h3", "r2")}}}},
-          {"datastores",
-           {{{"name", "ds"}, {"policy", {{"mode", "write-back"}, {"replicas", replicas}}}}}},
-          {"vms",
-           {{{"name", "vm"},
-             {"host", "h1"},
-             {"datastore", "ds"},
-             {"disks",
-              {{{"size_gib", 1},
-                {"workload", {{"pattern", "uniform"}, {"read_ratio", 0.3}, {"iops", 2000}}}}}}}}},
-          {"output", {{"baseline", false}}}};
+  return testing::three_host_scenario(
+      replicas, {{"pattern", "uniform"}, {"read_ratio", 0.3}, {"iops", 2000}});
 }
 
 TEST(ReplicationRun, OneReplicaCrossesTheNetworkAndIsReleasedByDestage) {

@@ -44,8 +44,9 @@ std::vector<RunEvent> every_kind() {
       ReadsFailed{3},
       WriteBreakdown{kSecond + 900, engine::WriteTiming{900, 100, 300, 250, 200, 1}},
       ReplicaPlacement{1, 2, 1, {0, 0}},
+      MigrationDone{1, 0, 1, kSecond + 2000},
   };
-  static_assert(std::variant_size_v<RunEvent> == 12, "add the new event here");
+  static_assert(std::variant_size_v<RunEvent> == 13, "add the new event here");
   return events;
 }
 

@@ -182,11 +182,33 @@ TEST(Scenario, UnknownNamesListTheKnownOnes) {
             std::string::npos);
 }
 
-TEST(Scenario, EventsOfTheClusterProtocolAreNotAvailableYet) {
+TEST(Scenario, FailureEventsAreNotAvailableYet) {
   nlohmann::json doc = example();
-  doc["events"].push_back({{"at_s", 10}, {"migrate", {{"vm", "sql01"}, {"to", "esx2"}}}});
-  EXPECT_NE(error_of(doc).find("$.events[1].migrate: this event arrives with the cluster protocol"),
+  doc["events"].push_back({{"at_s", 10}, {"fail_host", {{"host", "esx2"}}}});
+  EXPECT_NE(
+      error_of(doc).find("$.events[1].fail_host: this event arrives with the cluster protocol"),
+      std::string::npos);
+}
+
+// A migrate event names its own JSON path, even though events are sorted by time when read.
+TEST(Scenario, MalformedMigrationsNameTheirPath) {
+  nlohmann::json doc = example();
+  const std::string host = doc["vms"][0]["host"];
+  const std::string other = host == "esx1" ? "esx2" : "esx1";
+  const nlohmann::json move = {{"at_s", 90}, {"migrate", {{"vm", "sql01"}, {"to", other}}}};
+  doc["events"].insert(doc["events"].begin(), move);
+  const Scenario s = parse_scenario(doc, ".");
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(std::get<VmMigration>(s.events[1].what).to, other);
+  doc["events"][0]["migrate"]["to"] = "esx9";
+  EXPECT_EQ(error_of(doc), "$.events[0].migrate.to: 'esx9' is not a host of $.cluster.hosts");
+  doc["events"][0]["migrate"]["to"] = host;
+  EXPECT_NE(error_of(doc).find("$.events[0].migrate.to: VM 'sql01' already runs on host"),
             std::string::npos);
+  doc["events"][0]["migrate"] = {{"vm", "nobody"}, {"to", other}};
+  EXPECT_EQ(error_of(doc), "$.events[0].migrate.vm: 'nobody' is not one of $.vms");
+  doc["events"][0]["migrate"] = {{"vm", "sql01"}, {"to", other}, {"memory_gib", 4}};
+  EXPECT_NE(error_of(doc).find("$.events[0].migrate.memory_gib: unknown key"), std::string::npos);
 }
 
 TEST(Scenario, UnreadableFilesAndBadJsonAreScenarioErrors) {

@@ -4,11 +4,27 @@
 
 namespace flashtwin::testing {
 
-FakeCluster::FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode) {
+std::size_t pending_index(FakeRuntime& rt, PendingIo::Kind kind) {
+  for (std::size_t i = 0; i < rt.pending().size(); ++i)
+    if (rt.pending()[i].kind == kind) return i;
+  return FakeCluster::npos;
+}
+
+FakeCluster::FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode, bool one_vm) {
+  std::shared_ptr<sim::RequestLedger> ledger;
+  if (one_vm) ledger = std::make_shared<sim::RequestLedger>(config.block_bytes);
   for (std::size_t h = 0; h < hosts; ++h) {
     config.host = static_cast<HostId>(h);
-    hosts_.push_back(std::make_unique<FakeRuntime>(config, mode));
+    hosts_.push_back(std::make_unique<FakeRuntime>(config, mode, 1ull << 30, ledger));
   }
+}
+
+Epoch FakeCluster::migrate(HostId from, HostId to) {
+  ++epoch_;
+  host(from).migrate_out(to, epoch_);
+  host(to).migrate_in(from, epoch_);
+  collect();
+  return epoch_;
 }
 
 void FakeCluster::set_peers(HostId h, const std::vector<HostId>& peers) {

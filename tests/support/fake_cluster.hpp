@@ -24,16 +24,25 @@ struct InFlightMessage {
   PeerMessage message;
 };
 
+// The index in rt.pending() of the oldest command of `kind`, or FakeCluster::npos.
+std::size_t pending_index(FakeRuntime& rt, PendingIo::Kind kind);
+
 class FakeCluster {
  public:
   // `hosts` engines built from `config` with host ids 0..hosts-1, each with one datastore in
-  // `mode`, one VM following it and one disk.
-  FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode = CacheMode::write_back);
+  // `mode`, one VM following it and one disk. With `one_vm`, the hosts share one ledger and
+  // array: FakeRuntime::kVm is one VM that may run on any of them (migrate()); without, each
+  // host's VM and disk are its own.
+  FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode = CacheMode::write_back,
+              bool one_vm = false);
 
   FakeRuntime& host(HostId h) { return *hosts_.at(h); }
   std::size_t size() const { return hosts_.size(); }
   // The VM of host h copies its write-back writes to `peers`.
   void set_peers(HostId h, const std::vector<HostId>& peers);
+  // Migrates the VM (one_vm) from host `from` to host `to`: both engines are told at once, with
+  // the VM's next epoch (returned). The VM must have no request in flight on `from`.
+  Epoch migrate(HostId from, HostId to);
 
   // Messages sent and not yet delivered or dropped, oldest first.
   const std::vector<InFlightMessage>& network();
@@ -69,6 +78,7 @@ class FakeCluster {
   std::vector<std::unique_ptr<FakeRuntime>> hosts_;
   std::vector<InFlightMessage> network_;
   TimeNs now_ = 0;
+  Epoch epoch_ = 1;
 };
 
 }  // namespace flashtwin::testing

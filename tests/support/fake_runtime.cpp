@@ -16,8 +16,12 @@ struct CounterReader final : CounterVisitor {
 };
 }  // namespace
 
-FakeRuntime::FakeRuntime(const EngineConfig& config, CacheMode mode, std::uint64_t disk_bytes)
-    : engine_(config), flash_(config.capacity_blocks), ledger_(config.block_bytes) {
+FakeRuntime::FakeRuntime(const EngineConfig& config, CacheMode mode, std::uint64_t disk_bytes,
+                         std::shared_ptr<sim::RequestLedger> shared_ledger)
+    : engine_(config),
+      flash_(config.capacity_blocks),
+      ledger_(shared_ledger ? std::move(shared_ledger)
+                            : std::make_shared<sim::RequestLedger>(config.block_bytes)) {
   engine_.add_datastore(kDatastore, mode);
   engine_.add_vm(kVm, kDatastore, std::nullopt);
   engine_.add_disk(kVm, kDisk, disk_bytes);
@@ -31,6 +35,16 @@ void FakeRuntime::set_vm_mode(std::optional<CacheMode> mode) {
 
 void FakeRuntime::set_datastore_mode(CacheMode mode) {
   engine_.set_datastore_mode(now_, kDatastore, mode);
+  collect();
+}
+
+void FakeRuntime::migrate_out(HostId to, Epoch epoch) {
+  engine_.migrate_out(now_, kVm, to, epoch);
+  collect();
+}
+
+void FakeRuntime::migrate_in(HostId from, Epoch epoch) {
+  engine_.migrate_in(now_, kVm, from, epoch);
   collect();
 }
 
@@ -49,7 +63,7 @@ RequestId FakeRuntime::flush(DiskId disk) {
 
 RequestId FakeRuntime::submit(IoKind kind, std::uint64_t offset, std::uint64_t length,
                               DiskId disk) {
-  const IoRequest request = ledger_.submit(disk, kind, offset, length);
+  const IoRequest request = ledger_->submit(disk, kind, offset, length);
   engine_.submit(now_, request);
   collect();
   return request.id;
@@ -97,7 +111,7 @@ void FakeRuntime::collect() {
             pending_.push_back(std::move(io));
           } else if constexpr (std::is_same_v<T, CompleteRequest>) {
             RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}, c.timing};
-            if (auto judged = ledger_.completed(c); judged.violation) {
+            if (auto judged = ledger_->completed(c); judged.violation) {
               violations_.push_back("request " + std::to_string(c.request) + " " +
                                     *judged.violation);
             }
@@ -134,7 +148,7 @@ void FakeRuntime::complete(std::size_t index, Status status) {
         read.disk = io.disk;
         read.first_block = io.first_block;
         read.block_count = io.blocks;
-        ledger_.array_read(read, data);
+        ledger_->array_read(read, data);
         break;
       }
       case PendingIo::Kind::array_write: {
@@ -145,7 +159,7 @@ void FakeRuntime::complete(std::size_t index, Status status) {
         write.length_bytes = io.length_bytes;
         write.versions = io.versions;
         write.discard = io.discard;
-        ledger_.array_write(write);
+        ledger_->array_write(write);
         break;
       }
     }
@@ -186,7 +200,7 @@ std::uint64_t FakeRuntime::counter(const std::string& name) const {
 }
 
 std::string FakeRuntime::array_matches_acknowledged() const {
-  const sim::RequestLedger::ArrayCheck check = ledger_.check_array(1);
+  const sim::RequestLedger::ArrayCheck check = ledger_->check_array(1);
   return check.messages.empty() ? std::string() : check.messages.front();
 }
 

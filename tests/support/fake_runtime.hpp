@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -57,14 +58,19 @@ class FakeRuntime {
   static constexpr DatastoreId kDatastore = 1;
 
   // Builds the engine with one datastore (`mode`), one VM following it and one disk of
-  // `disk_bytes`.
+  // `disk_bytes`. With `shared_ledger`, requests are numbered and judged, and the array kept, by
+  // that ledger, shared with other runtimes: the VM and its disk are then the same VM and disk
+  // on each of them (a VM that migrates between hosts).
   explicit FakeRuntime(const EngineConfig& config, CacheMode mode = CacheMode::write_back,
-                       std::uint64_t disk_bytes = 1ull << 30);
+                       std::uint64_t disk_bytes = 1ull << 30,
+                       std::shared_ptr<sim::RequestLedger> shared_ledger = nullptr);
 
   HostEngine& engine() { return engine_; }
   // Control calls that produce commands: forwarded, then the commands are collected.
   void set_vm_mode(std::optional<CacheMode> mode);
   void set_datastore_mode(CacheMode mode);
+  void migrate_out(HostId to, Epoch epoch);
+  void migrate_in(HostId from, Epoch epoch);
 
   RequestId read(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
   RequestId write(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
@@ -93,9 +99,9 @@ class FakeRuntime {
   const std::vector<ModeApplied>& modes_applied() const { return modes_; }
   std::uint64_t counter(const std::string& name) const;
 
-  const sim::ArrayVersions& array() const { return ledger_.array(); }
-  const sim::ConsistencyOracle& oracle() const { return ledger_.oracle(); }
-  const sim::RequestLedger& ledger() const { return ledger_; }
+  const sim::ArrayVersions& array() const { return ledger_->array(); }
+  const sim::ConsistencyOracle& oracle() const { return ledger_->oracle(); }
+  const sim::RequestLedger& ledger() const { return *ledger_; }
   // Every acknowledged write is on the array (valid once all dirty data has been destaged).
   std::string array_matches_acknowledged() const;
   // pending() entries of one kind.
@@ -115,7 +121,7 @@ class FakeRuntime {
   std::vector<ModeApplied> modes_;
   std::vector<SentMessage> sent_;
   sim::FlashVersions flash_;
-  sim::RequestLedger ledger_;
+  std::shared_ptr<sim::RequestLedger> ledger_;
 };
 
 }  // namespace flashtwin::testing

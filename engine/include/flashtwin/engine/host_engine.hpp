@@ -76,6 +76,20 @@ class HostEngine {
   // turns replication off. Set it before the VM's first write-back write. Throws
   // std::invalid_argument for an unknown VM or a bad list.
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
+  // Migration (docs/CLUSTER.md, "Migration"): the VM's I/O moves from host `from` to host `to`,
+  // whose engines are told in the same simulated instant; `epoch` is the VM's new epoch (the
+  // first is 1, each migration adds one). On the old owner, migrate_out requires the VM to have
+  // no request waiting for its acknowledgement here (the runtime quiesces it, as vMotion's
+  // switch-over does); the engine then keeps the VM's cached blocks and destages its dirty ones,
+  // answers the new owner's RemoteRead and Invalidate, and refuses further requests of the VM
+  // (std::logic_error). On the new owner (which has the VM and its disks added), migrate_in makes
+  // misses of blocks the old owner may hold ask it first, and makes a write or discard of such
+  // blocks wait until the old owner has given them up (its dirty copies destaged). Throws
+  // std::invalid_argument for an unknown VM, this host as the other end or an epoch below 2,
+  // std::logic_error for requests in flight (migrate_out) or a VM that already moved through this
+  // host (a later part).
+  void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
+  void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
 
   // ---- Events.
   // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a
@@ -88,11 +102,12 @@ class HostEngine {
   // Status, or a data size mismatch — all checked before anything changes: the engine is then as
   // it was and the command still pending.
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
-  // A peer engine's message (replica write, ack or release; docs/CLUSTER.md). Messages may arrive
-  // late and in any order; a lost one is never taken for an answer (the write waits for it).
-  // Throws std::invalid_argument for a malformed message (a run and its versions disagree) or
-  // one from this host, before anything changes, and std::logic_error for the migration and
-  // recovery messages, which this engine does not handle yet.
+  // A peer engine's message (replica write, ack or release; remote read, invalidate, their
+  // answers and rejections; docs/CLUSTER.md). Messages may arrive late and in any order; a lost
+  // one is never taken for an answer (the operation waits for it). Throws std::invalid_argument
+  // for a malformed message (a run and its versions disagree, a run outside its disk) or one
+  // from this host, before anything changes, and std::logic_error for the recovery messages,
+  // which this engine does not handle yet.
   void received(TimeNs now, HostId from, const PeerMessage& message);
   // The timer the last SetTimer asked for is due (commands.hpp: one timer per engine, each SetTimer
   // replaces the one before). Throws std::invalid_argument for a timer id it never set.

@@ -43,6 +43,7 @@
 #include "flashtwin/engine/io.hpp"
 #include "flashtwin/engine/types.hpp"
 #include "flashtwin/sim/latency_histogram.hpp"
+#include "flashtwin/sim/rewarm.hpp"
 #include "flashtwin/sim/run_event.hpp"
 
 #include <array>
@@ -194,6 +195,10 @@ struct ClusterTotals {
   std::uint64_t reads_failed = 0;
   WriteBreakdownTotals write_breakdown;
   std::vector<VmReplicas> replicas;  // VMs that asked for replicas, in VM order
+  // Migrations in time order (rewarm.hpp), and the share of the local hit ratio before a
+  // migration that re-warm waits for (RunLayout::rewarm_share).
+  std::vector<MigrationTotals> migrations;
+  double rewarm_share = 0.9;
   bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
   // Whether the array's backend kept up between the first and the last array sample of the
   // window (models::assess_saturation); all zero without two samples.
@@ -259,6 +264,8 @@ struct RunLayout {
   std::int64_t interval_ns = 1'000'000'000;
   std::int64_t warmup_ns = 0;                   // totals exclude (0, warmup_ns]
   std::optional<std::int64_t> workload_end_ns;  // after it: the drain; none: finish()'s end
+  std::uint32_t block_bytes = 4096;             // the cache block (bytes pulled by migrations)
+  double rewarm_share = 0.9;                    // re-warm target, in (0, 1] (rewarm.hpp)
 };
 
 class Metrics {
@@ -344,8 +351,10 @@ class Metrics {
   void on(const WritesLost& e);
   void on(const WriteBreakdown& e);
   void on(const ReplicaPlacement& e);
+  void on(const MigrationDone& e);
   Host& host_at(std::size_t host, const char* what);
 
+  RewarmTracker rewarm_{0, 0.9, 4096};
   std::int64_t interval_ns_;
   std::int64_t warmup_ns_;
   std::optional<std::int64_t> workload_end_ns_;

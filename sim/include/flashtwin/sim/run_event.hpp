@@ -44,7 +44,7 @@ enum class NetworkPurpose : std::uint8_t {
   array_write,  // host -> array: write-through and pass-through writes
   destage,      // host -> array: the destager's writes
   replication,  // host <-> peer: write-back replicas, their acks and releases
-  remote_read,  // peer -> host: remote flash reads (not produced yet)
+  remote_read,  // old owner <-> new owner after a migration: remote flash reads and invalidations
 };
 inline constexpr std::size_t kNetworkPurposes = 5;
 
@@ -109,6 +109,15 @@ struct ArrayGauges {
   models::ArrayLoad load;
 };
 
+// A VM's I/O moved from host `from` to host `to` at `at_ns` (the switch-over, once the VM was
+// quiet; docs/CLUSTER.md, "Migration").
+struct MigrationDone {
+  std::size_t vm = 0;
+  std::size_t from = 0;
+  std::size_t to = 0;
+  std::int64_t at_ns = 0;
+};
+
 // A consistency failure (a read saw a wrong version, a lost write), in words.
 struct ConsistencyViolation {
   std::string what;
@@ -126,6 +135,6 @@ struct WritesLost {
 
 using RunEvent = std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges,
                               HostGauges, ArrayGauges, ConsistencyViolation, WritesLost,
-                              ReadsFailed, WriteBreakdown, ReplicaPlacement>;
+                              ReadsFailed, WriteBreakdown, ReplicaPlacement, MigrationDone>;
 
 }  // namespace flashtwin::sim

@@ -101,9 +101,16 @@ struct DatastorePolicyChange {
   std::string datastore;
   PolicySpec policy;
 };
+// A VM's I/O moves to host `to` (docs/CLUSTER.md, "Migration"). `path` is the event's JSON path,
+// for messages about it after the events were sorted by time.
+struct VmMigration {
+  std::string vm;
+  std::string to;
+  std::string path;
+};
 struct EventSpec {
   double at_s = 0;
-  std::variant<VmPolicyChange, DatastorePolicyChange> what;
+  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration> what;
 };
 
 // Checks that turn into the exit status (1 when one fails).
@@ -115,8 +122,9 @@ struct Expectations {
 };
 
 struct OutputSpec {
-  double interval_s = 1;  // time-series resolution
-  bool baseline = true;   // also run without the flash tier, to measure gain and offload
+  double interval_s = 1;      // time-series resolution
+  bool baseline = true;       // also run without the flash tier, to measure gain and offload
+  double rewarm_share = 0.9;  // a migrated VM has re-warmed at this share of its local hit ratio
 };
 
 struct Scenario {

@@ -1,0 +1,38 @@
+// Migration plan: the scenario's `migrate` events resolved before the run (docs/CLUSTER.md,
+// "Migration"): which VM moves from which host to which, when, and the replica peers it gets on
+// the new host. Internal to sim/.
+//
+// The new owner's peers are placed as if the VM had started on the new host (replica_placement's
+// rules, with every other VM where it starts); fewer than its policy asks for: it runs
+// write-through there. The VM is added to the new host's engine before the run (mode, peers,
+// disks), so that the migration itself is only the switch-over.
+#pragma once
+
+#include "command_executor.hpp"
+#include "flashtwin/models/topology.hpp"
+#include "flashtwin/sim/scenario.hpp"
+#include "replica_placement.hpp"
+#include "scenario_index.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace flashtwin::sim {
+
+struct PlannedMigration {
+  std::size_t vm = 0;
+  std::size_t from = 0;
+  std::size_t to = 0;
+  double at_s = 0;
+  VmPlacement placement;  // at the new host
+};
+
+// In time order. The scenario was checked (scenario_parser: check_migrations).
+std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const ScenarioIndex& index,
+                                              const models::Topology& topology);
+
+// Adds each migrating VM to its new host's engine, with its mode and peers there.
+void add_arriving_vms(const Scenario& scenario, const ScenarioIndex& index,
+                      const std::vector<PlannedMigration>& plan, CommandExecutor& executor);
+
+}  // namespace flashtwin::sim
