@@ -353,8 +353,10 @@ void HostEngine::Core::check_invalidates() {
 void HostEngine::Core::pump_invalidated_destage(const std::function<bool()>& may_start) {
   for (std::size_t n = 0; n < invalidates_.size() && may_start(); ++n) {
     const Op& op = ops_[invalidates_[n]];
+    // Copied first: start_destage adds operations, which may move `op`.
     const std::uint64_t lo = block_key(op.disk, op.first_block);
-    while (may_start() && start_destage(lo, lo + op.length, true)) {
+    const std::uint64_t hi = lo + op.length;
+    while (may_start() && start_destage(lo, hi, true)) {
     }
   }
 }
