@@ -210,7 +210,8 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
   });
   const bool read = cmd.purpose == CmdPurpose::hit_read || cmd.purpose == CmdPurpose::miss_read ||
                     cmd.purpose == CmdPurpose::destage_read ||
-                    cmd.purpose == CmdPurpose::remote_read;
+                    cmd.purpose == CmdPurpose::remote_read ||
+                    cmd.purpose == CmdPurpose::recovery_read;
   const std::size_t expected = read && status == Status::ok ? cmd.count : 0;
   require(data.size() == expected || (read && status != Status::ok), [&] {
     return "completion of command " + std::to_string(command) + " carries " +
@@ -244,6 +245,10 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
       break;
     case CmdPurpose::remote_read:
       remote_flash_read_completed(cmd.op, status, data);
+      break;
+    case CmdPurpose::recovery_read:
+    case CmdPurpose::recovery_write:
+      recovery_completed(cmd.op, cmd, status, data);
       break;
   }
   Op& after = ops_[cmd.op];
@@ -312,6 +317,7 @@ void HostEngine::Core::start(OpId id) {
     case OpKind::flush:
     case OpKind::replica:
     case OpKind::invalidate:
+    case OpKind::recovery:
       break;  // started where they are created
   }
   Op& after = ops_[id];
@@ -338,7 +344,8 @@ void HostEngine::Core::settle(TimeNs now) {
 
 void HostEngine::Core::finish(OpId id, TimeNs now) {
   Op& op = ops_[id];
-  if (op.kind == OpKind::replica || op.kind == OpKind::invalidate) {  // no VM request, no locks
+  if (op.kind == OpKind::replica || op.kind == OpKind::invalidate ||
+      op.kind == OpKind::recovery) {  // no VM request, no locks
     ops_.retire(id);
     return;
   }
@@ -468,6 +475,20 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("destage_waiters_failed", c.destage_waiters_failed);
   v.counter("dirty_blocks_lost", c.dirty_blocks_lost);
   v.counter("lost_block_reads", c.lost_block_reads);
+  v.counter("peers_down", c.peers_down);
+  v.counter("replica_acks_abandoned", c.replica_acks_abandoned);
+  v.counter("down_host_messages_ignored", c.down_host_messages_ignored);
+  v.counter("recoveries", c.recoveries);
+  v.counter("recovered_blocks", c.recovered_blocks);
+  v.counter("recovery_blocks_lost", c.recovery_blocks_lost);
+  // Dirty blocks with fewer copies than asked: of VMs that lost a peer, and replicas of failed
+  // owners not yet written to the array.
+  std::uint64_t underprotected = 0;
+  for (const VmId vm : degraded_vms_)
+    underprotected += modes_.state_of(vm).dirty_blocks;
+  for (const auto& [owner, recovery] : recoveries_)
+    underprotected += recovery.blocks_left;
+  v.counter("underprotected_dirty_blocks", underprotected);
   v.counter("lost_blocks", lost_.size());
   v.counter("dirty_blocks", dirty_.size());
   v.counter("cached_blocks", index_.used());

@@ -37,6 +37,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -76,6 +77,11 @@ struct Counters {
   std::uint64_t remote_reads_served = 0, remote_blocks_served = 0, remote_bytes_served = 0;
   std::uint64_t invalidates_served = 0, invalidated_blocks_dropped = 0;
   std::uint64_t migration_messages_ignored = 0, migration_messages_rejected = 0;
+  // Failures (recovery_path.cpp). Owner: hosts declared down, and the acks they owed (those
+  // writes went to the array too). Peer: recoveries asked for, replica blocks written to the
+  // array for a failed owner, and those that could not be (failed flash read or array write).
+  std::uint64_t peers_down = 0, replica_acks_abandoned = 0, down_host_messages_ignored = 0;
+  std::uint64_t recoveries = 0, recovered_blocks = 0, recovery_blocks_lost = 0;
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -92,6 +98,8 @@ class HostEngine::Core final : private SlotPins {
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
+  void peer_down(TimeNs now, HostId host);
+  void recover_replicas(TimeNs now, HostId owner);
 
   void submit(TimeNs now, const IoRequest& request);
   void received(TimeNs now, HostId from, const PeerMessage& message);
@@ -164,6 +172,10 @@ class HostEngine::Core final : private SlotPins {
   std::uint64_t dirty_room_used() const {
     return dirty_.size() + reserved_dirty_ + replicas_.size();
   }
+  // recovery_path.cpp
+  void start_recovery_run(HostId owner, std::span<const std::uint64_t> keys);
+  void recovery_completed(OpId id, const Cmd& cmd, Status status, std::span<const Version> data);
+  void recovery_block_done(HostId owner, std::uint64_t key, bool written);
   // migration_path.cpp
   void require_owner(VmId vm) const;
   bool migration_message(TimeNs now, HostId from, const PeerMessage& message);
@@ -206,6 +218,16 @@ class HostEngine::Core final : private SlotPins {
   Migration migration_;
   std::vector<OpId> invalidates_;  // old owner: Invalidates waiting for their blocks to settle
   ReplicaStore replicas_;
+  // Recoveries in progress: failed owner -> replica blocks not yet written (or lost), and the
+  // counts its ReplicasRecovered will carry.
+  struct Recovery {
+    std::uint64_t blocks_left = 0, written = 0, lost = 0;
+  };
+  std::map<HostId, Recovery> recoveries_;
+  std::vector<HostId> down_hosts_;  // declared down by the runtime (peer_down)
+  // VMs that lost a peer (peer_down) and have not been given peers again (set_replica_peers):
+  // their dirty blocks have fewer copies than asked (gauge underprotected_dirty_blocks).
+  std::vector<VmId> degraded_vms_;
   std::vector<ReplicaBlockWrite> replica_scratch_;  // a ReplicaWrite's blocks
   std::vector<SlotId> replica_slots_scratch_;
   std::vector<OpId> ready_;      // granted on all blocks, not started

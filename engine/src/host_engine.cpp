@@ -47,6 +47,12 @@ void HostEngine::migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch) {
 void HostEngine::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
   core_->migrate_in(now, vm, from, epoch);
 }
+void HostEngine::peer_down(TimeNs now, HostId host) {
+  core_->peer_down(now, host);
+}
+void HostEngine::recover_replicas(TimeNs now, HostId owner) {
+  core_->recover_replicas(now, owner);
+}
 void HostEngine::received(TimeNs now, HostId from, const PeerMessage& message) {
   core_->received(now, from, message);
 }

@@ -75,6 +75,8 @@ class ModeControl {
   void set_vm_mode(VmId vm, std::optional<CacheMode> mode, std::vector<Command>& out);
   void set_datastore_mode(DatastoreId datastore, CacheMode mode, std::vector<Command>& out);
   ModeState mode_of(VmId vm) const;
+  // The VM's state; throws std::invalid_argument for an unknown VM.
+  const VmState& state_of(VmId vm) const { return vm_state(vm); }
   // The mode a new request of `disk` runs under: write-through while its VM's change is pending.
   CacheMode request_mode(LocalDisk disk) const {
     const VmState& vm = *disks_[disk].vm_state;

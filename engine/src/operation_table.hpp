@@ -47,6 +47,8 @@ enum class BlockPlan : std::uint8_t {
 // remote_read: the old owner reading its flash copies for a migrated VM's new owner (read locks);
 // invalidate: the old owner giving up blocks of a migrated VM (no locks; it waits until they are
 // neither dirty nor in use). Neither is a VM request (migration_path.cpp).
+// recovery: a peer writing a failed owner's replicas to the array (recovery_path.cpp; no locks:
+// the owner is gone and its VMs restart only once recovery is done).
 enum class OpKind : std::uint8_t {
   read,
   write,
@@ -55,19 +57,22 @@ enum class OpKind : std::uint8_t {
   destage,
   replica,
   remote_read,
-  invalidate
+  invalidate,
+  recovery
 };
 
 enum class CmdPurpose : std::uint8_t {
-  hit_read,       // FlashRead of a read's hit blocks
-  miss_read,      // ArrayRead of one run of missed blocks
-  fill_write,     // FlashWrite of filled blocks
-  flash_write,    // FlashWrite of a write's blocks
-  array_write,    // ArrayWrite of a write's or discard's blocks
-  destage_read,   // FlashRead of a destage run
-  destage_write,  // ArrayWrite of a destage run
-  replica_write,  // FlashWrite of a peer's replica blocks
-  remote_read,    // FlashRead of blocks a migrated VM's new owner asked for
+  hit_read,        // FlashRead of a read's hit blocks
+  miss_read,       // ArrayRead of one run of missed blocks
+  fill_write,      // FlashWrite of filled blocks
+  flash_write,     // FlashWrite of a write's blocks
+  array_write,     // ArrayWrite of a write's or discard's blocks
+  destage_read,    // FlashRead of a destage run
+  destage_write,   // ArrayWrite of a destage run
+  replica_write,   // FlashWrite of a peer's replica blocks
+  remote_read,     // FlashRead of blocks a migrated VM's new owner asked for
+  recovery_read,   // FlashRead of a failed owner's replicas
+  recovery_write,  // ArrayWrite of them
 };
 
 // Per-block flags of a write or discard of a VM with replica peers (Op::replica_flags).

@@ -35,8 +35,15 @@ void require_run(const BlockRun& run, std::size_t versions, HostId from, const c
 }  // namespace
 
 void HostEngine::Core::set_replica_peers(VmId vm, std::span<const HostId> peers) {
-  (void)modes_.mode_of(vm);  // throws for an unknown VM
+  const VmState& state = modes_.state_of(vm);  // throws for an unknown VM
+  if (state.dirty_blocks > 0 || state.write_back_in_flight > 0) {
+    throw std::logic_error("vm " + std::to_string(vm) + ": replica peers change with " +
+                           std::to_string(state.dirty_blocks) + " dirty blocks and " +
+                           std::to_string(state.write_back_in_flight) +
+                           " write-back writes in flight (drain it out of write-back first)");
+  }
   replication_.set_peers(vm, peers, config_.host);
+  std::erase(degraded_vms_, vm);
 }
 
 void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& message) {
@@ -44,6 +51,10 @@ void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& mess
     throw std::invalid_argument("host " + std::to_string(from) + ": a peer message from itself");
   }
   now_ = now;
+  if (std::find(down_hosts_.begin(), down_hosts_.end(), from) != down_hosts_.end()) {
+    ++counters_.down_host_messages_ignored;  // declared down: not a member any more
+    return;
+  }
   if (const auto* write = std::get_if<ReplicaWrite>(&message)) {
     replica_write_received(now, from, *write);
   } else if (const auto* ack = std::get_if<ReplicaAck>(&message)) {
@@ -243,19 +254,28 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
 // so the replica is dropped and the owner told (it then writes through to the array).
 void HostEngine::Core::replica_written(OpId id, Status status) {
   Op& op = ops_[id];
+  std::vector<std::uint64_t> to_recover;  // its owner failed meanwhile (recover_replicas)
   for (const std::uint64_t key : op.replica_keys) {
     ReplicaEntry* entry = replicas_.find(key);
     --entry->writing;
+    const bool recovering = entry->recovering && entry->writing == 0;
     if (status != Status::ok) {
       drop_replica(key, entry->slot);
+      if (recovering) recovery_block_done(op.peer, key, false);
     } else if (entry->released && entry->writing == 0) {
       drop_replica(key, entry->slot);
       ++counters_.replica_blocks_released;
+    } else if (recovering) {
+      entry->recovering = false;
+      to_recover.push_back(key);
     }
   }
   const PeerMessage* message = replication_.post(
       ReplicaAck{op.vm, op.epoch, op.request, status, std::max<TimeNs>(0, now_ - op.started_at)});
   out_.push_back(SendToPeer{op.peer, message});
+  const HostId owner = op.peer;
+  for (const std::uint64_t key : to_recover)  // creates operations: `op` is not used after this
+    start_recovery_run(owner, std::span<const std::uint64_t>(&key, 1));
 }
 
 void HostEngine::Core::send_replica_ack(HostId to, const ReplicaWrite& write, Status status,

@@ -10,6 +10,7 @@ std::optional<std::uint64_t> ReplicaStore::key(HostId owner, DiskId disk, BlockN
   --lowest_code_;
   const auto code = static_cast<LocalDisk>(lowest_code_);
   codes_.emplace(std::pair{owner, disk}, code);
+  owners_.emplace_back(owner, disk);
   return block_key(code, block);
 }
 

@@ -27,6 +27,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace flashtwin::engine {
 
@@ -36,6 +37,7 @@ struct ReplicaEntry {
   Epoch epoch = 0;
   std::uint32_t writing = 0;  // flash writes of this replica in flight
   bool released = false;      // drop once `writing` falls to 0
+  bool recovering = false;    // its owner failed: write it to the array once `writing` is 0
 };
 
 // One block of a ReplicaWrite the peer is about to write: its key, the version, and its entry if
@@ -55,6 +57,10 @@ class ReplicaStore {
                                    LocalDisk lowest_allowed);
   // The key if (owner, disk) has a code already; never hands one out.
   std::optional<std::uint64_t> find_key(HostId owner, DiskId disk, BlockNo block) const;
+  // The (owner, disk) a replica key belongs to (requires holds_key(key)).
+  std::pair<HostId, DiskId> owner_of(std::uint64_t key) const {
+    return owners_[kMaxLocalDisks - 1 - disk_of(key)];
+  }
   // True if `key` is in the replica namespace.
   bool holds_key(std::uint64_t key) const { return disk_of(key) >= lowest_code_; }
   // The lowest code handed out (kMaxLocalDisks while none is): a new local disk stays below it.
@@ -85,6 +91,7 @@ class ReplicaStore {
 
  private:
   std::map<std::pair<HostId, DiskId>, LocalDisk> codes_;
+  std::vector<std::pair<HostId, DiskId>> owners_;  // by kMaxLocalDisks - 1 - code
   std::uint32_t lowest_code_ = kMaxLocalDisks;
   std::unordered_map<std::uint64_t, ReplicaEntry> entries_;
 };

@@ -39,4 +39,21 @@ std::optional<PendingAck> Replication::take_ack(std::uint64_t sequence, HostId f
   return ack;
 }
 
+std::vector<PendingAck> Replication::drop_peer(HostId peer, std::vector<VmId>& left) {
+  for (auto& [vm, state] : vms_)
+    if (std::erase(state.peers, peer) > 0) left.push_back(vm);
+  std::vector<PendingAck> owed;
+  for (AckSlot& slot : ring_) {
+    if (!slot.pending || slot.ack.peer != peer) continue;
+    slot.pending = false;
+    --acks_pending_;
+    owed.push_back(slot.ack);
+  }
+  while (!ring_.empty() && !ring_.front().pending) {
+    ring_.pop_front();
+    ++ring_first_;
+  }
+  return owed;
+}
+
 }  // namespace flashtwin::engine

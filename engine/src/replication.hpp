@@ -59,6 +59,9 @@ class Replication {
   // such pending ack or it was sent to another host.
   std::optional<PendingAck> take_ack(std::uint64_t sequence, HostId from);
   std::size_t acks_pending() const { return acks_pending_; }
+  // Host `peer` is down: it leaves every VM's peers (the VMs it left are appended to `left`),
+  // and its pending acks are removed and returned (oldest sequence first).
+  std::vector<PendingAck> drop_peer(HostId peer, std::vector<VmId>& left);
 
   // Keeps `message` until the drain after next; returns where it lives.
   const PeerMessage* post(PeerMessage message) {

@@ -4,6 +4,7 @@
 
 #include "memory_release.hpp"
 
+#include "cluster_manager.hpp"
 #include "command_executor.hpp"
 #include "event_injector.hpp"
 #include "replica_placement.hpp"
@@ -100,7 +101,9 @@ std::vector<std::vector<CommandExecutor::PeerRoute>> peer_routes(const Scenario&
 
 struct CacheReader final : engine::CounterVisitor {
   std::uint64_t dirty = 0, cached = 0, evictions = 0, replicas = 0, unreplicated = 0;
+  std::uint64_t underprotected = 0;
   void counter(std::string_view name, std::uint64_t value) override {
+    if (name == "underprotected_dirty_blocks") underprotected = value;
     if (name == "dirty_blocks") dirty = value;
     if (name == "replica_blocks") replicas = value;
     if (name == "unreplicated_dirty_blocks") unreplicated = value;
@@ -160,6 +163,10 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     }
     release_freed_memory();  // what prewarm's streams and the indexes' growth steps freed
     driver.start();
+    // Failures happen in the baseline run too: its VMs go down and boot again the same way.
+    ClusterManager manager(scenario_, index, spec.topology, executor, driver, scheduler, ledger_,
+                           sink_, placement);
+    manager.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).
     for (const PlannedMigration& m : migrations) {
@@ -184,13 +191,15 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     std::function<void()> sample_gauges = [&] {
       const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
       const std::uint64_t block = scenario_.cache.block_bytes;
-      std::uint64_t dirty_bytes = 0, at_risk_bytes = 0;
+      std::uint64_t dirty_bytes = 0, at_risk_bytes = 0, underprotected_bytes = 0;
       for (std::size_t h = 0; h < executor.host_count(); ++h) {
+        if (manager.failed(h)) continue;
         const SimHost& host = executor.host(h);
         CacheReader reader;
         host.engine->visit_counters(reader);
         dirty_bytes += reader.dirty * block;
         at_risk_bytes += reader.unreplicated * block;
+        underprotected_bytes += reader.underprotected * block;
         if (host.flash == nullptr) continue;
         const models::DeviceLoad device = host.flash->load();
         sink_.record(HostGauges{h, now, reader.cached * block, reader.dirty * block,
@@ -199,7 +208,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
       }
       // At risk of one host failing: dirty data of VMs without replicas (a replicated write is
       // acknowledged only once its copies are on the peers).
-      sink_.gauges(now, dirty_bytes, at_risk_bytes);
+      sink_.gauges(now, dirty_bytes, at_risk_bytes, underprotected_bytes);
       sink_.record(ArrayGauges{now, array.load()});
       const double next = scheduler.now_s() + scenario_.output.interval_s;
       if (next <= scenario_.duration_s) scheduler.at(next, sample_gauges);

@@ -24,6 +24,13 @@ std::int64_t CommandExecutor::now_ns() const {
   return std::llround(world_.scheduler.now_s() * 1e9);
 }
 
+void CommandExecutor::fail_host(std::size_t h) {
+  SimHost& host = *hosts_[h];
+  host.failed = true;
+  ++host.timer_generation;  // its pending timer never fires
+  host.node->turn_off();
+}
+
 void CommandExecutor::submit(std::size_t h, const engine::IoRequest& request) {
   hosts_[h]->engine->submit(now_ns(), request);
   pump(h);
@@ -31,7 +38,7 @@ void CommandExecutor::submit(std::size_t h, const engine::IoRequest& request) {
 
 void CommandExecutor::pump(std::size_t h) {
   SimHost& host = *hosts_[h];
-  if (host.pumping) return;
+  if (host.pumping || host.failed) return;
   host.pumping = true;
   for (auto commands = host.engine->drain(); !commands.empty(); commands = host.engine->drain()) {
     for (const engine::Command& command : commands)
@@ -42,6 +49,7 @@ void CommandExecutor::pump(std::size_t h) {
 
 void CommandExecutor::complete(std::size_t h, engine::CommandId id, bool ok,
                                std::span<const engine::Version> data) {
+  if (hosts_[h]->failed) return;
   last_engine_event_s_ = world_.scheduler.now_s();
   if (last_engine_event_s_ >= next_release_s_) {
     release_freed_memory();
@@ -96,6 +104,7 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   if (send.to >= hosts_.size() || send.to == h)
     throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
                            std::to_string(send.to));
+  if (hosts_[send.to]->failed) return;  // nobody receives it: no comm to a host that is off
   const std::uint64_t bytes = wire_bytes(*send.message, hosts_[h]->engine->config().block_bytes);
   // Replication messages, and the migration's (remote reads, invalidations and their answers).
   const bool replication = std::holds_alternative<engine::ReplicaWrite>(*send.message) ||
@@ -106,7 +115,8 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   auto deliver = [this, from = h, to = std::size_t{send.to}, bytes, purpose,
                   message = *send.message](bool ok) {
     sink_.record(NetworkTransfer{purpose, bytes, now_ns()});
-    if (!ok) return;  // lost: whoever waits for an answer keeps waiting
+    // Lost (whoever waits for an answer keeps waiting), or one end failed meanwhile.
+    if (!ok || hosts_[from]->failed || hosts_[to]->failed) return;
     last_engine_event_s_ = world_.scheduler.now_s();
     hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
     pump(to);
@@ -153,6 +163,7 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
           // The array finds the data, then it crosses the front end and the network.
           world_.array.read(c.length_bytes, [this, h, c] {
+            if (hosts_[h]->failed) return;  // no one to send the data to
             world_.comms.start(
                 world_.platform.array(), hosts_[h]->node, c.length_bytes,
                 [this, h, c](const models::CommResult& r) {
@@ -165,6 +176,7 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 });
           });
         } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
+          ++host.array_writes_in_flight;
           world_.comms.start(
               host.node, world_.platform.array(), c.length_bytes,
               [this, h, c,
@@ -174,10 +186,12 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                     c.destage ? NetworkPurpose::destage : NetworkPurpose::array_write,
                     c.length_bytes, now_ns()});
                 if (!r.ok) {
+                  --hosts_[h]->array_writes_in_flight;
                   complete(h, c.id, false);
                   return;
                 }
                 world_.array.write(c.length_bytes, [this, h, c, versions] {
+                  --hosts_[h]->array_writes_in_flight;
                   sink_.array_io(engine::IoKind::write, c.length_bytes, now_ns(), c.destage);
                   engine::ArrayWrite write = c;  // its spans died with the drain
                   write.versions = versions;
@@ -191,6 +205,9 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
           arm_timer(h, c);
         } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
           send_to_peer(h, c);
+        } else if constexpr (std::is_same_v<T, engine::ModeApplied> ||
+                             std::is_same_v<T, engine::ReplicasRecovered>) {
+          if (control_) control_(h, command);
         }
       },
       command);

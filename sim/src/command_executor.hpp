@@ -10,6 +10,8 @@
 //                              acknowledges
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
+//   ModeApplied,
+//   ReplicasRecovered       -> handed to the control handler (the cluster manager), if any
 //   SendToPeer              -> a ReplicaWrite: a comm from the host to the peer over the host
 //                              network (data plus a header; it shares links with array traffic
 //                              where the routes do); acks and releases (a header and a few
@@ -19,6 +21,9 @@
 //                              much as the data's. Then HostEngine::received on the peer.
 //                              Messages between one pair of hosts may overtake each other: the
 //                              engine is order-independent. A failed comm is never delivered.
+// A failed host (fail_host) is gone: its SimGrid host is off (comms to and from it fail), and the
+// completions of its commands, its timer and the messages to or from it are dropped; nothing is
+// handed to its engine again.
 // Every array transfer, network transfer (by purpose) and flash I/O is reported to the RunSink when
 // it completes. Completions reach the engine
 // with the simulated time in nanoseconds.
@@ -54,6 +59,8 @@ struct SimHost {
   std::unique_ptr<FlashVersions> flash_versions;
   std::uint64_t timer_generation = 0;  // a SetTimer replaces the pending one
   bool pumping = false;
+  bool failed = false;                       // CommandExecutor::fail_host
+  std::uint32_t array_writes_in_flight = 0;  // on their way to the array or in its queues
 };
 
 // The shared world the commands act on (borrowed).
@@ -68,6 +75,7 @@ struct SimWorld {
 class CommandExecutor {
  public:
   using RequestDone = std::function<void(std::size_t host, const engine::CompleteRequest&)>;
+  using Control = std::function<void(std::size_t host, const engine::Command&)>;
 
   CommandExecutor(SimWorld world, RunSink& sink, RequestDone request_done);
 
@@ -90,6 +98,12 @@ class CommandExecutor {
   void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
     peer_routes_ = std::move(routes);
   }
+  // ModeApplied and ReplicasRecovered commands go to `control` (called while the host's
+  // commands are carried out: defer what changes engines).
+  void set_control_handler(Control control) { control_ = std::move(control); }
+  // Host h fails now (its SimGrid host off; see above). Its array writes already on their way
+  // go on: they land or fail as the network and the array decide.
+  void fail_host(std::size_t h);
   // Arms host h's engine timer (replacing the pending one), as for a SetTimer command.
   void arm_timer(std::size_t h, const engine::SetTimer& timer);
   // Simulated seconds of the last completion or timer handed to an engine: when the hosts last
@@ -108,6 +122,7 @@ class CommandExecutor {
   SimWorld world_;
   RunSink& sink_;
   RequestDone request_done_;
+  Control control_;
   std::vector<std::unique_ptr<SimHost>> hosts_;
   double last_engine_event_s_ = 0;
   // Every 5 simulated seconds at most, at a command completion, freed memory goes back to the

@@ -99,6 +99,31 @@ void ConsistencyOracle::write_completed(engine::RequestId request, bool ok) {
   pending_.erase(it);
 }
 
+void ConsistencyOracle::accept_loss(engine::DiskId disk, engine::BlockNo block,
+                                    const ArrayVersions& array) {
+  const std::uint64_t key = disk_block_key(disk, block);
+  const engine::Version label = array.at(disk, block);
+  if (ArrayVersions::is_mixed(label)) {  // the array's parts become the acknowledged cover
+    const std::vector<VersionPart> parts = array.parts(label);
+    engine::Version newest = 0;
+    for (const VersionPart& part : parts)
+      newest = std::max(newest, part.version);
+    const std::uint32_t* index = cover_index_.find(key);
+    if (index == nullptr) {
+      covers_.push_back(parts);
+      cover_index_[key] = static_cast<std::uint32_t>(covers_.size());
+    } else {
+      covers_[*index - 1] = parts;
+    }
+    acked_.set(key, newest);
+  } else {
+    cover_index_.erase(key);  // its part list stays unused in covers_
+    acked_.set(key, label);
+  }
+  if (Unsettled* u = unsettled_.find(key)) u->returned = 0;
+  settle(key);
+}
+
 void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId disk,
                                        engine::BlockNo first_block, std::uint32_t blocks) {
   Pending read{disk, first_block, blocks, 0, 0, 0, {}, {}, {}};
@@ -211,7 +236,10 @@ std::vector<VersionPart> ConsistencyOracle::acknowledged_parts(engine::DiskId di
 bool ConsistencyOracle::holds_acknowledged(engine::DiskId disk, engine::BlockNo block,
                                            engine::Version label,
                                            const ArrayVersions& array) const {
-  if (!ArrayVersions::is_mixed(label)) return label == last_acknowledged(disk, block);
+  // A newer version than the last acknowledged one is a write that never got its acknowledgement
+  // (it failed, or its VM's host failed with it in flight) and landed anyway: the acknowledged
+  // data was superseded, not lost.
+  if (!ArrayVersions::is_mixed(label)) return label >= last_acknowledged(disk, block);
   bool holds = true;
   for_each_overlap(array.parts(label), acknowledged_parts(disk, block),
                    [&](const VersionPart& got, const VersionPart& acked) {

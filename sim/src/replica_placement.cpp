@@ -74,4 +74,29 @@ std::vector<VmPlacement> place_replicas(const Scenario& scenario, const Scenario
   return placements;
 }
 
+std::vector<std::size_t> choose_peers(const Scenario& scenario, const models::Topology& topology,
+                                      std::size_t vm, std::size_t owner, std::uint32_t asked,
+                                      const std::vector<std::size_t>& keep,
+                                      const std::vector<bool>& failed) {
+  const std::vector<HostSpec>& hosts = scenario.cluster.hosts;
+  std::vector<std::size_t> peers;
+  for (const std::size_t peer : keep)
+    if (peers.size() < asked) peers.push_back(peer);
+  const std::size_t owner_node = topology.node(hosts[owner].name);
+  std::vector<std::tuple<std::int64_t, std::uint64_t, std::size_t>> candidates;
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    if (h == owner || failed[h] || hosts[h].flash.empty()) continue;
+    if (domain_of(hosts[h]) == domain_of(hosts[owner])) continue;
+    if (std::find(peers.begin(), peers.end(), h) != peers.end()) continue;
+    const models::Route route = topology.route(owner_node, topology.node(hosts[h].name));
+    candidates.emplace_back(std::llround(route.latency_us * 1000.0), mix(scenario.seed, vm, h), h);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (const auto& candidate : candidates) {
+    if (peers.size() >= asked) break;
+    peers.push_back(std::get<2>(candidate));
+  }
+  return peers;
+}
+
 }  // namespace flashtwin::sim

@@ -39,4 +39,13 @@ std::uint32_t replicas_asked(const Scenario& scenario, const ScenarioIndex& inde
 std::vector<VmPlacement> place_replicas(const Scenario& scenario, const ScenarioIndex& index,
                                         const models::Topology& topology);
 
+// Peers for VM vm on host `owner` during the run (after a failure: a restart, or a replacement
+// for a failed peer), by the same rules without the load term (the order is network distance,
+// then the hash): `keep` (surviving peers, in their order) first, then the closest eligible
+// hosts that are not `failed` until `asked` are found. Fewer than `asked`: too few eligible.
+std::vector<std::size_t> choose_peers(const Scenario& scenario, const models::Topology& topology,
+                                      std::size_t vm, std::size_t owner, std::uint32_t asked,
+                                      const std::vector<std::size_t>& keep,
+                                      const std::vector<bool>& failed);
+
 }  // namespace flashtwin::sim

@@ -164,6 +164,42 @@ Json migrations_json(const ClusterTotals& c) {
   return list;
 }
 
+// Failures (docs/RESULTS.md, "cluster.failures"): null for a run without any.
+Json failures_json(const ClusterTotals& c) {
+  const FailureTotals& f = c.failures;
+  if (!f.any()) return nullptr;
+  Json timeline = Json::array();
+  for (const TimelineEntry& e : f.timeline) {
+    timeline.push_back(Json{{"at_ns", e.at_ns},
+                            {"event", e.event},
+                            {"host", e.host},
+                            {"vm", e.vm.empty() ? Json(nullptr) : Json(e.vm)},
+                            {"blocks", e.blocks}});
+  }
+  Json outages = Json::array();
+  for (const OutageTotals& o : f.outages) {
+    outages.push_back(Json{
+        {"vm", o.vm},
+        {"failed_host", o.failed_host},
+        {"failed_at_ns", o.failed_ns},
+        {"restarted_at_ns", o.restarted_ns >= 0 ? Json(o.restarted_ns) : Json(nullptr)},
+        {"restarted_on", o.restarted_on.empty() ? Json(nullptr) : Json(o.restarted_on)},
+        {"downtime_ns", o.restarted_ns >= 0 ? Json(o.restarted_ns - o.failed_ns) : Json(nullptr)},
+        {"acknowledged_writes_lost", o.writes_lost},
+        {"blocks_lost", o.blocks_lost},
+        {"bytes_lost", o.bytes_lost}});
+  }
+  Json under = Json::array();
+  for (const auto& [vm, ns] : f.under_protected_ns)
+    under.push_back(Json{{"vm", vm}, {"under_protected_ns", ns}});
+  return Json{{"timeline", timeline},
+              {"outages", outages},
+              {"under_protected", under},
+              {"underprotected_bytes", level_json(c.underprotected_bytes)},
+              {"acknowledged_writes_lost", f.writes_lost},
+              {"bytes_lost", f.bytes_lost}};
+}
+
 Json host_json(const HostTotals& h) {
   Json j;
   j["name"] = h.name;
@@ -236,6 +272,7 @@ class SummaryBuilder : public MetricsVisitor {
     consistency["verdict"] = c.consistent() ? "consistent" : "violated";
     consistency["violations"] = c.violations.size();
     consistency["acknowledged_writes_lost"] = c.acknowledged_writes_lost;
+    consistency["unexplained_writes_lost"] = c.unexplained_writes_lost;
     consistency["reads_failed"] = c.reads_failed;
     Json listed = Json::array();
     for (std::size_t i = 0; i < c.violations.size() && i < kViolationsListed; ++i) {
@@ -256,6 +293,7 @@ class SummaryBuilder : public MetricsVisitor {
     cluster["write_latency_breakdown"] = write_breakdown_json(c.write_breakdown);
     cluster["replication"] = replication_json(c.replicas);
     cluster["migrations"] = migrations_json(c);
+    cluster["failures"] = failures_json(c);
     root_["cluster"] = cluster;
     const std::int64_t drain = c.drain.duration_ns;
     root_["drain"] = {{"duration_ns", drain},
@@ -343,7 +381,8 @@ class ClusterCsv : public MetricsVisitor {
   std::string text = std::string("start_s,end_s,") + kIoHeader +
                      ",array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
                      "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,"
-                     "bytes_at_risk,bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max\n";
+                     "bytes_at_risk,bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max,"
+                     "underprotected_bytes,underprotected_bytes_max\n";
 
   void interval(const IntervalRow& row) override {
     const std::int64_t len = row.length_ns();
@@ -355,7 +394,9 @@ class ClusterCsv : public MetricsVisitor {
           rate(row.array.writes.bytes, len, 1e6), rate(row.network.total(), len, 1e6),
           std::to_string(row.dirty_bytes.last), std::to_string(row.dirty_bytes.max),
           std::to_string(row.bytes_at_risk.last), std::to_string(row.bytes_at_risk.max),
-          std::to_string(row.nvram_used_bytes.last), std::to_string(row.nvram_used_bytes.max)}) {
+          std::to_string(row.nvram_used_bytes.last), std::to_string(row.nvram_used_bytes.max),
+          std::to_string(row.underprotected_bytes.last),
+          std::to_string(row.underprotected_bytes.max)}) {
       line += ',';
       line += field;
     }

@@ -1,5 +1,7 @@
 #include "flashtwin/sim/request_ledger.hpp"
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace flashtwin::sim {
@@ -98,6 +100,41 @@ std::string RequestLedger::describe(engine::Version label) const {
   for (const VersionPart& part : array_.parts(label))
     text += " " + std::to_string(part.version) + "@" + std::to_string(part.begin_byte);
   return text;
+}
+
+void RequestLedger::abandon(engine::RequestId request) {
+  auto it = kinds_.find(request);
+  if (it == kinds_.end()) {
+    throw std::logic_error("request ledger: request " + std::to_string(request) +
+                           " abandoned, but it was never submitted or already completed");
+  }
+  const engine::IoKind kind = it->second;
+  kinds_.erase(it);
+  ++requests_abandoned_;
+  if (!checking_) return;
+  if (kind == engine::IoKind::read) oracle_.read_failed(request);
+  if (kind == engine::IoKind::write || kind == engine::IoKind::discard)
+    oracle_.write_completed(request, false);
+}
+
+RequestLedger::Losses RequestLedger::take_losses(std::span<const engine::DiskId> disks) {
+  Losses losses;
+  if (!checking_) return losses;
+  std::vector<std::pair<engine::DiskId, engine::BlockNo>> lost;
+  std::set<engine::Version> writes;
+  oracle_.for_each_acknowledged(
+      [&](engine::DiskId disk, engine::BlockNo block, engine::Version acked) {
+        if (std::find(disks.begin(), disks.end(), disk) == disks.end()) return;
+        if (oracle_.holds_acknowledged(disk, block, array_.at(disk, block), array_)) return;
+        lost.emplace_back(disk, block);
+        writes.insert(acked);
+      });
+  for (const auto& [disk, block] : lost)
+    oracle_.accept_loss(disk, block, array_);
+  losses.blocks = lost.size();
+  losses.writes = writes.size();
+  losses.bytes = losses.blocks * block_bytes_;
+  return losses;
 }
 
 RequestLedger::ArrayCheck RequestLedger::check_array(std::size_t max_messages) const {

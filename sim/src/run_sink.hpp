@@ -32,8 +32,9 @@ class RunSink {
   void array_io(engine::IoKind kind, std::uint64_t bytes, std::int64_t now_ns, bool destage) {
     record(ArrayIo{kind, bytes, now_ns, destage});
   }
-  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk) {
-    record(ClusterGauges{now_ns, dirty_bytes, bytes_at_risk});
+  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk,
+              std::uint64_t underprotected_bytes = 0) {
+    record(ClusterGauges{now_ns, dirty_bytes, bytes_at_risk, underprotected_bytes});
   }
   void violation(std::string what) { record(ConsistencyViolation{std::move(what)}); }
   void acknowledged_writes_lost(std::uint64_t writes) { record(WritesLost{writes}); }

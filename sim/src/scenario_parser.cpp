@@ -138,6 +138,7 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
   c.array_fabric_gbps =
       require_positive(r.optional_in<double>("array_gbps", c.array_fabric_gbps, 0, limit::kMaxGbps),
                        r.path_of("array_gbps"));
+  c.ha = parse_ha(r.child("ha"), r.path_of("ha"));
   const nlohmann::json& hosts = array_at(r, "hosts", true);
   const std::string hosts_path = r.path_of("hosts");
   if (hosts.empty()) throw ScenarioError(hosts_path, "a cluster needs at least one host");
@@ -308,7 +309,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
     }
-    for (const char* later : {"fail_host", "restore_host", "fail_flash", "cut_link", "restore_link",
+    for (const char* later : {"restore_host", "fail_flash", "cut_link", "restore_link",
                               "power_loss", "array_slowdown"}) {
       if (e.has(later)) {
         throw ScenarioError(e.path_of(later),
@@ -347,9 +348,14 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       event.what = what;
       ++kinds;
     }
+    if (std::optional<HostFailure> failure = parse_host_failure(e)) {
+      event.what = *failure;
+      ++kinds;
+    }
     if (kinds != 1) {
       throw ScenarioError(e.path(),
-                          "an event needs exactly one of vm_policy, datastore_policy, migrate");
+                          "an event needs exactly one of vm_policy, datastore_policy, "
+                          "migrate, fail_host");
     }
     e.finish();
     out.push_back(std::move(event));
@@ -476,6 +482,7 @@ void check_references(const Scenario& s) {
     }
   }
   check_migrations(s);
+  check_failures(s);
 }
 
 // What the engine and the metrics will refuse, caught here with a path.

@@ -2,9 +2,11 @@
 // Internal to sim/.
 #pragma once
 
+#include "flashtwin/sim/json_reader.hpp"
 #include "flashtwin/sim/scenario.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace flashtwin::sim {
@@ -29,5 +31,11 @@ inline constexpr double kMaxIntervals = 1e6;  // time-series rows: duration_s / 
 WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
                             std::uint64_t disk_bytes, double duration_s, std::uint64_t seed,
                             const std::string& base_folder);
+
+// scenario_failures.cpp: `cluster.ha` (null: the defaults); the `fail_host` of an event (nullopt
+// when it has none); the failures' consistency with the hosts and the migrations.
+HaSpec parse_ha(const nlohmann::json* json, const std::string& path);
+std::optional<HostFailure> parse_host_failure(ObjectReader& event);
+void check_failures(const Scenario& s);
 
 }  // namespace flashtwin::sim

@@ -236,6 +236,40 @@ std::string migration_section(const Metrics& run) {
   return text;
 }
 
+// Only for runs with failures: each VM outage and what it lost, time under-protected, and the
+// timeline's length (the events are in summary.json).
+std::string failure_section(const ClusterTotals& c) {
+  const FailureTotals& f = c.failures;
+  if (!f.any()) return "";
+  auto s = [](std::int64_t ns) { return num(static_cast<double>(ns) / 1e9, 3); };
+  std::string text = "\n";
+  const char* label = "failures";
+  for (const OutageTotals& o : f.outages) {
+    const std::string restart = o.restarted_ns >= 0 ? "restarted on " + o.restarted_on + " at " +
+                                                          s(o.restarted_ns) + " s (down " +
+                                                          s(o.restarted_ns - o.failed_ns) + " s)"
+                                                    : std::string("not restarted within the run");
+    text += cut(format::pad_right(label, 16) + o.vm + ": host " + o.failed_host + " failed at " +
+                s(o.failed_ns) + " s; " + restart);
+    text +=
+        cut(std::string(16, ' ') + std::to_string(o.writes_lost) + " acknowledged writes lost (" +
+            std::to_string(o.blocks_lost) + " blocks, " + format::bytes_iec(o.bytes_lost) + ")");
+    label = "";
+  }
+  for (const auto& [vm, ns] : f.under_protected_ns) {
+    text += cut(format::pad_right(label, 16) + vm + ": under-protected for " + s(ns) +
+                " s (dirty data with fewer copies than asked)");
+    label = "";
+  }
+  text += cut(format::pad_right(label, 16) + "under-protected data max " +
+              format::bytes_iec(c.underprotected_bytes.max) +
+              "; lost to failures: " + std::to_string(f.writes_lost) + " acknowledged writes (" +
+              format::bytes_iec(f.bytes_lost) + ")");
+  text += cut(std::string(16, ' ') + "timeline: summary.json cluster.failures (" +
+              std::to_string(f.timeline.size()) + " events)");
+  return text;
+}
+
 std::string comparison_section(const Comparison& c) {
   using format::pad_left;
   std::string text = "\n" + format::pad_right("vs baseline without flash", 26);
@@ -277,7 +311,12 @@ std::string comparison_section(const Comparison& c) {
 std::string consistency_section(const ClusterTotals& c) {
   std::string text = "\n";
   if (c.consistent()) {
-    text += "consistency: OK (no violation, no acknowledged write lost)\n";
+    text +=
+        c.acknowledged_writes_lost == 0
+            ? "consistency: OK (no violation, no acknowledged write lost)\n"
+            : cut("consistency: OK (no violation; " + std::to_string(c.acknowledged_writes_lost) +
+                  " acknowledged writes lost to failures beyond the protection level, "
+                  "counted above)");
     if (c.reads_failed > 0) {
       text += cut("  " + std::to_string(c.reads_failed) +
                   " reads failed with a reported error (data known lost; not violations)");
@@ -285,7 +324,8 @@ std::string consistency_section(const ClusterTotals& c) {
     return text;
   }
   text += cut("consistency: FAILED (" + std::to_string(c.violations.size()) + " violations, " +
-              std::to_string(c.acknowledged_writes_lost) + " acknowledged writes lost)");
+              std::to_string(c.unexplained_writes_lost) +
+              " acknowledged writes lost with no failure to explain them)");
   for (std::size_t i = 0; i < c.violations.size() && i < kViolationsShown; ++i) {
     text += cut("  - " + c.violations[i]);
   }
@@ -320,6 +360,7 @@ std::string summary_table(const Metrics& run, const Comparison* comparison) {
   text += array_section(c);
   text += replication_section(run);
   text += migration_section(run);
+  text += failure_section(c);
   if (comparison != nullptr) text += comparison_section(*comparison);
   text += "\n" + cut(kOffloadDefinition) + cut(kNetworkDefinition);
   text += consistency_section(c);

@@ -22,6 +22,7 @@ struct WorkloadDriver::Disk {
   std::uint32_t outstanding = 0;      // requests in flight
   bool waiting = false;               // open loop: `next` arrived and waits for a free slot
   bool paused = false;                // its VM migrates: new requests wait for the switch-over
+  bool down = false;                  // its VM's host failed: arrivals are dropped
   std::uint64_t size_bytes = 0;
   std::string source;                                  // what feeds it, for messages
   std::optional<models::SyntheticWorkload> synthetic;  // its workload, when not a trace
@@ -118,6 +119,50 @@ void WorkloadDriver::switch_over_if_quiet(std::size_t vm) {
   }
 }
 
+void WorkloadDriver::crash_vm(std::size_t vm) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (disks_[it->second.disk]->vm == vm) {
+      ledger_.abandon(it->first);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& disk : disks_) {
+    if (disk->vm != vm) continue;
+    disk->down = true;
+    disk->outstanding = 0;
+    disk->waiting = false;
+  }
+}
+
+void WorkloadDriver::restart_vm(std::size_t vm, std::size_t h) {
+  for (std::size_t d = 0; d < disks_.size(); ++d) {
+    Disk& disk = *disks_[d];
+    if (disk.vm != vm) continue;
+    disk.host = h;
+    disk.down = false;
+    if (disk.queue_depth > 0) {  // closed loop: the queue fills again
+      while (disk.outstanding < disk.queue_depth && disk.has_next &&
+             scheduler_.now_s() < scenario_.duration_s)
+        issue_next(d, now_ns());
+    }  // open loop: the arrival timers kept running; the next one is issued
+  }
+}
+
+std::size_t WorkloadDriver::host_of(std::size_t vm) const {
+  for (const auto& disk : disks_)
+    if (disk->vm == vm) return disk->host;
+  return index_.vm_host[vm];
+}
+
+std::vector<engine::DiskId> WorkloadDriver::disks_of(std::size_t vm) const {
+  std::vector<engine::DiskId> ids;
+  for (const auto& disk : disks_)
+    if (disk->vm == vm) ids.push_back(disk->id);
+  return ids;
+}
+
 void WorkloadDriver::prewarm(std::size_t h, const std::atomic<bool>* stop) {
   SimHost& host = executor_.host(h);
   if (host.flash == nullptr) return;
@@ -168,6 +213,12 @@ void WorkloadDriver::schedule_open_loop(std::size_t d) {
 // The next request's arrival time has come: issued now, or waits in the guest for a free slot.
 void WorkloadDriver::arrive(std::size_t d) {
   Disk& disk = *disks_[d];
+  if (disk.down) {  // the VM is not running: the request never happens
+    ++requests_dropped_;
+    disk.has_next = disk.stream->next(disk.next);
+    schedule_open_loop(d);
+    return;
+  }
   if (disk.paused || (disk.max_outstanding > 0 && disk.outstanding >= disk.max_outstanding)) {
     disk.waiting = true;  // release_waiting() goes on from here
     return;

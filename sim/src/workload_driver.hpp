@@ -45,6 +45,18 @@ class WorkloadDriver {
   // switch-over quiesces the VM), then `switch_over()` runs (the engines learn of the move) and
   // the waiting requests go to `to`, with their arrival times.
   void migrate(std::size_t vm, std::size_t to, std::function<void()> switch_over);
+  // VM vm stops with its host (docs/CLUSTER.md, "Failures"): its requests in flight are abandoned
+  // (RequestLedger::abandon: never acknowledged), and its disks issue nothing until
+  // restart_vm(); a request that arrives meanwhile is dropped (the VM is not running).
+  void crash_vm(std::size_t vm);
+  // VM vm boots on host h (its disks were added there: add_vm_disks_to): its disks go on with
+  // their streams from now.
+  void restart_vm(std::size_t vm, std::size_t h);
+  // The host VM vm runs on now, and its disks.
+  std::size_t host_of(std::size_t vm) const;
+  std::vector<engine::DiskId> disks_of(std::size_t vm) const;
+  // Requests dropped because their VM was down when they arrived.
+  std::uint64_t requests_dropped() const { return requests_dropped_; }
   // Fills host h's cache before t = 0 from its synthetic disks' own distributions (prewarm.hpp);
   // trace-fed disks are left out. Call after add_disks() and before start().
   // Polls `stop` (if given) as it goes.
@@ -82,6 +94,7 @@ class WorkloadDriver {
   std::vector<std::unique_ptr<Disk>> disks_;
   std::unordered_map<engine::RequestId, Pending> pending_;
   std::uint64_t requests_completed_ = 0;
+  std::uint64_t requests_dropped_ = 0;
   struct Move {
     std::size_t vm = 0;
     std::size_t to = 0;

@@ -125,6 +125,10 @@ TEST(Misuse, ReplicaPeersAreAtMostTwoOtherHostsOfAKnownVm) {
   EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm + 1, two), std::invalid_argument);
   rt.write(0, kBlock);  // no peers were set: nothing is sent
   EXPECT_TRUE(rt.sent().empty());
+  rt.complete_all();  // peers change only while the VM has no write-back write in flight
+  EXPECT_THROW(rt.engine().set_replica_peers(FakeRuntime::kVm, two), std::logic_error);  // dirty
+  rt.flush();
+  rt.complete_all();
   rt.engine().set_replica_peers(FakeRuntime::kVm, two);
   rt.write(kBlock, kBlock);
   EXPECT_EQ(rt.sent().size(), 2u);

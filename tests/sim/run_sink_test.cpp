@@ -36,7 +36,7 @@ std::vector<RunEvent> every_kind() {
       ArrayIo{IoKind::write, 8192, kSecond + 1000, true},
       NetworkTransfer{NetworkPurpose::destage, 8192, kSecond + 1000},
       FlashIo{0, IoKind::write, 8192, kSecond, kSecond + 10, kSecond + 500},
-      ClusterGauges{kSecond + 2000, 8192, 8192},
+      ClusterGauges{kSecond + 2000, 8192, 8192, 4096},
       HostGauges{0, kSecond + 2000, 1 << 20, 8192, 17, 0.25, 1.5, 12288},
       ArrayGauges{kSecond + 2000, models::ArrayLoad{.reads = 3, .nvram_used_bytes = 777}},
       ConsistencyViolation{"disk 1 block 2: read returned version 3, expected 4"},
@@ -45,8 +45,11 @@ std::vector<RunEvent> every_kind() {
       WriteBreakdown{kSecond + 900, engine::WriteTiming{900, 100, 300, 250, 200, 1}},
       ReplicaPlacement{1, 2, 1, {0, 0}},
       MigrationDone{1, 0, 1, kSecond + 2000},
+      ClusterEvent{kSecond + 3000, ClusterEventKind::replicas_recovered, 0, kNoVm, 4242},
+      VmOutage{1, 0, kSecond, kSecond + 5000, 0, 7, 9, 36864},
+      UnderProtection{0, kSecond, kSecond + 123456},
   };
-  static_assert(std::variant_size_v<RunEvent> == 13, "add the new event here");
+  static_assert(std::variant_size_v<RunEvent> == 16, "add the new event here");
   return events;
 }
 
@@ -73,11 +76,16 @@ TEST(RunRecording, ReplayGivesTheResultsOfDirectFeeding) {
   EXPECT_EQ(direct, results(events, true));
   // And the events did reach the results (a replay that dropped them would not match this).
   EXPECT_NE(direct.find("\"evictions\": 0"), std::string::npos);
-  EXPECT_NE(direct.find("\"acknowledged_writes_lost\": 2"), std::string::npos);
+  EXPECT_NE(direct.find("\"unexplained_writes_lost\": 2"), std::string::npos);
+  EXPECT_NE(direct.find("\"acknowledged_writes_lost\": 9"), std::string::npos);  // 2 + 7
   EXPECT_NE(direct.find("expected 4"), std::string::npos);
   EXPECT_NE(direct.find("\"destage\": 8192"), std::string::npos);
-  EXPECT_NE(direct.find("\"last\": 777"), std::string::npos);    // the array's NVRAM
-  EXPECT_NE(direct.find("\"last\": 12288"), std::string::npos);  // replica bytes
+  EXPECT_NE(direct.find("\"last\": 777"), std::string::npos);     // the array's NVRAM
+  EXPECT_NE(direct.find("\"last\": 12288"), std::string::npos);   // replica bytes
+  EXPECT_NE(direct.find("\"blocks\": 4242"), std::string::npos);  // the failure timeline
+  EXPECT_NE(direct.find("\"bytes_lost\": 36864"), std::string::npos);
+  EXPECT_NE(direct.find("\"under_protected_ns\": 123456"), std::string::npos);
+  EXPECT_NE(direct.find("\"max\": 4096"), std::string::npos);  // under-protected bytes
   EXPECT_NE(direct.find("\"peer_flash\": 200"), std::string::npos);
   EXPECT_NE(direct.find("\"write_through\": true"), std::string::npos);
 }

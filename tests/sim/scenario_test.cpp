@@ -182,12 +182,45 @@ TEST(Scenario, UnknownNamesListTheKnownOnes) {
             std::string::npos);
 }
 
-TEST(Scenario, FailureEventsAreNotAvailableYet) {
+TEST(Scenario, LaterFailureEventsAreNotAvailableYet) {
   nlohmann::json doc = example();
-  doc["events"].push_back({{"at_s", 10}, {"fail_host", {{"host", "esx2"}}}});
+  doc["events"].push_back({{"at_s", 10}, {"cut_link", {{"host", "esx2"}}}});
   EXPECT_NE(
-      error_of(doc).find("$.events[1].fail_host: this event arrives with the cluster protocol"),
+      error_of(doc).find("$.events[1].cut_link: this event arrives with the cluster protocol"),
       std::string::npos);
+}
+
+TEST(Scenario, HostFailuresAreReadAndCheckedWithTheirPath) {
+  nlohmann::json doc = example();
+  doc["cluster"]["ha"] = {{"detect_s", 3}, {"boot_s", 20}};
+  doc["events"].push_back({{"at_s", 10}, {"fail_host", {{"host", "esx2"}}}});
+  const Scenario s = parse_scenario(doc, ".");
+  EXPECT_EQ(s.cluster.ha.detect_s, 3);
+  EXPECT_EQ(s.cluster.ha.boot_s, 20);
+  ASSERT_EQ(s.events.size(), 2u);  // sorted by time: the failure first
+  const auto* failure = std::get_if<HostFailure>(&s.events[0].what);
+  ASSERT_NE(failure, nullptr);
+  EXPECT_EQ(failure->host, "esx2");
+  EXPECT_EQ(s.events[0].at_s, 10);
+
+  nlohmann::json unknown = doc;
+  unknown["events"][1]["fail_host"]["host"] = "esx9";
+  EXPECT_NE(error_of(unknown).find("$.events[1].fail_host.host: 'esx9' is not a host"),
+            std::string::npos);
+  nlohmann::json twice = doc;
+  twice["events"].push_back({{"at_s", 20}, {"fail_host", {{"host", "esx2"}}}});
+  EXPECT_NE(error_of(twice).find("$.events[2].fail_host.host: host 'esx2' fails a second time"),
+            std::string::npos);
+  nlohmann::json late = doc;
+  late["events"][1]["at_s"] = 120;
+  EXPECT_NE(error_of(late).find("$.events[1].at_s: a failure needs a time inside the run"),
+            std::string::npos);
+  nlohmann::json migrating = doc;
+  migrating["events"].push_back({{"at_s", 30}, {"migrate", {{"vm", "sql01"}, {"to", "esx2"}}}});
+  EXPECT_NE(error_of(migrating).find("host 'esx2' takes part in a migration"), std::string::npos);
+  nlohmann::json bad_ha = doc;
+  bad_ha["cluster"]["ha"] = {{"detect_s", -1}};
+  EXPECT_NE(error_of(bad_ha).find("$.cluster.ha.detect_s"), std::string::npos);
 }
 
 // A migrate event names its own JSON path, even though events are sorted by time when read.

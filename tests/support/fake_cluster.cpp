@@ -17,6 +17,14 @@ FakeCluster::FakeCluster(std::size_t hosts, EngineConfig config, CacheMode mode,
     config.host = static_cast<HostId>(h);
     hosts_.push_back(std::make_unique<FakeRuntime>(config, mode, 1ull << 30, ledger));
   }
+  crashed_.assign(hosts, false);
+}
+
+void FakeCluster::crash(HostId h) {
+  collect();
+  host(h).crash();
+  crashed_.at(h) = true;
+  std::erase_if(network_, [h](const InFlightMessage& m) { return m.from == h || m.to == h; });
 }
 
 Epoch FakeCluster::migrate(HostId from, HostId to) {
@@ -33,8 +41,10 @@ void FakeCluster::set_peers(HostId h, const std::vector<HostId>& peers) {
 
 void FakeCluster::collect() {
   for (std::size_t h = 0; h < hosts_.size(); ++h) {
-    for (SentMessage& sent : hosts_[h]->sent())
+    for (SentMessage& sent : hosts_[h]->sent()) {
+      if (crashed_[h] || crashed_[sent.to]) continue;  // nobody sends or receives it
       network_.push_back(InFlightMessage{static_cast<HostId>(h), sent.to, std::move(sent.message)});
+    }
     hosts_[h]->sent().clear();
   }
 }
@@ -100,8 +110,8 @@ bool FakeCluster::step_random(std::mt19937_64& rng) {
 
 void FakeCluster::advance_to(TimeNs now) {
   now_ = now;
-  for (auto& h : hosts_)
-    h->advance_to(now);
+  for (std::size_t h = 0; h < hosts_.size(); ++h)
+    if (!crashed_[h]) hosts_[h]->advance_to(now);
   collect();
 }
 

@@ -44,6 +44,11 @@ class FakeCluster {
   // the VM's next epoch (returned). The VM must have no request in flight on `from`.
   Epoch migrate(HostId from, HostId to);
 
+  // Host h fails (FakeRuntime::crash): messages to and from it are dropped, now and later, and it
+  // takes no further step.
+  void crash(HostId h);
+  bool crashed(HostId h) const { return crashed_.at(h); }
+
   // Messages sent and not yet delivered or dropped, oldest first.
   const std::vector<InFlightMessage>& network();
   // Delivers network()[index] (and takes it off the network).
@@ -79,6 +84,7 @@ class FakeCluster {
   std::vector<InFlightMessage> network_;
   TimeNs now_ = 0;
   Epoch epoch_ = 1;
+  std::vector<bool> crashed_;
 };
 
 }  // namespace flashtwin::testing

@@ -64,6 +64,7 @@ RequestId FakeRuntime::flush(DiskId disk) {
 RequestId FakeRuntime::submit(IoKind kind, std::uint64_t offset, std::uint64_t length,
                               DiskId disk) {
   const IoRequest request = ledger_->submit(disk, kind, offset, length);
+  in_flight_.insert(request.id);
   engine_.submit(now_, request);
   collect();
   return request.id;
@@ -111,6 +112,7 @@ void FakeRuntime::collect() {
             pending_.push_back(std::move(io));
           } else if constexpr (std::is_same_v<T, CompleteRequest>) {
             RequestResult r{c.status, c.served, {c.versions.begin(), c.versions.end()}, c.timing};
+            in_flight_.erase(c.request);
             if (auto judged = ledger_->completed(c); judged.violation) {
               violations_.push_back("request " + std::to_string(c.request) + " " +
                                     *judged.violation);
@@ -123,6 +125,8 @@ void FakeRuntime::collect() {
             timer_id_ = c.timer;
           } else if constexpr (std::is_same_v<T, ModeApplied>) {
             modes_.push_back(c);
+          } else if constexpr (std::is_same_v<T, ReplicasRecovered>) {
+            recovered_.push_back(c);
           } else if constexpr (std::is_same_v<T, SendToPeer>) {
             sent_.push_back(SentMessage{c.to, *c.message});
           }
@@ -166,6 +170,24 @@ void FakeRuntime::complete(std::size_t index, Status status) {
   }
   engine_.completed(now_, io.id, status, data);
   collect();
+}
+
+void FakeRuntime::peer_down(HostId host) {
+  engine_.peer_down(now_, host);
+  collect();
+}
+
+void FakeRuntime::recover_replicas(HostId owner) {
+  engine_.recover_replicas(now_, owner);
+  collect();
+}
+
+void FakeRuntime::crash() {
+  pending_.clear();
+  sent_.clear();
+  for (const RequestId id : in_flight_)
+    ledger_->abandon(id);
+  in_flight_.clear();
 }
 
 void FakeRuntime::receive(HostId from, const PeerMessage& message) {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,11 @@ class FakeRuntime {
   void set_datastore_mode(CacheMode mode);
   void migrate_out(HostId to, Epoch epoch);
   void migrate_in(HostId from, Epoch epoch);
+  void peer_down(HostId host);
+  void recover_replicas(HostId owner);
+  // The host stops: its pending commands and unsent messages are gone, and its VM requests in
+  // flight are abandoned in the ledger (never acknowledged). The engine is not called again.
+  void crash();
 
   RequestId read(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
   RequestId write(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
@@ -97,6 +103,7 @@ class FakeRuntime {
   const RequestResult& result(RequestId id) const { return results_.at(id); }
   const std::vector<std::string>& violations() const { return violations_; }
   const std::vector<ModeApplied>& modes_applied() const { return modes_; }
+  const std::vector<ReplicasRecovered>& recovered() const { return recovered_; }
   std::uint64_t counter(const std::string& name) const;
 
   const sim::ArrayVersions& array() const { return ledger_->array(); }
@@ -119,6 +126,8 @@ class FakeRuntime {
   std::map<RequestId, RequestResult> results_;
   std::vector<std::string> violations_;
   std::vector<ModeApplied> modes_;
+  std::vector<ReplicasRecovered> recovered_;
+  std::set<RequestId> in_flight_;  // submitted, not completed
   std::vector<SentMessage> sent_;
   sim::FlashVersions flash_;
   std::shared_ptr<sim::RequestLedger> ledger_;

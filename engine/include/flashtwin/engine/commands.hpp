@@ -94,8 +94,17 @@ struct ModeApplied {
   CacheMode mode = CacheMode::pass_through;
 };
 
+// Every replica this host held for `owner` (HostEngine::recover_replicas) is on the array now,
+// or was lost: `blocks_written` were written, `blocks_lost` could not be (their flash read or
+// array write failed).
+struct ReplicasRecovered {
+  HostId owner = 0;
+  std::uint64_t blocks_written = 0;
+  std::uint64_t blocks_lost = 0;
+};
+
 using Command = std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer,
-                             CompleteRequest, SetTimer, ModeApplied>;
+                             CompleteRequest, SetTimer, ModeApplied, ReplicasRecovered>;
 static_assert(std::is_trivially_destructible_v<Command>);
 
 }  // namespace flashtwin::engine

@@ -73,8 +73,10 @@ class HostEngine {
   // Write-back replication (docs/CLUSTER.md): the VM's write-back writes are copied to the flash
   // of `peers` (at most 2, distinct, not this host), and acknowledged once the local flash write
   // and every peer's ReplicaAck are in. Chosen by the runtime (placement, fault domains); empty
-  // turns replication off. Set it before the VM's first write-back write. Throws
-  // std::invalid_argument for an unknown VM or a bad list.
+  // turns replication off. Set it before the VM's first write-back write, or later once the VM
+  // has no dirty block and no write-back write in flight (after a drain out of write-back: every
+  // replica on the old peers was released by then). Throws std::invalid_argument for an unknown
+  // VM or a bad list, std::logic_error for a VM with dirty blocks or write-back writes in flight.
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
   // Migration (docs/CLUSTER.md, "Migration"): the VM's I/O moves from host `from` to host `to`,
   // whose engines are told in the same simulated instant; `epoch` is the VM's new epoch (the
@@ -90,6 +92,19 @@ class HostEngine {
   // host (a later part).
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
+
+  // Failures (docs/CLUSTER.md, "Failures"). The runtime's cluster manager is the only one who
+  // declares a host down; an engine never gives up on a peer by itself.
+  // Host `host` is down (crashed, fenced, cut off): it leaves every VM's peers, and every write
+  // waiting for its ReplicaAck goes on as if it had refused (its flash blocks go to the array
+  // too, so they end clean). The VMs' dirty blocks copied to it are under-protected until
+  // destaged: the runtime drains them (set_vm_mode out of write-back) and names new peers after.
+  void peer_down(TimeNs now, HostId host);
+  // Host `owner` failed: write every replica this host holds for it to the array (a flash read
+  // and an array write per run of blocks, marked destage), then drop them; a ReplicasRecovered
+  // command says when all are done (at once if none is held). A replica whose flash write is in
+  // flight is written once that completes. Messages from `owner` must no longer be delivered.
+  void recover_replicas(TimeNs now, HostId owner);
 
   // ---- Events.
   // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a

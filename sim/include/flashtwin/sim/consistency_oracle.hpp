@@ -68,6 +68,10 @@ class ConsistencyOracle {
                                           const ArrayVersions* array = nullptr);
   // The read completed with an error: nothing to check; its floors are dropped.
   void read_failed(engine::RequestId request);
+  // The block's acknowledged data is lost (a failure beyond the protection level, counted by the
+  // caller): from now on what `array` holds for it is its acknowledged content, and reads may go
+  // back to it. Requires no read of the block in flight.
+  void accept_loss(engine::DiskId disk, engine::BlockNo block, const ArrayVersions& array);
 
   // The version every acknowledged write left on `block` (0 if none): what the array must hold
   // once all dirty data is destaged.

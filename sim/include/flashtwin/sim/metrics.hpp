@@ -176,20 +176,48 @@ struct VmReplicas {
   bool write_through() const { return peers.size() < asked; }
 };
 
+// Failures (docs/CLUSTER.md, "Failures"), with hosts and VMs by name: the cluster manager's event
+// timeline, each VM outage and what it lost, and the time each VM spent under-protected.
+struct TimelineEntry {
+  std::int64_t at_ns = 0;
+  std::string event;  // ClusterEventKind's name
+  std::string host;
+  std::string vm;  // "" for a host's event
+  std::uint64_t blocks = 0;
+};
+struct OutageTotals {
+  std::string vm, failed_host, restarted_on;  // restarted_on "" when not restarted in the run
+  std::int64_t failed_ns = 0;
+  std::int64_t restarted_ns = -1;
+  std::uint64_t writes_lost = 0, blocks_lost = 0, bytes_lost = 0;
+};
+struct FailureTotals {
+  std::vector<TimelineEntry> timeline;
+  std::vector<OutageTotals> outages;
+  std::vector<std::pair<std::string, std::int64_t>> under_protected_ns;  // by VM, first seen first
+  std::uint64_t writes_lost = 0, bytes_lost = 0;                         // all outages
+  bool any() const { return !timeline.empty(); }
+};
+
 struct ClusterTotals {
   std::int64_t window_start_ns = 0;  // the measurement window (warmup_ns, workload_end_ns]
   std::int64_t window_end_ns = 0;    // 0 until finish() when the layout gave no workload end
   Totals io;                         // every VM's requests
   ArrayCounts array;
   NetworkBytes network;
-  Level dirty_bytes, bytes_at_risk;
+  Level dirty_bytes, bytes_at_risk, underprotected_bytes;
   Level nvram_used_bytes;  // the array's NVRAM, sampled in the window
   // The array's counters at the window's start (the last sample at or before it, else the first
   // in it) and at its last sample (see array_saturation()).
   std::optional<std::pair<std::int64_t, models::ArrayLoad>> array_first, array_last;
   DrainTotals drain;
   std::vector<std::string> violations;  // consistency failures, in the order reported
+  // Acknowledged writes lost: to failures beyond the protection level (failures.writes_lost,
+  // counted exactly and reported) plus those the final check found missing on the array with no
+  // failure to explain them (unexplained_writes_lost: a violation).
   std::uint64_t acknowledged_writes_lost = 0;
+  std::uint64_t unexplained_writes_lost = 0;
+  FailureTotals failures;
   // Reads that completed with an error (a reported loss, e.g. the only good copy was on a flash
   // that failed): the VM was told, so these are not violations and do not make a run inconsistent.
   std::uint64_t reads_failed = 0;
@@ -199,7 +227,7 @@ struct ClusterTotals {
   // migration that re-warm waits for (RunLayout::rewarm_share).
   std::vector<MigrationTotals> migrations;
   double rewarm_share = 0.9;
-  bool consistent() const { return violations.empty() && acknowledged_writes_lost == 0; }
+  bool consistent() const { return violations.empty() && unexplained_writes_lost == 0; }
   // Whether the array's backend kept up between the first and the last array sample of the
   // window (models::assess_saturation); all zero without two samples.
   models::ArraySaturation array_saturation() const;
@@ -224,7 +252,8 @@ struct IntervalRow {
   ArrayCounts array;
   NetworkBytes network;
   Level dirty_bytes, bytes_at_risk;  // levels within the interval (last sample, largest)
-  Level nvram_used_bytes;            // the array's NVRAM within the interval
+  Level underprotected_bytes;
+  Level nvram_used_bytes;  // the array's NVRAM within the interval
   std::int64_t length_ns() const { return end_ns - start_ns; }
 };
 
@@ -291,8 +320,9 @@ class Metrics {
                 bool destage = false) {
     record(ArrayIo{kind, bytes, now_ns, destage});
   }
-  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk) {
-    record(ClusterGauges{now_ns, dirty_bytes, bytes_at_risk});
+  void gauges(std::int64_t now_ns, std::uint64_t dirty_bytes, std::uint64_t bytes_at_risk,
+              std::uint64_t underprotected_bytes = 0) {
+    record(ClusterGauges{now_ns, dirty_bytes, bytes_at_risk, underprotected_bytes});
   }
   void violation(std::string what) { record(ConsistencyViolation{std::move(what)}); }
   void acknowledged_writes_lost(std::uint64_t writes) { record(WritesLost{writes}); }
@@ -352,6 +382,9 @@ class Metrics {
   void on(const WriteBreakdown& e);
   void on(const ReplicaPlacement& e);
   void on(const MigrationDone& e);
+  void on(const ClusterEvent& e);
+  void on(const VmOutage& e);
+  void on(const UnderProtection& e);
   Host& host_at(std::size_t host, const char* what);
 
   RewarmTracker rewarm_{0, 0.9, 4096};

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,6 +74,20 @@ class RequestLedger {
   };
   ArrayCheck check_array(std::size_t max_messages) const;
 
+  // A request's VM stopped (its host failed): it will never complete. A write is not
+  // acknowledged (reads may see it or not); nothing is judged or counted as failed.
+  void abandon(engine::RequestId request);
+  // After a failure, once nothing more can reach the array for `disks`: the acknowledged
+  // blocks of those disks the array does not hold (ConsistencyOracle::holds_acknowledged) are
+  // lost. Counts them (blocks, the distinct acknowledged writes they come from, and their bytes)
+  // and makes the array's content their acknowledged one (ConsistencyOracle::accept_loss), so
+  // the run goes on judging reads against what is left and the final check passes them.
+  struct Losses {
+    std::uint64_t blocks = 0, writes = 0, bytes = 0;
+  };
+  Losses take_losses(std::span<const engine::DiskId> disks);
+  std::uint64_t requests_abandoned() const { return requests_abandoned_; }
+
   const ConsistencyOracle& oracle() const { return oracle_; }
   bool checking() const { return checking_; }
   std::uint64_t requests() const { return next_request_ - 1; }
@@ -95,6 +110,7 @@ class RequestLedger {
   std::uint64_t reads_failed_ = 0;
   std::uint64_t writes_failed_ = 0;
   std::uint64_t violations_ = 0;
+  std::uint64_t requests_abandoned_ = 0;
 };
 
 }  // namespace flashtwin::sim

@@ -66,12 +66,15 @@ struct FlashIo {
   std::int64_t completed_ns = 0;
 };
 
-// Sampled cluster-wide levels: dirty (not yet destaged) bytes, and bytes whose only copy would be
-// lost if one host failed.
+// Sampled cluster-wide levels: dirty (not yet destaged) bytes, bytes whose only copy would be
+// lost if one host failed, and dirty bytes with fewer copies than their policy asks for (after a
+// failure: a VM's dirty data whose peer failed, until drained; a failed owner's replicas, until
+// recovered).
 struct ClusterGauges {
   std::int64_t at_ns = 0;
   std::uint64_t dirty_bytes = 0;
   std::uint64_t bytes_at_risk = 0;
+  std::uint64_t underprotected_bytes = 0;
 };
 
 // Sampled state of one host's cache: flash in use, dirty, and the evictions since the run began
@@ -118,6 +121,46 @@ struct MigrationDone {
   std::int64_t at_ns = 0;
 };
 
+// What the cluster manager saw and did (docs/CLUSTER.md, "Failures"), for the event timeline.
+enum class ClusterEventKind : std::uint8_t {
+  host_failed,         // `host` stopped (crash)
+  host_declared_down,  // heartbeats missed for ha.detect_s: declared down and fenced
+  replicas_recovered,  // `host` wrote `blocks` replica blocks of the failed hosts to the array
+  vm_restarted,        // VM `vm` booted on `host`
+  vm_underprotected,   // VM `vm` lost peer `host`: drained out of write-back
+  vm_reprotected,      // VM `vm` drained, back to write-back with a new peer `host`
+  vm_write_through,    // VM `vm` drained; too few eligible peers: it stays write-through
+};
+inline constexpr std::size_t kNoVm = static_cast<std::size_t>(-1);
+struct ClusterEvent {
+  std::int64_t at_ns = 0;
+  ClusterEventKind kind = ClusterEventKind::host_failed;
+  std::size_t host = 0;
+  std::size_t vm = kNoVm;
+  std::uint64_t blocks = 0;
+};
+
+// A VM whose host failed: when, when it booted again and where (restarted_ns -1: not within the
+// run), and which of its acknowledged writes were lost (not on the array once the survivors'
+// replicas were recovered).
+struct VmOutage {
+  std::size_t vm = 0;
+  std::size_t failed_host = 0;
+  std::int64_t failed_ns = 0;
+  std::int64_t restarted_ns = -1;
+  std::size_t restarted_on = 0;
+  std::uint64_t writes_lost = 0;
+  std::uint64_t blocks_lost = 0;
+  std::uint64_t bytes_lost = 0;
+};
+
+// A VM's dirty data had fewer copies than its policy asks for, from from_ns to to_ns.
+struct UnderProtection {
+  std::size_t vm = 0;
+  std::int64_t from_ns = 0;
+  std::int64_t to_ns = 0;
+};
+
 // A consistency failure (a read saw a wrong version, a lost write), in words.
 struct ConsistencyViolation {
   std::string what;
@@ -133,8 +176,9 @@ struct WritesLost {
   std::uint64_t writes = 0;
 };
 
-using RunEvent = std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges,
-                              HostGauges, ArrayGauges, ConsistencyViolation, WritesLost,
-                              ReadsFailed, WriteBreakdown, ReplicaPlacement, MigrationDone>;
+using RunEvent =
+    std::variant<RequestCompleted, ArrayIo, NetworkTransfer, FlashIo, ClusterGauges, HostGauges,
+                 ArrayGauges, ConsistencyViolation, WritesLost, ReadsFailed, WriteBreakdown,
+                 ReplicaPlacement, MigrationDone, ClusterEvent, VmOutage, UnderProtection>;
 
 }  // namespace flashtwin::sim

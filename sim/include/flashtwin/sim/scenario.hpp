@@ -41,6 +41,14 @@ struct HostSpec {
   std::vector<FlashSpec> flash;  // empty: a host without flash
 };
 
+// The cluster manager, the runtime's stand-in for vSphere HA (docs/CLUSTER.md, "Failures"): a
+// host is declared down (and fenced) `detect_s` after it stopped answering heartbeats; its VMs
+// boot elsewhere in `boot_s` once their dirty data was recovered.
+struct HaSpec {
+  double detect_s = 15;
+  double boot_s = 30;
+};
+
 struct ClusterSpec {
   std::string topology = "single-switch";  // or "leaf-spine"
   std::vector<HostSpec> hosts;
@@ -48,6 +56,7 @@ struct ClusterSpec {
   double spine_gbps = 40;             // leaf-spine uplinks
   bool array_on_host_network = true;  // iSCSI/NFS (true) or its own fabric, FC (false)
   double array_fabric_gbps = 32;      // the array's own fabric or its network ports
+  HaSpec ha;
 };
 
 // A trace replayed as a disk's workload (docs/SCENARIOS.md, "workload (trace)").
@@ -108,9 +117,15 @@ struct VmMigration {
   std::string to;
   std::string path;
 };
+// A host crashes (docs/CLUSTER.md, "Failures"): it stops at once, with its VMs and its flash;
+// it does not come back during the run. `path` as for VmMigration.
+struct HostFailure {
+  std::string host;
+  std::string path;
+};
 struct EventSpec {
   double at_s = 0;
-  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration> what;
+  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure> what;
 };
 
 // Checks that turn into the exit status (1 when one fails).

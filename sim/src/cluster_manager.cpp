@@ -1,0 +1,243 @@
+#include "cluster_manager.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <variant>
+
+namespace flashtwin::sim {
+
+namespace {
+constexpr double kArrayWritesPoll_s = 1e-3;  // waiting for a failed host's writes to land
+}
+
+ClusterManager::ClusterManager(const Scenario& scenario, const ScenarioIndex& index,
+                               const models::Topology& topology, CommandExecutor& executor,
+                               WorkloadDriver& driver, models::EventScheduler& scheduler,
+                               RequestLedger& ledger, RunSink& sink,
+                               const std::vector<VmPlacement>& placement)
+    : scenario_(scenario),
+      index_(index),
+      topology_(topology),
+      executor_(executor),
+      driver_(driver),
+      scheduler_(scheduler),
+      ledger_(ledger),
+      sink_(sink),
+      failed_(scenario.cluster.hosts.size(), false),
+      down_(scenario.vms.size(), false),
+      peers_(scenario.vms.size()),
+      asked_(scenario.vms.size(), 0) {
+  for (std::size_t v = 0; v < scenario.vms.size() && v < placement.size(); ++v) {
+    asked_[v] = placement[v].asked;
+    if (!placement[v].write_through()) peers_[v] = placement[v].peers;
+  }
+}
+
+void ClusterManager::start() {
+  executor_.set_control_handler(
+      [this](std::size_t h, const engine::Command& command) { on_command(h, command); });
+  for (const EventSpec& event : scenario_.events) {
+    if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
+      const std::size_t h = index_.host(failure->host);
+      scheduler_.at(event.at_s, [this, h] { host_failed(h); });
+    }
+  }
+}
+
+std::int64_t ClusterManager::now_ns() const {
+  return std::llround(scheduler_.now_s() * 1e9);
+}
+
+void ClusterManager::timeline(ClusterEventKind kind, std::size_t host, std::size_t vm,
+                              std::uint64_t blocks) {
+  sink_.record(ClusterEvent{now_ns(), kind, host, vm, blocks});
+}
+
+// Called inside the executor's pump: handled a moment later, in the same simulated instant.
+void ClusterManager::on_command(std::size_t h, const engine::Command& command) {
+  if (const auto* applied = std::get_if<engine::ModeApplied>(&command)) {
+    const engine::ModeApplied copy = *applied;
+    scheduler_.at(scheduler_.now_s(), [this, h, copy] {
+      const auto vm = static_cast<std::size_t>(copy.vm);
+      if (copy.mode == engine::CacheMode::write_through && draining_.contains(vm) && !down_[vm] &&
+          driver_.host_of(vm) == h)
+        drained(vm, h);
+    });
+  } else if (const auto* done = std::get_if<engine::ReplicasRecovered>(&command)) {
+    const engine::ReplicasRecovered copy = *done;
+    scheduler_.at(scheduler_.now_s(), [this, h, copy] { replicas_recovered(h, copy); });
+  }
+}
+
+void ClusterManager::host_failed(std::size_t h) {
+  Failure failure{h, now_ns(), 0, {}};
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
+    if (down_[v] || driver_.host_of(v) != h) continue;
+    failure.vms.push_back(v);
+    down_[v] = true;
+    driver_.crash_vm(v);
+  }
+  failed_[h] = true;
+  executor_.fail_host(h);
+  timeline(ClusterEventKind::host_failed, h);
+  failures_.push_back(std::move(failure));
+  const std::size_t f = failures_.size() - 1;
+  scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.detect_s, [this, f] { declare_down(f); });
+}
+
+// Heartbeats missed for detect_s: the host is declared down (and fenced: it is off). Writes
+// waiting for it go on, the VMs it protected drain for a new peer, and the survivors write its
+// replicas to the array.
+void ClusterManager::declare_down(std::size_t f) {
+  const std::size_t h = failures_[f].host;
+  timeline(ClusterEventKind::host_declared_down, h);
+  const std::int64_t now = now_ns();
+  for (std::size_t g = 0; g < executor_.host_count(); ++g) {
+    if (failed_[g]) continue;
+    executor_.host(g).engine->peer_down(now, static_cast<engine::HostId>(h));
+    executor_.pump(g);
+  }
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
+    if (down_[v] || std::erase(peers_[v], h) == 0) continue;
+    drain_for_new_peer(v, h);
+  }
+  std::size_t live = 0;
+  for (std::size_t g = 0; g < executor_.host_count(); ++g)
+    live += failed_[g] ? 0 : 1;
+  failures_[f].answers_left = live;
+  if (live == 0) {
+    finish_recovery(f);
+    return;
+  }
+  for (std::size_t g = 0; g < executor_.host_count(); ++g) {
+    if (failed_[g]) continue;
+    executor_.host(g).engine->recover_replicas(now, static_cast<engine::HostId>(h));
+    executor_.pump(g);
+  }
+}
+
+void ClusterManager::replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done) {
+  timeline(ClusterEventKind::replicas_recovered, from, kNoVm, done.blocks_written);
+  for (std::size_t f = 0; f < failures_.size(); ++f) {
+    if (failures_[f].host != done.owner || failures_[f].answers_left == 0) continue;
+    if (--failures_[f].answers_left == 0) finish_recovery(f);
+    return;
+  }
+}
+
+// Every survivor's replicas are on the array; once the failed host's own array writes still on
+// their way have landed (or failed), what the array lacks of its VMs' acknowledged writes is lost.
+void ClusterManager::finish_recovery(std::size_t f) {
+  const Failure& failure = failures_[f];
+  if (executor_.host(failure.host).array_writes_in_flight > 0) {
+    scheduler_.at(scheduler_.now_s() + kArrayWritesPoll_s, [this, f] { finish_recovery(f); });
+    return;
+  }
+  for (const std::size_t vm : failure.vms) {
+    const RequestLedger::Losses lost = ledger_.take_losses(driver_.disks_of(vm));
+    if (asked_[vm] > 0) sink_.record(UnderProtection{vm, failure.failed_ns, now_ns()});
+    scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.boot_s,
+                  [this, vm, f, lost] { restart(vm, f, lost.writes, lost.blocks, lost.bytes); });
+  }
+}
+
+// A live host for a VM to boot on: with flash first, then the fewest running VMs, then scenario
+// order.
+std::optional<std::size_t> ClusterManager::restart_host() const {
+  std::optional<std::tuple<bool, std::size_t, std::size_t>> best;
+  for (std::size_t h = 0; h < executor_.host_count(); ++h) {
+    if (failed_[h]) continue;
+    std::size_t running = 0;
+    for (std::size_t v = 0; v < scenario_.vms.size(); ++v)
+      running += !down_[v] && driver_.host_of(v) == h ? 1 : 0;
+    const auto key = std::tuple{executor_.host(h).flash == nullptr, running, h};
+    if (!best || key < *best) best = key;
+  }
+  if (!best) return std::nullopt;
+  return std::get<2>(*best);
+}
+
+// The mode a VM runs under on host h, and its peers there: its scenario policy; pass-through
+// without flash; write-through when too few peers are eligible.
+std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::size_t h,
+                                                          std::vector<std::size_t>& peers) const {
+  peers.clear();
+  if (executor_.host(h).flash == nullptr) return engine::CacheMode::pass_through;
+  std::optional<engine::CacheMode> own;
+  if (scenario_.vms[vm].policy) own = scenario_.vms[vm].policy->mode;
+  if (asked_[vm] == 0) return own;
+  peers = choose_peers(scenario_, topology_, vm, h, asked_[vm], {}, failed_);
+  if (peers.size() < asked_[vm]) {
+    peers.clear();
+    return engine::CacheMode::write_through;
+  }
+  return own;
+}
+
+void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes_lost,
+                             std::uint64_t blocks_lost, std::uint64_t bytes_lost) {
+  const Failure& failure = failures_[f];
+  VmOutage outage{vm, failure.host, failure.failed_ns, -1, 0, writes_lost, blocks_lost, bytes_lost};
+  const std::optional<std::size_t> target = restart_host();
+  if (!target) {  // no live host: the VM stays down
+    sink_.record(outage);
+    return;
+  }
+  const std::size_t h = *target;
+  std::vector<std::size_t> peers;
+  const std::optional<engine::CacheMode> mode = own_mode(vm, h, peers);
+  SimHost& host = executor_.host(h);
+  const auto id = static_cast<engine::VmId>(vm);
+  host.engine->add_vm(id, static_cast<engine::DatastoreId>(index_.vm_datastore[vm]), mode);
+  driver_.add_vm_disks_to(vm, h);
+  std::vector<engine::HostId> ids(peers.begin(), peers.end());
+  if (!ids.empty()) host.engine->set_replica_peers(id, ids);
+  peers_[vm] = peers;
+  down_[vm] = false;
+  outage.restarted_ns = now_ns();
+  outage.restarted_on = h;
+  sink_.record(outage);
+  timeline(ClusterEventKind::vm_restarted, h, vm);
+  if (asked_[vm] > 0 && peers.empty() && host.flash != nullptr)
+    timeline(ClusterEventKind::vm_write_through, h, vm);
+  driver_.restart_vm(vm, h);
+  executor_.pump(h);
+}
+
+// The VM lost a peer: its dirty blocks have one copy fewer than asked until destaged. It drains
+// out of write-back (its writes go through meanwhile); drained() gives it new peers.
+void ClusterManager::drain_for_new_peer(std::size_t vm, std::size_t lost_peer) {
+  if (asked_[vm] == 0) return;
+  const std::size_t h = driver_.host_of(vm);
+  timeline(ClusterEventKind::vm_underprotected, lost_peer, vm);
+  draining_.try_emplace(vm, now_ns());
+  executor_.host(h).engine->set_vm_mode(now_ns(), static_cast<engine::VmId>(vm),
+                                        engine::CacheMode::write_through);
+  executor_.pump(h);
+}
+
+void ClusterManager::drained(std::size_t vm, std::size_t h) {
+  sink_.record(UnderProtection{vm, draining_.at(vm), now_ns()});
+  draining_.erase(vm);
+  const std::vector<std::size_t> peers =
+      choose_peers(scenario_, topology_, vm, h, asked_[vm], peers_[vm], failed_);
+  engine::HostEngine& engine = *executor_.host(h).engine;
+  const auto id = static_cast<engine::VmId>(vm);
+  if (peers.size() < asked_[vm]) {  // too few eligible: it stays write-through
+    engine.set_replica_peers(id, {});
+    peers_[vm].clear();
+    timeline(ClusterEventKind::vm_write_through, h, vm);
+    return;
+  }
+  const std::vector<engine::HostId> ids(peers.begin(), peers.end());
+  engine.set_replica_peers(id, ids);
+  peers_[vm] = peers;
+  std::optional<engine::CacheMode> own;
+  if (scenario_.vms[vm].policy) own = scenario_.vms[vm].policy->mode;
+  engine.set_vm_mode(now_ns(), id, own);
+  timeline(ClusterEventKind::vm_reprotected, peers.back(), vm);
+  executor_.pump(h);
+}
+
+}  // namespace flashtwin::sim

@@ -1,0 +1,90 @@
+// ClusterManager: the runtime's stand-in for vSphere HA (docs/CLUSTER.md, "Failures"). It is the
+// only part that declares a host down: engines learn membership from it, never from a timeout of
+// their own. Internal to sim/.
+//
+//   fail_host event, t: the host stops (CommandExecutor::fail_host: its SimGrid host off, its
+//     completions, timer and messages dropped) with its VMs (WorkloadDriver::crash_vm: their
+//     requests in flight are abandoned, never acknowledged).
+//   t + ha.detect_s: declared down and fenced (it is off: it cannot write again). Every live
+//     engine gets peer_down (writes waiting for its acks go to the array too), then
+//     recover_replicas (the failed host's replicas go to the array). VMs that had it as a peer
+//     drain out of write-back (under-protected meanwhile); once drained they get new peers and go
+//     back to write-back, or stay write-through when too few hosts are eligible.
+//   once every live engine answered ReplicasRecovered and the failed host's array writes still
+//     on their way have landed or failed: the losses of its VMs are counted exactly
+//     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
+//     ha.boot_s later on a live host (with flash first, then the fewest running VMs, then scenario
+//     order), with new peers (replica_placement.hpp, choose_peers).
+// Everything it learns from engines (ModeApplied, ReplicasRecovered) is handled a moment later in
+// the same simulated instant, never inside the executor's pump.
+//
+// Reports to the sink: the timeline (ClusterEvent), each VM outage with its losses (VmOutage) and
+// each span of under-protection (UnderProtection).
+#pragma once
+
+#include "command_executor.hpp"
+#include "flashtwin/models/topology.hpp"
+#include "replica_placement.hpp"
+#include "workload_driver.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace flashtwin::sim {
+
+class ClusterManager {
+ public:
+  // `placement`: the replica placement the run started with (empty entries in a baseline run).
+  ClusterManager(const Scenario& scenario, const ScenarioIndex& index,
+                 const models::Topology& topology, CommandExecutor& executor,
+                 WorkloadDriver& driver, models::EventScheduler& scheduler, RequestLedger& ledger,
+                 RunSink& sink, const std::vector<VmPlacement>& placement);
+
+  // Schedules the scenario's fail_host events; installs the executor's control handler.
+  void start();
+  bool failed(std::size_t host) const { return failed_[host]; }
+
+ private:
+  struct Failure {
+    std::size_t host = 0;
+    std::int64_t failed_ns = 0;
+    std::size_t answers_left = 0;  // live engines that have not said ReplicasRecovered
+    std::vector<std::size_t> vms;  // that ran on it
+  };
+
+  void on_command(std::size_t h, const engine::Command& command);
+  void host_failed(std::size_t h);
+  void declare_down(std::size_t failure);
+  void replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done);
+  void finish_recovery(std::size_t failure);
+  void restart(std::size_t vm, std::size_t failure, std::uint64_t writes_lost,
+               std::uint64_t blocks_lost, std::uint64_t bytes_lost);
+  void drain_for_new_peer(std::size_t vm, std::size_t lost_peer);
+  void drained(std::size_t vm, std::size_t h);
+  std::optional<std::size_t> restart_host() const;
+  std::optional<engine::CacheMode> own_mode(std::size_t vm, std::size_t h,
+                                            std::vector<std::size_t>& peers) const;
+  std::int64_t now_ns() const;
+  void timeline(ClusterEventKind kind, std::size_t host, std::size_t vm = kNoVm,
+                std::uint64_t blocks = 0);
+
+  const Scenario& scenario_;
+  const ScenarioIndex& index_;
+  const models::Topology& topology_;
+  CommandExecutor& executor_;
+  WorkloadDriver& driver_;
+  models::EventScheduler& scheduler_;
+  RequestLedger& ledger_;
+  RunSink& sink_;
+  std::vector<bool> failed_;                     // by host
+  std::vector<bool> down_;                       // by VM: its host failed, not restarted yet
+  std::vector<std::vector<std::size_t>> peers_;  // by VM: its peers now
+  std::vector<std::uint32_t> asked_;             // by VM: replicas its policy asks for
+  std::vector<Failure> failures_;
+  std::map<std::size_t, std::int64_t> draining_;  // VM -> under-protected since (ns)
+};
+
+}  // namespace flashtwin::sim
