@@ -296,6 +296,24 @@ std::vector<VmSpec> parse_vms(ObjectReader& r, double duration_s, std::uint64_t 
   return out;
 }
 
+// A `migrate` event's keys (`c` is the event's "migrate" object; the caller finishes it).
+VmMigration parse_migration(ObjectReader& c) {
+  VmMigration what;
+  what.vm = c.required<std::string>("vm");
+  what.to = c.required<std::string>("to");
+  what.path = c.path();
+  if (const nlohmann::json* memory = c.child("memory_gib"))
+    what.memory_bytes = json_size_bytes(*memory, c.path_of("memory_gib"), 0, limit::kMaxBytes);
+  if (auto rate = c.maybe_in<double>("copy_rate_mbps", 0, limit::kMaxMbps)) {
+    what.copy_rate_mbps = require_positive(*rate, c.path_of("copy_rate_mbps"));
+    if (what.memory_bytes == 0) {
+      throw ScenarioError(c.path_of("copy_rate_mbps"),
+                          "limits the memory copy's rate: give memory_gib > 0 with it");
+    }
+  }
+  return what;
+}
+
 std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
   std::vector<EventSpec> out;
   const nlohmann::json& list = array_at(r, "events", false);
@@ -339,10 +357,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
     }
     if (const nlohmann::json* move = e.child("migrate")) {
       ObjectReader c(*move, e.path_of("migrate"));
-      VmMigration what;
-      what.vm = c.required<std::string>("vm");
-      what.to = c.required<std::string>("to");
-      what.path = c.path();
+      VmMigration what = parse_migration(c);
       c.finish();
       event.what = what;
       ++kinds;
