@@ -2,6 +2,7 @@
 // Internal to sim/.
 #pragma once
 
+#include "flashtwin/sim/json_reader.hpp"
 #include "flashtwin/sim/scenario.hpp"
 
 #include <cstdint>
@@ -29,5 +30,15 @@ inline constexpr double kMaxIntervals = 1e6;  // time-series rows: duration_s / 
 WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
                             std::uint64_t disk_bytes, double duration_s, std::uint64_t seed,
                             const std::string& base_folder);
+
+// A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
+// vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib
+// > 0). Throws ScenarioError naming the JSON path.
+VmMigration parse_migration(ObjectReader& migrate);
+
+// A migration names a VM and a host of the scenario other than the one the VM runs on then; a VM
+// migrates at most once per run (a second move is a later part), at a time inside the run.
+// Throws ScenarioError naming the event's JSON path.
+void check_migrations(const Scenario& s);
 
 }  // namespace flashtwin::sim
