@@ -1,8 +1,8 @@
 #include "cluster_runtime.hpp"
 
-#include "migration_plan.hpp"
-
+#include "memory_copy.hpp"
 #include "memory_release.hpp"
+#include "migration_plan.hpp"
 
 #include "cluster_manager.hpp"
 #include "command_executor.hpp"
@@ -112,6 +112,57 @@ struct CacheReader final : engine::CounterVisitor {
   }
 };
 
+// What a migration acts on (borrowed from the run).
+struct MigrationParts {
+  CommandExecutor& executor;
+  WorkloadDriver& driver;
+  models::CommStarter& comms;
+  models::EventScheduler& scheduler;
+  RunSink& sink;
+  double& last_switch_over_s;  // the latest switch-over so far (the run lasts until then)
+};
+
+std::int64_t now_ns(const models::EventScheduler& scheduler) {
+  return std::llround(scheduler.now_s() * 1e9);
+}
+
+// Once VM m.vm is quiet (the driver holds its new requests meanwhile), both engines learn of the
+// move in one instant, and the run records it with its memory copy's times.
+void switch_over(const MigrationParts& parts, const PlannedMigration& m, MemoryCopyTotals copy) {
+  parts.driver.migrate(m.vm, m.to, [parts, m, copy] {
+    const std::int64_t now = now_ns(parts.scheduler);
+    parts.last_switch_over_s = parts.scheduler.now_s();
+    constexpr engine::Epoch kAfterFirstMove = 2;  // one migration per VM and run
+    const auto vm = static_cast<engine::VmId>(m.vm);
+    parts.executor.host(m.from).engine->migrate_out(now, vm, static_cast<engine::HostId>(m.to),
+                                                    kAfterFirstMove);
+    parts.executor.host(m.to).engine->migrate_in(now, vm, static_cast<engine::HostId>(m.from),
+                                                 kAfterFirstMove);
+    parts.sink.record(
+        MigrationDone{m.vm, m.from, m.to, now, copy.bytes, copy.start_ns, copy.end_ns});
+    parts.executor.pump(m.from);
+    parts.executor.pump(m.to);
+  });
+}
+
+// At the migration's event: the memory copy over the host network (the VM runs on its old host
+// meanwhile), then the switch-over; without a memory size, the switch-over at once.
+void start_migration(const MigrationParts& parts, const PlannedMigration& m) {
+  const std::int64_t event_ns = now_ns(parts.scheduler);
+  if (m.memory_bytes == 0) {
+    switch_over(parts, m, MemoryCopyTotals{0, event_ns, event_ns});
+    return;
+  }
+  MemoryCopyRequest copy{parts.executor.host(m.from).node, parts.executor.host(m.to).node,
+                         m.memory_bytes, std::nullopt};
+  if (m.copy_rate_mbps) copy.rate_cap_bytes_per_s = *m.copy_rate_mbps * 1e6;
+  start_memory_copy({parts.comms, parts.scheduler, parts.sink}, copy,
+                    [parts, m, event_ns](double end_s) {
+                      const auto end_ns = std::llround(end_s * 1e9);
+                      switch_over(parts, m, MemoryCopyTotals{m.memory_bytes, event_ns, end_ns});
+                    });
+}
+
 }  // namespace
 
 ClusterRuntime::ClusterRuntime(const Scenario& scenario, bool baseline, RunSink& sink)
@@ -169,22 +220,10 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     manager.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).
-    for (const PlannedMigration& m : migrations) {
-      scheduler.at(m.at_s, [&, m] {
-        driver.migrate(m.vm, m.to, [&, m] {
-          const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
-          constexpr engine::Epoch kAfterFirstMove = 2;  // one migration per VM and run
-          const auto vm = static_cast<engine::VmId>(m.vm);
-          executor.host(m.from).engine->migrate_out(now, vm, static_cast<engine::HostId>(m.to),
-                                                    kAfterFirstMove);
-          executor.host(m.to).engine->migrate_in(now, vm, static_cast<engine::HostId>(m.from),
-                                                 kAfterFirstMove);
-          sink_.record(MigrationDone{m.vm, m.from, m.to, now});
-          executor.pump(m.from);
-          executor.pump(m.to);
-        });
-      });
-    }
+    double last_switch_over_s = 0;
+    const MigrationParts parts{executor, driver, comms, scheduler, sink_, last_switch_over_s};
+    for (const PlannedMigration& m : migrations)
+      scheduler.at(m.at_s, [parts, m] { start_migration(parts, m); });
 
     // Dirty data across the cluster, each cached host's fill and device, and the array, every
     // output interval until the end of the workload.
@@ -231,8 +270,10 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     }
     sg.run();  // the last requests, then idle destage until nothing is dirty
     requests_completed_ = driver.requests_completed();
-    // The run ends when the hosts are done; the array may drain its NVRAM for a while longer.
-    drain_s_ = std::max(0.0, executor.last_engine_event_s() - scenario_.duration_s);
+    // The run ends when the hosts are done and every migration switched over (a memory copy may
+    // end after the workload); the array may drain its NVRAM for a while longer.
+    const double hosts_done_s = std::max(executor.last_engine_event_s(), last_switch_over_s);
+    drain_s_ = std::max(0.0, hosts_done_s - scenario_.duration_s);
   }
   end_ns_ = std::llround((scenario_.duration_s + drain_s_) * 1e9);
 

@@ -7,7 +7,8 @@
 //     checked by the ConsistencyOracle;
 //   - inject_events: the scenario's timed events.
 // At the end the hosts go idle, destage everything, and every acknowledged write must be on the
-// array.
+// array. The run lasts until then, and until every migration switched over (a migration's memory
+// copy may end after the workload; its switch-over then comes after it too).
 //
 // A `baseline` run is the same workload with no flash tier (every VM pass-through), for the
 // latency gain and array offload.
@@ -42,7 +43,8 @@ class ClusterRuntime {
   bool interrupted() const { return interrupted_; }
 
   std::uint64_t requests_completed() const { return requests_completed_; }
-  // Simulated seconds after the workload ended until the last dirty block reached the array.
+  // Simulated seconds after the workload ended until the last dirty block reached the array, or
+  // the last switch-over of a migration if that came later.
   double drain_s() const { return drain_s_; }
   // Simulated time at which the run ended (every reported event is at or before it).
   std::int64_t end_ns() const { return end_ns_; }

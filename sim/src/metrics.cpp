@@ -44,6 +44,8 @@ const char* purpose_name(NetworkPurpose p) {
       return "replication";
     case NetworkPurpose::remote_read:
       return "remote_read";
+    case NetworkPurpose::vmotion:
+      return "vmotion";
   }
   return "unknown";
 }
@@ -501,7 +503,8 @@ void Metrics::on(const ReplicaPlacement& e) {
 
 void Metrics::on(const MigrationDone& e) {
   advance_to(e.at_ns, "migration");
-  rewarm_.migrated(e.vm, e.from, e.to, e.at_ns);
+  rewarm_.migrated(e.vm, e.from, e.to, e.at_ns,
+                   {e.memory_copy_bytes, e.memory_copy_start_ns, e.memory_copy_end_ns});
 }
 
 void Metrics::on(const ReadsFailed& e) {

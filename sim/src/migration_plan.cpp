@@ -16,6 +16,8 @@ std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const Sc
     m.from = index.vm_host[m.vm];
     m.to = index.host(move->to);
     m.at_s = event.at_s;
+    m.memory_bytes = move->memory_bytes;
+    m.copy_rate_mbps = move->copy_rate_mbps;
     Scenario moved = scenario;
     moved.vms[m.vm].host = move->to;
     m.placement = place_replicas(moved, ScenarioIndex(moved), topology)[m.vm];

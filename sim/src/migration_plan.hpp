@@ -15,6 +15,8 @@
 #include "scenario_index.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace flashtwin::sim {
@@ -23,8 +25,10 @@ struct PlannedMigration {
   std::size_t vm = 0;
   std::size_t from = 0;
   std::size_t to = 0;
-  double at_s = 0;
-  VmPlacement placement;  // at the new host
+  double at_s = 0;                 // the event: the memory copy starts, or else the switch-over
+  std::uint64_t memory_bytes = 0;  // the memory copy's; 0: not modelled
+  std::optional<double> copy_rate_mbps;  // its cap, MB/s (10^6 B/s); none: the network decides
+  VmPlacement placement;                 // at the new host
 };
 
 // In time order. The scenario was checked (scenario_parser: check_migrations).

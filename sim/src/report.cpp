@@ -146,6 +146,14 @@ Json replication_json(const std::vector<VmReplicas>& replicas) {
   return list;
 }
 
+// A migration's memory copy: bytes 0 when not modelled (start and end are then the event's time).
+Json memory_copy_json(const MemoryCopyTotals& copy) {
+  return Json{{"bytes", copy.bytes},
+              {"start_ns", copy.start_ns},
+              {"end_ns", copy.end_ns},
+              {"duration_ns", copy.duration_ns()}};
+}
+
 // Migrations: VMs and hosts by number here (named once the visitor has seen them), the re-warm
 // time null when the VM never got back to the share within the run.
 Json migrations_json(const ClusterTotals& c) {
@@ -155,6 +163,7 @@ Json migrations_json(const ClusterTotals& c) {
                         {"from", m.from},
                         {"to", m.to},
                         {"at_ns", m.at_ns},
+                        {"memory_copy", memory_copy_json(m.memory_copy)},
                         {"local_hit_ratio_before", number(m.local_hit_ratio_before)},
                         {"remote_hit_blocks", m.remote_hit_blocks},
                         {"bytes_pulled", m.bytes_pulled},

@@ -11,15 +11,23 @@ RewarmTracker::RewarmTracker(std::size_t vms, double share, std::uint32_t block_
     throw std::invalid_argument("re-warm share must be in (0, 1], got " + std::to_string(share));
 }
 
-void RewarmTracker::migrated(std::size_t vm, std::size_t from, std::size_t to, std::int64_t at_ns) {
+void RewarmTracker::migrated(std::size_t vm, std::size_t from, std::size_t to, std::int64_t at_ns,
+                             const MemoryCopyTotals& memory_copy) {
   if (vm >= vms_.size())
     throw std::out_of_range("Metrics::migration: VM " + std::to_string(vm) + " does not exist");
+  if (memory_copy.start_ns > memory_copy.end_ns || memory_copy.end_ns > at_ns) {
+    throw std::invalid_argument(
+        "Metrics::migration: memory copy from " + std::to_string(memory_copy.start_ns) + " to " +
+        std::to_string(memory_copy.end_ns) + " ns does not end by the switch-over at " +
+        std::to_string(at_ns) + " ns");
+  }
   Reads& reads = vms_[vm];
   MigrationTotals m;
   m.vm = vm;
   m.from = from;
   m.to = to;
   m.at_ns = at_ns;
+  m.memory_copy = memory_copy;
   if (reads.last_total > 0) {
     m.local_hit_ratio_before =
         static_cast<double>(reads.last_local) / static_cast<double>(reads.last_total);

@@ -340,10 +340,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
     }
     if (const nlohmann::json* move = e.child("migrate")) {
       ObjectReader c(*move, e.path_of("migrate"));
-      VmMigration what;
-      what.vm = c.required<std::string>("vm");
-      what.to = c.required<std::string>("to");
-      what.path = c.path();
+      VmMigration what = parse_migration(c);
       c.finish();
       event.what = what;
       ++kinds;
@@ -389,41 +386,6 @@ OutputSpec parse_output(const nlohmann::json* json, const std::string& path) {
   o.rewarm_share = r.optional_in<double>("rewarm_share", o.rewarm_share, 0.01, 1.0);
   r.finish();
   return o;
-}
-
-// A migration names a VM and a host of the scenario other than the one the VM runs on then; a VM
-// migrates at most once per run (a second move is a later part), at a time inside the run.
-void check_migrations(const Scenario& s) {
-  std::map<std::string, std::string> host_of;
-  for (const VmSpec& vm : s.vms)
-    host_of[vm.name] = vm.host;
-  std::set<std::string> hosts, moved;
-  for (const HostSpec& host : s.cluster.hosts)
-    hosts.insert(host.name);
-  for (const EventSpec& event : s.events) {
-    const auto* move = std::get_if<VmMigration>(&event.what);
-    if (move == nullptr) continue;
-    auto vm = host_of.find(move->vm);
-    if (vm == host_of.end())
-      throw ScenarioError(move->path + ".vm", "'" + move->vm + "' is not one of $.vms");
-    if (!hosts.count(move->to))
-      throw ScenarioError(move->path + ".to",
-                          "'" + move->to + "' is not a host of $.cluster.hosts");
-    if (vm->second == move->to) {
-      throw ScenarioError(move->path + ".to", "VM '" + move->vm + "' already runs on host '" +
-                                                  move->to + "': name another host");
-    }
-    if (!moved.insert(move->vm).second) {
-      throw ScenarioError(move->path, "VM '" + move->vm +
-                                          "' migrates a second time; one migration per VM per "
-                                          "run is supported so far");
-    }
-    if (event.at_s <= 0 || event.at_s >= s.duration_s) {
-      throw ScenarioError(move->path.substr(0, move->path.rfind('.')) + ".at_s",
-                          "a migration needs a time inside the run (0 < at_s < duration_s)");
-    }
-    vm->second = move->to;
-  }
 }
 
 // Names must be unique and references must resolve.

@@ -1,4 +1,4 @@
-// Parsers of the scenario's sections, shared by scenario_parser.cpp and scenario_workload.cpp.
+// Parsers of the scenario's sections, shared by scenario_parser.cpp and the scenario_*.cpp files.
 // Internal to sim/.
 #pragma once
 
@@ -37,5 +37,15 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
 HaSpec parse_ha(const nlohmann::json* json, const std::string& path);
 std::optional<HostFailure> parse_host_failure(ObjectReader& event);
 void check_failures(const Scenario& s);
+
+// A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
+// vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib
+// > 0). Throws ScenarioError naming the JSON path.
+VmMigration parse_migration(ObjectReader& migrate);
+
+// A migration names a VM and a host of the scenario other than the one the VM runs on then; a VM
+// migrates at most once per run (a second move is a later part), at a time inside the run.
+// Throws ScenarioError naming the event's JSON path.
+void check_migrations(const Scenario& s);
 
 }  // namespace flashtwin::sim

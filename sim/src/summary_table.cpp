@@ -211,7 +211,17 @@ std::string replication_section(const Metrics& run) {
   return text;
 }
 
-// Only for runs with migrations: each one's remote hits, bytes pulled and re-warm time.
+// "memory copy 1.00 GiB 1.000 -> 1.859 s (0.859 s), switch-over 0.002 s later".
+std::string memory_copy_words(const MigrationTotals& m) {
+  const MemoryCopyTotals& copy = m.memory_copy;
+  auto seconds = [](std::int64_t ns) { return num(static_cast<double>(ns) / 1e9, 3); };
+  return "memory copy " + format::bytes_iec(copy.bytes) + " " + seconds(copy.start_ns) + " -> " +
+         seconds(copy.end_ns) + " s (" + seconds(copy.duration_ns()) + " s), switch-over " +
+         seconds(m.at_ns - copy.end_ns) + " s later";
+}
+
+// Only for runs with migrations: each one's memory copy (when modelled), remote hits, bytes pulled
+// and re-warm time.
 std::string migration_section(const Metrics& run) {
   const ClusterTotals& c = run.cluster();
   if (c.migrations.empty()) return "";
@@ -226,6 +236,7 @@ std::string migration_section(const Metrics& run) {
                 " -> " + run.host(m.to).name + " at " + num(static_cast<double>(m.at_ns) / 1e9, 3) +
                 " s: local hits before " +
                 (before ? percent(m.local_hit_ratio_before) + " %" : std::string("-")));
+    if (m.memory_copy.bytes > 0) text += cut(std::string(16, ' ') + memory_copy_words(m));
     text +=
         cut(std::string(16, ' ') + std::to_string(m.remote_hit_blocks) + " remote hit blocks (" +
             format::bytes_iec(m.bytes_pulled) + " pulled from the old host)");

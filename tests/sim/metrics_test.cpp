@@ -297,6 +297,7 @@ TEST(Metrics, NetworkBytesByPurpose) {
   EXPECT_EQ(n[NetworkPurpose::remote_read], 50000u);
   EXPECT_EQ(n.total(), 54223u);
   EXPECT_STREQ(purpose_name(NetworkPurpose::remote_read), "remote_read");
+  EXPECT_STREQ(purpose_name(NetworkPurpose::vmotion), "vmotion");
 }
 
 // One host with a 1 GiB cache on a 2 GiB device of 4 channels, rated 3 drive writes per day,

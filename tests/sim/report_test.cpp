@@ -315,6 +315,45 @@ TEST(Report, NetworkBreakdownIsNeverClipped) {
       << table;
 }
 
+// A migration's memory copy: in cluster.migrations[] and on the table's migrations lines, its
+// bytes under the `vmotion` purpose; a migration without one has 0 bytes and no copy line.
+TEST(Report, AMigrationsMemoryCopyIsInTheJsonAndTheTable) {
+  RunLayout layout;
+  layout.vms = {"app", "web"};
+  layout.hosts = {HostLayout{"esx1", 1ull << 30, 1ull << 30, 4, 3.0},
+                  HostLayout{"esx2", 1ull << 30, 1ull << 30, 4, 3.0}};
+  layout.interval_ns = kSecond;
+  Metrics m(layout);
+  m.record(MigrationDone{1, 1, 0, kSecond, 0, kSecond, kSecond});
+  m.record(NetworkTransfer{NetworkPurpose::vmotion, 1ull << 30, 3 * kSecond + kSecond / 10});
+  m.record(MigrationDone{0, 0, 1, 3 * kSecond + kSecond / 5, 1ull << 30, kSecond,
+                         3 * kSecond + kSecond / 10});
+  m.finish(4 * kSecond);
+  const auto j = nlohmann::ordered_json::parse(summary_json(m));
+  EXPECT_EQ(j["cluster"]["network"]["bytes_by_purpose"]["vmotion"], 1ull << 30);
+  const auto& none = j["cluster"]["migrations"][0];
+  EXPECT_EQ(none["vm"], "web");
+  EXPECT_EQ(none["memory_copy"]["bytes"], 0);
+  EXPECT_EQ(none["memory_copy"]["start_ns"], kSecond);
+  EXPECT_EQ(none["memory_copy"]["duration_ns"], 0);
+  const auto& copied = j["cluster"]["migrations"][1];
+  EXPECT_EQ(copied["vm"], "app");
+  EXPECT_EQ(copied["at_ns"], 3'200'000'000);
+  EXPECT_EQ(copied["memory_copy"]["bytes"], 1ull << 30);
+  EXPECT_EQ(copied["memory_copy"]["start_ns"], kSecond);
+  EXPECT_EQ(copied["memory_copy"]["end_ns"], 3'100'000'000);
+  EXPECT_EQ(copied["memory_copy"]["duration_ns"], 2'100'000'000);
+  const std::string table = summary_table(m);
+  EXPECT_NE(table.find("vmotion"), std::string::npos) << table;
+  EXPECT_NE(table.find("1.000 -> 3.100 s (2.100 s), switch-over 0.100 s later"), std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("memory copy"), table.rfind("memory copy")) << table;  // web has none
+  // A copy that ends after its switch-over is a runtime bug.
+  Metrics bad(layout);
+  EXPECT_THROW(bad.record(MigrationDone{0, 0, 1, kSecond, 1, kSecond, 2 * kSecond}),
+               std::invalid_argument);
+}
+
 TEST(Report, ReportedReadErrorsAreShownButDoNotFailTheVerdict) {
   Metrics run({"a"}, kSecond);
   run.reads_failed(4);

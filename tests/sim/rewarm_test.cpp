@@ -49,5 +49,18 @@ TEST(Rewarm, AVmWithNoReadBeforeTheMoveHasNoReWarmTimeAndTheShareIsChecked) {
   EXPECT_THROW(t.migrated(3, 0, 1, kSecond), std::out_of_range);
 }
 
+// The memory copy is kept as given; one that starts after it ends, or ends after the switch-over,
+// is refused.
+TEST(Rewarm, TheMemoryCopyIsKeptAndMustEndByTheSwitchOver) {
+  RewarmTracker t(1, 0.9, 4096);
+  t.migrated(0, 0, 1, 3 * kSecond, MemoryCopyTotals{1 << 20, kSecond, 2 * kSecond});
+  EXPECT_EQ(t.migrations()[0].memory_copy.bytes, 1u << 20);
+  EXPECT_EQ(t.migrations()[0].memory_copy.duration_ns(), kSecond);
+  EXPECT_THROW(t.migrated(0, 0, 1, kSecond, MemoryCopyTotals{1, kSecond, 2 * kSecond}),
+               std::invalid_argument);
+  EXPECT_THROW(t.migrated(0, 0, 1, 3 * kSecond, MemoryCopyTotals{1, 2 * kSecond, kSecond}),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

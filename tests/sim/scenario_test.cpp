@@ -240,8 +240,48 @@ TEST(Scenario, MalformedMigrationsNameTheirPath) {
             std::string::npos);
   doc["events"][0]["migrate"] = {{"vm", "nobody"}, {"to", other}};
   EXPECT_EQ(error_of(doc), "$.events[0].migrate.vm: 'nobody' is not one of $.vms");
-  doc["events"][0]["migrate"] = {{"vm", "sql01"}, {"to", other}, {"memory_gib", 4}};
-  EXPECT_NE(error_of(doc).find("$.events[0].migrate.memory_gib: unknown key"), std::string::npos);
+  doc["events"][0]["migrate"] = {{"vm", "sql01"}, {"to", other}, {"memory_size", 4}};
+  EXPECT_NE(error_of(doc).find("$.events[0].migrate.memory_size: unknown key"), std::string::npos);
+}
+
+// The memory copy's fields: absent, no copy; a size in GiB or with a unit; a positive rate cap
+// that needs a memory size. Bad values name their JSON path.
+TEST(Scenario, MigrationMemoryCopyFields) {
+  nlohmann::json doc = example();
+  const std::string other = doc["vms"][0]["host"] == "esx1" ? "esx2" : "esx1";
+  doc["events"] = {{{"at_s", 90}, {"migrate", {{"vm", "sql01"}, {"to", other}}}}};
+  const VmMigration plain = std::get<VmMigration>(parse_scenario(doc, ".").events[0].what);
+  EXPECT_EQ(plain.memory_bytes, 0u);
+  EXPECT_FALSE(plain.copy_rate_mbps.has_value());
+  nlohmann::json& move = doc["events"][0]["migrate"];
+  move["memory_gib"] = 8;
+  move["copy_rate_mbps"] = 250;
+  const VmMigration copied = std::get<VmMigration>(parse_scenario(doc, ".").events[0].what);
+  EXPECT_EQ(copied.memory_bytes, 8ull << 30);
+  ASSERT_TRUE(copied.copy_rate_mbps.has_value());
+  EXPECT_EQ(*copied.copy_rate_mbps, 250.0);
+  move["memory_gib"] = "512MiB";
+  EXPECT_EQ(std::get<VmMigration>(parse_scenario(doc, ".").events[0].what).memory_bytes,
+            512ull << 20);
+
+  const std::string memory = "$.events[0].migrate.memory_gib: ";
+  move["memory_gib"] = -1;
+  EXPECT_EQ(error_of(doc).rfind(memory + "must be from", 0), 0u) << error_of(doc);
+  move["memory_gib"] = true;
+  EXPECT_EQ(error_of(doc).rfind(memory + "expected a size", 0), 0u) << error_of(doc);
+  move["memory_gib"] = "lots";
+  EXPECT_EQ(error_of(doc).rfind(memory, 0), 0u) << error_of(doc);
+  move["memory_gib"] = 8;
+  const std::string rate = "$.events[0].migrate.copy_rate_mbps: ";
+  move["copy_rate_mbps"] = -5;
+  EXPECT_EQ(error_of(doc).rfind(rate + "must be from", 0), 0u) << error_of(doc);
+  move["copy_rate_mbps"] = 0;
+  EXPECT_EQ(error_of(doc).rfind(rate, 0), 0u) << error_of(doc);
+  move["copy_rate_mbps"] = "fast";
+  EXPECT_EQ(error_of(doc).rfind(rate + "expected a number", 0), 0u) << error_of(doc);
+  move["copy_rate_mbps"] = 250;
+  move["memory_gib"] = 0;
+  EXPECT_EQ(error_of(doc), rate + "limits the memory copy's rate: give memory_gib > 0 with it");
 }
 
 TEST(Scenario, UnreadableFilesAndBadJsonAreScenarioErrors) {

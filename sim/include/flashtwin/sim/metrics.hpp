@@ -123,7 +123,7 @@ struct NetworkBytes {
   }
 };
 // The purpose's name in outputs: "array_read", "array_write", "destage", "replication",
-// "remote_read".
+// "remote_read", "vmotion".
 const char* purpose_name(NetworkPurpose p);
 
 // The final destage: what happened after the workload's end until the run ended.

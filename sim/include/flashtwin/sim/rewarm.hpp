@@ -21,11 +21,22 @@
 
 namespace flashtwin::sim {
 
+// A migration's memory copy from the old host to the new one (docs/CLUSTER.md, "Migration"):
+// `bytes` crossed the network over (start_ns, end_ns]. 0 bytes: not modelled, and start_ns ==
+// end_ns == the event's time.
+struct MemoryCopyTotals {
+  std::uint64_t bytes = 0;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::int64_t duration_ns() const { return end_ns - start_ns; }
+};
+
 struct MigrationTotals {
   std::size_t vm = 0;
   std::size_t from = 0;
   std::size_t to = 0;
-  std::int64_t at_ns = 0;
+  std::int64_t at_ns = 0;  // the switch-over (after the memory copy, once the VM was quiet)
+  MemoryCopyTotals memory_copy;
   double local_hit_ratio_before = std::numeric_limits<double>::quiet_NaN();
   std::uint64_t remote_hit_blocks = 0;  // read blocks served by the old host after the move
   std::uint64_t bytes_pulled = 0;       // remote_hit_blocks x the cache block size
@@ -37,7 +48,9 @@ class RewarmTracker {
   // `share` in (0, 1]; `block_bytes` the cache block size.
   RewarmTracker(std::size_t vms, double share, std::uint32_t block_bytes);
 
-  void migrated(std::size_t vm, std::size_t from, std::size_t to, std::int64_t at_ns);
+  // VM vm switched over at at_ns; its memory copy (if any) ended at or before it.
+  void migrated(std::size_t vm, std::size_t from, std::size_t to, std::int64_t at_ns,
+                const MemoryCopyTotals& memory_copy = {});
   // A successful read of `vm` completed.
   void read_completed(std::size_t vm, const engine::ServedBlocks& served);
   // The VM's interval (start_ns, end_ns] closed with these read blocks: local of total.

@@ -45,8 +45,9 @@ enum class NetworkPurpose : std::uint8_t {
   destage,      // host -> array: the destager's writes
   replication,  // host <-> peer: write-back replicas, their acks and releases
   remote_read,  // old owner <-> new owner after a migration: remote flash reads and invalidations
+  vmotion,      // old host -> new host: a migrating VM's memory copy (memory_gib of the event)
 };
-inline constexpr std::size_t kNetworkPurposes = 5;
+inline constexpr std::size_t kNetworkPurposes = 6;
 
 // Bytes that crossed the network for one purpose, counted when the transfer ended.
 struct NetworkTransfer {
@@ -112,13 +113,18 @@ struct ArrayGauges {
   models::ArrayLoad load;
 };
 
-// A VM's I/O moved from host `from` to host `to` at `at_ns` (the switch-over, once the VM was
-// quiet; docs/CLUSTER.md, "Migration").
+// A VM's I/O moved from host `from` to host `to` at `at_ns` (the switch-over, once its memory was
+// copied and the VM was quiet; docs/CLUSTER.md, "Migration"). The memory copy of
+// `memory_copy_bytes` ran over (memory_copy_start_ns, memory_copy_end_ns]; with no copy modelled
+// (0 bytes) both are the event's time. Requires start <= end <= at_ns.
 struct MigrationDone {
   std::size_t vm = 0;
   std::size_t from = 0;
   std::size_t to = 0;
   std::int64_t at_ns = 0;
+  std::uint64_t memory_copy_bytes = 0;
+  std::int64_t memory_copy_start_ns = 0;
+  std::int64_t memory_copy_end_ns = 0;
 };
 
 // What the cluster manager saw and did (docs/CLUSTER.md, "Failures"), for the event timeline.

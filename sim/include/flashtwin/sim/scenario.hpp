@@ -112,10 +112,17 @@ struct DatastorePolicyChange {
 };
 // A VM's I/O moves to host `to` (docs/CLUSTER.md, "Migration"). `path` is the event's JSON path,
 // for messages about it after the events were sorted by time.
+//
+// memory_bytes > 0: first the VM's memory is copied from its host to `to` over the host network
+// (one pass; the VM keeps running on its host meanwhile), at most copy_rate_mbps MB/s (10^6 B/s)
+// when given, else as fast as the network lets it; then the switch-over. 0: no copy is modelled
+// (the switch-over starts at the event). copy_rate_mbps is only given with memory_bytes > 0.
 struct VmMigration {
   std::string vm;
   std::string to;
   std::string path;
+  std::uint64_t memory_bytes = 0;
+  std::optional<double> copy_rate_mbps;
 };
 // A host crashes (docs/CLUSTER.md, "Failures"): it stops at once, with its VMs and its flash;
 // it does not come back during the run. `path` as for VmMigration.

@@ -35,6 +35,7 @@ struct RunResult {
   std::unique_ptr<Metrics> baseline;     // null when the scenario's output.baseline is false
   std::optional<Comparison> comparison;  // with a baseline
   double drain_s = 0;  // simulated time after the workload until all dirty data was destaged
+                       // (or a migration's late switch-over, if later: docs/CLUSTER.md)
   double wall_s = 0;   // wall-clock time of the main run
   std::uint64_t simulated_ios = 0;               // VM requests completed by the main run
   std::vector<std::string> failed_expectations;  // empty when every expectation held
