@@ -262,7 +262,7 @@ void HostEngine::Core::destage_completed(OpId id, const Cmd& cmd, Status status,
     }
   }
   if (ok) {
-    release_destaged(op);
+    release_destaged(id);  // the destage (and its locks) ends once the peers answered
     pacer_->succeeded();
     counters_.destaged_blocks += op.blocks;
     counters_.destaged_bytes += bytes;

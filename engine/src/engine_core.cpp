@@ -354,9 +354,11 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
     ops_.retire(id);
     return;
   }
-  if (op.kind == OpKind::write || op.kind == OpKind::discard) {
+  if ((op.kind == OpKind::write || op.kind == OpKind::discard) && !op.releasing) {
     write_finished(op);
-    if (!op.replica_flags.empty()) release_after_write(op);
+    op.releasing = true;
+    // The VM is acknowledged, and the locks released, once the peers dropped the older copies.
+    if (!op.replica_flags.empty() && release_after_write(id) > 0) return;
   }
   if (op.kind != OpKind::destage) ack(op);
   release_locks(id);
@@ -498,6 +500,7 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("replica_acks", c.replica_acks);
   v.counter("replica_refusals", c.replica_refusals);
   v.counter("replica_releases_sent", c.replica_releases_sent);
+  v.counter("release_acks", c.release_acks);
   v.counter("replica_messages_ignored", c.replica_messages_ignored);
   v.counter("replica_writes_taken", c.replica_writes_taken);
   v.counter("replica_writes_refused", c.replica_writes_refused);

@@ -64,6 +64,7 @@ struct Counters {
   // replica blocks written and released, replica bytes written to flash.
   std::uint64_t replica_writes_sent = 0, replica_bytes_sent = 0, replica_acks = 0;
   std::uint64_t replica_refusals = 0, replica_releases_sent = 0, replica_messages_ignored = 0;
+  std::uint64_t release_acks = 0;
   std::uint64_t replica_writes_taken = 0, replica_writes_refused = 0;
   std::uint64_t replica_blocks_written = 0, replica_blocks_released = 0;
   std::uint64_t replica_flash_write_bytes = 0;
@@ -159,9 +160,11 @@ class HostEngine::Core final : private SlotPins {
   // replica_path.cpp
   void send_replicas(OpId id, std::uint64_t flash_bytes);
   void write_through_instead(OpId id);
-  void release_after_write(const Op& op);
-  void release_destaged(const Op& op);
-  void send_release(VmId vm, DiskId disk, BlockNo first, std::span<const Version> versions);
+  // Each sends ReplicaReleases counted in the operation's in_flight until acked; returns how many.
+  std::uint32_t release_after_write(OpId id);
+  std::uint32_t release_destaged(OpId id);
+  std::uint32_t send_release(OpId id, VmId vm, DiskId disk, BlockNo first,
+                             std::span<const Version> versions);
   void replica_write_received(TimeNs now, HostId from, const ReplicaWrite& message);
   void replica_ack_received(TimeNs now, HostId from, const ReplicaAck& message);
   void replica_release_received(HostId from, const ReplicaRelease& message);

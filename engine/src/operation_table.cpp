@@ -31,7 +31,7 @@ OpId OperationTable::create(OpKind kind) {
   // operation; only the flush's list is appended to.
   op.flush_keys.clear();
   op.flush_cursor = 0;
-  op.written_through = false;
+  op.written_through = op.releasing = false;
   op.peer = 0;
   op.vm = 0;
   op.epoch = 0;

@@ -113,6 +113,7 @@ struct Op {
   // write's flash blocks went to the array too. Peer side (kind replica): `peer` and `request`
   // (the sequence) say whom to ack, replica_keys the replica blocks being written.
   bool written_through = false;
+  bool releasing = false;  // a write's state applied and its releases sent: waits for their acks
   HostId peer = 0;
   VmId vm = 0;
   Epoch epoch = 0;

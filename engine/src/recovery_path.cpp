@@ -30,7 +30,7 @@ void HostEngine::Core::peer_down(TimeNs now, HostId host) {
   ++counters_.peers_down;
   for (const PendingAck& owed : replication_.drop_peer(host, degraded_vms_)) {
     ++counters_.replica_acks_abandoned;
-    write_through_instead(owed.op);
+    if (!owed.release) write_through_instead(owed.op);  // a copy it owed: to the array instead
     if (--ops_[owed.op].in_flight == 0) finish(owed.op, now);
   }
   std::sort(degraded_vms_.begin(), degraded_vms_.end());

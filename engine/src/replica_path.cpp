@@ -114,6 +114,11 @@ void HostEngine::Core::replica_ack_received(TimeNs now, HostId from, const Repli
     ++counters_.replica_messages_ignored;
     return;
   }
+  if (pending->release) {  // the peer dropped its older copies
+    ++counters_.release_acks;
+    if (--ops_[pending->op].in_flight == 0) finish(pending->op, now);
+    return;
+  }
   ++counters_.replica_acks;
   const TimeNs round_trip = now - pending->sent_at;
   Op& op = ops_[pending->op];
@@ -130,8 +135,9 @@ void HostEngine::Core::replica_ack_received(TimeNs now, HostId from, const Repli
 
 // After a write or discard of a VM with peers: its blocks that were dirty before or were sent to
 // the peers, and are now neither dirty nor lost, have op.version (or the discard) on the array.
-void HostEngine::Core::release_after_write(const Op& op) {
-  if (op.array_failed) return;  // keep every replica: the array may lack the version
+std::uint32_t HostEngine::Core::release_after_write(OpId id) {
+  const Op& op = ops_[id];
+  if (op.array_failed) return 0;  // keep every replica: the array may lack the version
   std::vector<Version> versions(op.blocks, 0);
   bool any = false;
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
@@ -143,24 +149,31 @@ void HostEngine::Core::release_after_write(const Op& op) {
     versions[i] = op.version;
     any = true;
   }
-  if (any) send_release(op.vm, modes_.disk(op.disk).id, op.first_block, versions);
+  return any ? send_release(id, op.vm, modes_.disk(op.disk).id, op.first_block, versions) : 0;
 }
 
-void HostEngine::Core::release_destaged(const Op& op) {
+std::uint32_t HostEngine::Core::release_destaged(OpId id) {
+  const Op& op = ops_[id];
   const VmId vm = modes_.disk(op.disk).vm;
-  if (replication_.peers(vm).empty()) return;
-  send_release(vm, modes_.disk(op.disk).id, op.first_block, op.versions);
+  if (replication_.peers(vm).empty()) return 0;
+  return send_release(id, vm, modes_.disk(op.disk).id, op.first_block, op.versions);
 }
 
-void HostEngine::Core::send_release(VmId vm, DiskId disk, BlockNo first,
-                                    std::span<const Version> versions) {
+std::uint32_t HostEngine::Core::send_release(OpId id, VmId vm, DiskId disk, BlockNo first,
+                                             std::span<const Version> versions) {
   const BlockRun run{disk, first, static_cast<std::uint32_t>(versions.size())};
+  std::uint32_t sent = 0;
   for (const HostId peer : replication_.peers(vm)) {
-    const PeerMessage* message = replication_.post(ReplicaRelease{
-        vm, replication_.epoch(vm), run, std::vector<Version>(versions.begin(), versions.end())});
+    const std::uint64_t sequence = replication_.expect_ack(id, peer, now_, true);
+    const PeerMessage* message = replication_.post(
+        ReplicaRelease{vm, replication_.epoch(vm), run,
+                       std::vector<Version>(versions.begin(), versions.end()), sequence});
     out_.push_back(SendToPeer{peer, message});
+    ++ops_[id].in_flight;
     ++counters_.replica_releases_sent;
+    ++sent;
   }
+  return sent;
 }
 
 // ---- peer side
@@ -287,6 +300,9 @@ void HostEngine::Core::send_replica_ack(HostId to, const ReplicaWrite& write, St
 
 void HostEngine::Core::replica_release_received(HostId from, const ReplicaRelease& message) {
   require_run(message.run, message.versions.size(), from, "replica release");
+  const PeerMessage* answer =
+      replication_.post(ReplicaAck{message.vm, message.epoch, message.sequence, Status::ok, 0});
+  out_.push_back(SendToPeer{from, answer});
   for (std::uint32_t i = 0; i < message.run.block_count; ++i) {
     const Version version = message.versions[i];
     if (version == 0) continue;

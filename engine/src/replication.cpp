@@ -18,9 +18,9 @@ void Replication::set_peers(VmId vm, std::span<const HostId> peers, HostId self)
   vms_[vm].peers.assign(peers.begin(), peers.end());
 }
 
-std::uint64_t Replication::expect_ack(OpId op, HostId peer, TimeNs sent_at) {
+std::uint64_t Replication::expect_ack(OpId op, HostId peer, TimeNs sent_at, bool release) {
   const std::uint64_t sequence = ring_first_ + ring_.size();
-  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at}, true});
+  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at, release}, true});
   ++acks_pending_;
   return sequence;
 }

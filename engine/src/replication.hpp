@@ -33,6 +33,7 @@ struct PendingAck {
   OpId op = 0;
   HostId peer = 0;
   TimeNs sent_at = 0;
+  bool release = false;  // the ack of a ReplicaRelease (else of a ReplicaWrite)
 };
 
 class Replication {
@@ -53,8 +54,9 @@ class Replication {
   // The VM's epoch grows (migration): its later messages carry `epoch`.
   void set_epoch(VmId vm, Epoch epoch) { vms_[vm].epoch = epoch; }
 
-  // A new sequence for a ReplicaWrite to `peer` that `op` waits for.
-  std::uint64_t expect_ack(OpId op, HostId peer, TimeNs sent_at);
+  // A new sequence for a ReplicaWrite (or, with `release`, a ReplicaRelease) to `peer` that `op`
+  // waits for.
+  std::uint64_t expect_ack(OpId op, HostId peer, TimeNs sent_at, bool release = false);
   // The pending ack `sequence` from `from`, removed; nullopt (and nothing removed) if there is no
   // such pending ack or it was sent to another host.
   std::optional<PendingAck> take_ack(std::uint64_t sequence, HostId from);

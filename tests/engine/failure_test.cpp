@@ -132,8 +132,8 @@ TEST(Failures, PeersChangeOnlyOnceTheVmHasNoDirtyBlock) {
 }
 
 // Random requests on the owner with 1 or 2 peers, every completion and message in random order,
-// and one failure at a random step: the owner (the survivors recover its replicas; whole-block
-// writes and no discards, see below) or a peer (declared down after a random delay). Then
+// and one failure at a random step: the owner (the survivors recover its replicas) or a peer
+// (declared down after a random delay). Then
 // everything settles: every acknowledged write must be on the array, no replica or dirty block
 // left. FLASHTWIN_FAILURE_SEEDS sets the number of seeds (1000 by default; docs/CLUSTER.md gives
 // the 10,000-seed command).
@@ -166,18 +166,14 @@ TEST(Failures, RandomFailuresWithinTheProtectionLevelLoseNoAcknowledgedWrite) {
         FakeRuntime& owner = c.host(0);
         const std::uint64_t block = rng() % 24;
         const std::uint64_t blocks = 1 + rng() % 3;
-        // Owner failures: whole-block writes and no discards (the known gap of docs/CLUSTER.md,
-        // "Failures": a partial write of a clean block or a discard reaches the array while the
-        // release of an older replica is still on its way when the owner fails).
-        const bool partial_ok = !owner_fails;
-        const std::uint64_t offset = block * kBlock + (partial_ok && rng() % 4 == 0 ? 512 : 0);
-        const std::uint64_t length = blocks * kBlock - (partial_ok && rng() % 4 == 0 ? 1024 : 0);
+        const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
+        const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
         switch (rng() % 8) {
           case 0:
             owner.flush();
             break;
           case 1:
-            if (partial_ok) owner.discard(offset, length);
+            owner.discard(offset, length);
             break;
           case 2:
           case 3:

@@ -4,9 +4,10 @@
 // the VM, so that a receiver can tell a stale owner from the current one. Messages own their data:
 // the runtime may deliver them long after the sending call returned.
 //
-// Write-back replication (ReplicaWrite, ReplicaAck, ReplicaRelease) is handled (docs/CLUSTER.md);
-// the other messages are fixed here so that the event and command types need no redesign when
-// migration and recovery arrive, and are rejected on receipt until then.
+// Write-back replication (ReplicaWrite, ReplicaAck, ReplicaRelease) and migration (RemoteRead,
+// Invalidate, their answers, PeerReject) are handled (docs/CLUSTER.md). RecoveryQuery and
+// RecoveryReply are not used: recovery after a host failure is started by the runtime's cluster
+// manager (HostEngine::recover_replicas), and they are rejected on receipt.
 //
 // Delivery: the runtime may deliver messages late and in any order; every handler is
 // order-independent (versions and sequence numbers decide, never arrival order). A lost message
@@ -51,12 +52,16 @@ struct ReplicaAck {
 };
 // Owner -> peer: block first_block + i is on the array at versions[i] or newer (or is no longer
 // dirty at that version); drop a replica of it whose version is at most versions[i]. A replica of
-// a newer version is kept (0: nothing to drop for that block).
+// a newer version is kept (0: nothing to drop for that block). The peer answers ReplicaAck
+// (`sequence`, ok) once those replicas are dropped or marked to be: the owner's operation that
+// sent it waits for that (docs/CLUSTER.md, "Release"), so that no later write of those blocks can
+// reach the array while a peer still holds an older copy that recovery would write over it.
 struct ReplicaRelease {
   VmId vm = 0;
   Epoch epoch = 0;
   BlockRun run;
   std::vector<Version> versions;
+  std::uint64_t sequence = 0;
 };
 // New owner -> old owner after a migration: send what you hold of these blocks.
 struct RemoteRead {
