@@ -142,7 +142,17 @@ int run(const RunArguments& a) {
     std::fprintf(stderr, "consistency violation: %s\n", v.c_str());
     status = 1;
   }
-  if (result.with_flash->cluster().acknowledged_writes_lost > 0) status = 1;
+  // Writes lost with no failure to explain them are a violation; writes lost to failures beyond
+  // the protection level fail the run unless the scenario states how many it accepts.
+  const sim::ClusterTotals& cluster = result.with_flash->cluster();
+  if (cluster.unexplained_writes_lost > 0) status = 1;
+  if (cluster.acknowledged_writes_lost > 0 && !scenario.expectations.acknowledged_writes_lost_max) {
+    std::fprintf(stderr,
+                 "acknowledged writes lost: %llu to failures beyond the protection level (a "
+                 "scenario accepts them with expectations.acknowledged_writes_lost_max)\n",
+                 static_cast<unsigned long long>(cluster.acknowledged_writes_lost));
+    status = 1;
+  }
   for (const std::string& f : result.failed_expectations) {
     std::fprintf(stderr, "expectation failed: %s\n", f.c_str());
     status = 1;

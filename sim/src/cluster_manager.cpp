@@ -115,6 +115,7 @@ void ClusterManager::declare_down(std::size_t f) {
     executor_.host(g).engine->recover_replicas(now, static_cast<engine::HostId>(h));
     executor_.pump(g);
   }
+  if (sample_levels_) sample_levels_();
 }
 
 void ClusterManager::replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done) {

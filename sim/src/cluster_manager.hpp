@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -46,6 +47,8 @@ class ClusterManager {
   // Schedules the scenario's fail_host events; installs the executor's control handler.
   void start();
   bool failed(std::size_t host) const { return failed_[host]; }
+  // Called once a host was declared down and recovery started (the cluster's levels peak then).
+  void set_level_sampler(std::function<void()> sample) { sample_levels_ = std::move(sample); }
 
  private:
   struct Failure {
@@ -85,6 +88,7 @@ class ClusterManager {
   std::vector<std::uint32_t> asked_;             // by VM: replicas its policy asks for
   std::vector<Failure> failures_;
   std::map<std::size_t, std::int64_t> draining_;  // VM -> under-protected since (ns)
+  std::function<void()> sample_levels_;
 };
 
 }  // namespace flashtwin::sim

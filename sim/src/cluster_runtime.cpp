@@ -225,29 +225,41 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     for (const PlannedMigration& m : migrations)
       scheduler.at(m.at_s, [parts, m] { start_migration(parts, m); });
 
-    // Dirty data across the cluster, each cached host's fill and device, and the array, every
-    // output interval until the end of the workload.
-    std::function<void()> sample_gauges = [&] {
-      const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
+    // Dirty data across the cluster: at risk of one host failing (dirty data of VMs without
+    // replicas: a replicated write is acknowledged only once its copies are on the peers), and
+    // under-protected after a failure. Also sampled when the cluster manager has declared a host
+    // down, so that the recovery's peak shows between two intervals.
+    auto sample_cluster_levels = [&] {
       const std::uint64_t block = scenario_.cache.block_bytes;
       std::uint64_t dirty_bytes = 0, at_risk_bytes = 0, underprotected_bytes = 0;
       for (std::size_t h = 0; h < executor.host_count(); ++h) {
         if (manager.failed(h)) continue;
-        const SimHost& host = executor.host(h);
         CacheReader reader;
-        host.engine->visit_counters(reader);
+        executor.host(h).engine->visit_counters(reader);
         dirty_bytes += reader.dirty * block;
         at_risk_bytes += reader.unreplicated * block;
         underprotected_bytes += reader.underprotected * block;
-        if (host.flash == nullptr) continue;
+      }
+      sink_.gauges(std::llround(scheduler.now_s() * 1e9), dirty_bytes, at_risk_bytes,
+                   underprotected_bytes);
+    };
+    manager.set_level_sampler(sample_cluster_levels);
+    // The cluster levels, each cached host's fill and device, and the array, every output interval
+    // until the end of the workload.
+    std::function<void()> sample_gauges = [&] {
+      const std::int64_t now = std::llround(scheduler.now_s() * 1e9);
+      const std::uint64_t block = scenario_.cache.block_bytes;
+      for (std::size_t h = 0; h < executor.host_count(); ++h) {
+        const SimHost& host = executor.host(h);
+        if (manager.failed(h) || host.flash == nullptr) continue;
+        CacheReader reader;
+        host.engine->visit_counters(reader);
         const models::DeviceLoad device = host.flash->load();
         sink_.record(HostGauges{h, now, reader.cached * block, reader.dirty * block,
                                 reader.evictions, device.channel_busy_s, device.write_amplification,
                                 reader.replicas * block});
       }
-      // At risk of one host failing: dirty data of VMs without replicas (a replicated write is
-      // acknowledged only once its copies are on the peers).
-      sink_.gauges(now, dirty_bytes, at_risk_bytes, underprotected_bytes);
+      sample_cluster_levels();
       sink_.record(ArrayGauges{now, array.load()});
       const double next = scheduler.now_s() + scenario_.output.interval_s;
       if (next <= scenario_.duration_s) scheduler.at(next, sample_gauges);

@@ -272,10 +272,10 @@ std::string failure_section(const ClusterTotals& c) {
                 " s (dirty data with fewer copies than asked)");
     label = "";
   }
-  text += cut(format::pad_right(label, 16) + "under-protected data max " +
+  text += cut(format::pad_right(label, 16) + "under-protected max " +
               format::bytes_iec(c.underprotected_bytes.max) +
-              "; lost to failures: " + std::to_string(f.writes_lost) + " acknowledged writes (" +
-              format::bytes_iec(f.bytes_lost) + ")");
+              "; lost: " + std::to_string(f.writes_lost) + " acknowledged writes, " +
+              format::bytes_iec(f.bytes_lost));
   text += cut(std::string(16, ' ') + "timeline: summary.json cluster.failures (" +
               std::to_string(f.timeline.size()) + " events)");
   return text;
@@ -326,8 +326,7 @@ std::string consistency_section(const ClusterTotals& c) {
         c.acknowledged_writes_lost == 0
             ? "consistency: OK (no violation, no acknowledged write lost)\n"
             : cut("consistency: OK (no violation; " + std::to_string(c.acknowledged_writes_lost) +
-                  " acknowledged writes lost to failures beyond the protection level, "
-                  "counted above)");
+                  " acknowledged writes lost to failures, counted above)");
     if (c.reads_failed > 0) {
       text += cut("  " + std::to_string(c.reads_failed) +
                   " reads failed with a reported error (data known lost; not violations)");

@@ -1,6 +1,7 @@
 # `flashtwin run` twice on the same scenario and seed must write byte-identical summary.json and
 # time series; summary.json records what produced it (program, overrides, the scenario as run).
-# With KEEP_EVENTS, the scenario's events stay (a migration at 8 s: the run is 12 s long).
+# With KEEP_EVENTS, the scenario's events stay (a migration, or with FAILURES a host failure, at
+# 8 s: the run is 12 s long).
 set(sets --set duration_s=5 --set events=[] --set expectations={} --set warmup_s=1)
 if(KEEP_EVENTS)
   set(sets --set duration_s=12 --set expectations={} --set warmup_s=1)
@@ -22,7 +23,9 @@ endforeach()
 file(READ "${WORK_DIR}/run-a/summary.json" summary)
 set(expectations "\"program\": \"flashtwin " "\"warmup_s=1\"" "\"warmup_s\": 1"
                  "\"start_ns\": 1000000000")
-if(KEEP_EVENTS)
+if(KEEP_EVENTS AND FAILURES)
+  list(APPEND expectations "\"host_failed\"" "\"restarted_at_ns\": ")
+elseif(KEEP_EVENTS)
   list(APPEND expectations "\"bytes_pulled\": " "\"rewarm_ns\": ")
 endif()
 foreach(expected ${expectations})
