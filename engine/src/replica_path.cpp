@@ -227,6 +227,7 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
     send_replica_ack(from, message, Status::ok, 0);
     return;
   }
+  replicas_.reserve(replicas_.size() + new_blocks);  // the inserts below move no entry
   const OpId id = ops_.create(OpKind::replica);
   Op& op = ops_[id];
   op.peer = from;
@@ -240,7 +241,7 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   for (std::size_t w = 0; w < writes.size(); ++w) {
     const auto [key, version, held] = writes[w];
     ReplicaEntry* entry =
-        held != nullptr ? held : &replicas_.insert(key, ReplicaEntry{slots[w], 0, 0, 0, false});
+        held != nullptr ? replicas_.find(key) : &replicas_.insert(key, ReplicaEntry{slots[w]});
     entry->version = version;
     entry->epoch = message.epoch;
     entry->released = false;

@@ -25,7 +25,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,7 +40,7 @@ struct ReplicaEntry {
 };
 
 // One block of a ReplicaWrite the peer is about to write: its key, the version, and its entry if
-// the peer holds the block already (entries are node-based: the pointer survives inserts).
+// the peer holds the block already (valid until the store's next insert or erase).
 struct ReplicaBlockWrite {
   std::uint64_t key = 0;
   Version version = 0;
@@ -66,34 +65,54 @@ class ReplicaStore {
   // The lowest code handed out (kMaxLocalDisks while none is): a new local disk stays below it.
   std::uint32_t lowest_code() const { return lowest_code_; }
 
+  // Entries live in an open-addressing table: a pointer stays valid until the next insert (which
+  // may grow the table) or erase (which may shift entries), except that after reserve(n) the
+  // next inserts up to n entries in all leave existing entries in place.
   ReplicaEntry* find(std::uint64_t key) {
-    auto it = entries_.find(key);
-    return it == entries_.end() ? nullptr : &it->second;
+    const std::size_t at = position(key);
+    return at == kAbsent ? nullptr : &slots_[at].entry;
   }
   const ReplicaEntry* find(std::uint64_t key) const {
-    auto it = entries_.find(key);
-    return it == entries_.end() ? nullptr : &it->second;
+    const std::size_t at = position(key);
+    return at == kAbsent ? nullptr : &slots_[at].entry;
   }
-  ReplicaEntry& insert(std::uint64_t key, const ReplicaEntry& entry) {
-    return entries_.emplace(key, entry).first->second;
-  }
-  void erase(std::uint64_t key) { entries_.erase(key); }
+  // Requires `key` absent.
+  ReplicaEntry& insert(std::uint64_t key, const ReplicaEntry& entry);
+  void erase(std::uint64_t key);
+  // Room for `entries` entries in all without growing.
+  void reserve(std::size_t entries);
   // Replica blocks held (each takes one flash slot).
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return size_; }
   std::size_t memory_bytes() const;
 
   // Calls visit(key, entry) for every replica (in no particular order).
   template <class Visit>
   void for_each(Visit&& visit) const {
-    for (const auto& [key, entry] : entries_)
-      visit(key, entry);
+    for (const Slot& slot : slots_)
+      if (slot.key != kEmpty) visit(slot.key, slot.entry);
   }
 
  private:
   std::map<std::pair<HostId, DiskId>, LocalDisk> codes_;
   std::vector<std::pair<HostId, DiskId>> owners_;  // by kMaxLocalDisks - 1 - code
   std::uint32_t lowest_code_ = kMaxLocalDisks;
-  std::unordered_map<std::uint64_t, ReplicaEntry> entries_;
+
+  // Linear probing over a power-of-two table, at most 3/4 full; erase shifts the following
+  // entries back (no tombstones). Replica keys never equal kEmpty (their disk code is < 4096).
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  static constexpr std::size_t kAbsent = ~std::size_t{0};
+  struct Slot {
+    std::uint64_t key = kEmpty;
+    ReplicaEntry entry;
+  };
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>(mix_key(key)) & (slots_.size() - 1);
+  }
+  std::size_t position(std::uint64_t key) const;
+  void rehash(std::size_t capacity);
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace flashtwin::engine
