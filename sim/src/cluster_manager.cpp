@@ -25,6 +25,7 @@ ClusterManager::ClusterManager(const Scenario& scenario, const ScenarioIndex& in
       ledger_(ledger),
       sink_(sink),
       failed_(scenario.cluster.hosts.size(), false),
+      no_cache_(scenario.cluster.hosts.size(), false),
       down_(scenario.vms.size(), false),
       peers_(scenario.vms.size()),
       asked_(scenario.vms.size(), 0) {
@@ -40,7 +41,12 @@ void ClusterManager::start() {
   for (const EventSpec& event : scenario_.events) {
     if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
       const std::size_t h = index_.host(failure->host);
-      scheduler_.at(event.at_s, [this, h] { host_failed(h); });
+      if (failure->flash_only) {
+        if (executor_.host(h).flash == nullptr) continue;  // the baseline run: no flash to fail
+        scheduler_.at(event.at_s, [this, h] { flash_failed(h); });
+      } else {
+        scheduler_.at(event.at_s, [this, h] { host_failed(h); });
+      }
     }
   }
 }
@@ -79,6 +85,7 @@ void ClusterManager::host_failed(std::size_t h) {
     driver_.crash_vm(v);
   }
   failed_[h] = true;
+  no_cache_[h] = true;
   executor_.fail_host(h);
   timeline(ClusterEventKind::host_failed, h);
   failures_.push_back(std::move(failure));
@@ -86,15 +93,32 @@ void ClusterManager::host_failed(std::size_t h) {
   scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.detect_s, [this, f] { declare_down(f); });
 }
 
+void ClusterManager::flash_failed(std::size_t h) {
+  Failure failure{h, now_ns(), 0, {}, true};
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
+    if (down_[v] || driver_.host_of(v) != h) continue;
+    failure.vms.push_back(v);
+    down_[v] = true;
+    driver_.crash_vm(v);
+  }
+  executor_.replace_engine(h, flashless_engine_(h));
+  no_cache_[h] = true;  // never a peer again
+  timeline(ClusterEventKind::flash_failed, h);
+  failures_.push_back(std::move(failure));
+  declare_down(failures_.size() - 1);  // the host reports its own device: no detection delay
+}
+
 // Heartbeats missed for detect_s: the host is declared down (and fenced: it is off). Writes
 // waiting for it go on, the VMs it protected drain for a new peer, and the survivors write its
 // replicas to the array.
 void ClusterManager::declare_down(std::size_t f) {
   const std::size_t h = failures_[f].host;
-  timeline(ClusterEventKind::host_declared_down, h);
+  if (!failures_[f].flash_only) timeline(ClusterEventKind::host_declared_down, h);
   const std::int64_t now = now_ns();
+  // The other live hosts (after a flash failure, host h itself runs on, without a cache).
+  auto others = [&](std::size_t g) { return !failed_[g] && g != h; };
   for (std::size_t g = 0; g < executor_.host_count(); ++g) {
-    if (failed_[g]) continue;
+    if (!others(g)) continue;
     executor_.host(g).engine->peer_down(now, static_cast<engine::HostId>(h));
     executor_.pump(g);
   }
@@ -104,14 +128,14 @@ void ClusterManager::declare_down(std::size_t f) {
   }
   std::size_t live = 0;
   for (std::size_t g = 0; g < executor_.host_count(); ++g)
-    live += failed_[g] ? 0 : 1;
+    live += others(g) ? 1 : 0;
   failures_[f].answers_left = live;
   if (live == 0) {
     finish_recovery(f);
     return;
   }
   for (std::size_t g = 0; g < executor_.host_count(); ++g) {
-    if (failed_[g]) continue;
+    if (!others(g)) continue;
     executor_.host(g).engine->recover_replicas(now, static_cast<engine::HostId>(h));
     executor_.pump(g);
   }
@@ -138,7 +162,9 @@ void ClusterManager::finish_recovery(std::size_t f) {
   for (const std::size_t vm : failure.vms) {
     const RequestLedger::Losses lost = ledger_.take_losses(driver_.disks_of(vm));
     if (asked_[vm] > 0) sink_.record(UnderProtection{vm, failure.failed_ns, now_ns()});
-    scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.boot_s,
+    // A crashed host's VMs boot elsewhere; after a flash failure they go on where they are.
+    const double boot_s = failure.flash_only ? 0.0 : scenario_.cluster.ha.boot_s;
+    scheduler_.at(scheduler_.now_s() + boot_s,
                   [this, vm, f, lost] { restart(vm, f, lost.writes, lost.blocks, lost.bytes); });
   }
 }
@@ -168,7 +194,7 @@ std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::s
   std::optional<engine::CacheMode> own;
   if (scenario_.vms[vm].policy) own = scenario_.vms[vm].policy->mode;
   if (asked_[vm] == 0) return own;
-  peers = choose_peers(scenario_, topology_, vm, h, asked_[vm], {}, failed_);
+  peers = choose_peers(scenario_, topology_, vm, h, asked_[vm], {}, no_cache_);
   if (peers.size() < asked_[vm]) {
     peers.clear();
     return engine::CacheMode::write_through;
@@ -179,8 +205,10 @@ std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::s
 void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes_lost,
                              std::uint64_t blocks_lost, std::uint64_t bytes_lost) {
   const Failure& failure = failures_[f];
-  VmOutage outage{vm, failure.host, failure.failed_ns, -1, 0, writes_lost, blocks_lost, bytes_lost};
-  const std::optional<std::size_t> target = restart_host();
+  VmOutage outage{vm,          failure.host, failure.failed_ns, -1, 0, writes_lost,
+                  blocks_lost, bytes_lost,   failure.flash_only};
+  const std::optional<std::size_t> target =
+      failure.flash_only ? std::optional<std::size_t>(failure.host) : restart_host();
   if (!target) {  // no live host: the VM stays down
     sink_.record(outage);
     return;
@@ -222,7 +250,7 @@ void ClusterManager::drained(std::size_t vm, std::size_t h) {
   sink_.record(UnderProtection{vm, draining_.at(vm), now_ns()});
   draining_.erase(vm);
   const std::vector<std::size_t> peers =
-      choose_peers(scenario_, topology_, vm, h, asked_[vm], peers_[vm], failed_);
+      choose_peers(scenario_, topology_, vm, h, asked_[vm], peers_[vm], no_cache_);
   engine::HostEngine& engine = *executor_.host(h).engine;
   const auto id = static_cast<engine::VmId>(vm);
   if (peers.size() < asked_[vm]) {  // too few eligible: it stays write-through

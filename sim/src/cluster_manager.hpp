@@ -2,6 +2,10 @@
 // only part that declares a host down: engines learn membership from it, never from a timeout of
 // their own. Internal to sim/.
 //
+//   fail_flash event, t: the host's flash device fails. Its VMs stall (requests in flight are
+//     abandoned, as for a crash), its engine is replaced by one without flash, and at once (the
+//     host reports its own device) the other engines are told as below; once its replicas are
+//     recovered and its losses counted, its VMs go on, on the same host, pass-through.
 //   fail_host event, t: the host stops (CommandExecutor::fail_host: its SimGrid host off, its
 //     completions, timer and messages dropped) with its VMs (WorkloadDriver::crash_vm: their
 //     requests in flight are abandoned, never acknowledged).
@@ -47,6 +51,10 @@ class ClusterManager {
   // Schedules the scenario's fail_host events; installs the executor's control handler.
   void start();
   bool failed(std::size_t host) const { return failed_[host]; }
+  // Builds host h's engine without flash (after its flash device failed).
+  void set_engine_factory(std::function<std::unique_ptr<engine::HostEngine>(std::size_t)> make) {
+    flashless_engine_ = std::move(make);
+  }
   // Called once a host was declared down and recovery started (the cluster's levels peak then).
   void set_level_sampler(std::function<void()> sample) { sample_levels_ = std::move(sample); }
 
@@ -56,10 +64,12 @@ class ClusterManager {
     std::int64_t failed_ns = 0;
     std::size_t answers_left = 0;  // live engines that have not said ReplicasRecovered
     std::vector<std::size_t> vms;  // that ran on it
+    bool flash_only = false;       // its flash device failed; the host runs on
   };
 
   void on_command(std::size_t h, const engine::Command& command);
   void host_failed(std::size_t h);
+  void flash_failed(std::size_t h);
   void declare_down(std::size_t failure);
   void replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done);
   void finish_recovery(std::size_t failure);
@@ -83,12 +93,14 @@ class ClusterManager {
   RequestLedger& ledger_;
   RunSink& sink_;
   std::vector<bool> failed_;                     // by host
+  std::vector<bool> no_cache_;                   // by host: failed, or its flash failed
   std::vector<bool> down_;                       // by VM: its host failed, not restarted yet
   std::vector<std::vector<std::size_t>> peers_;  // by VM: its peers now
   std::vector<std::uint32_t> asked_;             // by VM: replicas its policy asks for
   std::vector<Failure> failures_;
   std::map<std::size_t, std::int64_t> draining_;  // VM -> under-protected since (ns)
   std::function<void()> sample_levels_;
+  std::function<std::unique_ptr<engine::HostEngine>(std::size_t)> flashless_engine_;
 };
 
 }  // namespace flashtwin::sim

@@ -27,6 +27,22 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr std::uint64_t kNoFlashCapacityBlocks = 16;  // the engine's minimum; never used
 constexpr std::uint64_t kArraySeedStream = 0xA22A7;   // the array's random stream of the seed
 
+// Host h's engine with its datastores: with `capacity_blocks` of flash, or none (0: its VMs run
+// pass-through).
+std::unique_ptr<engine::HostEngine> make_engine(const Scenario& scenario, std::size_t h,
+                                                std::uint64_t capacity_blocks) {
+  engine::EngineConfig config = scenario.cache;
+  config.host = static_cast<engine::HostId>(h);
+  config.capacity_blocks = capacity_blocks > 0 ? capacity_blocks : kNoFlashCapacityBlocks;
+  auto engine = std::make_unique<engine::HostEngine>(config);
+  for (std::size_t d = 0; d < scenario.datastores.size(); ++d) {
+    engine->add_datastore(
+        static_cast<engine::DatastoreId>(d),
+        capacity_blocks > 0 ? scenario.datastores[d].policy.mode : engine::CacheMode::pass_through);
+  }
+  return engine;
+}
+
 // One engine per host with its datastores; a host with flash (and not in the baseline) gets its
 // device queue and version store. VMs follow their datastore, or run pass-through without flash.
 std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool baseline,
@@ -36,24 +52,16 @@ std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool
   auto host = std::make_unique<SimHost>();
   host->name = spec.name;
   host->node = platform.host(spec.name);
-  const bool cached = !baseline && !spec.flash.empty();
-  engine::EngineConfig config = scenario.cache;
-  config.host = static_cast<engine::HostId>(h);
-  config.capacity_blocks = kNoFlashCapacityBlocks;
-  if (cached) {
+  std::uint64_t capacity_blocks = 0;
+  if (!baseline && !spec.flash.empty()) {
     const FlashSpec& flash = spec.flash.front();  // one device per host (checked by the parser)
     const auto bytes = static_cast<std::uint64_t>(flash.capacity_gib * kGiB);
-    config.capacity_blocks = bytes / config.block_bytes;
+    capacity_blocks = bytes / scenario.cache.block_bytes;
     host->flash = std::make_unique<models::FlashDevice>(
-        scenario.device(flash.device), config.capacity_blocks * config.block_bytes, scheduler);
-    host->flash_versions = std::make_unique<FlashVersions>(config.capacity_blocks);
+        scenario.device(flash.device), capacity_blocks * scenario.cache.block_bytes, scheduler);
+    host->flash_versions = std::make_unique<FlashVersions>(capacity_blocks);
   }
-  host->engine = std::make_unique<engine::HostEngine>(config);
-  for (std::size_t d = 0; d < scenario.datastores.size(); ++d) {
-    host->engine->add_datastore(
-        static_cast<engine::DatastoreId>(d),
-        cached ? scenario.datastores[d].policy.mode : engine::CacheMode::pass_through);
-  }
+  host->engine = make_engine(scenario, h, capacity_blocks);
   return host;
 }
 
@@ -217,6 +225,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     // Failures happen in the baseline run too: its VMs go down and boot again the same way.
     ClusterManager manager(scenario_, index, spec.topology, executor, driver, scheduler, ledger_,
                            sink_, placement);
+    manager.set_engine_factory([this](std::size_t h) { return make_engine(scenario_, h, 0); });
     manager.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).

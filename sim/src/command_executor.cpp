@@ -31,6 +31,15 @@ void CommandExecutor::fail_host(std::size_t h) {
   host.node->turn_off();
 }
 
+void CommandExecutor::replace_engine(std::size_t h, std::unique_ptr<engine::HostEngine> engine) {
+  SimHost& host = *hosts_[h];
+  ++host.generation;
+  ++host.timer_generation;
+  host.engine = std::move(engine);
+  if (host.flash) failed_devices_.push_back(std::move(host.flash));
+  if (host.flash_versions) failed_versions_.push_back(std::move(host.flash_versions));
+}
+
 void CommandExecutor::submit(std::size_t h, const engine::IoRequest& request) {
   hosts_[h]->engine->submit(now_ns(), request);
   pump(h);
@@ -47,9 +56,9 @@ void CommandExecutor::pump(std::size_t h) {
   host.pumping = false;
 }
 
-void CommandExecutor::complete(std::size_t h, engine::CommandId id, bool ok,
-                               std::span<const engine::Version> data) {
-  if (hosts_[h]->failed) return;
+void CommandExecutor::complete(std::size_t h, std::uint32_t generation, engine::CommandId id,
+                               bool ok, std::span<const engine::Version> data) {
+  if (hosts_[h]->failed || hosts_[h]->generation != generation) return;
   last_engine_event_s_ = world_.scheduler.now_s();
   if (last_engine_event_s_ >= next_release_s_) {
     release_freed_memory();
@@ -113,10 +122,13 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   const NetworkPurpose purpose =
       replication ? NetworkPurpose::replication : NetworkPurpose::remote_read;
   auto deliver = [this, from = h, to = std::size_t{send.to}, bytes, purpose,
-                  message = *send.message](bool ok) {
+                  to_generation = hosts_[send.to]->generation, message = *send.message](bool ok) {
     sink_.record(NetworkTransfer{purpose, bytes, now_ns()});
-    // Lost (whoever waits for an answer keeps waiting), or one end failed meanwhile.
-    if (!ok || hosts_[from]->failed || hosts_[to]->failed) return;
+    // Lost (whoever waits for an answer keeps waiting), or one end failed (or lost its cache)
+    // meanwhile.
+    if (!ok || hosts_[from]->failed || hosts_[to]->failed ||
+        hosts_[to]->generation != to_generation)
+      return;
     last_engine_event_s_ = world_.scheduler.now_s();
     hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
     pump(to);
@@ -141,45 +153,57 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
   std::visit(
       [&](const auto& c) {
         using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, engine::FlashRead> ||
+                      std::is_same_v<T, engine::FlashWrite>) {
+          if (host.flash == nullptr) {  // an engine without flash (after its device failed)
+            world_.scheduler.at(
+                world_.scheduler.now_s(),
+                [this, h, gen = host.generation, id = c.id] { complete(h, gen, id, false); });
+            return;
+          }
+        }
         if constexpr (std::is_same_v<T, engine::FlashRead>) {
-          host.flash->submit(models::DeviceOp::read, c.bytes,
-                             [this, h, id = c.id, bytes = c.bytes, submitted = now_ns(),
-                              slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end())] {
-                               flash_io_done(h, engine::IoKind::read, bytes, submitted);
-                               std::vector<engine::Version> data;
-                               hosts_[h]->flash_versions->read(slots, data);
-                               complete(h, id, true, data);
-                             });
+          host.flash->submit(
+              models::DeviceOp::read, c.bytes,
+              [this, h, gen = host.generation, id = c.id, bytes = c.bytes, submitted = now_ns(),
+               slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end())] {
+                if (hosts_[h]->generation != gen) return;  // the device failed
+                flash_io_done(h, engine::IoKind::read, bytes, submitted);
+                std::vector<engine::Version> data;
+                hosts_[h]->flash_versions->read(slots, data);
+                complete(h, gen, id, true, data);
+              });
         } else if constexpr (std::is_same_v<T, engine::FlashWrite>) {
           host.flash->submit(
               models::DeviceOp::write, c.bytes,
-              [this, h, id = c.id, bytes = c.bytes, submitted = now_ns(),
+              [this, h, gen = host.generation, id = c.id, bytes = c.bytes, submitted = now_ns(),
                slots = std::vector<engine::SlotId>(c.slots.begin(), c.slots.end()),
                versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())] {
+                if (hosts_[h]->generation != gen) return;  // the device failed
                 flash_io_done(h, engine::IoKind::write, bytes, submitted);
                 hosts_[h]->flash_versions->write(slots, versions);
-                complete(h, id, true);
+                complete(h, gen, id, true);
               });
         } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
           // The array finds the data, then it crosses the front end and the network.
-          world_.array.read(c.length_bytes, [this, h, c] {
+          world_.array.read(c.length_bytes, [this, h, gen = host.generation, c] {
             if (hosts_[h]->failed) return;  // no one to send the data to
             world_.comms.start(
                 world_.platform.array(), hosts_[h]->node, c.length_bytes,
-                [this, h, c](const models::CommResult& r) {
+                [this, h, gen, c](const models::CommResult& r) {
                   sink_.record(
                       NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
                   sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
                   std::vector<engine::Version> data;
                   world_.ledger.array_read(c, data);
-                  complete(h, c.id, r.ok, data);
+                  complete(h, gen, c.id, r.ok, data);
                 });
           });
         } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
           ++host.array_writes_in_flight;
           world_.comms.start(
               host.node, world_.platform.array(), c.length_bytes,
-              [this, h, c,
+              [this, h, gen = host.generation, c,
                versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())](
                   const models::CommResult& r) {
                 sink_.record(NetworkTransfer{
@@ -187,16 +211,16 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                     c.length_bytes, now_ns()});
                 if (!r.ok) {
                   --hosts_[h]->array_writes_in_flight;
-                  complete(h, c.id, false);
+                  complete(h, gen, c.id, false);
                   return;
                 }
-                world_.array.write(c.length_bytes, [this, h, c, versions] {
+                world_.array.write(c.length_bytes, [this, h, gen, c, versions] {
                   --hosts_[h]->array_writes_in_flight;
                   sink_.array_io(engine::IoKind::write, c.length_bytes, now_ns(), c.destage);
                   engine::ArrayWrite write = c;  // its spans died with the drain
                   write.versions = versions;
                   world_.ledger.array_write(write);
-                  complete(h, c.id, true);
+                  complete(h, gen, c.id, true);
                 });
               });
         } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {

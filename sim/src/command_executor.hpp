@@ -60,6 +60,7 @@ struct SimHost {
   std::uint64_t timer_generation = 0;  // a SetTimer replaces the pending one
   bool pumping = false;
   bool failed = false;                       // CommandExecutor::fail_host
+  std::uint32_t generation = 0;              // bumped by replace_engine
   std::uint32_t array_writes_in_flight = 0;  // on their way to the array or in its queues
 };
 
@@ -104,6 +105,10 @@ class CommandExecutor {
   // Host h fails now (its SimGrid host off; see above). Its array writes already on their way
   // go on: they land or fail as the network and the array decide.
   void fail_host(std::size_t h);
+  // Host h's flash device failed: host h goes on with `engine` (built without flash) and no
+  // device. What the old engine's commands and timer do later, and messages sent to it, are
+  // dropped; its array writes on their way land or fail as for fail_host.
+  void replace_engine(std::size_t h, std::unique_ptr<engine::HostEngine> engine);
   // Arms host h's engine timer (replacing the pending one), as for a SetTimer command.
   void arm_timer(std::size_t h, const engine::SetTimer& timer);
   // Simulated seconds of the last completion or timer handed to an engine: when the hosts last
@@ -113,7 +118,9 @@ class CommandExecutor {
  private:
   void dispatch(std::size_t h, const engine::Command& command);
   void send_to_peer(std::size_t h, const engine::SendToPeer& send);
-  void complete(std::size_t h, engine::CommandId id, bool ok,
+  // Hands a completion to host h's engine unless the host failed or its engine was replaced
+  // since the command was issued (`generation`).
+  void complete(std::size_t h, std::uint32_t generation, engine::CommandId id, bool ok,
                 std::span<const engine::Version> data = {});
   void flash_io_done(std::size_t h, engine::IoKind kind, std::uint64_t bytes,
                      std::int64_t submitted_ns);
@@ -130,6 +137,9 @@ class CommandExecutor {
   static constexpr double kReleaseEvery_s = 5.0;
   double next_release_s_ = kReleaseEvery_s;
   std::vector<std::vector<PeerRoute>> peer_routes_;
+  // Failed devices and their version stores, kept alive for the callbacks still queued on them.
+  std::vector<std::unique_ptr<models::FlashDevice>> failed_devices_;
+  std::vector<std::unique_ptr<FlashVersions>> failed_versions_;
 };
 
 }  // namespace flashtwin::sim

@@ -427,6 +427,8 @@ const char* event_name(ClusterEventKind kind) {
   switch (kind) {
     case ClusterEventKind::host_failed:
       return "host_failed";
+    case ClusterEventKind::flash_failed:
+      return "flash_failed";
     case ClusterEventKind::host_declared_down:
       return "host_declared_down";
     case ClusterEventKind::replicas_recovered:
@@ -462,6 +464,7 @@ void Metrics::on(const VmOutage& e) {
   o.writes_lost = e.writes_lost;
   o.blocks_lost = e.blocks_lost;
   o.bytes_lost = e.bytes_lost;
+  o.flash_only = e.flash_only;
   cluster_.failures.outages.push_back(std::move(o));
   cluster_.failures.writes_lost += e.writes_lost;
   cluster_.failures.bytes_lost += e.bytes_lost;

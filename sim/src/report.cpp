@@ -189,6 +189,7 @@ Json failures_json(const ClusterTotals& c) {
   for (const OutageTotals& o : f.outages) {
     outages.push_back(Json{
         {"vm", o.vm},
+        {"cause", o.flash_only ? "flash_failed" : "host_failed"},
         {"failed_host", o.failed_host},
         {"failed_at_ns", o.failed_ns},
         {"restarted_at_ns", o.restarted_ns >= 0 ? Json(o.restarted_ns) : Json(nullptr)},

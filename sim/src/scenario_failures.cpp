@@ -18,23 +18,28 @@ HaSpec parse_ha(const nlohmann::json* json, const std::string& path) {
 }
 
 std::optional<HostFailure> parse_host_failure(ObjectReader& event) {
-  const nlohmann::json* json = event.child("fail_host");
+  const bool flash_only = event.has("fail_flash") && !event.has("fail_host");
+  const char* key = flash_only ? "fail_flash" : "fail_host";
+  const nlohmann::json* json = event.child(key);
   if (json == nullptr) return std::nullopt;
-  ObjectReader r(*json, event.path_of("fail_host"));
+  ObjectReader r(*json, event.path_of(key));
   HostFailure failure;
+  failure.flash_only = flash_only;
   failure.host = r.required<std::string>("host");
   failure.path = r.path();
   r.finish();
   return failure;
 }
 
-// A failure names a host of the scenario, at a time inside the run; a host fails once (it does
-// not come back), and a host a VM migrates from or to does not fail (a failure during or after a
-// migration is a later part).
+// A failure names a host of the scenario (with flash, for a flash failure), at a time inside the
+// run; a host fails once (it does not come back), and a host a VM migrates from or to does not
+// fail (a failure during or after a migration is a later part).
 void check_failures(const Scenario& s) {
-  std::set<std::string> hosts, migrating, failed;
-  for (const HostSpec& host : s.cluster.hosts)
+  std::set<std::string> hosts, migrating, failed, with_flash;
+  for (const HostSpec& host : s.cluster.hosts) {
     hosts.insert(host.name);
+    if (!host.flash.empty()) with_flash.insert(host.name);
+  }
   std::map<std::string, std::string> host_of;
   for (const VmSpec& vm : s.vms)
     host_of[vm.name] = vm.host;
@@ -50,6 +55,10 @@ void check_failures(const Scenario& s) {
     if (!hosts.count(failure->host)) {
       throw ScenarioError(failure->path + ".host",
                           "'" + failure->host + "' is not a host of $.cluster.hosts");
+    }
+    if (failure->flash_only && !with_flash.count(failure->host)) {
+      throw ScenarioError(failure->path + ".host",
+                          "host '" + failure->host + "' has no flash to fail");
     }
     if (!failed.insert(failure->host).second) {
       throw ScenarioError(failure->path + ".host", "host '" + failure->host +

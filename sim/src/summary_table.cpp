@@ -260,8 +260,13 @@ std::string failure_section(const ClusterTotals& c) {
                                                           s(o.restarted_ns) + " s (down " +
                                                           s(o.restarted_ns - o.failed_ns) + " s)"
                                                     : std::string("not restarted within the run");
-    text += cut(format::pad_right(label, 16) + o.vm + ": host " + o.failed_host + " failed at " +
-                s(o.failed_ns) + " s; " + restart);
+    const std::string what = o.flash_only ? "flash of " + o.failed_host + " failed at "
+                                          : "host " + o.failed_host + " failed at ";
+    text += cut(format::pad_right(label, 16) + o.vm + ": " + what + s(o.failed_ns) + " s; " +
+                (o.flash_only && o.restarted_ns >= 0
+                     ? "uncached from " + s(o.restarted_ns) + " s (stalled " +
+                           s(o.restarted_ns - o.failed_ns) + " s)"
+                     : restart));
     text +=
         cut(std::string(16, ' ') + std::to_string(o.writes_lost) + " acknowledged writes lost (" +
             std::to_string(o.blocks_lost) + " blocks, " + format::bytes_iec(o.bytes_lost) + ")");

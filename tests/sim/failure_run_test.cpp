@@ -1,9 +1,9 @@
 // Host failures in whole SimGrid runs (docs/CLUSTER.md, "Failures"): the failure matrix {owner
-// crash} x {write-through, write-back with 0, 1, 2 replicas}, a peer's crash with re-protection
-// or the fall-back to write-through, and two hosts failing at once. Zero acknowledged writes lost
-// wherever the failures stay within the replica count; beyond it, the loss is counted and the run
-// stays consistent (every acknowledged write is on the array or counted lost, never silently
-// missing). Every TEST runs in a process of its own (see simulation_test.cpp).
+// crash, owner's flash failure} x {write-through, write-back with 0, 1, 2 replicas}, a peer's
+// crash with re-protection or the fall-back to write-through, and two hosts failing at once. Zero
+// acknowledged writes lost wherever the failures stay within the replica count; beyond it, the loss
+// is counted and the run stays consistent (every acknowledged write is on the array or counted
+// lost, never silently missing). Every TEST runs in a process of its own (see simulation_test.cpp).
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
 #include "replica_placement.hpp"
@@ -40,6 +40,42 @@ nlohmann::json failing(const std::string& mode, std::uint32_t replicas,
   return doc;
 }
 
+bool has_event(const FailureTotals& f, const std::string& event, const std::string& host = "") {
+  return std::any_of(f.timeline.begin(), f.timeline.end(), [&](const TimelineEntry& e) {
+    return e.event == event && (host.empty() || e.host == host);
+  });
+}
+
+// The same, h1's flash device failing at 1 s instead (the host runs on).
+nlohmann::json flash_failing(const std::string& mode, std::uint32_t replicas) {
+  nlohmann::json doc = failing(mode, replicas, {});
+  doc["events"] = {{{"at_s", 1.0}, {"fail_flash", {{"host", "h1"}}}}};
+  return doc;
+}
+
+// h1's flash failed: the VM stalled while the survivors recovered its replicas (no detection
+// delay, no boot), then went on on h1 without a cache; what it lost is exact.
+void expect_flash_failure(const RunResult& r, bool loses) {
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  EXPECT_EQ(c.unexplained_writes_lost, 0u);
+  ASSERT_EQ(c.failures.outages.size(), 1u);
+  const OutageTotals& o = c.failures.outages[0];
+  EXPECT_TRUE(o.flash_only);
+  EXPECT_EQ(o.restarted_on, "h1");
+  EXPECT_LT(o.restarted_ns - o.failed_ns, 100 * kMs);  // recovery only
+  EXPECT_TRUE(has_event(c.failures, "flash_failed", "h1"));
+  EXPECT_FALSE(has_event(c.failures, "host_declared_down"));
+  if (loses) {
+    EXPECT_GT(o.writes_lost, 0u);
+    EXPECT_EQ(o.bytes_lost, o.blocks_lost * 4096);
+  } else {
+    EXPECT_EQ(o.writes_lost, 0u);
+  }
+  EXPECT_TRUE(c.consistent());
+  EXPECT_GT(c.io.writes.ios, 0u);
+}
+
 // The peers the run will place for the VM (placement is decided before the run from the scenario).
 std::vector<std::string> peers_of_vm(const nlohmann::json& doc) {
   const Scenario s = parse_scenario(doc);
@@ -49,12 +85,6 @@ std::vector<std::string> peers_of_vm(const nlohmann::json& doc) {
   for (const std::size_t h : placement[0].peers)
     names.push_back(s.cluster.hosts[h].name);
   return names;
-}
-
-bool has_event(const FailureTotals& f, const std::string& event, const std::string& host = "") {
-  return std::any_of(f.timeline.begin(), f.timeline.end(), [&](const TimelineEntry& e) {
-    return e.event == event && (host.empty() || e.host == host);
-  });
 }
 
 // The owner crashes: the VM is down, recovered and booted elsewhere; what it lost is exact.
@@ -162,6 +192,26 @@ TEST(FailureRun, OwnerAndItsOnlyReplicaFailingTogetherLoseTheDirtyDataAndSaySo) 
   doc = failing("write-back", 1, failed);
   const RunResult r = run_scenario(parse_scenario(doc));
   expect_owner_crash(r, true);  // beyond the protection level of one replica
+}
+
+TEST(FailureRun, FlashFailureWriteThroughLosesNothing) {
+  expect_flash_failure(run_scenario(parse_scenario(flash_failing("write-through", 0))), false);
+}
+
+TEST(FailureRun, FlashFailureWriteBackWithoutReplicasCountsItsLossExactly) {
+  expect_flash_failure(run_scenario(parse_scenario(flash_failing("write-back", 0))), true);
+}
+
+TEST(FailureRun, FlashFailureWriteBackWithOneReplicaLosesNothing) {
+  expect_flash_failure(run_scenario(parse_scenario(flash_failing("write-back", 1))), false);
+}
+
+TEST(FailureRun, FlashFailureWriteBackWithTwoReplicasLosesNothing) {
+  const RunResult r = run_scenario(parse_scenario(flash_failing("write-back", 2)));
+  expect_flash_failure(r, false);
+  // Its VM's later writes are not copied any more (it runs without a cache), and no VM takes h1
+  // as a peer again.
+  EXPECT_FALSE(has_event(r.with_flash->cluster().failures, "vm_reprotected", "h1"));
 }
 
 }  // namespace

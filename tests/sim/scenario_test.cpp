@@ -218,6 +218,16 @@ TEST(Scenario, HostFailuresAreReadAndCheckedWithTheirPath) {
   nlohmann::json migrating = doc;
   migrating["events"].push_back({{"at_s", 30}, {"migrate", {{"vm", "sql01"}, {"to", "esx2"}}}});
   EXPECT_NE(error_of(migrating).find("host 'esx2' takes part in a migration"), std::string::npos);
+  nlohmann::json flash = doc;
+  flash["events"][1] = {{"at_s", 10}, {"fail_flash", {{"host", "esx1"}}}};
+  const Scenario with_flash_failure = parse_scenario(flash, ".");
+  const auto* device = std::get_if<HostFailure>(&with_flash_failure.events[0].what);
+  ASSERT_NE(device, nullptr);
+  EXPECT_TRUE(device->flash_only);
+  EXPECT_EQ(device->path, "$.events[1].fail_flash");
+  flash["events"][1]["fail_flash"]["host"] = "esx4";  // the host without flash
+  EXPECT_NE(error_of(flash).find("$.events[1].fail_flash.host: host 'esx4' has no flash to fail"),
+            std::string::npos);
   nlohmann::json bad_ha = doc;
   bad_ha["cluster"]["ha"] = {{"detect_s", -1}};
   EXPECT_NE(error_of(bad_ha).find("$.cluster.ha.detect_s"), std::string::npos);

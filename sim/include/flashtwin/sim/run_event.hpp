@@ -130,6 +130,7 @@ struct MigrationDone {
 // What the cluster manager saw and did (docs/CLUSTER.md, "Failures"), for the event timeline.
 enum class ClusterEventKind : std::uint8_t {
   host_failed,         // `host` stopped (crash)
+  flash_failed,        // `host`'s flash device failed; the host runs on without a cache
   host_declared_down,  // heartbeats missed for ha.detect_s: declared down and fenced
   replicas_recovered,  // `host` wrote `blocks` replica blocks of the failed hosts to the array
   vm_restarted,        // VM `vm` booted on `host`
@@ -158,6 +159,7 @@ struct VmOutage {
   std::uint64_t writes_lost = 0;
   std::uint64_t blocks_lost = 0;
   std::uint64_t bytes_lost = 0;
+  bool flash_only = false;  // the host's flash failed: the VM stalled and went on there
 };
 
 // A VM's dirty data had fewer copies than its policy asks for, from from_ns to to_ns.

@@ -125,10 +125,12 @@ struct VmMigration {
   std::optional<double> copy_rate_mbps;
 };
 // A host crashes (docs/CLUSTER.md, "Failures"): it stops at once, with its VMs and its flash;
-// it does not come back during the run. `path` as for VmMigration.
+// it does not come back during the run. With `flash_only` (a `fail_flash` event) only its flash
+// device fails: the host runs on, without a cache. `path` as for VmMigration.
 struct HostFailure {
   std::string host;
   std::string path;
+  bool flash_only = false;
 };
 struct EventSpec {
   double at_s = 0;
