@@ -214,5 +214,95 @@ TEST(Failures, RandomFailuresWithinTheProtectionLevelLoseNoAcknowledgedWrite) {
   EXPECT_GT(recovered, 0u);
 }
 
+// Migrations and failures together: the VM moves from host 0 to host 1 at a random step (once it
+// is quiet), while a peer it copies to on either host (2, or 2 and 3) crashes at a random step and
+// is declared down a random number of steps later. Failures of the hosts a VM migrates between
+// are a later part (docs/CLUSTER.md). Same checks and seeds as above.
+TEST(Failures, RandomMigrationsAndPeerFailuresLoseNoAcknowledgedWrite) {
+  std::uint64_t seeds = 1000;
+  if (const char* text = std::getenv("FLASHTWIN_FAILURE_SEEDS")) seeds = std::stoull(text);
+  std::uint64_t migrations = 0, abandoned = 0, remote_hits = 0;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed * 7919);
+    const std::vector<HostId> peers =
+        rng() % 2 == 0 ? std::vector<HostId>{2, 3} : std::vector<HostId>{2};
+    FakeCluster c(4, small_config(), CacheMode::write_back, true);
+    c.set_peers(0, peers);
+    c.set_peers(1, peers);
+    const int fail_at = 20 + static_cast<int>(rng() % 180);
+    const int declare_at = fail_at + static_cast<int>(rng() % 20);
+    const int move_from = 20 + static_cast<int>(rng() % 180);
+    SCOPED_TRACE(std::to_string(peers.size()) + " peers, host 2 fails at step " +
+                 std::to_string(fail_at) + ", declared at " + std::to_string(declare_at) +
+                 ", the VM moves from step " + std::to_string(move_from));
+    HostId owner = 0;
+    std::set<RequestId> open;
+    for (int step = 0; step < 260; ++step) {
+      if (step == fail_at) c.crash(2);
+      if (step == declare_at) {
+        for (HostId h = 0; h < 4; ++h) {
+          if (c.crashed(h)) continue;
+          c.host(h).peer_down(2);
+          c.host(h).recover_replicas(2);
+        }
+      }
+      FakeRuntime& host = c.host(owner);
+      for (auto it = open.begin(); it != open.end();)
+        it = host.done(*it) ? open.erase(it) : std::next(it);
+      const bool want_to_move = owner == 0 && step >= move_from;
+      if (want_to_move && open.empty()) {
+        c.migrate(0, 1);
+        owner = 1;
+      } else if (!want_to_move && rng() % 3 == 0) {
+        const std::uint64_t block = rng() % 24;
+        const std::uint64_t blocks = 1 + rng() % 3;
+        const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
+        const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
+        switch (rng() % 8) {
+          case 0:
+            open.insert(host.flush());
+            break;
+          case 1:
+            open.insert(host.discard(offset, length));
+            break;
+          case 2:
+          case 3:
+          case 4:
+            open.insert(host.read(offset, length));
+            break;
+          default:
+            open.insert(host.write(offset, length));
+            break;
+        }
+      } else if (!c.step_random(rng)) {
+        c.advance_to(c.now() + 2'000'000);  // idle: destage
+      }
+      ASSERT_EQ(c.check(), "") << "step " << step;
+    }
+    c.run_until_quiet();
+    c.host(owner).flush();
+    c.run_until_quiet();
+    c.advance_to(c.now() + 10'000'000);
+    c.run_until_quiet();
+    for (HostId h = 0; h < 4; ++h) {
+      if (c.crashed(h)) continue;
+      EXPECT_EQ(c.host(h).counter("dirty_blocks"), 0u) << "host " << h;
+      EXPECT_EQ(c.host(h).counter("replica_blocks"), 0u) << "host " << h;
+      EXPECT_EQ(c.host(h).counter("migration_questions_pending"), 0u) << "host " << h;
+      abandoned += c.host(h).counter("replica_acks_abandoned");
+    }
+    EXPECT_EQ(c.host(0).array_matches_acknowledged(), "");
+    EXPECT_EQ(c.check(), "");
+    migrations += owner == 1 ? 1 : 0;
+    remote_hits += c.host(1).counter("remote_hit_blocks");
+  }
+  // Coverage: the VM moved in most seeds, the new owner read the old one's flash, and writes
+  // waiting for the failed peer went through.
+  EXPECT_GT(migrations, seeds / 2);
+  EXPECT_GT(remote_hits, 0u);
+  EXPECT_GT(abandoned, 0u);
+}
+
 }  // namespace
 }  // namespace flashtwin::testing
