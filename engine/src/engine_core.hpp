@@ -109,6 +109,7 @@ class HostEngine::Core final : private SlotPins {
   std::span<const Command> drain();
 
   void visit_counters(CounterVisitor& visitor) const;
+  std::uint64_t replica_blocks_for(HostId owner) const;
   std::string check_invariants() const;
   std::size_t metadata_bytes() const;
   const EngineConfig& config() const { return config_; }

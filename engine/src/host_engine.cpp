@@ -63,6 +63,10 @@ std::span<const Command> HostEngine::drain() {
   return core_->drain();
 }
 
+std::uint64_t HostEngine::replica_blocks_for(HostId owner) const {
+  return core_->replica_blocks_for(owner);
+}
+
 void HostEngine::visit_counters(CounterVisitor& visitor) const {
   core_->visit_counters(visitor);
 }

@@ -77,6 +77,14 @@ void HostEngine::Core::recover_replicas(TimeNs now, HostId owner) {
   settle(now);
 }
 
+std::uint64_t HostEngine::Core::replica_blocks_for(HostId owner) const {
+  std::uint64_t blocks = 0;
+  replicas_.for_each([&](std::uint64_t key, const ReplicaEntry& entry) {
+    if (!entry.released && replicas_.owner_of(key).first == owner) ++blocks;
+  });
+  return blocks;
+}
+
 // One run of adjacent replica blocks of one (owner, disk): read from flash, then written to the
 // array (recovery_completed).
 void HostEngine::Core::start_recovery_run(HostId owner, std::span<const std::uint64_t> keys) {

@@ -113,6 +113,7 @@ void ClusterManager::flash_failed(std::size_t h) {
 // replicas to the array.
 void ClusterManager::declare_down(std::size_t f) {
   const std::size_t h = failures_[f].host;
+  failures_[f].declared = true;
   if (!failures_[f].flash_only) timeline(ClusterEventKind::host_declared_down, h);
   const std::int64_t now = now_ns();
   // The other live hosts (after a flash failure, host h itself runs on, without a cache).
@@ -140,6 +141,13 @@ void ClusterManager::declare_down(std::size_t f) {
     executor_.pump(g);
   }
   if (sample_levels_) sample_levels_();
+}
+
+std::vector<std::size_t> ClusterManager::undeclared_failures() const {
+  std::vector<std::size_t> hosts;
+  for (const Failure& failure : failures_)
+    if (!failure.declared) hosts.push_back(failure.host);
+  return hosts;
 }
 
 void ClusterManager::replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done) {

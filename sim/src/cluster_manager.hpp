@@ -51,6 +51,9 @@ class ClusterManager {
   // Schedules the scenario's fail_host events; installs the executor's control handler.
   void start();
   bool failed(std::size_t host) const { return failed_[host]; }
+  // Hosts that crashed and are not declared down yet: their VMs' dirty data has only the copies
+  // their peers hold, which no engine counts as under-protected until recovery starts.
+  std::vector<std::size_t> undeclared_failures() const;
   // Builds host h's engine without flash (after its flash device failed).
   void set_engine_factory(std::function<std::unique_ptr<engine::HostEngine>(std::size_t)> make) {
     flashless_engine_ = std::move(make);
@@ -65,6 +68,7 @@ class ClusterManager {
     std::size_t answers_left = 0;  // live engines that have not said ReplicasRecovered
     std::vector<std::size_t> vms;  // that ran on it
     bool flash_only = false;       // its flash device failed; the host runs on
+    bool declared = false;         // declare_down ran
   };
 
   void on_command(std::size_t h, const engine::Command& command);

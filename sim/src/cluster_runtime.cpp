@@ -241,13 +241,18 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     auto sample_cluster_levels = [&] {
       const std::uint64_t block = scenario_.cache.block_bytes;
       std::uint64_t dirty_bytes = 0, at_risk_bytes = 0, underprotected_bytes = 0;
+      const std::vector<std::size_t> undeclared = manager.undeclared_failures();
       for (std::size_t h = 0; h < executor.host_count(); ++h) {
         if (manager.failed(h)) continue;
+        const engine::HostEngine& engine = *executor.host(h).engine;
         CacheReader reader;
-        executor.host(h).engine->visit_counters(reader);
+        engine.visit_counters(reader);
         dirty_bytes += reader.dirty * block;
         at_risk_bytes += reader.unreplicated * block;
         underprotected_bytes += reader.underprotected * block;
+        for (const std::size_t failed : undeclared)  // copies of a crashed owner's dirty data
+          underprotected_bytes +=
+              engine.replica_blocks_for(static_cast<engine::HostId>(failed)) * block;
       }
       sink_.gauges(std::llround(scheduler.now_s() * 1e9), dirty_bytes, at_risk_bytes,
                    underprotected_bytes);

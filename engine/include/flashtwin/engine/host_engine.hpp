@@ -138,6 +138,8 @@ class HostEngine {
   // Checks the engine's internal invariants (index, slots, dirty accounting, locks, eviction
   // policy). Empty when all hold. O(capacity); for tests.
   std::string check_invariants() const;
+  // Replica blocks this host holds for `owner` (O(replicas held); for the runtime's gauges).
+  std::uint64_t replica_blocks_for(HostId owner) const;
   // Bytes of memory the engine holds for its cache metadata (index, slot table, policy, dirty set).
   std::size_t metadata_bytes() const;
   const EngineConfig& config() const;
