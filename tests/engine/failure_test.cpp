@@ -58,6 +58,8 @@ TEST(Failures, SurvivorsWriteAFailedOwnersReplicasToTheArrayAndDropThem) {
   c.run_until_quiet();
   ASSERT_EQ(c.host(0).counter("dirty_blocks"), 4u);
   ASSERT_EQ(c.host(1).counter("replica_blocks"), 4u);
+  EXPECT_EQ(c.host(1).engine().replica_blocks_for(0), 4u);
+  EXPECT_EQ(c.host(1).engine().replica_blocks_for(2), 0u);
   c.crash(0);  // the owner's four dirty blocks now live only on the peers
   EXPECT_NE(c.host(1).array_matches_acknowledged(), "");
   for (HostId survivor : {1, 2}) {
@@ -71,6 +73,7 @@ TEST(Failures, SurvivorsWriteAFailedOwnersReplicasToTheArrayAndDropThem) {
   for (HostId survivor : {1, 2}) {
     FakeRuntime& s = c.host(survivor);
     EXPECT_EQ(s.counter("replica_blocks"), 0u);
+    EXPECT_EQ(s.engine().replica_blocks_for(0), 0u);
     EXPECT_EQ(s.counter("recovered_blocks"), 4u);
     EXPECT_EQ(s.counter("underprotected_dirty_blocks"), 0u);
     ASSERT_EQ(s.recovered().size(), 1u);
