@@ -63,7 +63,8 @@ void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& mess
     replica_release_received(from, *release);
   } else if (!migration_message(now, from, message)) {
     throw std::logic_error("host " + std::to_string(config_.host) + ": peer message from host " +
-                           std::to_string(from) + ": recovery is not part of this engine yet");
+                           std::to_string(from) +
+                           ": RecoveryQuery and RecoveryReply are not used (recover_replicas)");
   }
   settle(now);
 }

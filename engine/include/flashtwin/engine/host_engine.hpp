@@ -121,8 +121,9 @@ class HostEngine {
   // answers and rejections; docs/CLUSTER.md). Messages may arrive late and in any order; a lost
   // one is never taken for an answer (the operation waits for it). Throws std::invalid_argument
   // for a malformed message (a run and its versions disagree, a run outside its disk) or one
-  // from this host, before anything changes, and std::logic_error for the recovery messages,
-  // which this engine does not handle yet.
+  // from this host, before anything changes, and std::logic_error for RecoveryQuery and
+  // RecoveryReply, which the protocol does not use (recovery starts with recover_replicas).
+  // Messages from a host declared down (peer_down) are ignored.
   void received(TimeNs now, HostId from, const PeerMessage& message);
   // The timer the last SetTimer asked for is due (commands.hpp: one timer per engine, each SetTimer
   // replaces the one before). Throws std::invalid_argument for a timer id it never set.
