@@ -76,14 +76,24 @@ void ClusterManager::on_command(std::size_t h, const engine::Command& command) {
   }
 }
 
-void ClusterManager::host_failed(std::size_t h) {
-  Failure failure{h, now_ns(), 0, {}};
+// The VMs running on host h stop with it (their requests in flight abandoned). A VM that was
+// draining for a new peer stops being so: its under-protection goes on as the failure's.
+void ClusterManager::stop_vms_on(std::size_t h, Failure& failure) {
   for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
     if (down_[v] || driver_.host_of(v) != h) continue;
     failure.vms.push_back(v);
     down_[v] = true;
     driver_.crash_vm(v);
+    if (const auto draining = draining_.find(v); draining != draining_.end()) {
+      sink_.record(UnderProtection{v, draining->second, failure.failed_ns});
+      draining_.erase(draining);
+    }
   }
+}
+
+void ClusterManager::host_failed(std::size_t h) {
+  Failure failure{h, now_ns(), 0, {}};
+  stop_vms_on(h, failure);
   failed_[h] = true;
   no_cache_[h] = true;
   executor_.fail_host(h);
@@ -95,12 +105,7 @@ void ClusterManager::host_failed(std::size_t h) {
 
 void ClusterManager::flash_failed(std::size_t h) {
   Failure failure{h, now_ns(), 0, {}, true};
-  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
-    if (down_[v] || driver_.host_of(v) != h) continue;
-    failure.vms.push_back(v);
-    down_[v] = true;
-    driver_.crash_vm(v);
-  }
+  stop_vms_on(h, failure);
   executor_.replace_engine(h, flashless_engine_(h));
   no_cache_[h] = true;  // never a peer again
   timeline(ClusterEventKind::flash_failed, h);

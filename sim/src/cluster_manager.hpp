@@ -72,6 +72,7 @@ class ClusterManager {
   };
 
   void on_command(std::size_t h, const engine::Command& command);
+  void stop_vms_on(std::size_t h, Failure& failure);
   void host_failed(std::size_t h);
   void flash_failed(std::size_t h);
   void declare_down(std::size_t failure);
