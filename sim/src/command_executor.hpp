@@ -2,7 +2,8 @@
 // and feeds the outcome back to the engine. Internal to sim/.
 //
 //   FlashRead / FlashWrite  -> the host's FlashDevice queue (models/device_model.hpp); the host's
-//                              FlashVersions hold what the slots hold
+//                              FlashVersions hold what the slots hold (a host whose device
+//                              failed has none: they complete with an I/O error at once)
 //   ArrayRead               -> the array's queues (StorageArray), then the data crosses the array
 //                              front end and the network back to the host (a SimGrid comm)
 //   ArrayWrite              -> host to array over the network and front end, then the array's
