@@ -198,14 +198,19 @@ std::optional<std::size_t> ClusterManager::restart_host() const {
   return std::get<2>(*best);
 }
 
+// The VM's own mode in the scenario (none: its datastore's).
+std::optional<engine::CacheMode> ClusterManager::scenario_mode(std::size_t vm) const {
+  if (!scenario_.vms[vm].policy) return std::nullopt;
+  return scenario_.vms[vm].policy->mode;
+}
+
 // The mode a VM runs under on host h, and its peers there: its scenario policy; pass-through
 // without flash; write-through when too few peers are eligible.
 std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::size_t h,
                                                           std::vector<std::size_t>& peers) const {
   peers.clear();
   if (executor_.host(h).flash == nullptr) return engine::CacheMode::pass_through;
-  std::optional<engine::CacheMode> own;
-  if (scenario_.vms[vm].policy) own = scenario_.vms[vm].policy->mode;
+  const std::optional<engine::CacheMode> own = scenario_mode(vm);
   if (asked_[vm] == 0) return own;
   peers = choose_peers(scenario_, topology_, vm, h, asked_[vm], {}, no_cache_);
   if (peers.size() < asked_[vm]) {
@@ -275,9 +280,7 @@ void ClusterManager::drained(std::size_t vm, std::size_t h) {
   const std::vector<engine::HostId> ids(peers.begin(), peers.end());
   engine.set_replica_peers(id, ids);
   peers_[vm] = peers;
-  std::optional<engine::CacheMode> own;
-  if (scenario_.vms[vm].policy) own = scenario_.vms[vm].policy->mode;
-  engine.set_vm_mode(now_ns(), id, own);
+  engine.set_vm_mode(now_ns(), id, scenario_mode(vm));
   timeline(ClusterEventKind::vm_reprotected, peers.back(), vm);
   executor_.pump(h);
 }

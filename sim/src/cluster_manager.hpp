@@ -83,6 +83,7 @@ class ClusterManager {
   void drain_for_new_peer(std::size_t vm, std::size_t lost_peer);
   void drained(std::size_t vm, std::size_t h);
   std::optional<std::size_t> restart_host() const;
+  std::optional<engine::CacheMode> scenario_mode(std::size_t vm) const;
   std::optional<engine::CacheMode> own_mode(std::size_t vm, std::size_t h,
                                             std::vector<std::size_t>& peers) const;
   std::int64_t now_ns() const;

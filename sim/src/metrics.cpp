@@ -422,64 +422,6 @@ void Metrics::on(const WritesLost& e) {
   cluster_.unexplained_writes_lost += e.writes;
 }
 
-namespace {
-const char* event_name(ClusterEventKind kind) {
-  switch (kind) {
-    case ClusterEventKind::host_failed:
-      return "host_failed";
-    case ClusterEventKind::flash_failed:
-      return "flash_failed";
-    case ClusterEventKind::host_declared_down:
-      return "host_declared_down";
-    case ClusterEventKind::replicas_recovered:
-      return "replicas_recovered";
-    case ClusterEventKind::vm_restarted:
-      return "vm_restarted";
-    case ClusterEventKind::vm_underprotected:
-      return "vm_underprotected";
-    case ClusterEventKind::vm_reprotected:
-      return "vm_reprotected";
-    case ClusterEventKind::vm_write_through:
-      return "vm_write_through";
-  }
-  return "unknown";
-}
-}  // namespace
-
-void Metrics::on(const ClusterEvent& e) {
-  if (finished_) throw std::logic_error("Metrics::cluster_event after finish()");
-  const std::string vm = e.vm == kNoVm ? "" : vms_.at(e.vm).name;
-  cluster_.failures.timeline.push_back(TimelineEntry{
-      e.at_ns, event_name(e.kind), host_at(e.host, "cluster_event").totals.name, vm, e.blocks});
-}
-
-void Metrics::on(const VmOutage& e) {
-  if (finished_) throw std::logic_error("Metrics::vm_outage after finish()");
-  OutageTotals o;
-  o.vm = vms_.at(e.vm).name;
-  o.failed_host = host_at(e.failed_host, "vm_outage").totals.name;
-  if (e.restarted_ns >= 0) o.restarted_on = host_at(e.restarted_on, "vm_outage").totals.name;
-  o.failed_ns = e.failed_ns;
-  o.restarted_ns = e.restarted_ns;
-  o.writes_lost = e.writes_lost;
-  o.blocks_lost = e.blocks_lost;
-  o.bytes_lost = e.bytes_lost;
-  o.flash_only = e.flash_only;
-  cluster_.failures.outages.push_back(std::move(o));
-  cluster_.failures.writes_lost += e.writes_lost;
-  cluster_.failures.bytes_lost += e.bytes_lost;
-  cluster_.acknowledged_writes_lost += e.writes_lost;
-}
-
-void Metrics::on(const UnderProtection& e) {
-  if (finished_) throw std::logic_error("Metrics::under_protection after finish()");
-  const std::string& name = vms_.at(e.vm).name;
-  auto& list = cluster_.failures.under_protected_ns;
-  auto it = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == name; });
-  if (it == list.end()) it = list.insert(list.end(), {name, 0});
-  it->second += std::max<std::int64_t>(0, e.to_ns - e.from_ns);
-}
-
 void Metrics::on(const WriteBreakdown& e) {
   advance_to(e.at_ns, "write_breakdown");
   if (!counts_request(e.at_ns)) return;

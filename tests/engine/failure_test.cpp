@@ -25,6 +25,45 @@ FakeCluster owner_with_peers(const std::vector<HostId>& peers) {
   return c;
 }
 
+// One random VM request on `host` (the randomized tests' mix: reads, writes, discards, flushes;
+// partial first and last blocks now and then), over 24 blocks.
+RequestId random_request(FakeRuntime& host, std::mt19937_64& rng) {
+  const std::uint64_t block = rng() % 24;
+  const std::uint64_t blocks = 1 + rng() % 3;
+  const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
+  const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
+  switch (rng() % 8) {
+    case 0:
+      return host.flush();
+    case 1:
+      return host.discard(offset, length);
+    case 2:
+    case 3:
+    case 4:
+      return host.read(offset, length);
+    default:
+      return host.write(offset, length);
+  }
+}
+
+// The cluster manager's part: every live host learns that `failed` is down and recovers its
+// replicas.
+void declare_down(FakeCluster& c, HostId failed) {
+  for (HostId h = 0; h < c.size(); ++h) {
+    if (c.crashed(h)) continue;
+    c.host(h).peer_down(failed);
+    c.host(h).recover_replicas(failed);
+  }
+}
+
+// Everything settles: the owner's dirty data destaged (a flush, then idle time).
+void drain_owner(FakeCluster& c, HostId owner) {
+  c.host(owner).flush();
+  c.run_until_quiet();
+  c.advance_to(c.now() + 10'000'000);
+  c.run_until_quiet();
+}
+
 TEST(Failures, PeerDeclaredDownLetsTheWritesWaitingForItsAckGoThroughToTheArray) {
   FakeCluster c = owner_with_peers({1});
   const RequestId w = c.host(0).write(0, 2 * kBlock);
@@ -158,35 +197,9 @@ TEST(Failures, RandomFailuresWithinTheProtectionLevelLoseNoAcknowledgedWrite) {
                  std::to_string(declare_at));
     for (int step = 0; step < 240; ++step) {
       if (step == fail_at) c.crash(failing);
-      if (step == declare_at) {
-        for (HostId h = 0; h < 3; ++h) {
-          if (c.crashed(h)) continue;
-          c.host(h).peer_down(failing);
-          c.host(h).recover_replicas(failing);
-        }
-      }
+      if (step == declare_at) declare_down(c, failing);
       if (!c.crashed(0) && rng() % 3 == 0) {
-        FakeRuntime& owner = c.host(0);
-        const std::uint64_t block = rng() % 24;
-        const std::uint64_t blocks = 1 + rng() % 3;
-        const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
-        const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
-        switch (rng() % 8) {
-          case 0:
-            owner.flush();
-            break;
-          case 1:
-            owner.discard(offset, length);
-            break;
-          case 2:
-          case 3:
-          case 4:
-            owner.read(offset, length);
-            break;
-          default:
-            owner.write(offset, length);
-            break;
-        }
+        random_request(c.host(0), rng);
       } else if (!c.step_random(rng)) {
         c.advance_to(c.now() + 2'000'000);  // idle: destage
       }
@@ -194,10 +207,7 @@ TEST(Failures, RandomFailuresWithinTheProtectionLevelLoseNoAcknowledgedWrite) {
     }
     c.run_until_quiet();
     if (!c.crashed(0)) {
-      c.host(0).flush();
-      c.run_until_quiet();
-      c.advance_to(c.now() + 10'000'000);
-      c.run_until_quiet();
+      drain_owner(c, 0);
       EXPECT_EQ(c.host(0).counter("dirty_blocks"), 0u);
       abandoned += c.host(0).counter("replica_acks_abandoned");
     }
@@ -243,13 +253,7 @@ TEST(Failures, RandomMigrationsAndPeerFailuresLoseNoAcknowledgedWrite) {
     std::set<RequestId> open;
     for (int step = 0; step < 260; ++step) {
       if (step == fail_at) c.crash(2);
-      if (step == declare_at) {
-        for (HostId h = 0; h < 4; ++h) {
-          if (c.crashed(h)) continue;
-          c.host(h).peer_down(2);
-          c.host(h).recover_replicas(2);
-        }
-      }
+      if (step == declare_at) declare_down(c, 2);
       FakeRuntime& host = c.host(owner);
       for (auto it = open.begin(); it != open.end();)
         it = host.done(*it) ? open.erase(it) : std::next(it);
@@ -258,36 +262,14 @@ TEST(Failures, RandomMigrationsAndPeerFailuresLoseNoAcknowledgedWrite) {
         c.migrate(0, 1);
         owner = 1;
       } else if (!want_to_move && rng() % 3 == 0) {
-        const std::uint64_t block = rng() % 24;
-        const std::uint64_t blocks = 1 + rng() % 3;
-        const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
-        const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
-        switch (rng() % 8) {
-          case 0:
-            open.insert(host.flush());
-            break;
-          case 1:
-            open.insert(host.discard(offset, length));
-            break;
-          case 2:
-          case 3:
-          case 4:
-            open.insert(host.read(offset, length));
-            break;
-          default:
-            open.insert(host.write(offset, length));
-            break;
-        }
+        open.insert(random_request(host, rng));
       } else if (!c.step_random(rng)) {
         c.advance_to(c.now() + 2'000'000);  // idle: destage
       }
       ASSERT_EQ(c.check(), "") << "step " << step;
     }
     c.run_until_quiet();
-    c.host(owner).flush();
-    c.run_until_quiet();
-    c.advance_to(c.now() + 10'000'000);
-    c.run_until_quiet();
+    drain_owner(c, owner);
     for (HostId h = 0; h < 4; ++h) {
       if (c.crashed(h)) continue;
       EXPECT_EQ(c.host(h).counter("dirty_blocks"), 0u) << "host " << h;
