@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace flashtwin::engine {
 
@@ -92,6 +93,23 @@ void BlockIndex::release(SlotId slot) {
   store(slot, free_head_);
   free_head_ = slot;
   --used_;
+}
+
+void BlockIndex::adopt(SlotId slot, std::uint64_t key, SlotState state) {
+  if (!storable(key)) throw std::out_of_range(kUnstorable);
+  if (slot < fresh_ || slot >= capacity())
+    throw std::invalid_argument("slot " + std::to_string(slot) + " cannot be adopted");
+  for (; fresh_ < slot; ++fresh_) {  // the gap: free
+    store(fresh_, free_head_);
+    free_head_ = fresh_;
+  }
+  fresh_ = slot + 1;
+  key = pack(key);
+  store(slot, key);
+  states_.set(slot, static_cast<std::uint8_t>(SlotState::free));
+  set_state(slot, state);
+  table_insert(key, slot);
+  ++used_;
 }
 
 void BlockIndex::reassign(SlotId slot, std::uint64_t key, SlotState state) {

@@ -68,6 +68,11 @@ class BlockIndex {
   // Takes a slot off the free list for `key` (which must not be indexed) in state `state`.
   // Returns kNoSlot when no slot is free; throws std::out_of_range if the key is not storable.
   SlotId allocate(std::uint64_t key, SlotState state);
+  // Rebuilding after a power loss: `key` (not indexed) in `slot` (at least touched()), in state
+  // `state`; the slots between touched() and `slot` become free. Slots are adopted in increasing
+  // order before any allocate. Throws std::out_of_range if the key is not storable, and
+  // std::invalid_argument for a slot below touched() or beyond the capacity.
+  void adopt(SlotId slot, std::uint64_t key, SlotState state);
   // Puts an evicted or invalidated slot's block out of the index; the slot becomes free.
   void release(SlotId slot);
   // Re-labels a slot (evicted victim) for a new key without passing through the free list;

@@ -110,6 +110,7 @@ ModeState HostEngine::Core::mode_of(VmId vm) const {
 // ---- events
 
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
+  require_rebuilt("request " + std::to_string(request.id));
   now_ = now;
   const std::optional<LocalDisk> found = modes_.find_disk(request.disk);
   require(found.has_value(), [&] {
@@ -250,6 +251,8 @@ void HostEngine::Core::completed(TimeNs now, CommandId command, Status status,
     case CmdPurpose::recovery_write:
       recovery_completed(cmd.op, cmd, status, data);
       break;
+    case CmdPurpose::rebuild_read:
+      break;
   }
   Op& after = ops_[cmd.op];
   if (after.in_flight == 0) finish(cmd.op, now);
@@ -318,6 +321,7 @@ void HostEngine::Core::start(OpId id) {
     case OpKind::replica:
     case OpKind::invalidate:
     case OpKind::recovery:
+    case OpKind::rebuild:
       break;  // started where they are created
   }
   Op& after = ops_[id];
@@ -344,8 +348,9 @@ void HostEngine::Core::settle(TimeNs now) {
 
 void HostEngine::Core::finish(OpId id, TimeNs now) {
   Op& op = ops_[id];
-  if (op.kind == OpKind::replica || op.kind == OpKind::invalidate ||
-      op.kind == OpKind::recovery) {  // no VM request, no locks
+  if (op.kind == OpKind::replica || op.kind == OpKind::invalidate || op.kind == OpKind::recovery ||
+      op.kind == OpKind::rebuild) {  // no VM request, no locks
+    if (op.kind == OpKind::rebuild) rebuild_finished();
     ops_.retire(id);
     return;
   }
@@ -481,6 +486,7 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("replica_acks_abandoned", c.replica_acks_abandoned);
   v.counter("down_host_messages_ignored", c.down_host_messages_ignored);
   v.counter("recoveries", c.recoveries);
+  v.counter("index_rebuilds", c.index_rebuilds);
   v.counter("recovered_blocks", c.recovered_blocks);
   v.counter("recovery_blocks_lost", c.recovery_blocks_lost);
   // Dirty blocks with fewer copies than asked: of VMs that lost a peer, and replicas of failed

@@ -83,6 +83,7 @@ struct Counters {
   // array for a failed owner, and those that could not be (failed flash read or array write).
   std::uint64_t peers_down = 0, replica_acks_abandoned = 0, down_host_messages_ignored = 0;
   std::uint64_t recoveries = 0, recovered_blocks = 0, recovery_blocks_lost = 0;
+  std::uint64_t index_rebuilds = 0;  // restores after a power loss (power_path.cpp)
 };
 
 class HostEngine::Core final : private SlotPins {
@@ -101,6 +102,8 @@ class HostEngine::Core final : private SlotPins {
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
   void peer_down(TimeNs now, HostId host);
   void recover_replicas(TimeNs now, HostId owner);
+  FlashImage flash_image() const;
+  void restore(TimeNs now, const FlashImage& image);
 
   void submit(TimeNs now, const IoRequest& request);
   void received(TimeNs now, HostId from, const PeerMessage& message);
@@ -180,6 +183,10 @@ class HostEngine::Core final : private SlotPins {
   void start_recovery_run(HostId owner, std::span<const std::uint64_t> keys);
   void recovery_completed(OpId id, const Cmd& cmd, Status status, std::span<const Version> data);
   void recovery_block_done(HostId owner, std::uint64_t key, bool written);
+  // power_path.cpp
+  void rebuild_finished();
+  // Throws std::logic_error naming `what` while a restored engine scans its metadata.
+  void require_rebuilt(const std::string& what) const;
   // migration_path.cpp
   void require_owner(VmId vm) const;
   bool migration_message(TimeNs now, HostId from, const PeerMessage& message);
@@ -229,6 +236,11 @@ class HostEngine::Core final : private SlotPins {
   };
   std::map<HostId, Recovery> recoveries_;
   std::vector<HostId> down_hosts_;  // declared down by the runtime (peer_down)
+  // A restored engine scanning its metadata (power_path.cpp), and what IndexRebuilt will say.
+  static constexpr std::uint32_t kSlotHeaderBytes = 32;  // per slot: key, state, owner, checksum
+  static constexpr std::uint64_t kRebuildReads = 16;     // metadata reads in flight at once
+  bool rebuilding_ = false;
+  IndexRebuilt rebuilt_;
   // VMs that lost a peer (peer_down) and have not been given peers again (set_replica_peers):
   // their dirty blocks have fewer copies than asked (gauge underprotected_dirty_blocks).
   std::vector<VmId> degraded_vms_;

@@ -53,6 +53,12 @@ void HostEngine::peer_down(TimeNs now, HostId host) {
 void HostEngine::recover_replicas(TimeNs now, HostId owner) {
   core_->recover_replicas(now, owner);
 }
+FlashImage HostEngine::flash_image() const {
+  return core_->flash_image();
+}
+void HostEngine::restore(TimeNs now, const FlashImage& image) {
+  core_->restore(now, image);
+}
 void HostEngine::received(TimeNs now, HostId from, const PeerMessage& message) {
   core_->received(now, from, message);
 }

@@ -58,7 +58,8 @@ enum class OpKind : std::uint8_t {
   replica,
   remote_read,
   invalidate,
-  recovery
+  recovery,
+  rebuild
 };
 
 enum class CmdPurpose : std::uint8_t {
@@ -73,6 +74,7 @@ enum class CmdPurpose : std::uint8_t {
   remote_read,     // FlashRead of blocks a migrated VM's new owner asked for
   recovery_read,   // FlashRead of a failed owner's replicas
   recovery_write,  // ArrayWrite of them
+  rebuild_read,    // FlashRead of a restored engine's metadata (no slots)
 };
 
 // Per-block flags of a write or discard of a VM with replica peers (Op::replica_flags).

@@ -50,6 +50,7 @@ void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& mess
   if (from == config_.host) {
     throw std::invalid_argument("host " + std::to_string(from) + ": a peer message from itself");
   }
+  require_rebuilt("a message from host " + std::to_string(from));
   now_ = now;
   if (std::find(down_hosts_.begin(), down_hosts_.end(), from) != down_hosts_.end()) {
     ++counters_.down_host_messages_ignored;  // declared down: not a member any more
@@ -274,6 +275,7 @@ void HostEngine::Core::replica_written(OpId id, Status status) {
     ReplicaEntry* entry = replicas_.find(key);
     --entry->writing;
     const bool recovering = entry->recovering && entry->writing == 0;
+    if (status == Status::ok) entry->landed = true;
     if (status != Status::ok) {
       drop_replica(key, entry->slot);
       if (recovering) recovery_block_done(op.peer, key, false);

@@ -37,6 +37,7 @@ struct ReplicaEntry {
   std::uint32_t writing = 0;  // flash writes of this replica in flight
   bool released = false;      // drop once `writing` falls to 0
   bool recovering = false;    // its owner failed: write it to the array once `writing` is 0
+  bool landed = false;        // a write of it completed: the slot holds a version of the block
 };
 
 // One block of a ReplicaWrite the peer is about to write: its key, the version, and its entry if

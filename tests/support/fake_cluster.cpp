@@ -27,6 +27,12 @@ void FakeCluster::crash(HostId h) {
   std::erase_if(network_, [h](const InFlightMessage& m) { return m.from == h || m.to == h; });
 }
 
+FlashImage FakeCluster::power_cycle(HostId h, bool persistent) {
+  collect();
+  std::erase_if(network_, [h](const InFlightMessage& m) { return m.from == h || m.to == h; });
+  return host(h).power_cycle(persistent);
+}
+
 Epoch FakeCluster::migrate(HostId from, HostId to) {
   ++epoch_;
   host(from).migrate_out(to, epoch_);

@@ -48,6 +48,9 @@ class FakeCluster {
   // takes no further step.
   void crash(HostId h);
   bool crashed(HostId h) const { return crashed_.at(h); }
+  // Host h loses power and gets it back (FakeRuntime::power_cycle): messages to and from it on
+  // the network are lost.
+  FlashImage power_cycle(HostId h, bool persistent);
 
   // Messages sent and not yet delivered or dropped, oldest first.
   const std::vector<InFlightMessage>& network();

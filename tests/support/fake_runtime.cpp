@@ -18,33 +18,35 @@ struct CounterReader final : CounterVisitor {
 
 FakeRuntime::FakeRuntime(const EngineConfig& config, CacheMode mode, std::uint64_t disk_bytes,
                          std::shared_ptr<sim::RequestLedger> shared_ledger)
-    : engine_(config),
+    : engine_(std::make_unique<HostEngine>(config)),
+      mode_(mode),
+      disk_bytes_(disk_bytes),
       flash_(config.capacity_blocks),
       ledger_(shared_ledger ? std::move(shared_ledger)
                             : std::make_shared<sim::RequestLedger>(config.block_bytes)) {
-  engine_.add_datastore(kDatastore, mode);
-  engine_.add_vm(kVm, kDatastore, std::nullopt);
-  engine_.add_disk(kVm, kDisk, disk_bytes);
+  engine_->add_datastore(kDatastore, mode);
+  engine_->add_vm(kVm, kDatastore, std::nullopt);
+  engine_->add_disk(kVm, kDisk, disk_bytes);
   collect();
 }
 
 void FakeRuntime::set_vm_mode(std::optional<CacheMode> mode) {
-  engine_.set_vm_mode(now_, kVm, mode);
+  engine_->set_vm_mode(now_, kVm, mode);
   collect();
 }
 
 void FakeRuntime::set_datastore_mode(CacheMode mode) {
-  engine_.set_datastore_mode(now_, kDatastore, mode);
+  engine_->set_datastore_mode(now_, kDatastore, mode);
   collect();
 }
 
 void FakeRuntime::migrate_out(HostId to, Epoch epoch) {
-  engine_.migrate_out(now_, kVm, to, epoch);
+  engine_->migrate_out(now_, kVm, to, epoch);
   collect();
 }
 
 void FakeRuntime::migrate_in(HostId from, Epoch epoch) {
-  engine_.migrate_in(now_, kVm, from, epoch);
+  engine_->migrate_in(now_, kVm, from, epoch);
   collect();
 }
 
@@ -65,13 +67,13 @@ RequestId FakeRuntime::submit(IoKind kind, std::uint64_t offset, std::uint64_t l
                               DiskId disk) {
   const IoRequest request = ledger_->submit(disk, kind, offset, length);
   in_flight_.insert(request.id);
-  engine_.submit(now_, request);
+  engine_->submit(now_, request);
   collect();
   return request.id;
 }
 
 void FakeRuntime::collect() {
-  for (const Command& command : engine_.drain()) {
+  for (const Command& command : engine_->drain()) {
     std::visit(
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
@@ -127,6 +129,8 @@ void FakeRuntime::collect() {
             modes_.push_back(c);
           } else if constexpr (std::is_same_v<T, ReplicasRecovered>) {
             recovered_.push_back(c);
+          } else if constexpr (std::is_same_v<T, IndexRebuilt>) {
+            rebuilt_.push_back(c);
           } else if constexpr (std::is_same_v<T, SendToPeer>) {
             sent_.push_back(SentMessage{c.to, *c.message});
           }
@@ -168,17 +172,17 @@ void FakeRuntime::complete(std::size_t index, Status status) {
       }
     }
   }
-  engine_.completed(now_, io.id, status, data);
+  engine_->completed(now_, io.id, status, data);
   collect();
 }
 
 void FakeRuntime::peer_down(HostId host) {
-  engine_.peer_down(now_, host);
+  engine_->peer_down(now_, host);
   collect();
 }
 
 void FakeRuntime::recover_replicas(HostId owner) {
-  engine_.recover_replicas(now_, owner);
+  engine_->recover_replicas(now_, owner);
   collect();
 }
 
@@ -190,8 +194,26 @@ void FakeRuntime::crash() {
   in_flight_.clear();
 }
 
+FlashImage FakeRuntime::power_cycle(bool persistent) {
+  const FlashImage image = persistent ? engine_->flash_image() : FlashImage{};
+  crash();
+  const EngineConfig config = engine_->config();
+  engine_ = std::make_unique<HostEngine>(config);
+  engine_->add_datastore(kDatastore, mode_);
+  engine_->add_vm(kVm, kDatastore, std::nullopt);
+  engine_->add_disk(kVm, kDisk, disk_bytes_);
+  timer_.reset();
+  if (!persistent) {
+    flash_ = sim::FlashVersions(config.capacity_blocks);
+    return image;
+  }
+  engine_->restore(now_, image);
+  collect();
+  return image;
+}
+
 void FakeRuntime::receive(HostId from, const PeerMessage& message) {
-  engine_.received(now_, from, message);
+  engine_->received(now_, from, message);
   collect();
 }
 
@@ -208,14 +230,14 @@ void FakeRuntime::advance_to(TimeNs now) {
   now_ = now;
   if (timer_ && *timer_ <= now) {
     timer_.reset();
-    engine_.timer_fired(now_, timer_id_);
+    engine_->timer_fired(now_, timer_id_);
     collect();
   }
 }
 
 std::uint64_t FakeRuntime::counter(const std::string& name) const {
   CounterReader reader;
-  engine_.visit_counters(reader);
+  engine_->visit_counters(reader);
   auto it = reader.values.find(name);
   if (it == reader.values.end()) throw std::invalid_argument("no counter " + name);
   return it->second;

@@ -66,7 +66,7 @@ class FakeRuntime {
                        std::uint64_t disk_bytes = 1ull << 30,
                        std::shared_ptr<sim::RequestLedger> shared_ledger = nullptr);
 
-  HostEngine& engine() { return engine_; }
+  HostEngine& engine() { return *engine_; }
   // Control calls that produce commands: forwarded, then the commands are collected.
   void set_vm_mode(std::optional<CacheMode> mode);
   void set_datastore_mode(CacheMode mode);
@@ -77,6 +77,11 @@ class FakeRuntime {
   // The host stops: its pending commands and unsent messages are gone, and its VM requests in
   // flight are abandoned in the ledger (never acknowledged). The engine is not called again.
   void crash();
+  // The host loses power and gets it back: as crash(), then a new engine (same config, datastore,
+  // VM and disk) takes over. Persistent flash keeps its versions and the new engine is restored
+  // from the old one's flash_image() (returned; its metadata scan is pending until completed);
+  // otherwise (RAM) the flash reads 0 everywhere and the new engine starts empty.
+  FlashImage power_cycle(bool persistent);
 
   RequestId read(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
   RequestId write(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
@@ -104,6 +109,7 @@ class FakeRuntime {
   const std::vector<std::string>& violations() const { return violations_; }
   const std::vector<ModeApplied>& modes_applied() const { return modes_; }
   const std::vector<ReplicasRecovered>& recovered() const { return recovered_; }
+  const std::vector<IndexRebuilt>& rebuilt() const { return rebuilt_; }
   std::uint64_t counter(const std::string& name) const;
 
   const sim::ArrayVersions& array() const { return ledger_->array(); }
@@ -111,6 +117,9 @@ class FakeRuntime {
   const sim::RequestLedger& ledger() const { return *ledger_; }
   // Every acknowledged write is on the array (valid once all dirty data has been destaged).
   std::string array_matches_acknowledged() const;
+  // After a failure, once nothing more can reach the array for its disk: the acknowledged writes
+  // the array lacks (sim::RequestLedger::take_losses).
+  sim::RequestLedger::Losses take_losses() { return ledger_->take_losses({&kDisk, 1}); }
   // pending() entries of one kind.
   std::size_t count(PendingIo::Kind kind) const;
 
@@ -118,7 +127,9 @@ class FakeRuntime {
   RequestId submit(IoKind kind, std::uint64_t offset, std::uint64_t length, DiskId disk);
   void collect();
 
-  HostEngine engine_;
+  std::unique_ptr<HostEngine> engine_;
+  CacheMode mode_;
+  std::uint64_t disk_bytes_;
   TimeNs now_ = 0;
   std::optional<TimeNs> timer_;
   TimerId timer_id_ = 0;
@@ -127,6 +138,7 @@ class FakeRuntime {
   std::vector<std::string> violations_;
   std::vector<ModeApplied> modes_;
   std::vector<ReplicasRecovered> recovered_;
+  std::vector<IndexRebuilt> rebuilt_;
   std::set<RequestId> in_flight_;  // submitted, not completed
   std::vector<SentMessage> sent_;
   sim::FlashVersions flash_;

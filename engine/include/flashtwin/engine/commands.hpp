@@ -19,7 +19,8 @@
 namespace flashtwin::engine {
 
 // Read whole cache blocks from local flash (a scatter list of slots). The completion carries the
-// version each slot holds, in the order of `slots`.
+// version each slot holds, in the order of `slots`. A metadata scan (HostEngine::restore) reads
+// `bytes` and names no slot: its completion carries no version.
 struct FlashRead {
   CommandId id = 0;
   std::span<const SlotId> slots;
@@ -103,8 +104,19 @@ struct ReplicasRecovered {
   std::uint64_t blocks_lost = 0;
 };
 
-using Command = std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer,
-                             CompleteRequest, SetTimer, ModeApplied, ReplicasRecovered>;
+// A restored engine (HostEngine::restore) has scanned its metadata: it takes requests and peer
+// messages from now. It holds `blocks` own blocks (`dirty_blocks` of them dirty) and
+// `replica_blocks` replicas; `scanned_bytes` of metadata were read.
+struct IndexRebuilt {
+  std::uint64_t blocks = 0;
+  std::uint64_t dirty_blocks = 0;
+  std::uint64_t replica_blocks = 0;
+  std::uint64_t scanned_bytes = 0;
+};
+
+using Command =
+    std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer, CompleteRequest,
+                 SetTimer, ModeApplied, ReplicasRecovered, IndexRebuilt>;
 static_assert(std::is_trivially_destructible_v<Command>);
 
 }  // namespace flashtwin::engine

@@ -33,6 +33,7 @@
 #include "flashtwin/engine/commands.hpp"
 #include "flashtwin/engine/config.hpp"
 #include "flashtwin/engine/counters.hpp"
+#include "flashtwin/engine/flash_image.hpp"
 #include "flashtwin/engine/io.hpp"
 #include "flashtwin/engine/peer_message.hpp"
 #include "flashtwin/engine/types.hpp"
@@ -105,6 +106,23 @@ class HostEngine {
   // command says when all are done (at once if none is held). A replica whose flash write is in
   // flight is written once that completes. Messages from `owner` must no longer be delivered.
   void recover_replicas(TimeNs now, HostId owner);
+
+  // Power loss (docs/CLUSTER.md, "Power loss"). What this host's flash holds durably now (its
+  // runtime keeps the data): every own block whose data landed and that no write is changing (a
+  // clean block being written is left out: the array has it), every dirty block (its slot holds
+  // its last landed version, never older than the last acknowledged), and every replica one of
+  // whose writes landed and that was not released. A cache device that is not persistent keeps
+  // nothing: the runtime then builds an engine without calling restore.
+  FlashImage flash_image() const;
+  // Power came back: a new engine with its datastores, VMs and disks added (their ids as before)
+  // and nothing served adopts `image` slot for slot (replicas with version 0 until read: recovery
+  // reads them from flash), its own blocks enter the eviction policy in slot order (recency is
+  // lost), then it scans the metadata of its whole device: 32 bytes per slot of capacity, in 16
+  // FlashReads without slots. An IndexRebuilt command says when it is done; a request or message
+  // before that throws std::logic_error. Throws std::invalid_argument for a slot outside the
+  // device or named twice, a block of a disk not added or outside it, or a replica it cannot hold,
+  // and std::logic_error for an engine that has served anything.
+  void restore(TimeNs now, const FlashImage& image);
 
   // ---- Events.
   // A VM request. Throws std::invalid_argument for an unknown disk and std::out_of_range for a
