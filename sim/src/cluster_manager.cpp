@@ -39,7 +39,9 @@ void ClusterManager::start() {
   executor_.set_control_handler(
       [this](std::size_t h, const engine::Command& command) { on_command(h, command); });
   for (const EventSpec& event : scenario_.events) {
-    if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
+    if (const auto* loss = std::get_if<PowerLoss>(&event.what)) {
+      scheduler_.at(event.at_s, [this, d = loss->duration_s] { power_lost(d); });
+    } else if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
       const std::size_t h = index_.host(failure->host);
       if (failure->flash_only) {
         if (executor_.host(h).flash == nullptr) continue;  // the baseline run: no flash to fail
@@ -73,6 +75,9 @@ void ClusterManager::on_command(std::size_t h, const engine::Command& command) {
   } else if (const auto* done = std::get_if<engine::ReplicasRecovered>(&command)) {
     const engine::ReplicasRecovered copy = *done;
     scheduler_.at(scheduler_.now_s(), [this, h, copy] { replicas_recovered(h, copy); });
+  } else if (const auto* rebuilt = std::get_if<engine::IndexRebuilt>(&command)) {
+    const engine::IndexRebuilt copy = *rebuilt;
+    scheduler_.at(scheduler_.now_s(), [this, h, copy] { index_rebuilt(h, copy); });
   }
 }
 
@@ -106,7 +111,7 @@ void ClusterManager::host_failed(std::size_t h) {
 void ClusterManager::flash_failed(std::size_t h) {
   Failure failure{h, now_ns(), 0, {}, true};
   stop_vms_on(h, failure);
-  executor_.replace_engine(h, flashless_engine_(h));
+  executor_.replace_engine(h, make_engine_(h, false));
   no_cache_[h] = true;  // never a peer again
   timeline(ClusterEventKind::flash_failed, h);
   failures_.push_back(std::move(failure));
@@ -157,6 +162,10 @@ std::vector<std::size_t> ClusterManager::undeclared_failures() const {
 
 void ClusterManager::replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done) {
   timeline(ClusterEventKind::replicas_recovered, from, kNoVm, done.blocks_written);
+  if (power_.active) {
+    if (--power_.answers_left == 0) restart_after_power_loss();
+    return;
+  }
   for (std::size_t f = 0; f < failures_.size(); ++f) {
     if (failures_[f].host != done.owner || failures_[f].answers_left == 0) continue;
     if (--failures_[f].answers_left == 0) finish_recovery(f);
@@ -223,8 +232,15 @@ std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::s
 void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes_lost,
                              std::uint64_t blocks_lost, std::uint64_t bytes_lost) {
   const Failure& failure = failures_[f];
-  VmOutage outage{vm,          failure.host, failure.failed_ns, -1, 0, writes_lost,
-                  blocks_lost, bytes_lost,   failure.flash_only};
+  VmOutage outage{vm,
+                  failure.host,
+                  failure.failed_ns,
+                  -1,
+                  0,
+                  writes_lost,
+                  blocks_lost,
+                  bytes_lost,
+                  failure.flash_only ? OutageCause::flash_failed : OutageCause::host_failed};
   const std::optional<std::size_t> target =
       failure.flash_only ? std::optional<std::size_t>(failure.host) : restart_host();
   if (!target) {  // no live host: the VM stays down

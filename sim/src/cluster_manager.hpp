@@ -19,6 +19,14 @@
 //     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
 //     ha.boot_s later on a live host (with flash first, then the fewest running VMs, then scenario
 //     order), with new peers (replica_placement.hpp, choose_peers).
+//   power_loss event, t (cluster_power.cpp): every host stops with its VMs; what each cache
+//     device keeps is taken (HostEngine::flash_image; nothing from RAM). At t + duration the
+//     power is back, and ha.boot_s later every host runs a new engine with its VMs added, restored
+//     from its device (replicas of owners whose own flash kept their data are dropped: the owner
+//     holds every acknowledged version). Once every host has rebuilt its index (IndexRebuilt),
+//     the flash hosts write the replicas they hold for RAM hosts to the array; then the RAM
+//     hosts' VMs' losses are counted as above, and every VM starts again where it ran. A VM with
+//     replicas starts write-through, drains, and gets peers again (under-protected meanwhile).
 // Everything it learns from engines (ModeApplied, ReplicasRecovered) is handled a moment later in
 // the same simulated instant, never inside the executor's pump.
 //
@@ -54,10 +62,9 @@ class ClusterManager {
   // Hosts that crashed and are not declared down yet: their VMs' dirty data has only the copies
   // their peers hold, which no engine counts as under-protected until recovery starts.
   std::vector<std::size_t> undeclared_failures() const;
-  // Builds host h's engine without flash (after its flash device failed).
-  void set_engine_factory(std::function<std::unique_ptr<engine::HostEngine>(std::size_t)> make) {
-    flashless_engine_ = std::move(make);
-  }
+  // Builds a new engine for host h, with its flash or without (after its flash device failed).
+  using EngineFactory = std::function<std::unique_ptr<engine::HostEngine>(std::size_t, bool)>;
+  void set_engine_factory(EngineFactory make) { make_engine_ = std::move(make); }
   // Called once a host was declared down and recovery started (the cluster's levels peak then).
   void set_level_sampler(std::function<void()> sample) { sample_levels_ = std::move(sample); }
 
@@ -71,7 +78,24 @@ class ClusterManager {
     bool declared = false;         // declare_down ran
   };
 
+  // A power loss of the whole cluster, while it lasts (cluster_power.cpp).
+  struct PowerOutage {
+    std::int64_t lost_ns = 0;
+    std::vector<engine::FlashImage> images;  // by host: what its device kept
+    std::size_t rebuilding = 0;              // hosts whose IndexRebuilt is awaited
+    std::size_t answers_left = 0;            // ReplicasRecovered awaited
+    bool active = false;
+  };
+
   void on_command(std::size_t h, const engine::Command& command);
+  // cluster_power.cpp
+  bool keeps_data(std::size_t h) const;
+  bool volatile_cache(std::size_t h) const;
+  void power_lost(double duration_s);
+  void boot_after_power_loss();
+  void index_rebuilt(std::size_t h, const engine::IndexRebuilt& done);
+  void recover_volatile_caches();
+  void restart_after_power_loss();
   void stop_vms_on(std::size_t h, Failure& failure);
   void host_failed(std::size_t h);
   void flash_failed(std::size_t h);
@@ -106,7 +130,8 @@ class ClusterManager {
   std::vector<Failure> failures_;
   std::map<std::size_t, std::int64_t> draining_;  // VM -> under-protected since (ns)
   std::function<void()> sample_levels_;
-  std::function<std::unique_ptr<engine::HostEngine>(std::size_t)> flashless_engine_;
+  EngineFactory make_engine_;
+  PowerOutage power_;
 };
 
 }  // namespace flashtwin::sim

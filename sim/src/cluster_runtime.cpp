@@ -43,6 +43,15 @@ std::unique_ptr<engine::HostEngine> make_engine(const Scenario& scenario, std::s
   return engine;
 }
 
+// Cache blocks of host h's flash (0: none, or the baseline run).
+std::uint64_t flash_blocks(const Scenario& scenario, std::size_t h, bool baseline) {
+  const HostSpec& spec = scenario.cluster.hosts[h];
+  if (baseline || spec.flash.empty()) return 0;
+  const FlashSpec& flash = spec.flash.front();  // one device per host (checked by the parser)
+  const auto bytes = static_cast<std::uint64_t>(flash.capacity_gib * kGiB);
+  return bytes / scenario.cache.block_bytes;
+}
+
 // One engine per host with its datastores; a host with flash (and not in the baseline) gets its
 // device queue and version store. VMs follow their datastore, or run pass-through without flash.
 std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool baseline,
@@ -52,13 +61,11 @@ std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool
   auto host = std::make_unique<SimHost>();
   host->name = spec.name;
   host->node = platform.host(spec.name);
-  std::uint64_t capacity_blocks = 0;
-  if (!baseline && !spec.flash.empty()) {
-    const FlashSpec& flash = spec.flash.front();  // one device per host (checked by the parser)
-    const auto bytes = static_cast<std::uint64_t>(flash.capacity_gib * kGiB);
-    capacity_blocks = bytes / scenario.cache.block_bytes;
+  const std::uint64_t capacity_blocks = flash_blocks(scenario, h, baseline);
+  if (capacity_blocks > 0) {
     host->flash = std::make_unique<models::FlashDevice>(
-        scenario.device(flash.device), capacity_blocks * scenario.cache.block_bytes, scheduler);
+        scenario.device(spec.flash.front().device), capacity_blocks * scenario.cache.block_bytes,
+        scheduler);
     host->flash_versions = std::make_unique<FlashVersions>(capacity_blocks);
   }
   host->engine = make_engine(scenario, h, capacity_blocks);
@@ -225,7 +232,9 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     // Failures happen in the baseline run too: its VMs go down and boot again the same way.
     ClusterManager manager(scenario_, index, spec.topology, executor, driver, scheduler, ledger_,
                            sink_, placement);
-    manager.set_engine_factory([this](std::size_t h) { return make_engine(scenario_, h, 0); });
+    manager.set_engine_factory([this](std::size_t h, bool with_flash) {
+      return make_engine(scenario_, h, with_flash ? flash_blocks(scenario_, h, baseline_) : 0);
+    });
     manager.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).

@@ -40,6 +40,31 @@ void CommandExecutor::replace_engine(std::size_t h, std::unique_ptr<engine::Host
   if (host.flash_versions) failed_versions_.push_back(std::move(host.flash_versions));
 }
 
+void CommandExecutor::power_off(std::size_t h) {
+  fail_host(h);
+  ++hosts_[h]->generation;
+}
+
+void CommandExecutor::power_on(std::size_t h, std::unique_ptr<engine::HostEngine> engine) {
+  SimHost& host = *hosts_[h];
+  host.node->turn_on();
+  host.failed = false;
+  ++host.generation;
+  ++host.timer_generation;
+  if (host.flash) {
+    const engine::EngineConfig& config = engine->config();
+    const models::DeviceProfile profile = host.flash->profile();
+    failed_devices_.push_back(std::move(host.flash));  // its queued work is dropped
+    host.flash = std::make_unique<models::FlashDevice>(
+        profile, config.capacity_blocks * config.block_bytes, world_.scheduler);
+    if (profile.is_volatile) {
+      failed_versions_.push_back(std::move(host.flash_versions));
+      host.flash_versions = std::make_unique<FlashVersions>(config.capacity_blocks);
+    }
+  }
+  host.engine = std::move(engine);
+}
+
 void CommandExecutor::submit(std::size_t h, const engine::IoRequest& request) {
   hosts_[h]->engine->submit(now_ns(), request);
   pump(h);
@@ -122,12 +147,13 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   const NetworkPurpose purpose =
       replication ? NetworkPurpose::replication : NetworkPurpose::remote_read;
   auto deliver = [this, from = h, to = std::size_t{send.to}, bytes, purpose,
+                  from_generation = hosts_[h]->generation,
                   to_generation = hosts_[send.to]->generation, message = *send.message](bool ok) {
     sink_.record(NetworkTransfer{purpose, bytes, now_ns()});
     // Lost (whoever waits for an answer keeps waiting), or one end failed (or lost its cache)
     // meanwhile.
     if (!ok || hosts_[from]->failed || hosts_[to]->failed ||
-        hosts_[to]->generation != to_generation)
+        hosts_[from]->generation != from_generation || hosts_[to]->generation != to_generation)
       return;
     last_engine_event_s_ = world_.scheduler.now_s();
     hosts_[to]->engine->received(now_ns(), static_cast<engine::HostId>(from), message);
@@ -230,7 +256,8 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
         } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
           send_to_peer(h, c);
         } else if constexpr (std::is_same_v<T, engine::ModeApplied> ||
-                             std::is_same_v<T, engine::ReplicasRecovered>) {
+                             std::is_same_v<T, engine::ReplicasRecovered> ||
+                             std::is_same_v<T, engine::IndexRebuilt>) {
           if (control_) control_(h, command);
         }
       },

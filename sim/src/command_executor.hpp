@@ -60,8 +60,8 @@ struct SimHost {
   std::unique_ptr<FlashVersions> flash_versions;
   std::uint64_t timer_generation = 0;  // a SetTimer replaces the pending one
   bool pumping = false;
-  bool failed = false;                       // CommandExecutor::fail_host
-  std::uint32_t generation = 0;              // bumped by replace_engine
+  bool failed = false;                       // CommandExecutor::fail_host, power_off
+  std::uint32_t generation = 0;              // bumped by replace_engine, power_off, power_on
   std::uint32_t array_writes_in_flight = 0;  // on their way to the array or in its queues
 };
 
@@ -100,8 +100,8 @@ class CommandExecutor {
   void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
     peer_routes_ = std::move(routes);
   }
-  // ModeApplied and ReplicasRecovered commands go to `control` (called while the host's
-  // commands are carried out: defer what changes engines).
+  // ModeApplied, ReplicasRecovered and IndexRebuilt commands go to `control` (called while the
+  // host's commands are carried out: defer what changes engines).
   void set_control_handler(Control control) { control_ = std::move(control); }
   // Host h fails now (its SimGrid host off; see above). Its array writes already on their way
   // go on: they land or fail as the network and the array decide.
@@ -110,6 +110,13 @@ class CommandExecutor {
   // device. What the old engine's commands and timer do later, and messages sent to it, are
   // dropped; its array writes on their way land or fail as for fail_host.
   void replace_engine(std::size_t h, std::unique_ptr<engine::HostEngine> engine);
+  // Power loss (docs/CLUSTER.md, "Power loss"). power_off: host h stops as for fail_host, and
+  // its flash writes in flight never land (the device's completions are dropped).
+  void power_off(std::size_t h);
+  // The power is back: host h runs again with `engine` (new, its VMs added), a new device queue
+  // of the same device, and the device's content if it is persistent (a RAM cache reads 0
+  // everywhere). Messages sent before, by it or to it, are dropped.
+  void power_on(std::size_t h, std::unique_ptr<engine::HostEngine> engine);
   // Arms host h's engine timer (replacing the pending one), as for a SetTimer command.
   void arm_timer(std::size_t h, const engine::SetTimer& timer);
   // Simulated seconds of the last completion or timer handed to an engine: when the hosts last

@@ -28,6 +28,12 @@ const char* event_name(ClusterEventKind kind) {
       return "vm_reprotected";
     case ClusterEventKind::vm_write_through:
       return "vm_write_through";
+    case ClusterEventKind::power_lost:
+      return "power_lost";
+    case ClusterEventKind::power_restored:
+      return "power_restored";
+    case ClusterEventKind::index_rebuilt:
+      return "index_rebuilt";
   }
   return "unknown";
 }
@@ -51,7 +57,7 @@ void Metrics::on(const VmOutage& e) {
   o.writes_lost = e.writes_lost;
   o.blocks_lost = e.blocks_lost;
   o.bytes_lost = e.bytes_lost;
-  o.flash_only = e.flash_only;
+  o.cause = e.cause;
   cluster_.failures.outages.push_back(std::move(o));
   cluster_.failures.writes_lost += e.writes_lost;
   cluster_.failures.bytes_lost += e.bytes_lost;

@@ -15,6 +15,17 @@
 namespace flashtwin::sim {
 
 namespace {
+const char* outage_cause_name(OutageCause cause) {
+  switch (cause) {
+    case OutageCause::flash_failed:
+      return "flash_failed";
+    case OutageCause::power_loss:
+      return "power_loss";
+    case OutageCause::host_failed:
+      break;
+  }
+  return "host_failed";
+}
 
 using Json = nlohmann::ordered_json;
 
@@ -189,7 +200,7 @@ Json failures_json(const ClusterTotals& c) {
   for (const OutageTotals& o : f.outages) {
     outages.push_back(Json{
         {"vm", o.vm},
-        {"cause", o.flash_only ? "flash_failed" : "host_failed"},
+        {"cause", outage_cause_name(o.cause)},
         {"failed_host", o.failed_host},
         {"failed_at_ns", o.failed_ns},
         {"restarted_at_ns", o.restarted_ns >= 0 ? Json(o.restarted_ns) : Json(nullptr)},

@@ -31,10 +31,60 @@ std::optional<HostFailure> parse_host_failure(ObjectReader& event) {
   return failure;
 }
 
+std::optional<PowerLoss> parse_power_loss(ObjectReader& event) {
+  const nlohmann::json* json = event.child("power_loss");
+  if (json == nullptr) return std::nullopt;
+  ObjectReader r(*json, event.path_of("power_loss"));
+  PowerLoss loss;
+  loss.duration_s = r.required_in<double>("duration_s", 0, limit::kMaxDurationS);
+  if (loss.duration_s <= 0) throw ScenarioError(r.path_of("duration_s"), "must be > 0");
+  loss.path = r.path();
+  r.finish();
+  return loss;
+}
+
+namespace {
+// A power loss of the whole cluster comes back within the run, once, in a scenario without host
+// failures and with no migration before it (their combination is a later part).
+void check_power_loss(const Scenario& s) {
+  const PowerLoss* loss = nullptr;
+  double at_s = 0;
+  for (const EventSpec& event : s.events) {
+    if (const auto* p = std::get_if<PowerLoss>(&event.what)) {
+      if (loss != nullptr) {
+        throw ScenarioError(p->path, "a second power loss; one per run is supported");
+      }
+      loss = p;
+      at_s = event.at_s;
+    }
+  }
+  if (loss == nullptr) return;
+  const std::string event_path = loss->path.substr(0, loss->path.rfind('.'));
+  if (at_s <= 0 || at_s + loss->duration_s >= s.duration_s) {
+    throw ScenarioError(event_path + ".at_s",
+                        "the power must go and come back inside the run "
+                        "(0 < at_s and at_s + duration_s < duration_s)");
+  }
+  for (const EventSpec& event : s.events) {
+    if (std::holds_alternative<HostFailure>(event.what)) {
+      throw ScenarioError(event_path,
+                          "a power loss in a run with host or flash failures is "
+                          "not supported yet");
+    }
+    if (std::holds_alternative<VmMigration>(event.what) && event.at_s <= at_s + loss->duration_s) {
+      throw ScenarioError(event_path,
+                          "a power loss during or after a migration is not "
+                          "supported yet");
+    }
+  }
+}
+}  // namespace
+
 // A failure names a host of the scenario (with flash, for a flash failure), at a time inside the
 // run; a host fails once (it does not come back), and a host a VM migrates from or to does not
 // fail (a failure during or after a migration is a later part).
 void check_failures(const Scenario& s) {
+  check_power_loss(s);
   std::set<std::string> hosts, migrating, failed, with_flash;
   for (const HostSpec& host : s.cluster.hosts) {
     hosts.insert(host.name);

@@ -309,8 +309,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
     }
-    for (const char* later :
-         {"restore_host", "cut_link", "restore_link", "power_loss", "array_slowdown"}) {
+    for (const char* later : {"restore_host", "cut_link", "restore_link", "array_slowdown"}) {
       if (e.has(later)) {
         throw ScenarioError(e.path_of(later),
                             "this event arrives with the cluster protocol and "
@@ -349,10 +348,14 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       event.what = *failure;
       ++kinds;
     }
+    if (std::optional<PowerLoss> loss = parse_power_loss(e)) {
+      event.what = *loss;
+      ++kinds;
+    }
     if (kinds != 1) {
       throw ScenarioError(e.path(),
                           "an event needs exactly one of vm_policy, datastore_policy, "
-                          "migrate, fail_host, fail_flash");
+                          "migrate, fail_host, fail_flash, power_loss");
     }
     e.finish();
     out.push_back(std::move(event));

@@ -36,6 +36,8 @@ WorkloadSpec parse_workload(const nlohmann::json& json, const std::string& path,
 // when it has none); the failures' consistency with the hosts and the migrations.
 HaSpec parse_ha(const nlohmann::json* json, const std::string& path);
 std::optional<HostFailure> parse_host_failure(ObjectReader& event);
+// The `power_loss` of an event (nullopt without one).
+std::optional<PowerLoss> parse_power_loss(ObjectReader& event);
 void check_failures(const Scenario& s);
 
 // A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):

@@ -260,10 +260,13 @@ std::string failure_section(const ClusterTotals& c) {
                                                           s(o.restarted_ns) + " s (down " +
                                                           s(o.restarted_ns - o.failed_ns) + " s)"
                                                     : std::string("not restarted within the run");
-    const std::string what = o.flash_only ? "flash of " + o.failed_host + " failed at "
-                                          : "host " + o.failed_host + " failed at ";
+    const bool flash_only = o.cause == OutageCause::flash_failed;
+    const std::string what = flash_only ? "flash of " + o.failed_host + " failed at "
+                             : o.cause == OutageCause::power_loss
+                                 ? "power lost at "
+                                 : "host " + o.failed_host + " failed at ";
     text += cut(format::pad_right(label, 16) + o.vm + ": " + what + s(o.failed_ns) + " s; " +
-                (o.flash_only && o.restarted_ns >= 0
+                (flash_only && o.restarted_ns >= 0
                      ? "uncached from " + s(o.restarted_ns) + " s (stalled " +
                            s(o.restarted_ns - o.failed_ns) + " s)"
                      : restart));

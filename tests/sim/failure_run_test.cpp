@@ -61,7 +61,7 @@ void expect_flash_failure(const RunResult& r, bool loses) {
   EXPECT_EQ(c.unexplained_writes_lost, 0u);
   ASSERT_EQ(c.failures.outages.size(), 1u);
   const OutageTotals& o = c.failures.outages[0];
-  EXPECT_TRUE(o.flash_only);
+  EXPECT_EQ(o.cause, OutageCause::flash_failed);
   EXPECT_EQ(o.restarted_on, "h1");
   EXPECT_LT(o.restarted_ns - o.failed_ns, 100 * kMs);  // recovery only
   EXPECT_TRUE(has_event(c.failures, "flash_failed", "h1"));

@@ -190,7 +190,7 @@ struct OutageTotals {
   std::int64_t failed_ns = 0;
   std::int64_t restarted_ns = -1;
   std::uint64_t writes_lost = 0, blocks_lost = 0, bytes_lost = 0;
-  bool flash_only = false;  // its host's flash failed (the VM stalled; it did not move)
+  OutageCause cause = OutageCause::host_failed;  // flash_failed, power_loss: it did not move
 };
 struct FailureTotals {
   std::vector<TimelineEntry> timeline;

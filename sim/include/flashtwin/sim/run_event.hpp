@@ -137,6 +137,9 @@ enum class ClusterEventKind : std::uint8_t {
   vm_underprotected,   // VM `vm` lost peer `host`: drained out of write-back
   vm_reprotected,      // VM `vm` drained, back to write-back with a new peer `host`
   vm_write_through,    // VM `vm` drained; too few eligible peers: it stays write-through
+  power_lost,          // the whole cluster lost power (`host`: 0, for the cluster)
+  power_restored,      // the power is back; the hosts boot
+  index_rebuilt,       // `host` rebuilt its cache from its device: `blocks` blocks kept
 };
 inline constexpr std::size_t kNoVm = static_cast<std::size_t>(-1);
 struct ClusterEvent {
@@ -146,6 +149,8 @@ struct ClusterEvent {
   std::size_t vm = kNoVm;
   std::uint64_t blocks = 0;
 };
+
+enum class OutageCause : std::uint8_t { host_failed, flash_failed, power_loss };
 
 // A VM whose host failed: when, when it booted again and where (restarted_ns -1: not within the
 // run), and which of its acknowledged writes were lost (not on the array once the survivors'
@@ -159,7 +164,7 @@ struct VmOutage {
   std::uint64_t writes_lost = 0;
   std::uint64_t blocks_lost = 0;
   std::uint64_t bytes_lost = 0;
-  bool flash_only = false;  // the host's flash failed: the VM stalled and went on there
+  OutageCause cause = OutageCause::host_failed;  // flash_failed: the VM stalled, went on there
 };
 
 // A VM's dirty data had fewer copies than its policy asks for, from from_ns to to_ns.

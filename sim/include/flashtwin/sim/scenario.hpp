@@ -132,9 +132,17 @@ struct HostFailure {
   std::string path;
   bool flash_only = false;
 };
+// The whole cluster loses power (docs/CLUSTER.md, "Power loss"): every host stops at once with
+// its VMs; `duration_s` later the power is back, every host boots (ha.boot_s) and rebuilds its
+// cache from what its device kept (flash keeps its data, a RAM cache does not), and the VMs start
+// again where they ran. `path` as for VmMigration.
+struct PowerLoss {
+  double duration_s = 0;
+  std::string path;
+};
 struct EventSpec {
   double at_s = 0;
-  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure> what;
+  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure, PowerLoss> what;
 };
 
 // Checks that turn into the exit status (1 when one fails).
