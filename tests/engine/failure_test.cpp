@@ -4,6 +4,7 @@
 // protection level that must lose no acknowledged write.
 #include "engine_test_config.hpp"
 #include "fake_cluster.hpp"
+#include "random_request.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,27 +24,6 @@ FakeCluster owner_with_peers(const std::vector<HostId>& peers) {
   FakeCluster c(3, small_config(), CacheMode::write_back, true);
   c.set_peers(0, peers);
   return c;
-}
-
-// One random VM request on `host` (the randomized tests' mix: reads, writes, discards, flushes;
-// partial first and last blocks now and then), over 24 blocks.
-RequestId random_request(FakeRuntime& host, std::mt19937_64& rng) {
-  const std::uint64_t block = rng() % 24;
-  const std::uint64_t blocks = 1 + rng() % 3;
-  const std::uint64_t offset = block * kBlock + (rng() % 4 == 0 ? 512 : 0);
-  const std::uint64_t length = blocks * kBlock - (rng() % 4 == 0 ? 1024 : 0);
-  switch (rng() % 8) {
-    case 0:
-      return host.flush();
-    case 1:
-      return host.discard(offset, length);
-    case 2:
-    case 3:
-    case 4:
-      return host.read(offset, length);
-    default:
-      return host.write(offset, length);
-  }
 }
 
 // The cluster manager's part: every live host learns that `failed` is down and recovers its

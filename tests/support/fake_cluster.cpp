@@ -27,10 +27,11 @@ void FakeCluster::crash(HostId h) {
   std::erase_if(network_, [h](const InFlightMessage& m) { return m.from == h || m.to == h; });
 }
 
-FlashImage FakeCluster::power_cycle(HostId h, bool persistent) {
+FlashImage FakeCluster::power_cycle(HostId h, bool persistent,
+                                    const std::set<HostId>& drop_replicas_of) {
   collect();
   std::erase_if(network_, [h](const InFlightMessage& m) { return m.from == h || m.to == h; });
-  return host(h).power_cycle(persistent);
+  return host(h).power_cycle(persistent, drop_replicas_of);
 }
 
 Epoch FakeCluster::migrate(HostId from, HostId to) {

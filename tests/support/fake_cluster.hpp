@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,7 @@ class FakeCluster {
   bool crashed(HostId h) const { return crashed_.at(h); }
   // Host h loses power and gets it back (FakeRuntime::power_cycle): messages to and from it on
   // the network are lost.
-  FlashImage power_cycle(HostId h, bool persistent);
+  FlashImage power_cycle(HostId h, bool persistent, const std::set<HostId>& drop_replicas_of = {});
 
   // Messages sent and not yet delivered or dropped, oldest first.
   const std::vector<InFlightMessage>& network();

@@ -194,8 +194,8 @@ void FakeRuntime::crash() {
   in_flight_.clear();
 }
 
-FlashImage FakeRuntime::power_cycle(bool persistent) {
-  const FlashImage image = persistent ? engine_->flash_image() : FlashImage{};
+FlashImage FakeRuntime::power_cycle(bool persistent, const std::set<HostId>& drop_replicas_of) {
+  FlashImage image = persistent ? engine_->flash_image() : FlashImage{};
   crash();
   const EngineConfig config = engine_->config();
   engine_ = std::make_unique<HostEngine>(config);
@@ -207,7 +207,11 @@ FlashImage FakeRuntime::power_cycle(bool persistent) {
     flash_ = sim::FlashVersions(config.capacity_blocks);
     return image;
   }
-  engine_->restore(now_, image);
+  FlashImage kept = image;
+  std::erase_if(kept.replicas, [&](const FlashImage::Replica& replica) {
+    return drop_replicas_of.contains(replica.owner);
+  });
+  engine_->restore(now_, kept);
   collect();
   return image;
 }

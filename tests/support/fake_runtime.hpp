@@ -80,8 +80,9 @@ class FakeRuntime {
   // The host loses power and gets it back: as crash(), then a new engine (same config, datastore,
   // VM and disk) takes over. Persistent flash keeps its versions and the new engine is restored
   // from the old one's flash_image() (returned; its metadata scan is pending until completed);
-  // otherwise (RAM) the flash reads 0 everywhere and the new engine starts empty.
-  FlashImage power_cycle(bool persistent);
+  // otherwise (RAM) the flash reads 0 everywhere and the new engine starts empty. Replicas of the
+  // owners in `drop_replicas_of` are left out of the restore (owners that kept their own data).
+  FlashImage power_cycle(bool persistent, const std::set<HostId>& drop_replicas_of = {});
 
   RequestId read(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
   RequestId write(std::uint64_t offset, std::uint64_t length, DiskId disk = kDisk);
