@@ -1,10 +1,17 @@
 # `flashtwin run` twice on the same scenario and seed must write byte-identical summary.json and
 # time series; summary.json records what produced it (program, overrides, the scenario as run).
-# With KEEP_EVENTS, the scenario's events stay (a migration, or with FAILURES a host failure, at
-# 8 s: the run is 12 s long).
+# With KEEP_EVENTS, the scenario's events stay (a migration, or with FAILURES a failure, at 8 s:
+# the run is DURATION s long, 12 by default; FAILURE_EVENT names the failure's first timeline
+# event, host_failed by default).
 set(sets --set duration_s=5 --set events=[] --set expectations={} --set warmup_s=1)
+if(NOT DURATION)
+  set(DURATION 12)
+endif()
+if(NOT FAILURE_EVENT)
+  set(FAILURE_EVENT host_failed)
+endif()
 if(KEEP_EVENTS)
-  set(sets --set duration_s=12 --set expectations={} --set warmup_s=1)
+  set(sets --set duration_s=${DURATION} --set expectations={} --set warmup_s=1)
 endif()
 foreach(run a b)
   execute_process(COMMAND "${FLASHTWIN}" run "${SCENARIO}" -o "${WORK_DIR}/run-${run}" ${sets}
@@ -24,7 +31,7 @@ file(READ "${WORK_DIR}/run-a/summary.json" summary)
 set(expectations "\"program\": \"flashtwin " "\"warmup_s=1\"" "\"warmup_s\": 1"
                  "\"start_ns\": 1000000000")
 if(KEEP_EVENTS AND FAILURES)
-  list(APPEND expectations "\"host_failed\"" "\"restarted_at_ns\": ")
+  list(APPEND expectations "\"${FAILURE_EVENT}\"" "\"restarted_at_ns\": ")
 elseif(KEEP_EVENTS)
   list(APPEND expectations "\"bytes_pulled\": " "\"rewarm_ns\": ")
 endif()
