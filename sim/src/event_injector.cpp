@@ -37,4 +37,36 @@ void inject_events(const Scenario& scenario, const ScenarioIndex& index, Command
   }
 }
 
+void inject_array_events(const Scenario& scenario, models::StorageArray& array,
+                         models::EventScheduler& scheduler, RunSink& sink) {
+  auto report = [&sink, &scheduler](ClusterEventKind kind, double factor) {
+    ClusterEvent event{std::llround(scheduler.now_s() * 1e9), kind};
+    event.factor = factor;
+    sink.record(event);
+  };
+  for (const EventSpec& event : scenario.events) {
+    const auto* degradation = std::get_if<ArrayDegradation>(&event.what);
+    if (degradation == nullptr) continue;
+    const bool outage = degradation->outage;
+    const double factor = degradation->factor;
+    scheduler.at(event.at_s, [&array, report, outage, factor] {
+      report(outage ? ClusterEventKind::array_outage : ClusterEventKind::array_slowed,
+             outage ? 1 : factor);
+      if (outage) {
+        array.begin_outage();
+      } else {
+        array.set_service_factor(factor);
+      }
+    });
+    scheduler.at(event.at_s + degradation->duration_s, [&array, report, outage] {
+      report(ClusterEventKind::array_restored, 1);  // before the held completions it delivers
+      if (outage) {
+        array.end_outage();
+      } else {
+        array.set_service_factor(1);
+      }
+    });
+  }
+}
+
 }  // namespace flashtwin::sim

@@ -137,6 +137,10 @@ enum class ClusterEventKind : std::uint8_t {
   vm_underprotected,   // VM `vm` lost peer `host`: drained out of write-back
   vm_reprotected,      // VM `vm` drained, back to write-back with a new peer `host`
   vm_write_through,    // VM `vm` drained; too few eligible peers: it stays write-through
+  // The array (scenario events array_slowdown, array_outage; `host` unused):
+  array_slowed,    // backend operations take `factor` times their service time from now
+  array_outage,    // the array answers nothing from now
+  array_restored,  // the slowdown or the outage ended
 };
 inline constexpr std::size_t kNoVm = static_cast<std::size_t>(-1);
 struct ClusterEvent {
@@ -145,6 +149,7 @@ struct ClusterEvent {
   std::size_t host = 0;
   std::size_t vm = kNoVm;
   std::uint64_t blocks = 0;
+  double factor = 1;  // array_slowed: the service factor
 };
 
 // A VM whose host failed: when, when it booted again and where (restarted_ns -1: not within the
