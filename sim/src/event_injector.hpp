@@ -19,8 +19,8 @@ void inject_events(const Scenario& scenario, const ScenarioIndex& index, Command
 
 // Schedules the start and the end of every array_slowdown and array_outage of `scenario` on
 // `scheduler` (models::StorageArray's controls), each reported to `sink` as a ClusterEvent
-// (array_slowed, array_outage, array_restored). The events do not overlap (the parser checks), so
-// an end and the next start at one date run in that order. The references must outlive the run.
+// (array_slowed, array_outage, array_restored). The events do not overlap (the parser checks); an
+// end and the next start at one date run in that order. The references must outlive the run.
 void inject_array_events(const Scenario& scenario, models::StorageArray& array,
                          models::EventScheduler& scheduler, RunSink& sink);
 
