@@ -8,6 +8,7 @@
 #include "write_buffer.hpp"
 
 #include <cmath>
+#include <deque>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -174,12 +175,50 @@ struct StorageArray::Queues {
     return total;
   }
 
+  void serve_read(std::uint64_t bytes, std::function<void()> done) {
+    if (profile.read_cache_hit_ratio > 0.0 && random.uniform() < profile.read_cache_hit_ratio) {
+      ++counts.read_cache_hits;
+      done();
+      return;
+    }
+    const double service = service_s(bytes);
+    counts.backend_demand_s += service;
+    backend->submit(Job{service, std::move(done)});
+  }
+  void serve_write(std::uint64_t bytes, std::function<void()> done) {
+    if (!nvram) {
+      backend->submit(Job{write_service_s(bytes), std::move(done)});
+      return;
+    }
+    if (nvram->writes_waiting() > 0 || nvram->used_bytes() + bytes > nvram->capacity_bytes()) {
+      ++counts.writes_waited;
+    }
+    nvram->admit(bytes, std::move(done));
+  }
+
+  // A host request that arrived during an outage.
+  struct Held {
+    bool write = false;
+    std::uint64_t bytes = 0;
+    std::function<void()> done;
+  };
+
   ArrayProfile profile;
   EventScheduler& scheduler;
   RandomSource random;
   std::optional<WriteBuffer> nvram;
   std::optional<ServerPool> backend;
+  // A request arriving now waits: during an outage, and behind the held requests still being
+  // admitted after one (arrival order).
+  bool holding() const { return outage || !held.empty(); }
+  void hold(bool write, std::uint64_t bytes, std::function<void()> done) {
+    if (outage) ++counts.requests_held;
+    held.push_back(Held{write, bytes, std::move(done)});
+  }
+
   ArrayLoad counts;
+  bool outage = false;
+  std::deque<Held> held;  // arrival order
 };
 
 StorageArray::StorageArray(const ArrayProfile& profile, EventScheduler& scheduler,
@@ -195,14 +234,11 @@ const ArrayProfile& StorageArray::profile() const {
 void StorageArray::read(std::uint64_t bytes, std::function<void()> done) {
   Queues& q = *queues_;
   ++q.counts.reads;
-  if (q.profile.read_cache_hit_ratio > 0.0 && q.random.uniform() < q.profile.read_cache_hit_ratio) {
-    ++q.counts.read_cache_hits;
-    done();
-    return;
+  if (q.holding()) {
+    q.hold(false, bytes, std::move(done));
+  } else {
+    q.serve_read(bytes, std::move(done));
   }
-  const double service = q.service_s(bytes);
-  q.counts.backend_demand_s += service;
-  q.backend->submit(Job{service, std::move(done)});
 }
 
 void StorageArray::write(std::uint64_t bytes, std::function<void()> done) {
@@ -212,14 +248,45 @@ void StorageArray::write(std::uint64_t bytes, std::function<void()> done) {
   // it starts, perhaps much later).
   q.counts.backend_demand_s +=
       q.profile.write_penalty * backend_service_us(q.profile, bytes) * 1e-6;
-  if (!q.nvram) {
-    q.backend->submit(Job{q.write_service_s(bytes), std::move(done)});
-    return;
+  if (q.holding()) {
+    q.hold(true, bytes, std::move(done));
+  } else {
+    q.serve_write(bytes, std::move(done));
   }
-  if (q.nvram->writes_waiting() > 0 || q.nvram->used_bytes() + bytes > q.nvram->capacity_bytes()) {
-    ++q.counts.writes_waited;
+}
+
+void StorageArray::set_service_factor(double factor) {
+  if (!(factor >= 1.0) || !std::isfinite(factor)) {
+    throw std::invalid_argument("array '" + queues_->profile.name +
+                                "': the service factor must be finite and >= 1, got " +
+                                format_number(factor));
   }
-  q.nvram->admit(bytes, std::move(done));
+  queues_->backend->set_service_factor(factor);
+}
+
+void StorageArray::begin_outage() {
+  Queues& q = *queues_;
+  if (q.outage) throw std::logic_error("StorageArray::begin_outage: already in an outage");
+  q.outage = true;
+  q.backend->pause();
+}
+
+// Held completions first (ServerPool::resume), then the held requests in arrival order. A request
+// arriving meanwhile (from a `done` run here) goes behind those still held.
+void StorageArray::end_outage() {
+  Queues& q = *queues_;
+  if (!q.outage) throw std::logic_error("StorageArray::end_outage: not in an outage");
+  q.outage = false;
+  q.backend->resume();
+  while (!q.held.empty()) {
+    Queues::Held request = std::move(q.held.front());
+    q.held.pop_front();
+    if (request.write) {
+      q.serve_write(request.bytes, std::move(request.done));
+    } else {
+      q.serve_read(request.bytes, std::move(request.done));
+    }
+  }
 }
 
 ArrayLoad StorageArray::load() const {
@@ -230,7 +297,9 @@ ArrayLoad StorageArray::load() const {
   load.backend_servers = q.profile.backend_servers;
   load.backend_waiting = q.backend->waiting();
   load.backend_busy_server_s = q.backend->busy_server_s();
-
+  load.requests_on_hold = q.held.size();
+  load.service_factor = q.backend->service_factor();
+  load.outage = q.outage;
   return load;
 }
 

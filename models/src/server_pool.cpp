@@ -1,6 +1,7 @@
 // A non-preemptive multi-server FIFO station with pulled background work (see server_pool.hpp).
 #include "flashtwin/models/server_pool.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -34,10 +35,27 @@ void ServerPool::poke() {
   fill_idle_servers();
 }
 
+void ServerPool::set_service_factor(double factor) {
+  if (!(factor >= 1.0) || !std::isfinite(factor)) {
+    throw std::invalid_argument("ServerPool: the service factor must be finite and >= 1");
+  }
+  service_factor_ = factor;
+}
+
+void ServerPool::resume() {
+  if (!paused_) return;
+  paused_ = false;
+  fill_idle_servers();
+  std::deque<JobDone> held;
+  held.swap(held_);
+  for (const JobDone& done : held)
+    if (done) done();
+}
+
 // Each idle server takes, in order: urgent background work (unless it went last and a foreground
 // job waits: then they take turns), the oldest foreground job, any background work.
 void ServerPool::fill_idle_servers() {
-  while (busy_ < servers_) {
+  while (!paused_ && busy_ < servers_) {
     std::optional<Job> next;
     bool background = false;
     const bool foreground_waits = !waiting_.empty();
@@ -64,13 +82,17 @@ void ServerPool::start(Job job) {
   account();
   ++busy_;
   ++started_;
-  scheduler_.at(scheduler_.now_s() + job.service_s,
+  scheduler_.at(scheduler_.now_s() + job.service_s * service_factor_,
                 [this, done = std::move(job.done)] { finish(done); });
 }
 
 void ServerPool::finish(const JobDone& done) {
   account();
   --busy_;
+  if (paused_) {
+    held_.push_back(done);
+    return;
+  }
   fill_idle_servers();  // the freed server takes the next job before `done` adds more
   if (done) done();
 }

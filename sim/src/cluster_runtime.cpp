@@ -237,6 +237,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     });
     manager.start();
     inject_events(scenario_, index, executor, scheduler, baseline_);
+    inject_array_events(scenario_, array, scheduler, sink_);  // in the baseline run too
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).
     double last_switch_over_s = 0;
     const MigrationParts parts{executor, driver, comms, scheduler, sink_, last_switch_over_s};

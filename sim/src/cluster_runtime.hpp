@@ -5,7 +5,8 @@
 //   - CommandExecutor: one HostEngine per host; carries out their commands on the world;
 //   - WorkloadDriver: the VMs' request streams, open or closed loop, and every completion
 //     checked by the ConsistencyOracle;
-//   - inject_events: the scenario's timed events.
+//   - inject_events, inject_array_events: the scenario's timed events (the array's slowdowns and
+//     outages in the baseline run too).
 // At the end the hosts go idle, destage everything, and every acknowledged write must be on the
 // array. The run lasts until then, and until every migration switched over (a migration's memory
 // copy may end after the workload; its switch-over then comes after it too).

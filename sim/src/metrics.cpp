@@ -247,6 +247,8 @@ void Metrics::close_interval(std::int64_t end_ns) {
   next.underprotected_bytes =
       Level{open_.underprotected_bytes.last, open_.underprotected_bytes.last};
   next.nvram_used_bytes = Level{open_.nvram_used_bytes.last, open_.nvram_used_bytes.last};
+  next.array_requests_on_hold =
+      Level{open_.array_requests_on_hold.last, open_.array_requests_on_hold.last};
   open_ = next;
   open_latency_.reset();
 }
@@ -363,6 +365,7 @@ void Metrics::on(const ArrayGauges& e) {
     sample(cluster_.nvram_used_bytes, e.load.nvram_used_bytes);
   }
   sample(open_.nvram_used_bytes, e.load.nvram_used_bytes);
+  sample(open_.array_requests_on_hold, e.load.requests_on_hold);
 }
 
 models::ArraySaturation ClusterTotals::array_saturation() const {

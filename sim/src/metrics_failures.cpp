@@ -1,6 +1,6 @@
-// Metrics: the failure events (docs/CLUSTER.md, "Failures") — the cluster manager's timeline,
-// VM outages and under-protection — kept apart from the request and gauge accumulation in
-// metrics.cpp. See the header for the definitions.
+// Metrics: the failure events (docs/CLUSTER.md, "Failures") — the cluster manager's timeline
+// with the array's slowdowns and outages, VM outages and under-protection — kept apart from the
+// request and gauge accumulation in metrics.cpp. See the header for the definitions.
 #include "flashtwin/sim/metrics.hpp"
 
 #include <algorithm>
@@ -34,6 +34,12 @@ const char* event_name(ClusterEventKind kind) {
       return "power_restored";
     case ClusterEventKind::index_rebuilt:
       return "index_rebuilt";
+    case ClusterEventKind::array_slowed:
+      return "array_slowed";
+    case ClusterEventKind::array_outage:
+      return "array_outage";
+    case ClusterEventKind::array_restored:
+      return "array_restored";
   }
   return "unknown";
 }
@@ -42,8 +48,13 @@ const char* event_name(ClusterEventKind kind) {
 void Metrics::on(const ClusterEvent& e) {
   if (finished_) throw std::logic_error("Metrics::cluster_event after finish()");
   const std::string vm = e.vm == kNoVm ? "" : vms_.at(e.vm).name;
-  cluster_.failures.timeline.push_back(TimelineEntry{
-      e.at_ns, event_name(e.kind), host_at(e.host, "cluster_event").totals.name, vm, e.blocks});
+  const bool array = e.kind == ClusterEventKind::array_slowed ||
+                     e.kind == ClusterEventKind::array_outage ||
+                     e.kind == ClusterEventKind::array_restored;
+  TimelineEntry entry{e.at_ns, event_name(e.kind),
+                      array ? "" : host_at(e.host, "cluster_event").totals.name, vm, e.blocks};
+  if (e.kind == ClusterEventKind::array_slowed) entry.factor = e.factor;
+  cluster_.failures.timeline.push_back(std::move(entry));
 }
 
 void Metrics::on(const VmOutage& e) {

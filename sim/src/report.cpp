@@ -190,11 +190,13 @@ Json failures_json(const ClusterTotals& c) {
   if (!f.any()) return nullptr;
   Json timeline = Json::array();
   for (const TimelineEntry& e : f.timeline) {
-    timeline.push_back(Json{{"at_ns", e.at_ns},
-                            {"event", e.event},
-                            {"host", e.host},
-                            {"vm", e.vm.empty() ? Json(nullptr) : Json(e.vm)},
-                            {"blocks", e.blocks}});
+    Json entry{{"at_ns", e.at_ns},
+               {"event", e.event},
+               {"host", e.host.empty() ? Json(nullptr) : Json(e.host)},
+               {"vm", e.vm.empty() ? Json(nullptr) : Json(e.vm)},
+               {"blocks", e.blocks}};
+    if (e.factor) entry["factor"] = number(*e.factor);
+    timeline.push_back(std::move(entry));
   }
   Json outages = Json::array();
   for (const OutageTotals& o : f.outages) {
@@ -403,7 +405,8 @@ class ClusterCsv : public MetricsVisitor {
                      ",array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
                      "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,"
                      "bytes_at_risk,bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max,"
-                     "underprotected_bytes,underprotected_bytes_max\n";
+                     "underprotected_bytes,underprotected_bytes_max,array_requests_on_hold,"
+                     "array_requests_on_hold_max\n";
 
   void interval(const IntervalRow& row) override {
     const std::int64_t len = row.length_ns();
@@ -417,7 +420,9 @@ class ClusterCsv : public MetricsVisitor {
           std::to_string(row.bytes_at_risk.last), std::to_string(row.bytes_at_risk.max),
           std::to_string(row.nvram_used_bytes.last), std::to_string(row.nvram_used_bytes.max),
           std::to_string(row.underprotected_bytes.last),
-          std::to_string(row.underprotected_bytes.max)}) {
+          std::to_string(row.underprotected_bytes.max),
+          std::to_string(row.array_requests_on_hold.last),
+          std::to_string(row.array_requests_on_hold.max)}) {
       line += ',';
       line += field;
     }

@@ -309,7 +309,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
     }
-    for (const char* later : {"restore_host", "cut_link", "restore_link", "array_slowdown"}) {
+    for (const char* later : {"restore_host", "cut_link", "restore_link"}) {
       if (e.has(later)) {
         throw ScenarioError(e.path_of(later),
                             "this event arrives with the cluster protocol and "
@@ -352,10 +352,17 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       event.what = *loss;
       ++kinds;
     }
+    for (auto* parse_array : {parse_array_slowdown, parse_array_outage}) {
+      if (std::optional<ArrayDegradation> array = parse_array(e)) {
+        event.what = *array;
+        ++kinds;
+      }
+    }
     if (kinds != 1) {
       throw ScenarioError(e.path(),
                           "an event needs exactly one of vm_policy, datastore_policy, "
-                          "migrate, fail_host, fail_flash, power_loss");
+                          "migrate, fail_host, fail_flash, power_loss, array_slowdown, "
+                          "array_outage");
     }
     e.finish();
     out.push_back(std::move(event));
@@ -448,6 +455,7 @@ void check_references(const Scenario& s) {
   }
   check_migrations(s);
   check_failures(s);
+  check_array_events(s);
 }
 
 // What the engine and the metrics will refuse, caught here with a path.

@@ -24,6 +24,7 @@ inline constexpr std::uint32_t kMaxQueueDepth = 65536;  // outstanding I/Os (NVM
 inline constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 50;  // disks, flash, NVRAM: 1 PiB
 inline constexpr double kMaxTraceS = 1e9;     // a trace window's start or length (31 years)
 inline constexpr double kMaxIntervals = 1e6;  // time-series rows: duration_s / output.interval_s
+inline constexpr double kMaxServiceFactor = 1e6;  // an array slowdown's factor
 }  // namespace limit
 
 // `disk_bytes`, `duration_s` and `seed` come from the disk, the scenario and the disk's position.
@@ -39,6 +40,14 @@ std::optional<HostFailure> parse_host_failure(ObjectReader& event);
 // The `power_loss` of an event (nullopt without one).
 std::optional<PowerLoss> parse_power_loss(ObjectReader& event);
 void check_failures(const Scenario& s);
+
+// scenario_array_events.cpp: the `array_slowdown` ({"factor": K >= 1, "duration_s": D > 0}) or
+// the `array_outage` ({"duration_s": D > 0}) of an event (nullopt when it has none); the array
+// events' times: each inside the run (0 <= at_s, at_s + duration_s <= duration_s), none
+// overlapping another. Throw ScenarioError naming the JSON path.
+std::optional<ArrayDegradation> parse_array_slowdown(ObjectReader& event);
+std::optional<ArrayDegradation> parse_array_outage(ObjectReader& event);
+void check_array_events(const Scenario& s);
 
 // A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
 // vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib

@@ -3,6 +3,7 @@
 
 #include "number_format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -247,6 +248,36 @@ std::string migration_section(const Metrics& run) {
   return text;
 }
 
+// The array's slowdowns and outages, each from its event to the array_restored after it, and the
+// host requests outages held. `label` is cleared once a line is written.
+std::string array_event_lines(const ClusterTotals& c, const char*& label) {
+  const std::vector<TimelineEntry>& timeline = c.failures.timeline;
+  auto s = [](std::int64_t ns) { return num(static_cast<double>(ns) / 1e9, 3); };
+  std::string text;
+  bool outage = false;
+  for (auto it = timeline.begin(); it != timeline.end(); ++it) {
+    if (it->event != "array_slowed" && it->event != "array_outage") continue;
+    const auto end = std::find_if(
+        it + 1, timeline.end(), [](const TimelineEntry& e) { return e.event == "array_restored"; });
+    const bool out = it->event == "array_outage";
+    outage = outage || out;
+    std::string line =
+        out ? "array outage at " : "array slowed x" + num(it->factor.value_or(1), 1) + " at ";
+    line += s(it->at_ns) + " s; ";
+    line += end == timeline.end()
+                ? std::string("not restored within the run")
+                : "restored at " + s(end->at_ns) + " s (" + (out ? "down " : "for ") +
+                      s(end->at_ns - it->at_ns) + " s)";
+    text += cut(format::pad_right(label, 16) + line);
+    label = "";
+  }
+  if (outage && c.array_last) {
+    text += cut(std::string(16, ' ') + std::to_string(c.array_last->second.requests_held) +
+                " host requests held by the array's outages (served once it came back)");
+  }
+  return text;
+}
+
 // Only for runs with failures: each VM outage and what it lost, time under-protected, and the
 // timeline's length (the events are in summary.json).
 std::string failure_section(const ClusterTotals& c) {
@@ -280,6 +311,7 @@ std::string failure_section(const ClusterTotals& c) {
                 " s (dirty data with fewer copies than asked)");
     label = "";
   }
+  text += array_event_lines(c, label);
   text += cut(format::pad_right(label, 16) + "under-protected max " +
               format::bytes_iec(c.underprotected_bytes.max) +
               "; lost: " + std::to_string(f.writes_lost) + " acknowledged writes, " +

@@ -2,7 +2,8 @@
 // arrivals give the M/D/1 mean wait (deterministic service) and the Erlang C mean wait (c = 4,
 // exponential service) at 30, 60 and 90 % load, within 2 %. Sample sizes are chosen so that 2 %
 // is several standard deviations of the sample mean at 90 % load (fixed seeds: deterministic).
-// Also: FIFO order, urgent background work going first, busy and demand accounting.
+// Also: FIFO order, urgent background work going first, busy and demand accounting, pause and
+// the service factor.
 #include "flashtwin/models/server_pool.hpp"
 
 #include "queue_test_support.hpp"
@@ -147,6 +148,41 @@ TEST(ServerPool, BackgroundWorkThatIsNotUrgentWaitsForAnIdleServer) {
   loop.run();
   EXPECT_EQ(log, (std::vector<std::string>{"host 1", "host 2", "drain"}));
   EXPECT_DOUBLE_EQ(pool.demand_s(), 3.0);
+}
+
+// Paused at 0.5 s, resumed at 4 s: the job in service ends at 1 s on schedule, but its `done`
+// runs at 4 s; the waiting job starts at 4 s; busy time counts only the service.
+TEST(ServerPool, PauseStartsNothingAndHoldsCompletionsUntilResume) {
+  EventLoop loop;
+  ServerPool pool(loop, 1);
+  std::vector<double> done;
+  for (int i = 0; i < 2; ++i)
+    pool.submit(Job{1.0, [&] { done.push_back(loop.now_s()); }});
+  loop.at(0.5, [&] { pool.pause(); });
+  loop.at(4.0, [&] { pool.resume(); });
+  loop.run_until(3.0);
+  EXPECT_TRUE(pool.paused());
+  EXPECT_TRUE(done.empty());
+  EXPECT_EQ(pool.busy(), 0u);
+  EXPECT_EQ(pool.waiting(), 1u);
+  loop.run();
+  EXPECT_EQ(done, (std::vector<double>{4.0, 5.0}));
+  EXPECT_DOUBLE_EQ(pool.busy_server_s(), 2.0);
+}
+
+// A job that starts while the factor is 3 takes 3 times its service; the one in service when it
+// was set does not.
+TEST(ServerPool, ServiceFactorAppliesToJobsThatStartWhileItIsSet) {
+  EventLoop loop;
+  ServerPool pool(loop, 1);
+  std::vector<double> done;
+  for (int i = 0; i < 2; ++i)
+    pool.submit(Job{1.0, [&] { done.push_back(loop.now_s()); }});
+  pool.set_service_factor(3.0);
+  loop.run();
+  EXPECT_EQ(done, (std::vector<double>{1.0, 4.0}));
+  EXPECT_DOUBLE_EQ(pool.demand_s(), 2.0);  // as submitted
+  EXPECT_THROW(pool.set_service_factor(0.9), std::invalid_argument);
 }
 
 TEST(ServerPool, RejectsZeroServers) {

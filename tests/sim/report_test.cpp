@@ -375,17 +375,17 @@ TEST(Report, ClusterCsvHeaderAndRowLiterally) {
             "array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
             "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,bytes_at_risk,"
             "bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max,underprotected_bytes,"
-            "underprotected_bytes_max");
+            "underprotected_bytes_max,array_requests_on_hold,array_requests_on_hold_max");
   // (0, 1 s]: reads of 250 us and 2.1 ms, a write of 1.2 ms (p50: the upper edge of its bucket
   // [1196032, 1212415]); 3 blocks read, 1 local, 1 remote.
   EXPECT_EQ(csv[1],
             "0.000000000,1.000000000,3.000,2.000,1.000,0.016384,0.012288,0.004096,0,"
             "1.212415,2.100000,2.100000,2.100000,0.666667,0.333333,0.333333,"
-            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096,0,0,0,0");
+            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096,0,0,0,0,0,0");
   // (1 s, 2 s]: no request (empty latencies and hit ratios), the destage write, gauges to 0.
   EXPECT_EQ(csv[2],
             "1.000000000,2.000000000,0.000,0.000,0.000,0.000000,0.000000,0.000000,0,,,,,,,,"
-            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096,0,0,0,0");
+            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096,0,0,0,0,0,0");
 }
 
 TEST(Report, VmCsvQuotesNamesAndHasOneRowPerVmAndInterval) {

@@ -22,6 +22,26 @@
 //   plus S / backend_media_mbps. Latency distributions and saturation come from this queue:
 //   nothing caps or shapes them.
 //
+// Two controls make the array fail as real arrays do (scenario events drive them, sim/):
+// - Slowdown (a RAID rebuild, a degraded controller): set_service_factor(k), k >= 1. Backend
+//   operations that start while it is set take k times their service time (positioning plus
+//   transfer; a write's drain, its write_penalty operations in a row, is one operation here);
+//   operations already in service keep theirs. The controller, the read cache and NVRAM admission
+//   are not slowed: NVRAM still acknowledges writes at once while it has room, but drains k times
+//   slower, so the write cliff comes sooner. k = 1 restores the array. backend_demand_s stays the
+//   nominal work; backend_busy_server_s shows the slowdown.
+// - Outage (both controllers down, the array answers nothing): from begin_outage(), no backend
+//   operation starts, NVRAM admits no write and the read cache answers no read (it is the
+//   controller's); reads and writes arriving are held, in arrival order. Operations already in
+//   service (host reads, drains) run to their end, but their completions are held too. NVRAM
+//   keeps what it holds (battery-backed and mirrored: an outage loses nothing). end_outage()
+//   first delivers the held completions in the order the operations ended (a finished drain frees
+//   its NVRAM room, which admits the writes that waited for room since before the outage), then
+//   admits the held requests in arrival order as if they arrived then: read cache, NVRAM, backend
+//   line, with the service factor of that moment. Hosts neither time out nor retry: a request is
+//   held, never failed. The front end (a link of the SimGrid platform) still carries data: a
+//   write's data reaches the controller and waits there.
+//
 // Units: latencies in microseconds, bandwidths in MB/s (10^6 bytes per second), sizes in bytes.
 // Thread rules: presets are immutable; a StorageArray is not thread-safe.
 #pragma once
@@ -80,6 +100,11 @@ struct ArrayLoad {
   // Backend work that arrived: each read's service time, each write's mean drain cost
   // (write_penalty operations) when it reaches the array, drained or not.
   double backend_demand_s = 0;
+  // Outages and slowdowns (see StorageArray).
+  std::uint64_t requests_held = 0;   // host reads and writes that arrived during an outage
+  std::size_t requests_on_hold = 0;  // a gauge: of those, not yet admitted (the outage goes on)
+  double service_factor = 1;         // a gauge: the backend's slowdown factor (1: none)
+  bool outage = false;               // a gauge: the array is in an outage
 };
 
 // Whether the backend kept up over a window, and the figures that say so.
@@ -105,6 +130,14 @@ class StorageArray {
   void read(std::uint64_t bytes, std::function<void()> done);
   // A write of `bytes` that crossed the front end; `done` runs when it is acknowledged.
   void write(std::uint64_t bytes, std::function<void()> done);
+
+  // Slowdown: backend operations starting from now take `factor` times their service time; 1
+  // restores. Requires a finite factor >= 1 (throws std::invalid_argument).
+  void set_service_factor(double factor);
+  // Outage: see the file comment. begin_outage() during an outage and end_outage() outside one
+  // throw std::logic_error.
+  void begin_outage();
+  void end_outage();
 
   ArrayLoad load() const;
   const ArrayProfile& profile() const;

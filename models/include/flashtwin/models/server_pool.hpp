@@ -7,6 +7,14 @@
 // each, urgent background first), so neither starves; otherwise only an idle server takes it.
 // Service is non-preemptive: a started job runs to its end.
 //
+// Two controls model what is behind the pool slowing down or stopping (an array's rebuild or
+// outage, models/array_model.hpp): a service factor k >= 1 makes every job that starts while it is
+// set take k times its service_s (jobs in service keep theirs; 1, the default, changes nothing);
+// pause() starts no job at all (foreground jobs wait in line, background work is not pulled) and
+// holds the `done` of each job that ends meanwhile (its server is free, the work is done, nobody
+// hears of it); resume() fills the idle servers, then runs the held `done`s in the order their jobs
+// ended.
+//
 // So with foreground jobs only the pool is exactly the textbook FIFO M/G/c queue (tested against
 // Erlang C and M/D/1). Time comes from an EventScheduler; nothing here reads a clock.
 //
@@ -55,15 +63,26 @@ class ServerPool {
   // A foreground job: starts now if a server is free (and no urgent background work claims it),
   // else waits its turn.
   void submit(Job job);
-  // Background work became available: start it on idle servers.
+  // Background work became available: start it on idle servers (none while paused).
   void poke();
+
+  // Jobs that start from now on take `factor` times their service_s. Requires a finite factor >=
+  // 1 (throws std::invalid_argument).
+  void set_service_factor(double factor);
+  double service_factor() const { return service_factor_; }
+  // No job starts until resume(); the `done` of jobs ending meanwhile is held. pause() while
+  // paused and resume() while running change nothing.
+  void pause() { paused_ = true; }
+  void resume();
+  bool paused() const { return paused_; }
 
   std::uint32_t servers() const { return servers_; }
   std::uint32_t busy() const { return busy_; }
   std::size_t waiting() const { return waiting_.size(); }
   // Server-seconds spent serving, up to now.
   double busy_server_s() const;
-  // Service seconds of every job that entered the pool, started or not.
+  // Service seconds of every job that entered the pool, started or not (as submitted: before any
+  // service factor).
   double demand_s() const { return demand_s_; }
   std::uint64_t jobs_started() const { return started_; }
 
@@ -83,6 +102,9 @@ class ServerPool {
   double last_change_s_ = 0;
   double demand_s_ = 0;
   std::uint64_t started_ = 0;
+  double service_factor_ = 1;
+  bool paused_ = false;
+  std::deque<JobDone> held_;  // the `done` of jobs that ended while paused, in order
 };
 
 }  // namespace flashtwin::models

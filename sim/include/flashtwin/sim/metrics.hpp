@@ -176,14 +176,16 @@ struct VmReplicas {
   bool write_through() const { return peers.size() < asked; }
 };
 
-// Failures (docs/CLUSTER.md, "Failures"), with hosts and VMs by name: the cluster manager's event
-// timeline, each VM outage and what it lost, and the time each VM spent under-protected.
+// Failures (docs/CLUSTER.md, "Failures"), with hosts and VMs by name: the event timeline (the
+// cluster manager's, and the array's slowdowns and outages), each VM outage and what it lost, and
+// the time each VM spent under-protected.
 struct TimelineEntry {
   std::int64_t at_ns = 0;
   std::string event;  // ClusterEventKind's name
-  std::string host;
-  std::string vm;  // "" for a host's event
+  std::string host;   // "" for the array's events
+  std::string vm;     // "" for a host's event
   std::uint64_t blocks = 0;
+  std::optional<double> factor = std::nullopt;  // array_slowed: the service factor
 };
 struct OutageTotals {
   std::string vm, failed_host, restarted_on;  // restarted_on "" when not restarted in the run
@@ -254,7 +256,8 @@ struct IntervalRow {
   NetworkBytes network;
   Level dirty_bytes, bytes_at_risk;  // levels within the interval (last sample, largest)
   Level underprotected_bytes;
-  Level nvram_used_bytes;  // the array's NVRAM within the interval
+  Level nvram_used_bytes;        // the array's NVRAM within the interval
+  Level array_requests_on_hold;  // host requests the array held (during an outage), sampled
   std::int64_t length_ns() const { return end_ns - start_ns; }
 };
 

@@ -140,6 +140,10 @@ enum class ClusterEventKind : std::uint8_t {
   power_lost,          // the whole cluster lost power (`host`: 0, for the cluster)
   power_restored,      // the power is back; the hosts boot
   index_rebuilt,       // `host` rebuilt its cache from its device: `blocks` blocks kept
+  // The array (scenario events array_slowdown, array_outage; `host` unused):
+  array_slowed,    // backend operations take `factor` times their service time from now
+  array_outage,    // the array answers nothing from now
+  array_restored,  // the slowdown or the outage ended
 };
 inline constexpr std::size_t kNoVm = static_cast<std::size_t>(-1);
 struct ClusterEvent {
@@ -148,6 +152,7 @@ struct ClusterEvent {
   std::size_t host = 0;
   std::size_t vm = kNoVm;
   std::uint64_t blocks = 0;
+  double factor = 1;  // array_slowed: the service factor
 };
 
 enum class OutageCause : std::uint8_t { host_failed, flash_failed, power_loss };

@@ -140,9 +140,21 @@ struct PowerLoss {
   double duration_s = 0;
   std::string path;
 };
+// The array slows down (`array_slowdown`: backend operations take `factor` times their service
+// time) or stops answering (`array_outage`: outage true, factor 1) for `duration_s` from the
+// event, then is restored (models/array_model.hpp; docs/CLUSTER.md, "Failures"). `path` as for
+// VmMigration.
+struct ArrayDegradation {
+  double factor = 1;
+  double duration_s = 0;
+  bool outage = false;
+  std::string path;
+};
 struct EventSpec {
   double at_s = 0;
-  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure, PowerLoss> what;
+  std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure, PowerLoss,
+               ArrayDegradation>
+      what;
 };
 
 // Checks that turn into the exit status (1 when one fails).
