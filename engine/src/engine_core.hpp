@@ -102,6 +102,7 @@ class HostEngine::Core final : private SlotPins {
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
   void peer_down(TimeNs now, HostId host);
   void recover_replicas(TimeNs now, HostId owner);
+  void peer_rejoined(HostId host);
   FlashImage flash_image() const;
   void restore(TimeNs now, const FlashImage& image);
 

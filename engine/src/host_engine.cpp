@@ -53,6 +53,9 @@ void HostEngine::peer_down(TimeNs now, HostId host) {
 void HostEngine::recover_replicas(TimeNs now, HostId owner) {
   core_->recover_replicas(now, owner);
 }
+void HostEngine::peer_rejoined(HostId host) {
+  core_->peer_rejoined(host);
+}
 FlashImage HostEngine::flash_image() const {
   return core_->flash_image();
 }

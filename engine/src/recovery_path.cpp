@@ -38,6 +38,13 @@ void HostEngine::Core::peer_down(TimeNs now, HostId host) {
   settle(now);
 }
 
+void HostEngine::Core::peer_rejoined(HostId host) {
+  if (host == config_.host) {
+    throw std::invalid_argument("host " + std::to_string(host) + ": rejoined itself");
+  }
+  std::erase(down_hosts_, host);
+}
+
 void HostEngine::Core::recover_replicas(TimeNs now, HostId owner) {
   if (owner == config_.host) {
     throw std::invalid_argument("host " + std::to_string(owner) + ": recovering its own replicas");

@@ -40,7 +40,18 @@ void ClusterManager::start() {
       [this](std::size_t h, const engine::Command& command) { on_command(h, command); });
   for (const EventSpec& event : scenario_.events) {
     if (const auto* loss = std::get_if<PowerLoss>(&event.what)) {
-      scheduler_.at(event.at_s, [this, d = loss->duration_s] { power_lost(d); });
+      if (loss->host.empty()) {
+        scheduler_.at(event.at_s, [this, d = loss->duration_s] { power_lost(d); });
+        continue;
+      }
+      const std::size_t h = index_.host(loss->host);
+      scheduler_.at(event.at_s, [this, h] { host_failed(h, true); });
+      scheduler_.at(event.at_s + loss->duration_s,
+                    [this, h] { timeline(ClusterEventKind::power_restored, h); });
+      scheduler_.at(event.at_s + loss->duration_s + scenario_.cluster.ha.boot_s, [this, h] {
+        for (std::size_t f = 0; f < failures_.size(); ++f)
+          if (failures_[f].host == h && failures_[f].power_loss) host_power_back(f);
+      });
     } else if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
       const std::size_t h = index_.host(failure->host);
       if (failure->flash_only) {
@@ -77,7 +88,13 @@ void ClusterManager::on_command(std::size_t h, const engine::Command& command) {
     scheduler_.at(scheduler_.now_s(), [this, h, copy] { replicas_recovered(h, copy); });
   } else if (const auto* rebuilt = std::get_if<engine::IndexRebuilt>(&command)) {
     const engine::IndexRebuilt copy = *rebuilt;
-    scheduler_.at(scheduler_.now_s(), [this, h, copy] { index_rebuilt(h, copy); });
+    scheduler_.at(scheduler_.now_s(), [this, h, copy] {
+      if (power_.active) {
+        index_rebuilt(h, copy);
+      } else {
+        host_rejoined(h);
+      }
+    });
   }
 }
 
@@ -96,13 +113,19 @@ void ClusterManager::stop_vms_on(std::size_t h, Failure& failure) {
   }
 }
 
-void ClusterManager::host_failed(std::size_t h) {
+void ClusterManager::host_failed(std::size_t h, bool power_loss) {
   Failure failure{h, now_ns(), 0, {}};
+  failure.power_loss = power_loss;
   stop_vms_on(h, failure);
   failed_[h] = true;
   no_cache_[h] = true;
-  executor_.fail_host(h);
-  timeline(ClusterEventKind::host_failed, h);
+  if (power_loss) {
+    executor_.power_off(h);
+    timeline(ClusterEventKind::power_lost, h);
+  } else {
+    executor_.fail_host(h);
+    timeline(ClusterEventKind::host_failed, h);
+  }
   failures_.push_back(std::move(failure));
   const std::size_t f = failures_.size() - 1;
   scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.detect_s, [this, f] { declare_down(f); });
@@ -189,6 +212,8 @@ void ClusterManager::finish_recovery(std::size_t f) {
     scheduler_.at(scheduler_.now_s() + boot_s,
                   [this, vm, f, lost] { restart(vm, f, lost.writes, lost.blocks, lost.bytes); });
   }
+  failures_[f].recovered = true;
+  if (failures_[f].back_waiting) host_power_back(f);
 }
 
 // A live host for a VM to boot on: with flash first, then the fewest running VMs, then scenario
@@ -232,15 +257,11 @@ std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::s
 void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes_lost,
                              std::uint64_t blocks_lost, std::uint64_t bytes_lost) {
   const Failure& failure = failures_[f];
-  VmOutage outage{vm,
-                  failure.host,
-                  failure.failed_ns,
-                  -1,
-                  0,
-                  writes_lost,
-                  blocks_lost,
-                  bytes_lost,
-                  failure.flash_only ? OutageCause::flash_failed : OutageCause::host_failed};
+  const OutageCause cause = failure.flash_only   ? OutageCause::flash_failed
+                            : failure.power_loss ? OutageCause::power_loss
+                                                 : OutageCause::host_failed;
+  VmOutage outage{vm,          failure.host, failure.failed_ns, -1,   0,
+                  writes_lost, blocks_lost,  bytes_lost,        cause};
   const std::optional<std::size_t> target =
       failure.flash_only ? std::optional<std::size_t>(failure.host) : restart_host();
   if (!target) {  // no live host: the VM stays down

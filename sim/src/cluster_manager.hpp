@@ -19,7 +19,14 @@
 //     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
 //     ha.boot_s later on a live host (with flash first, then the fewest running VMs, then scenario
 //     order), with new peers (replica_placement.hpp, choose_peers).
-//   power_loss event, t (cluster_power.cpp): every host stops with its VMs; what each cache
+//   power_loss event of one host, t (cluster_power.cpp): a crash for HA, as above (its flash
+//     keeps data no one may use: its VMs were recovered and restarted elsewhere). At
+//     t + duration + ha.boot_s, once its failure's losses are counted, it runs a new engine that
+//     scans its device's metadata and keeps nothing; at IndexRebuilt it is a member again
+//     (peer_rejoined on the others): a restart target and a peer, and VMs that had too few peers
+//     get it.
+//   power_loss event of the cluster, t (cluster_power.cpp): every host stops with its VMs; what
+//   each cache
 //     device keeps is taken (HostEngine::flash_image; nothing from RAM). At t + duration the
 //     power is back, and ha.boot_s later every host runs a new engine with its VMs added, restored
 //     from its device (replicas of owners whose own flash kept their data are dropped: the owner
@@ -76,6 +83,9 @@ class ClusterManager {
     std::vector<std::size_t> vms;  // that ran on it
     bool flash_only = false;       // its flash device failed; the host runs on
     bool declared = false;         // declare_down ran
+    bool power_loss = false;       // the host lost power: it comes back (host_power_back)
+    bool recovered = false;        // finish_recovery counted its losses
+    bool back_waiting = false;     // its power came back before that: it rejoins after
   };
 
   // A power loss of the whole cluster, while it lasts (cluster_power.cpp).
@@ -96,8 +106,10 @@ class ClusterManager {
   void index_rebuilt(std::size_t h, const engine::IndexRebuilt& done);
   void recover_volatile_caches();
   void restart_after_power_loss();
+  void host_power_back(std::size_t failure);
+  void host_rejoined(std::size_t h);
   void stop_vms_on(std::size_t h, Failure& failure);
-  void host_failed(std::size_t h);
+  void host_failed(std::size_t h, bool power_loss = false);
   void flash_failed(std::size_t h);
   void declare_down(std::size_t failure);
   void replicas_recovered(std::size_t from, const engine::ReplicasRecovered& done);

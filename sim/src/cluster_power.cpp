@@ -24,7 +24,7 @@ bool ClusterManager::volatile_cache(std::size_t h) const {
 void ClusterManager::power_lost(double duration_s) {
   power_ = PowerOutage{now_ns(), {}, 0, 0, true};
   power_.images.resize(executor_.host_count());
-  timeline(ClusterEventKind::power_lost, 0);
+  timeline(ClusterEventKind::power_lost, kNoHost);
   for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
     if (down_[v]) continue;
     down_[v] = true;
@@ -40,7 +40,7 @@ void ClusterManager::power_lost(double duration_s) {
     executor_.power_off(h);
   }
   scheduler_.at(scheduler_.now_s() + duration_s, [this] {
-    timeline(ClusterEventKind::power_restored, 0);
+    timeline(ClusterEventKind::power_restored, kNoHost);
     scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.boot_s,
                   [this] { boot_after_power_loss(); });
   });
@@ -128,6 +128,54 @@ void ClusterManager::restart_after_power_loss() {
                                             engine::CacheMode::write_through);
     }
     executor_.pump(h);
+  }
+}
+
+// Host h's power is back and it booted. Once its failure's losses are counted it runs a new
+// engine; with flash that kept data it scans its metadata first (IndexRebuilt), keeping nothing:
+// its VMs run elsewhere now.
+void ClusterManager::host_power_back(std::size_t f) {
+  Failure& failure = failures_[f];
+  if (!failure.recovered) {
+    failure.back_waiting = true;
+    return;
+  }
+  failure.back_waiting = false;
+  const std::size_t h = failure.host;
+  executor_.power_on(h, make_engine_(h, executor_.host(h).flash != nullptr));
+  if (!keeps_data(h)) {
+    host_rejoined(h);
+    return;
+  }
+  executor_.host(h).engine->restore(now_ns(), {});
+  executor_.pump(h);
+}
+
+// Host h is a member again: every live engine takes its messages, it may be a restart target
+// and a peer, and the VMs that run write-through for want of peers get them if they can.
+void ClusterManager::host_rejoined(std::size_t h) {
+  failed_[h] = false;
+  no_cache_[h] = executor_.host(h).flash == nullptr;
+  timeline(ClusterEventKind::host_rejoined, h);
+  for (std::size_t g = 0; g < executor_.host_count(); ++g)
+    if (g != h && !failed_[g])
+      executor_.host(g).engine->peer_rejoined(static_cast<engine::HostId>(h));
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
+    if (down_[v] || asked_[v] == 0 || peers_[v].size() >= asked_[v] || draining_.contains(v))
+      continue;
+    const std::size_t owner = driver_.host_of(v);
+    if (executor_.host(owner).flash == nullptr) continue;
+    const std::vector<std::size_t> peers =
+        choose_peers(scenario_, topology_, v, owner, asked_[v], {}, no_cache_);
+    if (peers.size() < asked_[v]) continue;
+    engine::HostEngine& engine = *executor_.host(owner).engine;
+    const auto id = static_cast<engine::VmId>(v);
+    const std::vector<engine::HostId> ids(peers.begin(), peers.end());
+    engine.set_replica_peers(id, ids);
+    peers_[v] = peers;
+    engine.set_vm_mode(now_ns(), id, scenario_mode(v));
+    timeline(ClusterEventKind::vm_reprotected, peers.back(), v);
+    executor_.pump(owner);
   }
 }
 

@@ -34,6 +34,8 @@ const char* event_name(ClusterEventKind kind) {
       return "power_restored";
     case ClusterEventKind::index_rebuilt:
       return "index_rebuilt";
+    case ClusterEventKind::host_rejoined:
+      return "host_rejoined";
     case ClusterEventKind::array_slowed:
       return "array_slowed";
     case ClusterEventKind::array_outage:
@@ -51,8 +53,9 @@ void Metrics::on(const ClusterEvent& e) {
   const bool array = e.kind == ClusterEventKind::array_slowed ||
                      e.kind == ClusterEventKind::array_outage ||
                      e.kind == ClusterEventKind::array_restored;
-  TimelineEntry entry{e.at_ns, event_name(e.kind),
-                      array ? "" : host_at(e.host, "cluster_event").totals.name, vm, e.blocks};
+  TimelineEntry entry{
+      e.at_ns, event_name(e.kind),
+      array || e.host == kNoHost ? "" : host_at(e.host, "cluster_event").totals.name, vm, e.blocks};
   if (e.kind == ClusterEventKind::array_slowed) entry.factor = e.factor;
   cluster_.failures.timeline.push_back(std::move(entry));
 }

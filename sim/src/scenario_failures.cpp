@@ -2,6 +2,7 @@
 // "events", "cluster.ha"; rules in docs/CLUSTER.md, "Failures").
 #include "scenario_sections.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -36,6 +37,7 @@ std::optional<PowerLoss> parse_power_loss(ObjectReader& event) {
   if (json == nullptr) return std::nullopt;
   ObjectReader r(*json, event.path_of("power_loss"));
   PowerLoss loss;
+  loss.host = r.optional<std::string>("host", "");
   loss.duration_s = r.required_in<double>("duration_s", 0, limit::kMaxDurationS);
   if (loss.duration_s <= 0) throw ScenarioError(r.path_of("duration_s"), "must be > 0");
   loss.path = r.path();
@@ -44,8 +46,9 @@ std::optional<PowerLoss> parse_power_loss(ObjectReader& event) {
 }
 
 namespace {
-// A power loss of the whole cluster comes back within the run, once, in a scenario without host
-// failures and with no migration before it (their combination is a later part).
+// A power loss (of the cluster, or of a host of it) comes back within the run, once, in a
+// scenario without host failures and with no migration before it (their combination is a later
+// part).
 void check_power_loss(const Scenario& s) {
   const PowerLoss* loss = nullptr;
   double at_s = 0;
@@ -60,6 +63,12 @@ void check_power_loss(const Scenario& s) {
   }
   if (loss == nullptr) return;
   const std::string event_path = loss->path.substr(0, loss->path.rfind('.'));
+  if (!loss->host.empty() &&
+      std::none_of(s.cluster.hosts.begin(), s.cluster.hosts.end(),
+                   [&](const HostSpec& host) { return host.name == loss->host; })) {
+    throw ScenarioError(loss->path + ".host",
+                        "'" + loss->host + "' is not a host of $.cluster.hosts");
+  }
   if (at_s <= 0 || at_s + loss->duration_s >= s.duration_s) {
     throw ScenarioError(event_path + ".at_s",
                         "the power must go and come back inside the run "

@@ -294,7 +294,7 @@ std::string failure_section(const ClusterTotals& c) {
     const bool flash_only = o.cause == OutageCause::flash_failed;
     const std::string what = flash_only ? "flash of " + o.failed_host + " failed at "
                              : o.cause == OutageCause::power_loss
-                                 ? "power lost at "
+                                 ? "power of " + o.failed_host + " lost at "
                                  : "host " + o.failed_host + " failed at ";
     text += cut(format::pad_right(label, 16) + o.vm + ": " + what + s(o.failed_ns) + " s; " +
                 (flash_only && o.restarted_ns >= 0

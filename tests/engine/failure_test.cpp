@@ -138,6 +138,24 @@ TEST(Failures, NothingHeldForTheFailedHostIsRecoveredAtOnceAndItsMessagesAreIgno
   EXPECT_EQ(c.host(1).counter("down_host_messages_ignored"), 1u);
 }
 
+// A host that came back (a new engine, after a power loss) is a member again: an owner that had
+// declared it down takes its acks once more, so it can be a peer again.
+TEST(Failures, ARejoinedHostIsAPeerAgain) {
+  FakeCluster c = owner_with_peers({});
+  c.host(0).peer_down(1);
+  c.power_cycle(1, true);
+  c.host(1).complete_all();  // its metadata scan
+  c.host(0).engine().peer_rejoined(1);
+  EXPECT_THROW(c.host(0).engine().peer_rejoined(0), std::invalid_argument);
+  c.set_peers(0, {1});
+  const RequestId w = c.host(0).write(0, kBlock);
+  c.run_until_quiet();
+  ASSERT_TRUE(c.host(0).done(w));
+  EXPECT_EQ(c.host(1).counter("replica_blocks"), 1u);
+  EXPECT_EQ(c.host(0).counter("down_host_messages_ignored"), 0u);
+  EXPECT_EQ(c.check(), "");
+}
+
 TEST(Failures, PeersChangeOnlyOnceTheVmHasNoDirtyBlock) {
   FakeCluster c = owner_with_peers({1});
   c.host(0).write(0, kBlock);

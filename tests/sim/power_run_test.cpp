@@ -1,8 +1,10 @@
-// A power loss of the whole cluster in whole SimGrid runs (docs/CLUSTER.md, "Power loss"): the
+// Power losses in whole SimGrid runs (docs/CLUSTER.md, "Power loss"). The whole cluster: the
 // matrix {write-through, write-back with 0, 1, 2 replicas} x {every cache on flash, every cache
 // in RAM}, and a RAM owner protected by a flash peer. Flash keeps its data, RAM does not: zero
 // acknowledged writes lost where a flash device holds every acknowledged version, and the exact
-// loss reported where only RAM did. Every TEST runs in a process of its own (see
+// loss reported where only RAM did. One host: the matrix {write-through, write-back with 0, 1, 2
+// replicas} (HA restarts its VMs elsewhere: a crash within the replica count loses nothing), and
+// the host rejoining as a peer. Every TEST runs in a process of its own (see
 // simulation_test.cpp).
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
@@ -125,6 +127,81 @@ TEST(PowerLossRun, RamOwnerWithAFlashPeerLosesNothing) {
     return e.event == "replicas_recovered" && e.blocks > 0;
   });
   EXPECT_NE(recovered, f.timeline.end());  // the flash peer's replicas went to the array
+}
+
+// Only h1, the VM's host, loses power at 1 s for 300 ms (detected after 100 ms, boots in 200 ms).
+nlohmann::json host_power_loss(const std::string& mode, std::uint32_t replicas,
+                               const std::string& host = "h1") {
+  nlohmann::json doc = power_loss(mode, replicas, {});
+  doc["events"][0]["power_loss"]["host"] = host;
+  return doc;
+}
+
+// The VM ran again elsewhere after detection, recovery and boot, and h1 rejoined after its power
+// came back, its boot and its metadata scan.
+void expect_host_power_loss(const RunResult& r, bool loses) {
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  EXPECT_EQ(c.unexplained_writes_lost, 0u);
+  ASSERT_EQ(c.failures.outages.size(), 1u);
+  const OutageTotals& o = c.failures.outages[0];
+  EXPECT_EQ(o.cause, OutageCause::power_loss);
+  EXPECT_EQ(o.failed_host, "h1");
+  EXPECT_NE(o.restarted_on, "h1");
+  EXPECT_GE(o.restarted_ns - o.failed_ns, 300 * kMs);  // detection + boot
+  EXPECT_TRUE(has_event(c.failures, "power_lost", "h1"));
+  EXPECT_TRUE(has_event(c.failures, "power_restored", "h1"));
+  const auto rejoined = std::find_if(c.failures.timeline.begin(), c.failures.timeline.end(),
+                                     [](const auto& e) { return e.event == "host_rejoined"; });
+  ASSERT_NE(rejoined, c.failures.timeline.end());
+  EXPECT_EQ(rejoined->host, "h1");
+  EXPECT_GT(rejoined->at_ns, 1500 * kMs);  // power back at 1.3 s, booted at 1.5 s, then the scan
+  if (loses) {
+    EXPECT_GT(o.writes_lost, 0u);
+    EXPECT_EQ(c.acknowledged_writes_lost, o.writes_lost);
+  } else {
+    EXPECT_EQ(o.writes_lost, 0u);
+    EXPECT_EQ(c.acknowledged_writes_lost, 0u);
+  }
+  EXPECT_TRUE(c.consistent());
+}
+
+TEST(PowerLossRun, HostWriteThroughLosesNothing) {
+  expect_host_power_loss(run_scenario(parse_scenario(host_power_loss("write-through", 0))), false);
+}
+
+// Its flash kept the dirty data, but HA restarted the VM elsewhere: what only that flash held is
+// lost to the VM, and counted.
+TEST(PowerLossRun, HostWriteBackWithoutReplicasCountsItsLossExactly) {
+  expect_host_power_loss(run_scenario(parse_scenario(host_power_loss("write-back", 0))), true);
+}
+
+TEST(PowerLossRun, HostWriteBackWithOneReplicaLosesNothing) {
+  expect_host_power_loss(run_scenario(parse_scenario(host_power_loss("write-back", 1))), false);
+}
+
+TEST(PowerLossRun, HostWriteBackWithTwoReplicasLosesNothing) {
+  expect_host_power_loss(run_scenario(parse_scenario(host_power_loss("write-back", 2))), false);
+}
+
+// The VM on h1 keeps two replicas, on h2 and h3. h2 loses power: with one eligible peer left the
+// VM drains and runs write-through; when h2 rejoins, the VM gets its two peers back.
+TEST(PowerLossRun, ARejoinedHostIsAPeerAgain) {
+  const RunResult r = run_scenario(parse_scenario(host_power_loss("write-back", 2, "h2")));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  EXPECT_EQ(c.acknowledged_writes_lost, 0u);
+  EXPECT_TRUE(c.failures.outages.empty());  // no VM ran on h2
+  const auto& t = c.failures.timeline;
+  const auto at = [&](const std::string& event) {
+    return std::find_if(t.begin(), t.end(), [&](const auto& e) { return e.event == event; });
+  };
+  ASSERT_NE(at("vm_write_through"), t.end());
+  ASSERT_NE(at("host_rejoined"), t.end());
+  const auto reprotected = at("vm_reprotected");
+  ASSERT_NE(reprotected, t.end());
+  EXPECT_GE(reprotected->at_ns, at("host_rejoined")->at_ns);
+  EXPECT_TRUE(c.consistent());
 }
 
 }  // namespace

@@ -101,6 +101,10 @@ class HostEngine {
   // too, so they end clean). The VMs' dirty blocks copied to it are under-protected until
   // destaged: the runtime drains them (set_vm_mode out of write-back) and names new peers after.
   void peer_down(TimeNs now, HostId host);
+  // Host `host`, declared down before, is a member again (it came back with a new engine that
+  // holds nothing of before): its messages are taken again, and the runtime may name it a peer.
+  // Throws std::invalid_argument for this host.
+  void peer_rejoined(HostId host);
   // Host `owner` failed: write every replica this host holds for it to the array (a flash read
   // and an array write per run of blocks, marked destage), then drop them; a ReplicasRecovered
   // command says when all are done (at once if none is held). A replica whose flash write is in

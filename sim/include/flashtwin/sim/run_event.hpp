@@ -137,15 +137,17 @@ enum class ClusterEventKind : std::uint8_t {
   vm_underprotected,   // VM `vm` lost peer `host`: drained out of write-back
   vm_reprotected,      // VM `vm` drained, back to write-back with a new peer `host`
   vm_write_through,    // VM `vm` drained; too few eligible peers: it stays write-through
-  power_lost,          // the whole cluster lost power (`host`: 0, for the cluster)
-  power_restored,      // the power is back; the hosts boot
+  power_lost,          // `host` lost power (the whole cluster: one event, host kNoHost)
+  power_restored,      // the power of `host` (kNoHost: of the cluster) is back; it boots
   index_rebuilt,       // `host` rebuilt its cache from its device: `blocks` blocks kept
+  host_rejoined,       // `host`, back after a power loss, is a member again (an empty cache)
   // The array (scenario events array_slowdown, array_outage; `host` unused):
   array_slowed,    // backend operations take `factor` times their service time from now
   array_outage,    // the array answers nothing from now
   array_restored,  // the slowdown or the outage ended
 };
 inline constexpr std::size_t kNoVm = static_cast<std::size_t>(-1);
+inline constexpr std::size_t kNoHost = static_cast<std::size_t>(-1);  // the whole cluster
 struct ClusterEvent {
   std::int64_t at_ns = 0;
   ClusterEventKind kind = ClusterEventKind::host_failed;

@@ -135,8 +135,11 @@ struct HostFailure {
 // The whole cluster loses power (docs/CLUSTER.md, "Power loss"): every host stops at once with
 // its VMs; `duration_s` later the power is back, every host boots (ha.boot_s) and rebuilds its
 // cache from what its device kept (flash keeps its data, a RAM cache does not), and the VMs start
-// again where they ran. `path` as for VmMigration.
+// again where they ran. With `host`, only that host loses power: for HA it is a crash (its VMs
+// restart elsewhere), and it comes back (duration_s + boot_s, then its index scan) as an empty
+// member, a restart target and peer again. `path` as for VmMigration.
 struct PowerLoss {
+  std::string host;  // empty: the whole cluster
   double duration_s = 0;
   std::string path;
 };
