@@ -352,6 +352,10 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
       op.kind == OpKind::rebuild) {  // no VM request, no locks
     if (op.kind == OpKind::rebuild) rebuild_finished();
     ops_.retire(id);
+    if (op.kind == OpKind::recovery) {
+      --recovery_in_flight_;
+      pump_recovery();
+    }
     return;
   }
   if (op.kind == OpKind::remote_read) {  // for a migrated VM's new owner: locks, no VM request

@@ -181,7 +181,10 @@ class HostEngine::Core final : private SlotPins {
     return dirty_.size() + reserved_dirty_ + replicas_.size();
   }
   // recovery_path.cpp
+  // Queues a run of replica keys for the array; pump_recovery issues what max_in_flight allows.
   void start_recovery_run(HostId owner, std::span<const std::uint64_t> keys);
+  void pump_recovery();
+  void issue_recovery_run(HostId owner, std::span<const std::uint64_t> keys);
   void recovery_completed(OpId id, const Cmd& cmd, Status status, std::span<const Version> data);
   void recovery_block_done(HostId owner, std::uint64_t key, bool written);
   // power_path.cpp
@@ -236,6 +239,8 @@ class HostEngine::Core final : private SlotPins {
     std::uint64_t blocks_left = 0, written = 0, lost = 0;
   };
   std::map<HostId, Recovery> recoveries_;
+  std::deque<std::pair<HostId, std::vector<std::uint64_t>>> recovery_queue_;  // runs not issued
+  std::uint32_t recovery_in_flight_ = 0;
   std::vector<HostId> down_hosts_;  // declared down by the runtime (peer_down)
   // A restored engine scanning its metadata (power_path.cpp), and what IndexRebuilt will say.
   static constexpr std::uint32_t kSlotHeaderBytes = 32;  // per slot: key, state, owner, checksum

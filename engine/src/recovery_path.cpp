@@ -7,7 +7,8 @@
 //
 // Peer side. When an owner failed (recover_replicas), every replica this host holds for it is
 // written to the array, coalesced into runs of adjacent blocks: a flash read of the replica
-// slots, then an array write marked destage; then the replicas are dropped. No locks: the owner
+// slots, then an array write marked destage; then the replicas are dropped. Like destage, at most
+// destage.max_in_flight runs are under way at once (the others wait in order). No locks: the owner
 // is gone, and the runtime restarts its VMs only once every survivor said ReplicasRecovered. Two
 // peers may write different versions of a block (a write in flight at the crash reached one of
 // them): both are at least the last acknowledged version, and nothing reads the block before
@@ -92,9 +93,23 @@ std::uint64_t HostEngine::Core::replica_blocks_for(HostId owner) const {
   return blocks;
 }
 
+void HostEngine::Core::start_recovery_run(HostId owner, std::span<const std::uint64_t> keys) {
+  recovery_queue_.emplace_back(owner, std::vector<std::uint64_t>(keys.begin(), keys.end()));
+  pump_recovery();
+}
+
+void HostEngine::Core::pump_recovery() {
+  while (!recovery_queue_.empty() && recovery_in_flight_ < config_.destage.max_in_flight) {
+    const auto [owner, keys] = std::move(recovery_queue_.front());
+    recovery_queue_.pop_front();
+    ++recovery_in_flight_;
+    issue_recovery_run(owner, keys);
+  }
+}
+
 // One run of adjacent replica blocks of one (owner, disk): read from flash, then written to the
 // array (recovery_completed).
-void HostEngine::Core::start_recovery_run(HostId owner, std::span<const std::uint64_t> keys) {
+void HostEngine::Core::issue_recovery_run(HostId owner, std::span<const std::uint64_t> keys) {
   const OpId id = ops_.create(OpKind::recovery);
   Op& op = ops_[id];
   op.peer = owner;
