@@ -98,6 +98,7 @@ class HostEngine::Core final : private SlotPins {
   ModeState mode_of(VmId vm) const;
 
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
+  void mark_underprotected(VmId vm);
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
   void peer_down(TimeNs now, HostId host);

@@ -53,6 +53,9 @@ void HostEngine::peer_down(TimeNs now, HostId host) {
 void HostEngine::recover_replicas(TimeNs now, HostId owner) {
   core_->recover_replicas(now, owner);
 }
+void HostEngine::mark_underprotected(VmId vm) {
+  core_->mark_underprotected(vm);
+}
 void HostEngine::peer_rejoined(HostId host) {
   core_->peer_rejoined(host);
 }

@@ -46,6 +46,12 @@ void HostEngine::Core::set_replica_peers(VmId vm, std::span<const HostId> peers)
   std::erase(degraded_vms_, vm);
 }
 
+void HostEngine::Core::mark_underprotected(VmId vm) {
+  modes_.state_of(vm);  // throws for an unknown VM
+  if (std::find(degraded_vms_.begin(), degraded_vms_.end(), vm) == degraded_vms_.end())
+    degraded_vms_.push_back(vm);
+}
+
 void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& message) {
   if (from == config_.host) {
     throw std::invalid_argument("host " + std::to_string(from) + ": a peer message from itself");

@@ -124,8 +124,9 @@ void ClusterManager::restart_after_power_loss() {
       // Its copies on the peers were dropped or written to the array: it drains, then gets peers.
       peers_[v].clear();
       draining_.try_emplace(v, power_.lost_ns);
-      executor_.host(h).engine->set_vm_mode(now_ns(), static_cast<engine::VmId>(v),
-                                            engine::CacheMode::write_through);
+      engine::HostEngine& engine = *executor_.host(h).engine;
+      engine.mark_underprotected(static_cast<engine::VmId>(v));
+      engine.set_vm_mode(now_ns(), static_cast<engine::VmId>(v), engine::CacheMode::write_through);
     }
     executor_.pump(h);
   }

@@ -60,6 +60,11 @@ TEST(PowerLoss, PersistentFlashKeepsAcknowledgedDirtyBlocksAndTheNewEngineServes
   EXPECT_EQ(rt.rebuilt()[0].scanned_bytes, 32u * 64u);
   EXPECT_EQ(rt.engine().check_invariants(), "");
   EXPECT_EQ(rt.counter("dirty_blocks"), 3u);
+  // Its copies on the peers were dropped: the runtime says so until it names peers again.
+  EXPECT_EQ(rt.counter("underprotected_dirty_blocks"), 0u);
+  rt.engine().mark_underprotected(FakeRuntime::kVm);
+  EXPECT_EQ(rt.counter("underprotected_dirty_blocks"), 3u);
+  EXPECT_THROW(rt.engine().mark_underprotected(99), std::invalid_argument);
 
   const RequestId r = rt.read(0, 3 * kBlock);
   EXPECT_EQ(rt.count(Kind::array_read), 0u);  // hits on the restored blocks

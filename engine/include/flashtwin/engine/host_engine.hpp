@@ -79,6 +79,10 @@ class HostEngine {
   // replica on the old peers was released by then). Throws std::invalid_argument for an unknown
   // VM or a bad list, std::logic_error for a VM with dirty blocks or write-back writes in flight.
   void set_replica_peers(VmId vm, std::span<const HostId> peers);
+  // The VM's dirty blocks have fewer copies than its policy asks (a restored engine's VM whose
+  // copies on the peers were dropped): counted in underprotected_dirty_blocks until the next
+  // set_replica_peers. Throws std::invalid_argument for an unknown VM.
+  void mark_underprotected(VmId vm);
   // Migration (docs/CLUSTER.md, "Migration"): the VM's I/O moves from host `from` to host `to`,
   // whose engines are told in the same simulated instant; `epoch` is the VM's new epoch (the
   // first is 1, each migration adds one). On the old owner, migrate_out requires the VM to have
