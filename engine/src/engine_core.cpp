@@ -110,7 +110,7 @@ ModeState HostEngine::Core::mode_of(VmId vm) const {
 // ---- events
 
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
-  require_rebuilt("request " + std::to_string(request.id));
+  if (rebuilding_) refuse_while_rebuilding("request " + std::to_string(request.id));
   now_ = now;
   const std::optional<LocalDisk> found = modes_.find_disk(request.disk);
   require(found.has_value(), [&] {

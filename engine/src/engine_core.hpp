@@ -190,8 +190,8 @@ class HostEngine::Core final : private SlotPins {
   void recovery_block_done(HostId owner, std::uint64_t key, bool written);
   // power_path.cpp
   void rebuild_finished();
-  // Throws std::logic_error naming `what` while a restored engine scans its metadata.
-  void require_rebuilt(const std::string& what) const;
+  // Throws std::logic_error naming `what`: a restored engine is scanning its metadata.
+  [[noreturn]] void refuse_while_rebuilding(const std::string& what) const;
   // migration_path.cpp
   void require_owner(VmId vm) const;
   bool migration_message(TimeNs now, HostId from, const PeerMessage& message);

@@ -104,8 +104,7 @@ void HostEngine::Core::restore(TimeNs now, const FlashImage& image) {
   }
 }
 
-void HostEngine::Core::require_rebuilt(const std::string& what) const {
-  if (!rebuilding_) return;
+void HostEngine::Core::refuse_while_rebuilding(const std::string& what) const {
   throw std::logic_error("host " + std::to_string(config_.host) + ": " + what +
                          " before its index was rebuilt (IndexRebuilt)");
 }

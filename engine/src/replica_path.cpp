@@ -56,7 +56,7 @@ void HostEngine::Core::received(TimeNs now, HostId from, const PeerMessage& mess
   if (from == config_.host) {
     throw std::invalid_argument("host " + std::to_string(from) + ": a peer message from itself");
   }
-  require_rebuilt("a message from host " + std::to_string(from));
+  if (rebuilding_) refuse_while_rebuilding("a message from host " + std::to_string(from));
   now_ = now;
   if (std::find(down_hosts_.begin(), down_hosts_.end(), from) != down_hosts_.end()) {
     ++counters_.down_host_messages_ignored;  // declared down: not a member any more
