@@ -7,10 +7,6 @@
 
 namespace flashtwin::sim {
 
-namespace {
-constexpr double kArrayWritesPoll_s = 1e-3;  // waiting for a failed host's writes to land
-}
-
 ClusterManager::ClusterManager(const Scenario& scenario, const ScenarioIndex& index,
                                const models::Topology& topology, CommandExecutor& executor,
                                WorkloadDriver& driver, models::EventScheduler& scheduler,
@@ -104,12 +100,16 @@ void ClusterManager::stop_vms_on(std::size_t h, Failure& failure) {
   for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
     if (down_[v] || driver_.host_of(v) != h) continue;
     failure.vms.push_back(v);
-    down_[v] = true;
-    driver_.crash_vm(v);
-    if (const auto draining = draining_.find(v); draining != draining_.end()) {
-      sink_.record(UnderProtection{v, draining->second, failure.failed_ns});
-      draining_.erase(draining);
-    }
+    stop_vm(v, failure.failed_ns);
+  }
+}
+
+void ClusterManager::stop_vm(std::size_t v, std::int64_t at_ns) {
+  down_[v] = true;
+  driver_.crash_vm(v);
+  if (const auto draining = draining_.find(v); draining != draining_.end()) {
+    sink_.record(UnderProtection{v, draining->second, at_ns});
+    draining_.erase(draining);
   }
 }
 

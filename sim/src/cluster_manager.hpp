@@ -109,6 +109,8 @@ class ClusterManager {
   void host_power_back(std::size_t failure);
   void host_rejoined(std::size_t h);
   void stop_vms_on(std::size_t h, Failure& failure);
+  // VM v stops (its requests in flight abandoned); a drain for a new peer ends at `at_ns`.
+  void stop_vm(std::size_t v, std::int64_t at_ns);
   void host_failed(std::size_t h, bool power_loss = false);
   void flash_failed(std::size_t h);
   void declare_down(std::size_t failure);
@@ -125,6 +127,8 @@ class ClusterManager {
   std::int64_t now_ns() const;
   void timeline(ClusterEventKind kind, std::size_t host, std::size_t vm = kNoVm,
                 std::uint64_t blocks = 0);
+
+  static constexpr double kArrayWritesPoll_s = 1e-3;  // waiting for a host's writes to land
 
   const Scenario& scenario_;
   const ScenarioIndex& index_;

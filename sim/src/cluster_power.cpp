@@ -1,14 +1,10 @@
-// ClusterManager: a power loss of the whole cluster (docs/CLUSTER.md, "Power loss"; the steps in
-// cluster_manager.hpp).
+// ClusterManager: power losses — of the whole cluster, and the return of a host that lost its
+// power alone (docs/CLUSTER.md, "Power loss"; the steps in cluster_manager.hpp).
 #include "cluster_manager.hpp"
 
 #include <algorithm>
 
 namespace flashtwin::sim {
-
-namespace {
-constexpr double kArrayWritesPoll_s = 1e-3;  // waiting for a host's writes to land
-}
 
 // Host h's cache device keeps its content without power (flash), or it has none that does.
 bool ClusterManager::keeps_data(std::size_t h) const {
@@ -25,15 +21,8 @@ void ClusterManager::power_lost(double duration_s) {
   power_ = PowerOutage{now_ns(), {}, 0, 0, true};
   power_.images.resize(executor_.host_count());
   timeline(ClusterEventKind::power_lost, kNoHost);
-  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
-    if (down_[v]) continue;
-    down_[v] = true;
-    driver_.crash_vm(v);
-    if (const auto draining = draining_.find(v); draining != draining_.end()) {
-      sink_.record(UnderProtection{v, draining->second, power_.lost_ns});
-      draining_.erase(draining);
-    }
-  }
+  for (std::size_t v = 0; v < scenario_.vms.size(); ++v)
+    if (!down_[v]) stop_vm(v, power_.lost_ns);
   for (std::size_t h = 0; h < executor_.host_count(); ++h) {
     if (keeps_data(h)) power_.images[h] = executor_.host(h).engine->flash_image();
     failed_[h] = true;
