@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace flashtwin::sim {
 
@@ -46,42 +48,47 @@ std::optional<PowerLoss> parse_power_loss(ObjectReader& event) {
 }
 
 namespace {
-// A power loss (of the cluster, or of a host of it) comes back within the run, once, in a
-// scenario without host failures and with no migration before it (their combination is a later
-// part).
+// Power losses come back within the run: one of the whole cluster, or any number of single hosts
+// (a rack's is one per host at one time), each host once; in a scenario without host failures and
+// with no migration before one ends (their combination is a later part).
 void check_power_loss(const Scenario& s) {
-  const PowerLoss* loss = nullptr;
-  double at_s = 0;
-  for (const EventSpec& event : s.events) {
-    if (const auto* p = std::get_if<PowerLoss>(&event.what)) {
-      if (loss != nullptr) {
-        throw ScenarioError(p->path, "a second power loss; one per run is supported");
-      }
-      loss = p;
-      at_s = event.at_s;
+  std::vector<std::pair<const PowerLoss*, double>> losses;
+  for (const EventSpec& event : s.events)
+    if (const auto* p = std::get_if<PowerLoss>(&event.what)) losses.emplace_back(p, event.at_s);
+  std::set<std::string> powered_off;
+  double last_end_s = 0;
+  for (const auto& [loss, at_s] : losses) {
+    const std::string event_path = loss->path.substr(0, loss->path.rfind('.'));
+    if (loss->host.empty() && losses.size() > 1) {
+      throw ScenarioError(event_path, "a power loss of the whole cluster is the run's only one");
     }
+    if (!loss->host.empty() &&
+        std::none_of(s.cluster.hosts.begin(), s.cluster.hosts.end(),
+                     [&](const HostSpec& host) { return host.name == loss->host; })) {
+      throw ScenarioError(loss->path + ".host",
+                          "'" + loss->host + "' is not a host of $.cluster.hosts");
+    }
+    if (!loss->host.empty() && !powered_off.insert(loss->host).second) {
+      throw ScenarioError(loss->path + ".host",
+                          "host '" + loss->host + "' loses power a second time; once per run");
+    }
+    if (at_s <= 0 || at_s + loss->duration_s >= s.duration_s) {
+      throw ScenarioError(event_path + ".at_s",
+                          "the power must go and come back inside the run "
+                          "(0 < at_s and at_s + duration_s < duration_s)");
+    }
+    last_end_s = std::max(last_end_s, at_s + loss->duration_s);
   }
-  if (loss == nullptr) return;
-  const std::string event_path = loss->path.substr(0, loss->path.rfind('.'));
-  if (!loss->host.empty() &&
-      std::none_of(s.cluster.hosts.begin(), s.cluster.hosts.end(),
-                   [&](const HostSpec& host) { return host.name == loss->host; })) {
-    throw ScenarioError(loss->path + ".host",
-                        "'" + loss->host + "' is not a host of $.cluster.hosts");
-  }
-  if (at_s <= 0 || at_s + loss->duration_s >= s.duration_s) {
-    throw ScenarioError(event_path + ".at_s",
-                        "the power must go and come back inside the run "
-                        "(0 < at_s and at_s + duration_s < duration_s)");
-  }
+  if (losses.empty()) return;
+  const std::string first = losses.front().first->path;
   for (const EventSpec& event : s.events) {
     if (std::holds_alternative<HostFailure>(event.what)) {
-      throw ScenarioError(event_path,
+      throw ScenarioError(first.substr(0, first.rfind('.')),
                           "a power loss in a run with host or flash failures is "
                           "not supported yet");
     }
-    if (std::holds_alternative<VmMigration>(event.what) && event.at_s <= at_s + loss->duration_s) {
-      throw ScenarioError(event_path,
+    if (std::holds_alternative<VmMigration>(event.what) && event.at_s <= last_end_s) {
+      throw ScenarioError(first.substr(0, first.rfind('.')),
                           "a power loss during or after a migration is not "
                           "supported yet");
     }

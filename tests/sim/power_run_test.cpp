@@ -204,5 +204,23 @@ TEST(PowerLossRun, ARejoinedHostIsAPeerAgain) {
   EXPECT_TRUE(c.consistent());
 }
 
+// Rack r2 (h2 and h3, the VM's only eligible peers) loses power: two host power losses at one
+// time. The VM drains and runs write-through; the hosts rejoin and it is protected again.
+TEST(PowerLossRun, ARackLosingPowerIsOneEventPerHost) {
+  nlohmann::json doc = host_power_loss("write-back", 1, "h2");
+  doc["events"].push_back({{"at_s", 1.0}, {"power_loss", {{"host", "h3"}, {"duration_s", 0.3}}}});
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  EXPECT_EQ(c.acknowledged_writes_lost, 0u);
+  EXPECT_TRUE(has_event(c.failures, "power_lost", "h2"));
+  EXPECT_TRUE(has_event(c.failures, "power_lost", "h3"));
+  EXPECT_TRUE(has_event(c.failures, "vm_write_through"));
+  EXPECT_TRUE(has_event(c.failures, "host_rejoined", "h2"));
+  EXPECT_TRUE(has_event(c.failures, "host_rejoined", "h3"));
+  EXPECT_TRUE(has_event(c.failures, "vm_reprotected"));
+  EXPECT_TRUE(c.consistent());
+}
+
 }  // namespace
 }  // namespace flashtwin::sim
