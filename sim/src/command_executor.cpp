@@ -174,6 +174,24 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
       [deliver = std::move(deliver)]() mutable { deliver(true); });
 }
 
+void CommandExecutor::submit_from(std::size_t client, std::size_t h,
+                                  const engine::IoRequest& request) {
+  if (client == h) {
+    submit(h, request);
+    return;
+  }
+  const std::uint64_t data = request.length_bytes;
+  const std::uint64_t out =
+      kMessageHeaderBytes + (request.kind == engine::IoKind::write ? data : 0);
+  remote_clients_[request.id] = {
+      client, kMessageHeaderBytes + (request.kind == engine::IoKind::read ? data : 0)};
+  world_.comms.start(hosts_[client]->node, hosts_[h]->node, out,
+                     [this, h, request, out](const models::CommResult&) {
+                       sink_.record(NetworkTransfer{NetworkPurpose::remote_cache, out, now_ns()});
+                       submit(h, request);
+                     });
+}
+
 void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
   SimHost& host = *hosts_[h];
   std::visit(
@@ -250,7 +268,25 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 });
               });
         } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
-          request_done_(h, c);
+          const auto remote = remote_clients_.find(c.request);
+          if (remote == remote_clients_.end()) {
+            request_done_(h, c);
+            return;
+          }
+          const RemoteClient client = remote->second;
+          remote_clients_.erase(remote);
+          world_.comms.start(
+              hosts_[h]->node, hosts_[client.host]->node, client.answer_bytes,
+              [this, h, c, client,
+               versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())](
+                  const models::CommResult&) {
+                sink_.record(
+                    NetworkTransfer{NetworkPurpose::remote_cache, client.answer_bytes, now_ns()});
+                last_engine_event_s_ = world_.scheduler.now_s();  // the VM hears of it now
+                engine::CompleteRequest done = c;                 // its span died with the drain
+                done.versions = versions;
+                request_done_(h, done);
+              });
         } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
           arm_timer(h, c);
         } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {

@@ -47,6 +47,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace flashtwin::sim {
@@ -89,6 +90,11 @@ class CommandExecutor {
 
   // Hands `request` to host h's engine and carries out what it asks for.
   void submit(std::size_t h, const engine::IoRequest& request);
+  // The same for a VM running on host `client` that caches on host h's flash (remote flash,
+  // docs/CLUSTER.md): the request, with a write's data, crosses the host network to h first, and
+  // the completion, with a read's data, crosses back before the VM has it (network purpose
+  // remote_cache). client == h: submit.
+  void submit_from(std::size_t client, std::size_t h, const engine::IoRequest& request);
   // Carries out every command host h's engine has pending (call after any control call).
   void pump(std::size_t h);
   // The host network's route between every pair of hosts (latency in seconds, bottleneck
@@ -137,6 +143,12 @@ class CommandExecutor {
   SimWorld world_;
   RunSink& sink_;
   RequestDone request_done_;
+  // Requests of VMs on a host without flash, by id: that host, and the bytes their answer carries.
+  struct RemoteClient {
+    std::size_t host = 0;
+    std::uint64_t answer_bytes = 0;
+  };
+  std::unordered_map<engine::RequestId, RemoteClient> remote_clients_;
   Control control_;
   std::vector<std::unique_ptr<SimHost>> hosts_;
   double last_engine_event_s_ = 0;

@@ -46,6 +46,8 @@ const char* purpose_name(NetworkPurpose p) {
       return "remote_read";
     case NetworkPurpose::vmotion:
       return "vmotion";
+    case NetworkPurpose::remote_cache:
+      return "remote_cache";
   }
   return "unknown";
 }

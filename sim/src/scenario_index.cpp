@@ -17,7 +17,9 @@ std::size_t find(const List& list, Name name_of, std::string_view name, const ch
 
 ScenarioIndex::ScenarioIndex(const Scenario& scenario) : scenario_(scenario) {
   for (const VmSpec& vm : scenario.vms) {
-    vm_host.push_back(host(vm.host));
+    vm_client.push_back(host(vm.host));
+    const std::string& remote = scenario.cluster.hosts[vm_client.back()].remote_flash;
+    vm_host.push_back(remote.empty() ? vm_client.back() : host(remote));
     vm_datastore.push_back(datastore(vm.datastore));
   }
 }

@@ -18,7 +18,10 @@ struct ScenarioIndex {
   std::size_t vm(std::string_view name) const;
   std::size_t datastore(std::string_view name) const;
 
-  std::vector<std::size_t> vm_host;       // by VM index
+  // By VM index: the host whose engine serves the VM's I/O (its own, or the one whose flash it
+  // uses remotely: HostSpec::remote_flash), and the host it runs on.
+  std::vector<std::size_t> vm_host;
+  std::vector<std::size_t> vm_client;
   std::vector<std::size_t> vm_datastore;  // by VM index
 
  private:

@@ -148,6 +148,7 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     host.name = h.required<std::string>("name");
     host.rack = h.optional<std::string>("rack", "");
     host.fault_domain = h.optional<std::string>("fault_domain", "");
+    host.remote_flash = h.optional<std::string>("remote_flash", "");
     host.nic_gbps =
         require_positive(h.optional_in<double>("nic_gbps", host.nic_gbps, 0, limit::kMaxGbps),
                          h.path_of("nic_gbps"));
@@ -456,6 +457,7 @@ void check_references(const Scenario& s) {
   check_migrations(s);
   check_failures(s);
   check_array_events(s);
+  check_remote_flash(s);
 }
 
 // What the engine and the metrics will refuse, caught here with a path.

@@ -48,6 +48,9 @@ void check_failures(const Scenario& s);
 std::optional<ArrayDegradation> parse_array_slowdown(ObjectReader& event);
 std::optional<ArrayDegradation> parse_array_outage(ObjectReader& event);
 void check_array_events(const Scenario& s);
+// scenario_remote_flash.cpp: hosts' `remote_flash` names a host with flash, from a host without;
+// no failure, power loss or migration in such a scenario (a later part).
+void check_remote_flash(const Scenario& s);
 
 // A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
 // vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib

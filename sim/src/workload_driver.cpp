@@ -259,7 +259,9 @@ void WorkloadDriver::submit(std::size_t d, const models::StreamRequest& r,
   const engine::IoRequest request = ledger_.submit(disk.id, r.kind, r.offset_bytes, r.length_bytes);
   pending_[request.id] = Pending{d, r.kind, r.length_bytes, arrived_ns};
   ++disk.outstanding;
-  executor_.submit(disk.host, request);
+  // A VM on a host without flash caching remotely (never moved: no failure or migration then).
+  const bool remote = index_.vm_client[disk.vm] != index_.vm_host[disk.vm];
+  executor_.submit_from(remote ? index_.vm_client[disk.vm] : disk.host, disk.host, request);
 }
 
 void WorkloadDriver::request_done(const engine::CompleteRequest& done) {

@@ -123,7 +123,7 @@ struct NetworkBytes {
   }
 };
 // The purpose's name in outputs: "array_read", "array_write", "destage", "replication",
-// "remote_read", "vmotion".
+// "remote_read", "vmotion", "remote_cache".
 const char* purpose_name(NetworkPurpose p);
 
 // The final destage: what happened after the workload's end until the run ended.
@@ -346,6 +346,7 @@ class Metrics {
   const ClusterTotals& cluster() const { return cluster_; }
   std::size_t vm_count() const { return vms_.size(); }
   const std::string& vm_name(std::size_t vm) const { return vms_.at(vm).name; }
+  const Totals& vm(std::size_t vm) const { return vms_.at(vm).totals; }
   std::size_t host_count() const { return hosts_.size(); }
   const HostTotals& host(std::size_t host) const { return hosts_.at(host).totals; }
   std::int64_t interval_ns() const { return interval_ns_; }

@@ -40,14 +40,15 @@ struct ArrayIo {
 // Why bytes crossed the network. Array traffic is counted whether the array shares the hosts'
 // network or has its own fabric.
 enum class NetworkPurpose : std::uint8_t {
-  array_read,   // array -> host: VM read misses and fills
-  array_write,  // host -> array: write-through and pass-through writes
-  destage,      // host -> array: the destager's writes
-  replication,  // host <-> peer: write-back replicas, their acks and releases
-  remote_read,  // old owner <-> new owner after a migration: remote flash reads and invalidations
-  vmotion,      // old host -> new host: a migrating VM's memory copy (memory_gib of the event)
+  array_read,    // array -> host: VM read misses and fills
+  array_write,   // host -> array: write-through and pass-through writes
+  destage,       // host -> array: the destager's writes
+  replication,   // host <-> peer: write-back replicas, their acks and releases
+  remote_read,   // old owner <-> new owner after a migration: remote flash reads and invalidations
+  vmotion,       // old host -> new host: a migrating VM's memory copy (memory_gib of the event)
+  remote_cache,  // host without flash <-> the host whose flash it uses: requests and their data
 };
-inline constexpr std::size_t kNetworkPurposes = 6;
+inline constexpr std::size_t kNetworkPurposes = 7;
 
 // Bytes that crossed the network for one purpose, counted when the transfer ended.
 struct NetworkTransfer {

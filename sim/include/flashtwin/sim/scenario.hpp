@@ -39,6 +39,9 @@ struct HostSpec {
   std::string fault_domain;
   double nic_gbps = 10;
   std::vector<FlashSpec> flash;  // empty: a host without flash
+  // A host without flash whose VMs cache on this host's flash (docs/CLUSTER.md, "Remote flash");
+  // "": none (they run pass-through).
+  std::string remote_flash;
 };
 
 // The cluster manager, the runtime's stand-in for vSphere HA (docs/CLUSTER.md, "Failures"): a
