@@ -53,6 +53,9 @@ void HostEngine::peer_down(TimeNs now, HostId host) {
 void HostEngine::recover_replicas(TimeNs now, HostId owner) {
   core_->recover_replicas(now, owner);
 }
+std::uint64_t HostEngine::forget_replicas(TimeNs now, HostId owner) {
+  return core_->forget_replicas(now, owner);
+}
 FlashImage HostEngine::flash_image() const {
   return core_->flash_image();
 }
