@@ -53,6 +53,10 @@ std::uint32_t validated_capacity(const EngineConfig& c) {
   require(d.max_tries >= 1, [&] { return std::string("destage.max_tries: must be at least 1"); });
   require(d.retry_after_ns >= 0 && d.retry_after_ns <= (TimeNs{1} << 50),
           [&] { return std::string("destage.retry_after_ns: must be in 0..2^50"); });
+  require(c.replica_timeout_ns >= 0 && c.replica_timeout_ns <= (TimeNs{1} << 50),
+          [&] { return std::string("replica_timeout_ns: must be in 0..2^50 (0: no timeout)"); });
+  require(c.replica_retries <= 100,
+          [&] { return std::string("replica_retries: must be at most 100"); });
   return static_cast<std::uint32_t>(c.capacity_blocks);
 }
 
@@ -70,6 +74,7 @@ HostEngine::Core::Core(const EngineConfig& config)
   limit_blocks_ = static_cast<std::uint64_t>(std::floor(capacity * config_.destage.dirty_limit));
   coalesce_blocks_ = static_cast<std::uint32_t>(config_.destage.max_coalesce_bytes >> block_shift_);
   pacer_.emplace(config_.destage, low_blocks_, high_blocks_);
+  replication_.set_ack_timeout(config_.replica_timeout_ns);
   policy_ = make_eviction_policy(
       config_.eviction,
       PolicyContext{index_.capacity(), [this](SlotId slot) { return index_.key_of(slot); }});
@@ -275,6 +280,7 @@ void HostEngine::Core::timer_fired(TimeNs now, TimerId timer) {
   }
   timers_.take_due(Deadline::destage_pace, now);
   timers_.take_due(Deadline::destage_retry, now);
+  if (timers_.take_due(Deadline::replica_ack, now)) replica_acks_overdue(now);
   settle(now);
 }
 
@@ -493,6 +499,10 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("index_rebuilds", c.index_rebuilds);
   v.counter("recovered_blocks", c.recovered_blocks);
   v.counter("recovery_blocks_lost", c.recovery_blocks_lost);
+  v.counter("replica_resends", c.replica_resends);
+  v.counter("peers_unreachable", c.peers_unreachable);
+  v.counter("replica_duplicates_waiting", c.replica_duplicates_waiting);
+  v.counter("replicas_forgotten", c.replicas_forgotten);
   // Dirty blocks with fewer copies than asked: of VMs that lost a peer, and replicas of failed
   // owners not yet written to the array.
   std::uint64_t underprotected = 0;

@@ -83,6 +83,11 @@ struct Counters {
   // array for a failed owner, and those that could not be (failed flash read or array write).
   std::uint64_t peers_down = 0, replica_acks_abandoned = 0, down_host_messages_ignored = 0;
   std::uint64_t recoveries = 0, recovered_blocks = 0, recovery_blocks_lost = 0;
+  // Link cuts (replica_path.cpp). Owner: releases sent again after their ack timed out, peers
+  // given up on (PeerUnreachable). Peer: duplicates of a replica write still in flight (answered
+  // by that write's ack), replica blocks dropped for an owner that gave up on it.
+  std::uint64_t replica_resends = 0, peers_unreachable = 0;
+  std::uint64_t replica_duplicates_waiting = 0, replicas_forgotten = 0;
   std::uint64_t index_rebuilds = 0;  // restores after a power loss (power_path.cpp)
 };
 
@@ -104,6 +109,7 @@ class HostEngine::Core final : private SlotPins {
   void peer_down(TimeNs now, HostId host);
   void recover_replicas(TimeNs now, HostId owner);
   void peer_rejoined(HostId host);
+  std::uint64_t forget_replicas(TimeNs now, HostId owner);
   FlashImage flash_image() const;
   void restore(TimeNs now, const FlashImage& image);
 
@@ -176,6 +182,15 @@ class HostEngine::Core final : private SlotPins {
   void replica_release_received(HostId from, const ReplicaRelease& message);
   void replica_written(OpId id, Status status);
   void send_replica_ack(HostId to, const ReplicaWrite& message, Status status, TimeNs flash_ns);
+  // Replica acks that time out: the timer is set while any is pending; overdue ones are waited
+  // for again (releases sent again), and after the last retry their peer is given up on
+  // (PeerUnreachable).
+  void arm_replica_timer();
+  void replica_acks_overdue(TimeNs now);
+  void resend_release(std::uint64_t sequence, const PendingAck& ack);
+  // Every ack awaited from `peer` is abandoned as if it had refused, and it leaves every VM's
+  // peers (peer_down, and a peer given up on). Returns the acks abandoned.
+  std::uint64_t abandon_peer(TimeNs now, HostId peer);
   SlotId take_replica_slot(std::uint64_t key);
   void drop_replica(std::uint64_t key, SlotId slot);
   std::uint64_t dirty_room_used() const {
@@ -253,8 +268,9 @@ class HostEngine::Core final : private SlotPins {
   std::vector<VmId> degraded_vms_;
   std::vector<ReplicaBlockWrite> replica_scratch_;  // a ReplicaWrite's blocks
   std::vector<SlotId> replica_slots_scratch_;
-  std::vector<OpId> ready_;      // granted on all blocks, not started
-  std::vector<OpId> starting_;   // the batch of ready_ being started
+  std::vector<std::uint64_t> overdue_scratch_;  // sequences of overdue replica acks
+  std::vector<OpId> ready_;                     // granted on all blocks, not started
+  std::vector<OpId> starting_;                  // the batch of ready_ being started
   std::deque<OpId> dirty_gate_;  // writes waiting, in order, for room under the dirty limit
   std::vector<OpId> flushes_;    // flushes waiting for destage
 

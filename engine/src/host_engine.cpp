@@ -59,6 +59,9 @@ void HostEngine::mark_underprotected(VmId vm) {
 void HostEngine::peer_rejoined(HostId host) {
   core_->peer_rejoined(host);
 }
+std::uint64_t HostEngine::forget_replicas(TimeNs now, HostId owner) {
+  return core_->forget_replicas(now, owner);
+}
 FlashImage HostEngine::flash_image() const {
   return core_->flash_image();
 }

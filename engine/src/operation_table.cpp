@@ -36,6 +36,7 @@ OpId OperationTable::create(OpKind kind) {
   op.vm = 0;
   op.epoch = 0;
   op.replica_flags.clear();
+  op.release_versions.clear();
   op.submitted_at = op.started_at = op.flash_done_at = 0;
   op.replica_round_trip_ns = op.replica_peer_flash_ns = 0;
   op.replicas_sent = 0;

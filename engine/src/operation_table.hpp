@@ -121,6 +121,8 @@ struct Op {
   Epoch epoch = 0;
   std::vector<std::uint8_t> replica_flags;  // per block: kWasDirty | kReplicated
   std::vector<std::uint64_t> replica_keys;
+  // Owner side: the versions of the release it sent, to send it again when its ack is overdue.
+  std::vector<Version> release_versions;
   // Timing (WriteTiming): when it was submitted and started, its local flash write done, and the
   // slowest replica's round trip and peer flash time.
   TimeNs submitted_at = 0;

@@ -4,6 +4,11 @@
 // VM's peers, and every write waiting for its ack goes on as if it had refused: its flash blocks
 // go to the array too, so they end clean rather than dirty with fewer copies than asked. Messages
 // from a host declared down are ignored from then on (a host comes back only as a new member).
+// A peer given up on after its acks timed out (replica_path.cpp) is abandoned the same way, but
+// not declared down.
+//
+// Peer side, link cuts: forget_replicas drops what this host holds for an owner that gave up on
+// it (the copies may be stale: a release the owner stopped waiting for may never have come).
 //
 // Peer side. When an owner failed (recover_replicas), every replica this host holds for it is
 // written to the array, coalesced into runs of adjacent blocks: a flash read of the replica
@@ -29,14 +34,49 @@ void HostEngine::Core::peer_down(TimeNs now, HostId host) {
   if (std::find(down_hosts_.begin(), down_hosts_.end(), host) != down_hosts_.end()) return;
   down_hosts_.push_back(host);
   ++counters_.peers_down;
+  abandon_peer(now, host);
+  settle(now);
+}
+
+std::uint64_t HostEngine::Core::abandon_peer(TimeNs now, HostId host) {
+  std::uint64_t abandoned = 0;
   for (const PendingAck& owed : replication_.drop_peer(host, degraded_vms_)) {
     ++counters_.replica_acks_abandoned;
+    ++abandoned;
     if (!owed.release) write_through_instead(owed.op);  // a copy it owed: to the array instead
     if (--ops_[owed.op].in_flight == 0) finish(owed.op, now);
   }
   std::sort(degraded_vms_.begin(), degraded_vms_.end());
   degraded_vms_.erase(std::unique(degraded_vms_.begin(), degraded_vms_.end()), degraded_vms_.end());
-  settle(now);
+  if (replication_.acks_pending() == 0) timers_.clear(Deadline::replica_ack);
+  return abandoned;
+}
+
+std::uint64_t HostEngine::Core::forget_replicas(TimeNs now, HostId owner) {
+  if (owner == config_.host) {
+    throw std::invalid_argument("host " + std::to_string(owner) + ": forgetting its own replicas");
+  }
+  if (recoveries_.contains(owner)) {
+    throw std::logic_error("host " + std::to_string(config_.host) + ": recovery of host " +
+                           std::to_string(owner) + " in progress");
+  }
+  if (rebuilding_) refuse_while_rebuilding("forget_replicas");
+  now_ = now;
+  std::vector<std::uint64_t> keys;
+  replicas_.for_each([&](std::uint64_t key, const ReplicaEntry& entry) {
+    if (!entry.released && replicas_.owner_of(key).first == owner) keys.push_back(key);
+  });
+  for (const std::uint64_t key : keys) {
+    ReplicaEntry* entry = replicas_.find(key);
+    if (entry->writing > 0) {
+      entry->released = true;  // dropped when its flash write completes (replica_written)
+    } else {
+      drop_replica(key, entry->slot);
+    }
+  }
+  counters_.replicas_forgotten += keys.size();
+  settle(now);  // the room they took under the dirty limit is free
+  return keys.size();
 }
 
 void HostEngine::Core::peer_rejoined(HostId host) {

@@ -9,10 +9,21 @@
 // stops being dirty (destaged, written through, discarded) is released on every peer at the
 // version the array now has; a lost block's replicas are kept (they are its only copy).
 //
+// Timeouts (docs/CLUSTER.md, "Link cuts and partitions"). A ReplicaWrite or ReplicaRelease not
+// acked within replica_timeout_ns is waited for again, replica_retries times; a release is sent
+// again then (same sequence, rebuilt from its operation, which still waits for the ack), a
+// ReplicaWrite is not (a late second copy could land after the block's release and leave a stale
+// replica nothing would drop). After the last retry the peer is given up on: every ack awaited
+// from it is abandoned as after peer_down, and the engine says PeerUnreachable. A late ack then
+// matches nothing and is ignored.
+//
 // Peer side. A ReplicaWrite takes room under the dirty limit and a flash slot per new block (or
 // is refused whole, changing nothing), goes through this host's flash queue like any write, and is
 // acked when its flash write completes. Versions decide: an older version than held is not
-// written, a release drops only replicas at or below the released version.
+// written, a release drops only replicas at or below the released version. A duplicate delivery
+// of a version whose flash write is still in flight gets no answer of its own: that write's ack,
+// with the same sequence, answers it once the copy is on flash (an immediate ack would tell the
+// owner its copy is safe before it is).
 #include "engine_core.hpp"
 
 #include <algorithm>
@@ -93,6 +104,7 @@ void HostEngine::Core::send_replicas(OpId id, std::uint64_t replica_bytes) {
     write.versions[i] = op.version;
     op.replica_flags[i] |= kReplicated;
   }
+  arm_replica_timer();
   for (std::size_t p = 0; p < peers.size(); ++p) {
     const HostId peer = peers[p];
     write.sequence = replication_.expect_ack(id, peer, now_);
@@ -122,6 +134,7 @@ void HostEngine::Core::replica_ack_received(TimeNs now, HostId from, const Repli
     ++counters_.replica_messages_ignored;
     return;
   }
+  if (replication_.acks_pending() == 0) timers_.clear(Deadline::replica_ack);
   if (pending->release) {  // the peer dropped its older copies
     ++counters_.release_acks;
     if (--ops_[pending->op].in_flight == 0) finish(pending->op, now);
@@ -170,6 +183,10 @@ std::uint32_t HostEngine::Core::release_destaged(OpId id) {
 std::uint32_t HostEngine::Core::send_release(OpId id, VmId vm, DiskId disk, BlockNo first,
                                              std::span<const Version> versions) {
   const BlockRun run{disk, first, static_cast<std::uint32_t>(versions.size())};
+  if (!replication_.peers(vm).empty()) {
+    ops_[id].release_versions.assign(versions.begin(), versions.end());  // for a resend
+    arm_replica_timer();
+  }
   std::uint32_t sent = 0;
   for (const HostId peer : replication_.peers(vm)) {
     const std::uint64_t sequence = replication_.expect_ack(id, peer, now_, true);
@@ -184,6 +201,48 @@ std::uint32_t HostEngine::Core::send_release(OpId id, VmId vm, DiskId disk, Bloc
   return sent;
 }
 
+void HostEngine::Core::arm_replica_timer() {
+  if (config_.replica_timeout_ns > 0 && !timers_.at(Deadline::replica_ack)) {
+    timers_.set(Deadline::replica_ack, now_ + config_.replica_timeout_ns);
+  }
+}
+
+void HostEngine::Core::replica_acks_overdue(TimeNs now) {
+  std::vector<std::uint64_t>& overdue = overdue_scratch_;
+  overdue.clear();
+  replication_.overdue(now, overdue);
+  for (const std::uint64_t sequence : overdue) {
+    PendingAck* ack = replication_.pending(sequence);
+    if (ack == nullptr) continue;  // abandoned with its peer a moment ago
+    if (ack->resends < config_.replica_retries) {
+      ++ack->resends;
+      ack->due = now + config_.replica_timeout_ns;
+      if (ack->release) resend_release(sequence, *ack);  // a ReplicaWrite is waited for again
+      continue;
+    }
+    const HostId peer = ack->peer;
+    const std::uint64_t abandoned = abandon_peer(now, peer);
+    ++counters_.peers_unreachable;
+    out_.push_back(PeerUnreachable{peer, abandoned});
+  }
+  if (const std::optional<TimeNs> next = replication_.next_due()) {
+    timers_.set(Deadline::replica_ack, *next);
+  }
+}
+
+// The same release again, with the same sequence: the operation still waits for its ack, so its
+// run and versions are as when it was first sent.
+void HostEngine::Core::resend_release(std::uint64_t sequence, const PendingAck& ack) {
+  const Op& op = ops_[ack.op];
+  const VmId vm = modes_.disk(op.disk).vm;
+  const auto blocks = static_cast<std::uint32_t>(op.release_versions.size());
+  const PeerMessage* message = replication_.post(ReplicaRelease{
+      vm, replication_.epoch(vm), BlockRun{modes_.disk(op.disk).id, op.first_block, blocks},
+      op.release_versions, sequence});
+  out_.push_back(SendToPeer{ack.peer, message});
+  ++counters_.replica_resends;
+}
+
 // ---- peer side
 
 void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
@@ -195,6 +254,7 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
   writes.clear();
   std::uint64_t new_blocks = 0;
   bool refuse = false;
+  bool waiting = false;  // a block's flash write of this very version is in flight
   for (std::uint32_t i = 0; i < message.run.block_count && !refuse; ++i) {
     const Version version = message.versions[i];
     if (version == 0) continue;
@@ -208,12 +268,19 @@ void HostEngine::Core::replica_write_received(TimeNs now, HostId from,
     if (entry == nullptr) {
       ++new_blocks;
     } else if (version <= entry->version) {
-      continue;  // older than what is held (a late duplicate): nothing to write
+      // Older than what is held (a late duplicate): nothing to write. The same version still
+      // being written: a second delivery, answered by that write's ack.
+      waiting = waiting || (version == entry->version && entry->writing > 0);
+      continue;
     } else if (entry->writing > 0) {
       refuse = true;  // two writes of one slot in flight could land in either order
       break;
     }
     writes.push_back(ReplicaBlockWrite{*key, version, entry});
+  }
+  if (waiting && !refuse) {
+    ++counters_.replica_duplicates_waiting;
+    return;
   }
   if (!refuse && new_blocks > 0 && dirty_room_used() + new_blocks > limit_blocks_) refuse = true;
   // Slots for the new blocks; if one cannot be had, the ones taken go back.

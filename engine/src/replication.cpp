@@ -20,7 +20,8 @@ void Replication::set_peers(VmId vm, std::span<const HostId> peers, HostId self)
 
 std::uint64_t Replication::expect_ack(OpId op, HostId peer, TimeNs sent_at, bool release) {
   const std::uint64_t sequence = ring_first_ + ring_.size();
-  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at, release}, true});
+  const TimeNs due = timeout_ > 0 ? sent_at + timeout_ : 0;
+  ring_.push_back(AckSlot{PendingAck{op, peer, sent_at, due, 0, release}, true});
   ++acks_pending_;
   return sequence;
 }
@@ -37,6 +38,21 @@ std::optional<PendingAck> Replication::take_ack(std::uint64_t sequence, HostId f
     ++ring_first_;
   }
   return ack;
+}
+
+void Replication::overdue(TimeNs now, std::vector<std::uint64_t>& out) const {
+  for (std::size_t i = 0; i < ring_.size(); ++i) {
+    const AckSlot& slot = ring_[i];
+    if (slot.pending && slot.ack.due != 0 && slot.ack.due <= now) out.push_back(ring_first_ + i);
+  }
+}
+
+std::optional<TimeNs> Replication::next_due() const {
+  std::optional<TimeNs> next;
+  for (const AckSlot& slot : ring_) {
+    if (slot.pending && slot.ack.due != 0 && (!next || slot.ack.due < *next)) next = slot.ack.due;
+  }
+  return next;
 }
 
 std::vector<PendingAck> Replication::drop_peer(HostId peer, std::vector<VmId>& left) {

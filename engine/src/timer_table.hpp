@@ -1,11 +1,12 @@
 // TimerTable: the engine's own timers, behind the one timer the runtime keeps per engine.
 //
 // The engine has several kinds of time-driven work (idle detection, destage pacing, destage retry
-// after a failure); each has at most one deadline here. The runtime is told only the earliest, as
-// one SetTimer with id kEngineTimer, and each SetTimer replaces the one before (commands.hpp). A
-// deadline that moves later or goes away is not withdrawn: the timer fires early, the engine finds
-// nothing due and tells the next one. So every runtime honours one contract: keep one timer per
-// engine, replace it on SetTimer, call timer_fired(now, kEngineTimer) once now >= its time.
+// after a failure, replica acks overdue); each has at most one deadline here. The runtime is told
+// only the earliest, as one SetTimer with id kEngineTimer, and each SetTimer replaces the one
+// before (commands.hpp). A deadline that moves later or goes away is not withdrawn: the timer fires
+// early, the engine finds nothing due and tells the next one. So every runtime honours one
+// contract: keep one timer per engine, replace it on SetTimer, call timer_fired(now, kEngineTimer)
+// once now >= its time.
 //
 // Owned by HostEngine::Core; plain values, no clock. Invariant: when any deadline is set, the
 // runtime has been told one at or before the earliest (told() <= earliest()).
@@ -19,7 +20,7 @@
 
 namespace flashtwin::engine {
 
-enum class Deadline : std::uint8_t { idle, destage_pace, destage_retry };
+enum class Deadline : std::uint8_t { idle, destage_pace, destage_retry, replica_ack };
 
 class TimerTable {
  public:
@@ -67,7 +68,7 @@ class TimerTable {
  private:
   static std::size_t index(Deadline which) { return static_cast<std::size_t>(which); }
 
-  std::array<std::optional<TimeNs>, 3> at_{};
+  std::array<std::optional<TimeNs>, 4> at_{};
   std::optional<TimeNs> told_;
   bool changed_ = false;  // set() or fired() since the last to_tell()
 };

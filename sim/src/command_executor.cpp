@@ -293,7 +293,8 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
           send_to_peer(h, c);
         } else if constexpr (std::is_same_v<T, engine::ModeApplied> ||
                              std::is_same_v<T, engine::ReplicasRecovered> ||
-                             std::is_same_v<T, engine::IndexRebuilt>) {
+                             std::is_same_v<T, engine::IndexRebuilt> ||
+                             std::is_same_v<T, engine::PeerUnreachable>) {
           if (control_) control_(h, command);
         }
       },

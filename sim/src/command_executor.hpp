@@ -12,7 +12,9 @@
 //   SetTimer                -> one pending timer per host: a later SetTimer replaces it
 //   CompleteRequest         -> handed to the RequestDone callback (the workload driver)
 //   ModeApplied,
-//   ReplicasRecovered       -> handed to the control handler (the cluster manager), if any
+//   ReplicasRecovered,
+//   IndexRebuilt,
+//   PeerUnreachable         -> handed to the control handler (the cluster manager), if any
 //   SendToPeer              -> a ReplicaWrite: a comm from the host to the peer over the host
 //                              network (data plus a header; it shares links with array traffic
 //                              where the routes do); acks and releases (a header and a few
@@ -106,8 +108,8 @@ class CommandExecutor {
   void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
     peer_routes_ = std::move(routes);
   }
-  // ModeApplied, ReplicasRecovered and IndexRebuilt commands go to `control` (called while the
-  // host's commands are carried out: defer what changes engines).
+  // ModeApplied, ReplicasRecovered, IndexRebuilt and PeerUnreachable commands go to `control`
+  // (called while the host's commands are carried out: defer what changes engines).
   void set_control_handler(Control control) { control_ = std::move(control); }
   // Host h fails now (its SimGrid host off; see above). Its array writes already on their way
   // go on: they land or fail as the network and the array decide.

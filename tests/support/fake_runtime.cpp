@@ -131,6 +131,8 @@ void FakeRuntime::collect() {
             recovered_.push_back(c);
           } else if constexpr (std::is_same_v<T, IndexRebuilt>) {
             rebuilt_.push_back(c);
+          } else if constexpr (std::is_same_v<T, PeerUnreachable>) {
+            unreachable_.push_back(c);
           } else if constexpr (std::is_same_v<T, SendToPeer>) {
             sent_.push_back(SentMessage{c.to, *c.message});
           }
@@ -184,6 +186,12 @@ void FakeRuntime::peer_down(HostId host) {
 void FakeRuntime::recover_replicas(HostId owner) {
   engine_->recover_replicas(now_, owner);
   collect();
+}
+
+std::uint64_t FakeRuntime::forget_replicas(HostId owner) {
+  const std::uint64_t forgotten = engine_->forget_replicas(now_, owner);
+  collect();
+  return forgotten;
 }
 
 void FakeRuntime::crash() {

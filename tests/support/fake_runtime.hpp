@@ -74,6 +74,7 @@ class FakeRuntime {
   void migrate_in(HostId from, Epoch epoch);
   void peer_down(HostId host);
   void recover_replicas(HostId owner);
+  std::uint64_t forget_replicas(HostId owner);
   // The host stops: its pending commands and unsent messages are gone, and its VM requests in
   // flight are abandoned in the ledger (never acknowledged). The engine is not called again.
   void crash();
@@ -111,6 +112,7 @@ class FakeRuntime {
   const std::vector<ModeApplied>& modes_applied() const { return modes_; }
   const std::vector<ReplicasRecovered>& recovered() const { return recovered_; }
   const std::vector<IndexRebuilt>& rebuilt() const { return rebuilt_; }
+  const std::vector<PeerUnreachable>& unreachable() const { return unreachable_; }
   std::uint64_t counter(const std::string& name) const;
 
   const sim::ArrayVersions& array() const { return ledger_->array(); }
@@ -140,6 +142,7 @@ class FakeRuntime {
   std::vector<ModeApplied> modes_;
   std::vector<ReplicasRecovered> recovered_;
   std::vector<IndexRebuilt> rebuilt_;
+  std::vector<PeerUnreachable> unreachable_;
   std::set<RequestId> in_flight_;  // submitted, not completed
   std::vector<SentMessage> sent_;
   sim::FlashVersions flash_;

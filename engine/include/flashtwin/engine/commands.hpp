@@ -114,9 +114,22 @@ struct IndexRebuilt {
   std::uint64_t scanned_bytes = 0;
 };
 
+// `peer` answered none of this engine's last tries of a ReplicaWrite or ReplicaRelease
+// (EngineConfig::replica_timeout_ns, replica_retries): it is taken as unreachable. Every ack
+// awaited from it was abandoned (`acks_abandoned`; those writes went to the array too), and it left
+// the peers of every VM that had it; those VMs keep their dirty blocks with a copy fewer than
+// asked until the runtime gives them peers again (HostEngine::set_replica_peers, after a drain out
+// of write-back). The peer is not declared down: its own messages are still taken. The replicas it
+// may hold for this host can be stale from now on: the runtime must not recover from them
+// (HostEngine::forget_replicas drops them on the peer).
+struct PeerUnreachable {
+  HostId peer = 0;
+  std::uint64_t acks_abandoned = 0;
+};
+
 using Command =
     std::variant<FlashRead, FlashWrite, ArrayRead, ArrayWrite, SendToPeer, CompleteRequest,
-                 SetTimer, ModeApplied, ReplicasRecovered, IndexRebuilt>;
+                 SetTimer, ModeApplied, ReplicasRecovered, IndexRebuilt, PeerUnreachable>;
 static_assert(std::is_trivially_destructible_v<Command>);
 
 }  // namespace flashtwin::engine

@@ -68,6 +68,17 @@ struct EngineConfig {
   std::string eviction = "lru";
   AdmissionConfig admission;
   DestageConfig destage;
+  // Replication (docs/CLUSTER.md, "Link cuts and partitions"). A ReplicaWrite or ReplicaRelease
+  // whose ack has not come `replica_timeout_ns` after it was sent is waited for again (a release
+  // is sent again, same sequence), up to `replica_retries` times; when the last wait ends
+  // unanswered too, the peer is taken as unreachable: every ack this engine awaits from it is
+  // abandoned (those writes go to the array too, as after a refusal), it leaves every VM's peers,
+  // and the engine says PeerUnreachable. 50 ms is far above a loaded round trip (a peer's flash
+  // write plus the network) and, with two retries, gives up 150 ms after the send: the VM stalls
+  // that long, as in FVP-like products (tens of ms per try). 0: never time out (an ack that
+  // never comes is waited for forever). 0 <= replica_timeout_ns <= 2^50, replica_retries <= 100.
+  TimeNs replica_timeout_ns = 50'000'000;
+  std::uint32_t replica_retries = 2;
 };
 
 }  // namespace flashtwin::engine

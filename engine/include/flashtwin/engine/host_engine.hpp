@@ -99,7 +99,8 @@ class HostEngine {
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
 
   // Failures (docs/CLUSTER.md, "Failures"). The runtime's cluster manager is the only one who
-  // declares a host down; an engine never gives up on a peer by itself.
+  // declares a host down. An engine gives up on a peer by itself only when its replica acks time
+  // out (EngineConfig::replica_timeout_ns: it then says PeerUnreachable), never declares it down.
   // Host `host` is down (crashed, fenced, cut off): it leaves every VM's peers, and every write
   // waiting for its ReplicaAck goes on as if it had refused (its flash blocks go to the array
   // too, so they end clean). The VMs' dirty blocks copied to it are under-protected until
@@ -114,6 +115,11 @@ class HostEngine {
   // command says when all are done (at once if none is held). A replica whose flash write is in
   // flight is written once that completes. Messages from `owner` must no longer be delivered.
   void recover_replicas(TimeNs now, HostId owner);
+  // Host `owner` gave up on this host (PeerUnreachable): the replicas held for it may be stale
+  // (a release it no longer waits for may never have come) and are dropped; one whose flash
+  // write is in flight is dropped when that completes. Returns the replica blocks dropped or
+  // marked. Messages from `owner` keep being taken (it may name this host a peer again).
+  std::uint64_t forget_replicas(TimeNs now, HostId owner);
 
   // Power loss (docs/CLUSTER.md, "Power loss"). What this host's flash holds durably now (its
   // runtime keeps the data): every own block whose data landed and that no write is changing (a
@@ -144,8 +150,9 @@ class HostEngine {
   // it was and the command still pending.
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data = {});
   // A peer engine's message (replica write, ack or release; remote read, invalidate, their
-  // answers and rejections; docs/CLUSTER.md). Messages may arrive late and in any order; a lost
-  // one is never taken for an answer (the operation waits for it). Throws std::invalid_argument
+  // answers and rejections; docs/CLUSTER.md). Messages may arrive late, twice and in any order;
+  // a lost one is never taken for an answer (the operation waits for it, up to the replica
+  // timeout and its retries: EngineConfig::replica_timeout_ns). Throws std::invalid_argument
   // for a malformed message (a run and its versions disagree, a run outside its disk) or one
   // from this host, before anything changes, and std::logic_error for RecoveryQuery and
   // RecoveryReply, which the protocol does not use (recovery starts with recover_replicas).
