@@ -268,7 +268,8 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 });
               });
         } else if constexpr (std::is_same_v<T, engine::CompleteRequest>) {
-          const auto remote = remote_clients_.find(c.request);
+          const auto remote =
+              remote_clients_.empty() ? remote_clients_.end() : remote_clients_.find(c.request);
           if (remote == remote_clients_.end()) {
             request_done_(h, c);
             return;
