@@ -4,6 +4,7 @@
 // acknowledged writes lost wherever the failures stay within the replica count; beyond it, the loss
 // is counted and the run stays consistent (every acknowledged write is on the array or counted
 // lost, never silently missing). Every TEST runs in a process of its own (see simulation_test.cpp).
+#include "failure_checks.hpp"
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
 #include "replica_placement.hpp"
@@ -18,6 +19,8 @@
 
 namespace flashtwin::sim {
 namespace {
+
+using testing::has_event;
 
 constexpr std::int64_t kMs = 1'000'000;
 
@@ -40,12 +43,6 @@ nlohmann::json failing(const std::string& mode, std::uint32_t replicas,
   return doc;
 }
 
-bool has_event(const FailureTotals& f, const std::string& event, const std::string& host = "") {
-  return std::any_of(f.timeline.begin(), f.timeline.end(), [&](const TimelineEntry& e) {
-    return e.event == event && (host.empty() || e.host == host);
-  });
-}
-
 // The same, h1's flash device failing at 1 s instead (the host runs on).
 nlohmann::json flash_failing(const std::string& mode, std::uint32_t replicas) {
   nlohmann::json doc = failing(mode, replicas, {});
@@ -66,12 +63,7 @@ void expect_flash_failure(const RunResult& r, bool loses) {
   EXPECT_LT(o.restarted_ns - o.failed_ns, 100 * kMs);  // recovery only
   EXPECT_TRUE(has_event(c.failures, "flash_failed", "h1"));
   EXPECT_FALSE(has_event(c.failures, "host_declared_down"));
-  if (loses) {
-    EXPECT_GT(o.writes_lost, 0u);
-    EXPECT_EQ(o.bytes_lost, o.blocks_lost * 4096);
-  } else {
-    EXPECT_EQ(o.writes_lost, 0u);
-  }
+  testing::expect_losses(c, o, loses);
   EXPECT_TRUE(c.consistent());
   EXPECT_GT(c.io.writes.ios, 0u);
 }
@@ -105,15 +97,7 @@ void expect_owner_crash(const RunResult& r, bool loses) {
   EXPECT_TRUE(has_event(c.failures, "host_failed", "h1"));
   EXPECT_TRUE(has_event(c.failures, "host_declared_down", "h1"));
   EXPECT_TRUE(has_event(c.failures, "vm_restarted"));
-  if (loses) {
-    EXPECT_GT(o.writes_lost, 0u);
-    EXPECT_GE(o.blocks_lost, o.writes_lost);
-    EXPECT_EQ(o.bytes_lost, o.blocks_lost * 4096);
-    EXPECT_EQ(c.acknowledged_writes_lost, o.writes_lost);
-  } else {
-    EXPECT_EQ(o.writes_lost, 0u);
-    EXPECT_EQ(c.acknowledged_writes_lost, 0u);
-  }
+  testing::expect_losses(c, o, loses);
   EXPECT_TRUE(c.consistent());
   // The VM ran again after its restart.
   EXPECT_GT(c.io.writes.ios, 0u);

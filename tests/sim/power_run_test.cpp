@@ -6,6 +6,7 @@
 // replicas} (HA restarts its VMs elsewhere: a crash within the replica count loses nothing), and
 // the host rejoining as a peer. Every TEST runs in a process of its own (see
 // simulation_test.cpp).
+#include "failure_checks.hpp"
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
 #include "three_host_scenario.hpp"
@@ -17,6 +18,8 @@
 
 namespace flashtwin::sim {
 namespace {
+
+using testing::has_event;
 
 constexpr std::int64_t kMs = 1'000'000;
 
@@ -40,12 +43,6 @@ nlohmann::json power_loss(const std::string& mode, std::uint32_t replicas,
 
 const std::vector<std::string> kAllRam = {"h1", "h2", "h3"};
 
-bool has_event(const FailureTotals& f, const std::string& event, const std::string& host = "") {
-  return std::any_of(f.timeline.begin(), f.timeline.end(), [&](const TimelineEntry& e) {
-    return e.event == event && (host.empty() || e.host == host);
-  });
-}
-
 // The VM stopped at 1 s and ran again on h1 after the power came back, the boot and the rebuild;
 // every acknowledged write is on the array or counted lost; `loses`: some were lost.
 void expect_power_loss(const RunResult& r, bool loses) {
@@ -61,14 +58,7 @@ void expect_power_loss(const RunResult& r, bool loses) {
   EXPECT_LT(o.restarted_ns - o.failed_ns, 700 * kMs);  // the rebuild and recovery are short
   EXPECT_TRUE(has_event(c.failures, "power_lost"));
   EXPECT_TRUE(has_event(c.failures, "power_restored"));
-  if (loses) {
-    EXPECT_GT(o.writes_lost, 0u);
-    EXPECT_EQ(o.bytes_lost, o.blocks_lost * 4096);
-    EXPECT_EQ(c.acknowledged_writes_lost, o.writes_lost);
-  } else {
-    EXPECT_EQ(o.writes_lost, 0u);
-    EXPECT_EQ(c.acknowledged_writes_lost, 0u);
-  }
+  testing::expect_losses(c, o, loses);
   EXPECT_TRUE(c.consistent());
   EXPECT_GT(c.io.writes.ios, 0u);
 }
@@ -156,13 +146,7 @@ void expect_host_power_loss(const RunResult& r, bool loses) {
   ASSERT_NE(rejoined, c.failures.timeline.end());
   EXPECT_EQ(rejoined->host, "h1");
   EXPECT_GT(rejoined->at_ns, 1500 * kMs);  // power back at 1.3 s, booted at 1.5 s, then the scan
-  if (loses) {
-    EXPECT_GT(o.writes_lost, 0u);
-    EXPECT_EQ(c.acknowledged_writes_lost, o.writes_lost);
-  } else {
-    EXPECT_EQ(o.writes_lost, 0u);
-    EXPECT_EQ(c.acknowledged_writes_lost, 0u);
-  }
+  testing::expect_losses(c, o, loses);
   EXPECT_TRUE(c.consistent());
 }
 
