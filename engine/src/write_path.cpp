@@ -8,6 +8,8 @@
 //                  With replica peers (replica_path.cpp), the flash blocks are copied to the
 //                  peers too, except a partial write to a clean cached block: the peers lack the
 //                  rest of it, so it goes to flash and the array (ends clean, as write-through).
+//                  A VM that lost a peer and has none yet (degraded) writes its flash blocks to
+//                  the array too, acknowledged once there.
 //                  Room under the dirty limit was reserved before the write took its locks (the
 //                  dirty gate, destage.cpp): at the limit writes wait there, holding nothing.
 //   write-through  array always; cached or admitted whole block -> flash too; ends clean, except a
@@ -99,6 +101,13 @@ void HostEngine::Core::start_write(OpId id) {
     }
   }
   issue_write(id);
+  // A VM that lost a peer (given up on, or down) and has no new peers yet runs under-protected:
+  // its write-back writes also go to the array and are acknowledged once there, as when a peer
+  // refuses a copy. So no write is acknowledged with fewer copies than asked, even before the
+  // runtime has switched the VM to write-through.
+  if (!replicated && ops_[id].mode == CacheMode::write_back && !degraded_vms_.empty() &&
+      std::find(degraded_vms_.begin(), degraded_vms_.end(), ops_[id].vm) != degraded_vms_.end())
+    write_through_instead(id);
 }
 
 // Write-back blocks this write may newly make dirty (an estimate taken before it runs: a block

@@ -34,6 +34,7 @@ ClusterManager::ClusterManager(const Scenario& scenario, const ScenarioIndex& in
 void ClusterManager::start() {
   executor_.set_control_handler(
       [this](std::size_t h, const engine::Command& command) { on_command(h, command); });
+  schedule_link_cuts();
   for (const EventSpec& event : scenario_.events) {
     if (const auto* loss = std::get_if<PowerLoss>(&event.what)) {
       if (loss->host.empty()) {
@@ -82,6 +83,9 @@ void ClusterManager::on_command(std::size_t h, const engine::Command& command) {
   } else if (const auto* done = std::get_if<engine::ReplicasRecovered>(&command)) {
     const engine::ReplicasRecovered copy = *done;
     scheduler_.at(scheduler_.now_s(), [this, h, copy] { replicas_recovered(h, copy); });
+  } else if (const auto* gone = std::get_if<engine::PeerUnreachable>(&command)) {
+    const auto peer = static_cast<std::size_t>(gone->peer);
+    scheduler_.at(scheduler_.now_s(), [this, h, peer] { peer_unreachable(h, peer); });
   } else if (const auto* rebuilt = std::get_if<engine::IndexRebuilt>(&command)) {
     const engine::IndexRebuilt copy = *rebuilt;
     scheduler_.at(scheduler_.now_s(), [this, h, copy] {
@@ -206,6 +210,7 @@ void ClusterManager::finish_recovery(std::size_t f) {
   }
   for (const std::size_t vm : failure.vms) {
     const RequestLedger::Losses lost = ledger_.take_losses(driver_.disks_of(vm));
+    if (!failure.flash_only) ledger_.vm_rebooted(driver_.disks_of(vm));
     if (asked_[vm] > 0) sink_.record(UnderProtection{vm, failure.failed_ns, now_ns()});
     // A crashed host's VMs boot elsewhere; after a flash failure they go on where they are.
     const double boot_s = failure.flash_only ? 0.0 : scenario_.cluster.ha.boot_s;
@@ -221,7 +226,7 @@ void ClusterManager::finish_recovery(std::size_t f) {
 std::optional<std::size_t> ClusterManager::restart_host() const {
   std::optional<std::tuple<bool, std::size_t, std::size_t>> best;
   for (std::size_t h = 0; h < executor_.host_count(); ++h) {
-    if (failed_[h]) continue;
+    if (failed_[h] || (links_ && !links_->reaches_array(h))) continue;
     std::size_t running = 0;
     for (std::size_t v = 0; v < scenario_.vms.size(); ++v)
       running += !down_[v] && driver_.host_of(v) == h ? 1 : 0;
@@ -241,12 +246,12 @@ std::optional<engine::CacheMode> ClusterManager::scenario_mode(std::size_t vm) c
 // The mode a VM runs under on host h, and its peers there: its scenario policy; pass-through
 // without flash; write-through when too few peers are eligible.
 std::optional<engine::CacheMode> ClusterManager::own_mode(std::size_t vm, std::size_t h,
-                                                          std::vector<std::size_t>& peers) const {
+                                                          std::vector<std::size_t>& peers) {
   peers.clear();
   if (executor_.host(h).flash == nullptr) return engine::CacheMode::pass_through;
   const std::optional<engine::CacheMode> own = scenario_mode(vm);
   if (asked_[vm] == 0) return own;
-  peers = choose_peers(scenario_, topology_, vm, h, asked_[vm], {}, no_cache_);
+  peers = peers_for(vm, h, {});
   if (peers.size() < asked_[vm]) {
     peers.clear();
     return engine::CacheMode::write_through;
@@ -259,6 +264,7 @@ void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes
   const Failure& failure = failures_[f];
   const OutageCause cause = failure.flash_only   ? OutageCause::flash_failed
                             : failure.power_loss ? OutageCause::power_loss
+                            : failure.isolated   ? OutageCause::host_isolated
                                                  : OutageCause::host_failed;
   VmOutage outage{vm,          failure.host, failure.failed_ns, -1,   0,
                   writes_lost, blocks_lost,  bytes_lost,        cause};
@@ -304,8 +310,7 @@ void ClusterManager::drain_for_new_peer(std::size_t vm, std::size_t lost_peer) {
 void ClusterManager::drained(std::size_t vm, std::size_t h) {
   sink_.record(UnderProtection{vm, draining_.at(vm), now_ns()});
   draining_.erase(vm);
-  const std::vector<std::size_t> peers =
-      choose_peers(scenario_, topology_, vm, h, asked_[vm], peers_[vm], no_cache_);
+  const std::vector<std::size_t> peers = peers_for(vm, h, peers_[vm]);
   engine::HostEngine& engine = *executor_.host(h).engine;
   const auto id = static_cast<engine::VmId>(vm);
   if (peers.size() < asked_[vm]) {  // too few eligible: it stays write-through

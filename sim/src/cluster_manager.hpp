@@ -34,6 +34,13 @@
 //     the flash hosts write the replicas they hold for RAM hosts to the array; then the RAM
 //     hosts' VMs' losses are counted as above, and every VM starts again where it ran. A VM with
 //     replicas starts write-through, drains, and gets peers again (under-protected meanwhile).
+//   cut_link event, t (cluster_links.cpp; docs/CLUSTER.md, "Link cuts and partitions"): the
+//     link goes off (comms over it fail; messages between hosts it separates are lost). Engines
+//     time out on their own (PeerUnreachable): the owner's VMs that had that peer drain out of
+//     write-back and get reachable peers, and the peer forgets the owner's copies (at once if the
+//     owner still reaches the array, else when the owner does again). A host that cannot reach
+//     the array for ha.detect_s is isolated: fenced (turned off) and handled as a crash declared
+//     down at once. At the restore the link is on again and VMs short of peers get them.
 // Everything it learns from engines (ModeApplied, ReplicasRecovered) is handled a moment later in
 // the same simulated instant, never inside the executor's pump.
 //
@@ -43,6 +50,7 @@
 
 #include "command_executor.hpp"
 #include "flashtwin/models/topology.hpp"
+#include "link_state.hpp"
 #include "replica_placement.hpp"
 #include "workload_driver.hpp"
 
@@ -50,7 +58,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 namespace flashtwin::sim {
@@ -86,6 +97,7 @@ class ClusterManager {
     bool power_loss = false;       // the host lost power: it comes back (host_power_back)
     bool recovered = false;        // finish_recovery counted its losses
     bool back_waiting = false;     // its power came back before that: it rejoins after
+    bool isolated = false;         // fenced: it could not reach the array for ha.detect_s
   };
 
   // A power loss of the whole cluster, while it lasts (cluster_power.cpp).
@@ -108,6 +120,20 @@ class ClusterManager {
   void restart_after_power_loss();
   void host_power_back(std::size_t failure);
   void host_rejoined(std::size_t h);
+  // cluster_links.cpp
+  void schedule_link_cuts();
+  void link_changed(std::size_t link, bool cut);
+  void fence_if_isolated(std::size_t h, std::int64_t since_ns);
+  void peer_unreachable(std::size_t owner, std::size_t peer);
+  void forget_stale_copies(std::size_t owner);
+  // The hosts VM vm on host `owner` may not take as peers now: without a cache, or cut off from
+  // the owner or from the array.
+  std::vector<bool> not_eligible(std::size_t owner) const;
+  // choose_peers with not_eligible; when enough are found, each forgets the owner's stale copies.
+  std::vector<std::size_t> peers_for(std::size_t vm, std::size_t owner,
+                                     const std::vector<std::size_t>& keep);
+  // VMs running write-through for want of peers get them, if enough are eligible now.
+  void reprotect_short_vms();
   void stop_vms_on(std::size_t h, Failure& failure);
   // VM v stops (its requests in flight abandoned); a drain for a new peer ends at `at_ns`.
   void stop_vm(std::size_t v, std::int64_t at_ns);
@@ -123,7 +149,7 @@ class ClusterManager {
   std::optional<std::size_t> restart_host() const;
   std::optional<engine::CacheMode> scenario_mode(std::size_t vm) const;
   std::optional<engine::CacheMode> own_mode(std::size_t vm, std::size_t h,
-                                            std::vector<std::size_t>& peers) const;
+                                            std::vector<std::size_t>& peers);
   std::int64_t now_ns() const;
   void timeline(ClusterEventKind kind, std::size_t host, std::size_t vm = kNoVm,
                 std::uint64_t blocks = 0);
@@ -148,6 +174,10 @@ class ClusterManager {
   std::function<void()> sample_levels_;
   EngineFactory make_engine_;
   PowerOutage power_;
+  // Link cuts (null in a run without any).
+  std::unique_ptr<LinkState> links_;
+  std::vector<std::int64_t> cut_from_array_ns_;          // by host: since when (-1: it reaches it)
+  std::set<std::pair<std::size_t, std::size_t>> stale_;  // (owner, peer): copies to forget
 };
 
 }  // namespace flashtwin::sim

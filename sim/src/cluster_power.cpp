@@ -104,6 +104,7 @@ void ClusterManager::restart_after_power_loss() {
     const std::size_t h = driver_.host_of(v);
     RequestLedger::Losses lost;
     if (volatile_cache(h)) lost = ledger_.take_losses(driver_.disks_of(v));
+    ledger_.vm_rebooted(driver_.disks_of(v));
     sink_.record(VmOutage{v, h, power_.lost_ns, now_ns(), h, lost.writes, lost.blocks, lost.bytes,
                           OutageCause::power_loss});
     timeline(ClusterEventKind::vm_restarted, h, v);
@@ -150,23 +151,7 @@ void ClusterManager::host_rejoined(std::size_t h) {
   for (std::size_t g = 0; g < executor_.host_count(); ++g)
     if (g != h && !failed_[g])
       executor_.host(g).engine->peer_rejoined(static_cast<engine::HostId>(h));
-  for (std::size_t v = 0; v < scenario_.vms.size(); ++v) {
-    if (down_[v] || asked_[v] == 0 || peers_[v].size() >= asked_[v] || draining_.contains(v))
-      continue;
-    const std::size_t owner = driver_.host_of(v);
-    if (executor_.host(owner).flash == nullptr) continue;
-    const std::vector<std::size_t> peers =
-        choose_peers(scenario_, topology_, v, owner, asked_[v], {}, no_cache_);
-    if (peers.size() < asked_[v]) continue;
-    engine::HostEngine& engine = *executor_.host(owner).engine;
-    const auto id = static_cast<engine::VmId>(v);
-    const std::vector<engine::HostId> ids(peers.begin(), peers.end());
-    engine.set_replica_peers(id, ids);
-    peers_[v] = peers;
-    engine.set_vm_mode(now_ns(), id, scenario_mode(v));
-    timeline(ClusterEventKind::vm_reprotected, peers.back(), v);
-    executor_.pump(owner);
-  }
+  reprotect_short_vms();
 }
 
 }  // namespace flashtwin::sim

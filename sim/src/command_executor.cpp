@@ -1,5 +1,7 @@
 #include "command_executor.hpp"
 
+#include <simgrid/s4u/Link.hpp>
+
 #include <algorithm>
 
 #include "memory_release.hpp"
@@ -29,6 +31,29 @@ void CommandExecutor::fail_host(std::size_t h) {
   host.failed = true;
   ++host.timer_generation;  // its pending timer never fires
   host.node->turn_off();
+}
+
+bool CommandExecutor::reaches_array(std::size_t h) const {
+  return links_ == nullptr || links_->reaches_array(h);
+}
+
+void CommandExecutor::fail_soon(std::size_t h, engine::CommandId id) {
+  world_.scheduler.at(world_.scheduler.now_s(),
+                      [this, h, gen = hosts_[h]->generation, id] { complete(h, gen, id, false); });
+}
+
+void CommandExecutor::set_link_on(std::size_t link, bool on) {
+  simgrid::s4u::Link* sim_link = world_.platform.link(link);
+  std::vector<simgrid::s4u::Link*> parts{sim_link};
+  if (const auto* duplex = dynamic_cast<simgrid::s4u::SplitDuplexLink*>(sim_link))
+    parts = {duplex->get_link_up(), duplex->get_link_down()};
+  for (simgrid::s4u::Link* part : parts) {
+    if (on) {
+      part->turn_on();
+    } else {
+      part->turn_off();
+    }
+  }
 }
 
 void CommandExecutor::replace_engine(std::size_t h, std::unique_ptr<engine::HostEngine> engine) {
@@ -139,6 +164,7 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
     throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
                            std::to_string(send.to));
   if (hosts_[send.to]->failed) return;  // nobody receives it: no comm to a host that is off
+  if (links_ != nullptr && !links_->connected(h, send.to)) return;  // lost on a cut link
   const std::uint64_t bytes = wire_bytes(*send.message, hosts_[h]->engine->config().block_bytes);
   // Replication messages, and the migration's (remote reads, invalidations and their answers).
   const bool replication = std::holds_alternative<engine::ReplicaWrite>(*send.message) ||
@@ -171,7 +197,9 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
   const PeerRoute& route = peer_routes_[h][send.to];
   world_.scheduler.at(
       world_.scheduler.now_s() + route.latency_s + static_cast<double>(bytes) / route.bytes_per_s,
-      [deliver = std::move(deliver)]() mutable { deliver(true); });
+      [this, h, to = std::size_t{send.to}, deliver = std::move(deliver)]() mutable {
+        deliver(links_ == nullptr || links_->connected(h, to));
+      });
 }
 
 void CommandExecutor::submit_from(std::size_t client, std::size_t h,
@@ -229,6 +257,10 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 complete(h, gen, id, true);
               });
         } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
+          if (!reaches_array(h)) {
+            fail_soon(h, c.id);
+            return;
+          }
           // The array finds the data, then it crosses the front end and the network.
           world_.array.read(c.length_bytes, [this, h, gen = host.generation, c] {
             if (hosts_[h]->failed) return;  // no one to send the data to
@@ -244,6 +276,10 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
                 });
           });
         } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
+          if (!reaches_array(h)) {
+            fail_soon(h, c.id);
+            return;
+          }
           ++host.array_writes_in_flight;
           world_.comms.start(
               host.node, world_.platform.array(), c.length_bytes,

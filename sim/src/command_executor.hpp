@@ -42,6 +42,7 @@
 #include "flashtwin/models/simgrid_platform.hpp"
 #include "flashtwin/sim/request_ledger.hpp"
 #include "flashtwin/sim/version_store.hpp"
+#include "link_state.hpp"
 #include "run_sink.hpp"
 
 #include <cstdint>
@@ -108,6 +109,13 @@ class CommandExecutor {
   void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
     peer_routes_ = std::move(routes);
   }
+  // The cut links (cluster_manager.hpp), in a run that cuts any: a message between two hosts the
+  // cuts separate is lost, whether they were cut when it was sent or when it would arrive; array
+  // reads and writes of a host the cuts separate from the array fail at once. (Comms in flight
+  // over a link when it is cut fail in SimGrid: the link is off.) Borrowed; null: nothing is cut.
+  void set_links(const LinkState* links) { links_ = links; }
+  // Topology link `link`'s SimGrid link (both directions) off or on: comms over it fail while off.
+  void set_link_on(std::size_t link, bool on);
   // ModeApplied, ReplicasRecovered, IndexRebuilt and PeerUnreachable commands go to `control`
   // (called while the host's commands are carried out: defer what changes engines).
   void set_control_handler(Control control) { control_ = std::move(control); }
@@ -134,6 +142,10 @@ class CommandExecutor {
  private:
   void dispatch(std::size_t h, const engine::Command& command);
   void send_to_peer(std::size_t h, const engine::SendToPeer& send);
+  // Whether the cut links leave host h a route to the array; if not, its array reads and writes
+  // fail at once (fail_soon: at this date, after the current pump), without a comm.
+  bool reaches_array(std::size_t h) const;
+  void fail_soon(std::size_t h, engine::CommandId id);
   // Hands a completion to host h's engine unless the host failed or its engine was replaced
   // since the command was issued (`generation`).
   void complete(std::size_t h, std::uint32_t generation, engine::CommandId id, bool ok,
@@ -159,6 +171,7 @@ class CommandExecutor {
   static constexpr double kReleaseEvery_s = 5.0;
   double next_release_s_ = kReleaseEvery_s;
   std::vector<std::vector<PeerRoute>> peer_routes_;
+  const LinkState* links_ = nullptr;
   // Failed devices and their version stores, kept alive for the callbacks still queued on them.
   std::vector<std::unique_ptr<models::FlashDevice>> failed_devices_;
   std::vector<std::unique_ptr<FlashVersions>> failed_versions_;

@@ -124,6 +124,19 @@ void ConsistencyOracle::accept_loss(engine::DiskId disk, engine::BlockNo block,
   settle(key);
 }
 
+void ConsistencyOracle::forget_returned(std::span<const engine::DiskId> disks) {
+  std::vector<std::uint64_t> keys;
+  unsettled_.for_each([&](std::uint64_t key, const Unsettled& u) {
+    const auto disk = static_cast<engine::DiskId>(key >> 44);
+    if (u.returned != 0 && std::find(disks.begin(), disks.end(), disk) != disks.end())
+      keys.push_back(key);
+  });
+  for (const std::uint64_t key : keys) {
+    unsettled_.find(key)->returned = 0;
+    settle(key);
+  }
+}
+
 void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId disk,
                                        engine::BlockNo first_block, std::uint32_t blocks) {
   Pending read{disk, first_block, blocks, 0, 0, 0, {}, {}, {}};

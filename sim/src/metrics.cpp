@@ -141,7 +141,8 @@ void require_time(std::int64_t t, const char* what) {
 Metrics::Metrics(RunLayout layout)
     : interval_ns_(layout.interval_ns),
       warmup_ns_(layout.warmup_ns),
-      workload_end_ns_(layout.workload_end_ns) {
+      workload_end_ns_(layout.workload_end_ns),
+      link_names_(std::move(layout.links)) {
   rewarm_ = RewarmTracker(layout.vms.size(), layout.rewarm_share, layout.block_bytes);
   cluster_.rewarm_share = layout.rewarm_share;
   if (interval_ns_ <= 0) {
@@ -177,7 +178,7 @@ Metrics::Metrics(RunLayout layout)
 }
 
 Metrics::Metrics(std::vector<std::string> vm_names, std::int64_t interval_ns)
-    : Metrics(RunLayout{std::move(vm_names), {}, interval_ns, 0, std::nullopt}) {}
+    : Metrics(RunLayout{std::move(vm_names), {}, {}, interval_ns, 0, std::nullopt}) {}
 
 Metrics::Phase Metrics::phase_of(std::int64_t t) const {
   if (warmup_ns_ > 0 && t <= warmup_ns_) return Phase::warmup;

@@ -42,6 +42,12 @@ const char* event_name(ClusterEventKind kind) {
       return "array_outage";
     case ClusterEventKind::array_restored:
       return "array_restored";
+    case ClusterEventKind::link_cut:
+      return "link_cut";
+    case ClusterEventKind::link_restored:
+      return "link_restored";
+    case ClusterEventKind::host_isolated:
+      return "host_isolated";
   }
   return "unknown";
 }
@@ -50,12 +56,16 @@ const char* event_name(ClusterEventKind kind) {
 void Metrics::on(const ClusterEvent& e) {
   if (finished_) throw std::logic_error("Metrics::cluster_event after finish()");
   const std::string vm = e.vm == kNoVm ? "" : vms_.at(e.vm).name;
-  const bool array = e.kind == ClusterEventKind::array_slowed ||
-                     e.kind == ClusterEventKind::array_outage ||
-                     e.kind == ClusterEventKind::array_restored;
+  const bool no_host =
+      e.kind == ClusterEventKind::array_slowed || e.kind == ClusterEventKind::array_outage ||
+      e.kind == ClusterEventKind::array_restored || e.kind == ClusterEventKind::link_cut ||
+      e.kind == ClusterEventKind::link_restored || e.host == kNoHost;
   TimelineEntry entry{
-      e.at_ns, event_name(e.kind),
-      array || e.host == kNoHost ? "" : host_at(e.host, "cluster_event").totals.name, vm, e.blocks};
+      e.at_ns, event_name(e.kind), no_host ? "" : host_at(e.host, "cluster_event").totals.name,
+      vm,      e.blocks,           std::nullopt,
+      ""};
+  if (e.kind == ClusterEventKind::link_cut || e.kind == ClusterEventKind::link_restored)
+    entry.link = link_names_.at(e.link);
   if (e.kind == ClusterEventKind::array_slowed) entry.factor = e.factor;
   cluster_.failures.timeline.push_back(std::move(entry));
 }

@@ -21,6 +21,8 @@ const char* outage_cause_name(OutageCause cause) {
       return "flash_failed";
     case OutageCause::power_loss:
       return "power_loss";
+    case OutageCause::host_isolated:
+      return "host_isolated";
     case OutageCause::host_failed:
       break;
   }
@@ -196,6 +198,7 @@ Json failures_json(const ClusterTotals& c) {
                {"vm", e.vm.empty() ? Json(nullptr) : Json(e.vm)},
                {"blocks", e.blocks}};
     if (e.factor) entry["factor"] = number(*e.factor);
+    if (!e.link.empty()) entry["link"] = e.link;
     timeline.push_back(std::move(entry));
   }
   Json outages = Json::array();

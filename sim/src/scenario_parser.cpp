@@ -181,9 +181,9 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
 engine::EngineConfig parse_cache(const nlohmann::json* json, const std::string& path) {
   engine::EngineConfig e;
   e.admission.policies = {"sequential-cutoff"};
-  // The engines' replication timeout stays off in runs until link cuts are simulated
-  // (docs/CLUSTER.md, "Link cuts and partitions"): the cluster manager does not act on
-  // PeerUnreachable yet, and the acks a crashed peer owes are resolved when it is declared down.
+  // The engines' replication timeout is off in runs without link cuts (parse_scenario turns it
+  // on with them; docs/CLUSTER.md, "Link cuts and partitions"): the acks a crashed peer owes are
+  // resolved when it is declared down, and results stay as they were.
   e.replica_timeout_ns = 0;
   if (json == nullptr) return e;
   ObjectReader r(*json, path);
@@ -314,12 +314,13 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       throw ScenarioError(e.path_of("at_s"), "is after the end of the run (duration_s " +
                                                  nlohmann::json(duration_s).dump() + ")");
     }
-    for (const char* later : {"restore_host", "cut_link", "restore_link"}) {
-      if (e.has(later)) {
-        throw ScenarioError(e.path_of(later),
-                            "this event arrives with the cluster protocol and "
-                            "is not available yet");
-      }
+    if (e.has("restore_host")) {
+      throw ScenarioError(e.path_of("restore_host"),
+                          "a failed host does not come back during a run yet");
+    }
+    if (e.has("restore_link")) {
+      throw ScenarioError(e.path_of("restore_link"),
+                          "a cut link comes back after its cut_link's duration_s");
     }
     int kinds = 0;
     if (const nlohmann::json* change = e.child("vm_policy")) {
@@ -357,6 +358,10 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       event.what = *loss;
       ++kinds;
     }
+    if (std::optional<LinkCut> cut = parse_link_cut(e)) {
+      event.what = *cut;
+      ++kinds;
+    }
     for (auto* parse_array : {parse_array_slowdown, parse_array_outage}) {
       if (std::optional<ArrayDegradation> array = parse_array(e)) {
         event.what = *array;
@@ -366,8 +371,8 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
     if (kinds != 1) {
       throw ScenarioError(e.path(),
                           "an event needs exactly one of vm_policy, datastore_policy, "
-                          "migrate, fail_host, fail_flash, power_loss, array_slowdown, "
-                          "array_outage");
+                          "migrate, fail_host, fail_flash, power_loss, cut_link, "
+                          "array_slowdown, array_outage");
     }
     e.finish();
     out.push_back(std::move(event));
@@ -462,6 +467,7 @@ void check_references(const Scenario& s) {
   check_failures(s);
   check_array_events(s);
   check_remote_flash(s);
+  check_link_cuts(s);
 }
 
 // What the engine and the metrics will refuse, caught here with a path.
@@ -561,6 +567,9 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   s.datastores = parse_datastores(r);
   s.vms = parse_vms(r, s.duration_s, s.seed, base_folder);
   s.events = parse_events(r, s.duration_s);
+  if (std::any_of(s.events.begin(), s.events.end(),
+                  [](const EventSpec& e) { return std::holds_alternative<LinkCut>(e.what); }))
+    s.cache.replica_timeout_ns = engine::EngineConfig{}.replica_timeout_ns;
   s.expectations = parse_expectations(r.child("expectations"), r.path_of("expectations"));
   s.output = parse_output(r.child("output"), r.path_of("output"));
   r.finish();

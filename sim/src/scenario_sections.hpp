@@ -52,6 +52,12 @@ void check_array_events(const Scenario& s);
 // no failure, power loss or migration in such a scenario (a later part).
 void check_remote_flash(const Scenario& s);
 
+// scenario_links.cpp: the `cut_link` of an event ({"link": "<a>--<b>", "duration_s": D >= 0};
+// nullopt without one), and the cuts' consistency with the topology and the other events
+// (docs/SCENARIOS.md, "events"). With cuts, the engines' replication timeout is on.
+std::optional<LinkCut> parse_link_cut(ObjectReader& event);
+void check_link_cuts(const Scenario& s);
+
 // A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
 // vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib
 // > 0). Throws ScenarioError naming the JSON path.

@@ -4,6 +4,7 @@
 #include "replica_placement.hpp"
 #include "run_sink.hpp"
 #include "scenario_index.hpp"
+#include "scenario_platform.hpp"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -48,6 +49,9 @@ RunLayout run_layout(const Scenario& s) {
     }
     layout.hosts.push_back(std::move(h));
   }
+  const models::PlatformSpec platform = platform_spec(s);
+  for (const models::TopologyLink& link : platform.topology.links())
+    layout.links.push_back(link.name);
   layout.interval_ns = to_ns(s.output.interval_s);
   layout.warmup_ns = to_ns(s.warmup_s);
   layout.workload_end_ns = to_ns(s.duration_s);

@@ -278,6 +278,32 @@ std::string array_event_lines(const ClusterTotals& c, const char*& label) {
   return text;
 }
 
+// Each cut link, from its link_cut to its link_restored, and each host fenced for isolation.
+// `label` is cleared once a line is written.
+std::string link_event_lines(const ClusterTotals& c, const char*& label) {
+  const std::vector<TimelineEntry>& timeline = c.failures.timeline;
+  auto s = [](std::int64_t ns) { return num(static_cast<double>(ns) / 1e9, 3); };
+  std::string text;
+  for (auto it = timeline.begin(); it != timeline.end(); ++it) {
+    std::string line;
+    if (it->event == "link_cut") {
+      const auto end = std::find_if(it + 1, timeline.end(), [&](const TimelineEntry& e) {
+        return e.event == "link_restored" && e.link == it->link;
+      });
+      line = "link " + it->link + " cut at " + s(it->at_ns) + " s; " +
+             (end == timeline.end() ? std::string("not restored within the run")
+                                    : "restored at " + s(end->at_ns) + " s");
+    } else if (it->event == "host_isolated") {
+      line = "host " + it->host + " isolated from the array: fenced at " + s(it->at_ns) + " s";
+    } else {
+      continue;
+    }
+    text += cut(format::pad_right(label, 16) + line);
+    label = "";
+  }
+  return text;
+}
+
 // Only for runs with failures: each VM outage and what it lost, time under-protected, and the
 // timeline's length (the events are in summary.json).
 std::string failure_section(const ClusterTotals& c) {
@@ -292,10 +318,11 @@ std::string failure_section(const ClusterTotals& c) {
                                                           s(o.restarted_ns - o.failed_ns) + " s)"
                                                     : std::string("not restarted within the run");
     const bool flash_only = o.cause == OutageCause::flash_failed;
-    const std::string what = flash_only ? "flash of " + o.failed_host + " failed at "
-                             : o.cause == OutageCause::power_loss
-                                 ? "power of " + o.failed_host + " lost at "
-                                 : "host " + o.failed_host + " failed at ";
+    const std::string what =
+        flash_only                              ? "flash of " + o.failed_host + " failed at "
+        : o.cause == OutageCause::power_loss    ? "power of " + o.failed_host + " lost at "
+        : o.cause == OutageCause::host_isolated ? "host " + o.failed_host + " isolated, fenced at "
+                                                : "host " + o.failed_host + " failed at ";
     text += cut(format::pad_right(label, 16) + o.vm + ": " + what + s(o.failed_ns) + " s; " +
                 (flash_only && o.restarted_ns >= 0
                      ? "uncached from " + s(o.restarted_ns) + " s (stalled " +
@@ -312,6 +339,7 @@ std::string failure_section(const ClusterTotals& c) {
     label = "";
   }
   text += array_event_lines(c, label);
+  text += link_event_lines(c, label);
   text += cut(format::pad_right(label, 16) + "under-protected max " +
               format::bytes_iec(c.underprotected_bytes.max) +
               "; lost: " + std::to_string(f.writes_lost) + " acknowledged writes, " +
@@ -359,6 +387,15 @@ std::string comparison_section(const Comparison& c) {
   return text;
 }
 
+// Reads that failed with an error (the array out of reach, or data the engine knows it lost):
+// reported, not violations.
+std::string reads_failed_line(const ClusterTotals& c) {
+  if (c.reads_failed == 0) return "";
+  return cut("  " + std::to_string(c.reads_failed) +
+             " reads failed with a reported error (the array out of reach or data known lost; "
+             "not violations)");
+}
+
 std::string consistency_section(const ClusterTotals& c) {
   std::string text = "\n";
   if (c.consistent()) {
@@ -367,10 +404,7 @@ std::string consistency_section(const ClusterTotals& c) {
             ? "consistency: OK (no violation, no acknowledged write lost)\n"
             : cut("consistency: OK (no violation; " + std::to_string(c.acknowledged_writes_lost) +
                   " acknowledged writes lost to failures, counted above)");
-    if (c.reads_failed > 0) {
-      text += cut("  " + std::to_string(c.reads_failed) +
-                  " reads failed with a reported error (data known lost; not violations)");
-    }
+    text += reads_failed_line(c);
     return text;
   }
   text += cut("consistency: FAILED (" + std::to_string(c.violations.size()) + " violations, " +
@@ -382,10 +416,7 @@ std::string consistency_section(const ClusterTotals& c) {
   if (c.violations.size() > kViolationsShown) {
     text += "  ... and " + std::to_string(c.violations.size() - kViolationsShown) + " more\n";
   }
-  if (c.reads_failed > 0) {
-    text += cut("  " + std::to_string(c.reads_failed) +
-                " reads failed with a reported error (data known lost; not violations)");
-  }
+  text += reads_failed_line(c);
   return text;
 }
 

@@ -63,11 +63,28 @@ TEST(LinkFailures, AnUnansweredReplicaWriteIsWaitedForThenGoesToTheArray) {
   EXPECT_EQ(c.host(0).counter("dirty_blocks"), 0u);
   EXPECT_EQ(c.host(0).counter("replica_acks_pending"), 0u);
   EXPECT_EQ(c.host(0).array_matches_acknowledged(), "");
-  // Later writes are not copied to it; they are under-protected until the runtime acts.
-  c.host(0).write(4 * kBlock, kBlock);
+  // Later writes are not copied to it. Until the runtime gives the VM peers again they go to the
+  // array too and are acknowledged only once there: never with fewer copies than asked.
+  const RequestId later = c.host(0).write(4 * kBlock, kBlock);
   EXPECT_EQ(c.find<ReplicaWrite>(), npos);
+  c.host(0).complete(pending_index(c.host(0), Kind::flash_write));
+  EXPECT_FALSE(c.host(0).done(later));  // its flash copy alone does not acknowledge it
+  ASSERT_EQ(c.host(0).count(Kind::array_write), 1u);
   c.run_until_quiet();
-  EXPECT_EQ(c.host(0).counter("underprotected_dirty_blocks"), 1u);
+  ASSERT_TRUE(c.host(0).done(later));
+  EXPECT_EQ(c.host(0).result(later).status, Status::ok);
+  EXPECT_EQ(c.host(0).counter("underprotected_dirty_blocks"), 0u);
+  EXPECT_EQ(c.host(0).counter("dirty_blocks"), 0u);  // on the array: clean
+  // If the array cannot take it either, the write fails; its flash copy stays dirty.
+  const RequestId failed = c.host(0).write(6 * kBlock, kBlock);
+  c.host(0).complete(pending_index(c.host(0), Kind::array_write), Status::io_error);
+  c.run_until_quiet();
+  ASSERT_TRUE(c.host(0).done(failed));
+  EXPECT_EQ(c.host(0).result(failed).status, Status::io_error);
+  EXPECT_EQ(c.host(0).counter("dirty_blocks"), 1u);
+  // A destage later writes it to the array.
+  c.advance_to(c.now() + kTimeout);
+  c.run_until_quiet();
   // Nothing is awaited any more: time passes without anything more happening.
   c.advance_to(c.now() + 10 * kTimeout);
   EXPECT_EQ(c.host(0).counter("peers_unreachable"), 1u);

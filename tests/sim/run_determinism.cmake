@@ -13,6 +13,10 @@ endif()
 if(KEEP_EVENTS)
   set(sets --set duration_s=${DURATION} --set expectations={} --set warmup_s=1)
 endif()
+# EXTRA_SET: one more override (PATH=VALUE).
+if(EXTRA_SET)
+  list(APPEND sets --set "${EXTRA_SET}")
+endif()
 # With ARRAY_EVENTS, an array outage from 4 s to 8 s and a x3 slowdown from 8 s to 10 s replace the
 # events (12 s).
 if(ARRAY_EVENTS)

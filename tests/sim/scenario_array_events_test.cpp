@@ -100,7 +100,7 @@ TEST(ScenarioArrayEvents, OneActionPerEvent) {
   doc["events"][1]["array_slowdown"] = {{"factor", 2}, {"duration_s", 1}};
   expect_error(doc,
                "$.events[1]: an event needs exactly one of vm_policy, datastore_policy, migrate, "
-               "fail_host, fail_flash, power_loss, array_slowdown, array_outage");
+               "fail_host, fail_flash, power_loss, cut_link, array_slowdown, array_outage");
 }
 
 }  // namespace

@@ -182,12 +182,46 @@ TEST(Scenario, UnknownNamesListTheKnownOnes) {
             std::string::npos);
 }
 
-TEST(Scenario, LaterFailureEventsAreNotAvailableYet) {
+TEST(Scenario, RestoreEventsAreRefusedByName) {
   nlohmann::json doc = example();
-  doc["events"].push_back({{"at_s", 10}, {"cut_link", {{"host", "esx2"}}}});
-  EXPECT_NE(
-      error_of(doc).find("$.events[1].cut_link: this event arrives with the cluster protocol"),
-      std::string::npos);
+  doc["events"].push_back({{"at_s", 10}, {"restore_host", {{"host", "esx2"}}}});
+  EXPECT_NE(error_of(doc).find("$.events[1].restore_host: a failed host does not come back"),
+            std::string::npos);
+  doc["events"][1] = {{"at_s", 10}, {"restore_link", {{"link", "esx2--switch"}}}};
+  EXPECT_NE(error_of(doc).find("$.events[1].restore_link: a cut link comes back after its "
+                               "cut_link's duration_s"),
+            std::string::npos);
+}
+
+TEST(Scenario, LinkCutsAreReadAndCheckedWithTheirPath) {
+  nlohmann::json doc = example();
+  doc["events"].push_back({{"at_s", 10}, {"cut_link", {{"link", "esx2--tor-r1"}}}});
+  doc["events"].push_back(
+      {{"at_s", 20}, {"cut_link", {{"link", "tor-r1--esx1"}, {"duration_s", 5}}}});
+  const Scenario s = parse_scenario(doc, ".");
+  ASSERT_EQ(s.events.size(), 3u);  // sorted by time
+  const auto* cut = std::get_if<LinkCut>(&s.events[0].what);
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ(cut->link, "esx2--tor-r1");
+  EXPECT_EQ(cut->duration_s, 0);  // for good
+  EXPECT_EQ(cut->path, "$.events[1].cut_link");
+  const auto* restored = std::get_if<LinkCut>(&s.events[1].what);
+  ASSERT_NE(restored, nullptr);
+  EXPECT_EQ(restored->duration_s, 5);
+  // With cuts the engines time out on replica acks; without, they do not.
+  EXPECT_EQ(s.cache.replica_timeout_ns, engine::EngineConfig{}.replica_timeout_ns);
+  EXPECT_EQ(parse_scenario(example(), ".").cache.replica_timeout_ns, 0);
+
+  nlohmann::json bad = doc;
+  bad["events"][1]["cut_link"]["link"] = "esx2";
+  EXPECT_NE(error_of(bad).find("$.events[1].cut_link.link: 'esx2' is not a link of the network"),
+            std::string::npos);
+  bad = doc;
+  bad["events"][1]["cut_link"]["duration_s"] = -1;
+  EXPECT_NE(error_of(bad).find("$.events[1].cut_link.duration_s"), std::string::npos);
+  bad = doc;
+  bad["events"][1]["cut_link"]["speed"] = 1;
+  EXPECT_NE(error_of(bad).find("$.events[1].cut_link.speed"), std::string::npos);
 }
 
 TEST(Scenario, HostFailuresAreReadAndCheckedWithTheirPath) {

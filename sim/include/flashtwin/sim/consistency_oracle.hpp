@@ -84,6 +84,12 @@ class ConsistencyOracle {
   bool holds_acknowledged(engine::DiskId disk, engine::BlockNo block, engine::Version label,
                           const ArrayVersions& array) const;
 
+  // The VMs of `disks` rebooted (their host failed, was fenced or lost power): what their reads
+  // returned before binds no more, only what was acknowledged does. (A version a read returned
+  // without being acknowledged — a write that failed with an I/O error but left its data in a
+  // cache — may be gone after the reboot, as for a disk after a failed write.)
+  void forget_returned(std::span<const engine::DiskId> disks);
+
   std::uint64_t reads_checked() const { return reads_checked_; }
   // Blocks with any state (acknowledged, or written and not settled yet).
   std::size_t blocks_tracked() const;

@@ -182,10 +182,11 @@ struct VmReplicas {
 struct TimelineEntry {
   std::int64_t at_ns = 0;
   std::string event;  // ClusterEventKind's name
-  std::string host;   // "" for the array's events
+  std::string host;   // "" for the array's and the links' events
   std::string vm;     // "" for a host's event
   std::uint64_t blocks = 0;
   std::optional<double> factor = std::nullopt;  // array_slowed: the service factor
+  std::string link;                             // link_cut, link_restored; "" otherwise
 };
 struct OutageTotals {
   std::string vm, failed_host, restarted_on;  // restarted_on "" when not restarted in the run
@@ -292,8 +293,9 @@ struct HostLayout {
 };
 
 struct RunLayout {
-  std::vector<std::string> vms;   // vms[i] names VM number i
-  std::vector<HostLayout> hosts;  // hosts[i] describes host number i
+  std::vector<std::string> vms;    // vms[i] names VM number i
+  std::vector<HostLayout> hosts;   // hosts[i] describes host number i
+  std::vector<std::string> links;  // links[i] names network link number i (link events)
   std::int64_t interval_ns = 1'000'000'000;
   std::int64_t warmup_ns = 0;                   // totals exclude (0, warmup_ns]
   std::optional<std::int64_t> workload_end_ns;  // after it: the drain; none: finish()'s end
@@ -398,6 +400,7 @@ class Metrics {
   std::optional<std::int64_t> workload_end_ns_;
   std::vector<Vm> vms_;
   std::vector<Host> hosts_;
+  std::vector<std::string> link_names_;  // RunLayout::links
   ClusterTotals cluster_;
   IntervalRow open_;  // the interval being filled (its io percentiles are set when it closes)
   LatencyHistogram open_latency_;

@@ -86,6 +86,11 @@ class RequestLedger {
     std::uint64_t blocks = 0, writes = 0, bytes = 0;
   };
   Losses take_losses(std::span<const engine::DiskId> disks);
+  // The VMs of `disks` reboot: reads after it are judged against acknowledged writes only
+  // (ConsistencyOracle::forget_returned).
+  void vm_rebooted(std::span<const engine::DiskId> disks) {
+    if (checking_) oracle_.forget_returned(disks);
+  }
   std::uint64_t requests_abandoned() const { return requests_abandoned_; }
 
   const ConsistencyOracle& oracle() const { return oracle_; }

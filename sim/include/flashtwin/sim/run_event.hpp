@@ -142,6 +142,10 @@ enum class ClusterEventKind : std::uint8_t {
   power_restored,      // the power of `host` (kNoHost: of the cluster) is back; it boots
   index_rebuilt,       // `host` rebuilt its cache from its device: `blocks` blocks kept
   host_rejoined,       // `host`, back after a power loss, is a member again (an empty cache)
+  // The network (scenario event cut_link; `host` unused, `link` names the link):
+  link_cut,       // every message over `link` is lost from now on
+  link_restored,  // `link` carries messages again
+  host_isolated,  // `host` could not reach the array for ha.detect_s: fenced (turned off)
   // The array (scenario events array_slowdown, array_outage; `host` unused):
   array_slowed,    // backend operations take `factor` times their service time from now
   array_outage,    // the array answers nothing from now
@@ -155,10 +159,11 @@ struct ClusterEvent {
   std::size_t host = 0;
   std::size_t vm = kNoVm;
   std::uint64_t blocks = 0;
-  double factor = 1;  // array_slowed: the service factor
+  double factor = 1;       // array_slowed: the service factor
+  std::uint32_t link = 0;  // link_cut, link_restored: the topology link's index (RunLayout)
 };
 
-enum class OutageCause : std::uint8_t { host_failed, flash_failed, power_loss };
+enum class OutageCause : std::uint8_t { host_failed, flash_failed, power_loss, host_isolated };
 
 // A VM whose host failed: when, when it booted again and where (restarted_ns -1: not within the
 // run), and which of its acknowledged writes were lost (not on the array once the survivors'

@@ -156,10 +156,20 @@ struct ArrayDegradation {
   bool outage = false;
   std::string path;
 };
+// A link of the network is cut (`cut_link`; docs/CLUSTER.md, "Link cuts and partitions"): `link`
+// names a link of the scenario's topology as "<a>--<b>" (either order: "h1--switch",
+// "tor-r1--spine-1", "h1--fabric"); from `at_s` every message over it is lost. Several cuts at
+// one date make a partition (a rack's uplinks). `duration_s` > 0: restored that much later; 0:
+// it stays cut. `path` as for VmMigration.
+struct LinkCut {
+  std::string link;
+  double duration_s = 0;
+  std::string path;
+};
 struct EventSpec {
   double at_s = 0;
   std::variant<VmPolicyChange, DatastorePolicyChange, VmMigration, HostFailure, PowerLoss,
-               ArrayDegradation>
+               ArrayDegradation, LinkCut>
       what;
 };
 
