@@ -47,7 +47,7 @@ void ClusterManager::start() {
                     [this, h] { timeline(ClusterEventKind::power_restored, h); });
       scheduler_.at(event.at_s + loss->duration_s + scenario_.cluster.ha.boot_s, [this, h] {
         for (std::size_t f = 0; f < failures_.size(); ++f)
-          if (failures_[f].host == h && failures_[f].power_loss) host_power_back(f);
+          if (failures_[f].host == h && failures_[f].power_loss) host_back(f);
       });
     } else if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
       const std::size_t h = index_.host(failure->host);
@@ -56,6 +56,7 @@ void ClusterManager::start() {
         scheduler_.at(event.at_s, [this, h] { flash_failed(h); });
       } else {
         scheduler_.at(event.at_s, [this, h] { host_failed(h); });
+        if (failure->repair_s > 0) host_repair(h, event.at_s + failure->repair_s);
       }
     }
   }
@@ -218,7 +219,17 @@ void ClusterManager::finish_recovery(std::size_t f) {
                   [this, vm, f, lost] { restart(vm, f, lost.writes, lost.blocks, lost.bytes); });
   }
   failures_[f].recovered = true;
-  if (failures_[f].back_waiting) host_power_back(f);
+  if (failures_[f].back_waiting) host_back(f);
+}
+
+// Crashed host h is repaired at `at_s` and boots: at at_s + ha.boot_s it comes back as after a
+// power loss of its own (host_back: empty, a member again once its index is rebuilt).
+void ClusterManager::host_repair(std::size_t h, double at_s) {
+  scheduler_.at(at_s, [this, h] { timeline(ClusterEventKind::host_repaired, h); });
+  scheduler_.at(at_s + scenario_.cluster.ha.boot_s, [this, h] {
+    for (std::size_t f = 0; f < failures_.size(); ++f)
+      if (failures_[f].host == h && !failures_[f].flash_only) host_back(f);
+  });
 }
 
 // A live host for a VM to boot on: with flash first, then the fewest running VMs, then scenario

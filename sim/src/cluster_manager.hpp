@@ -19,6 +19,8 @@
 //     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
 //     ha.boot_s later on a live host (with flash first, then the fewest running VMs, then scenario
 //     order), with new peers (replica_placement.hpp, choose_peers).
+//   fail_host with repair_s, t + repair_s: the host is repaired and boots; ha.boot_s later it
+//     comes back as after a power loss of its own (below).
 //   power_loss event of one host, t (cluster_power.cpp): a crash for HA, as above (its flash
 //     keeps data no one may use: its VMs were recovered and restarted elsewhere). At
 //     t + duration + ha.boot_s, once its failure's losses are counted, it runs a new engine that
@@ -94,7 +96,7 @@ class ClusterManager {
     std::vector<std::size_t> vms;  // that ran on it
     bool flash_only = false;       // its flash device failed; the host runs on
     bool declared = false;         // declare_down ran
-    bool power_loss = false;       // the host lost power: it comes back (host_power_back)
+    bool power_loss = false;       // the host lost power: it comes back (host_back)
     bool recovered = false;        // finish_recovery counted its losses
     bool back_waiting = false;     // its power came back before that: it rejoins after
     bool isolated = false;         // fenced: it could not reach the array for ha.detect_s
@@ -118,7 +120,9 @@ class ClusterManager {
   void index_rebuilt(std::size_t h, const engine::IndexRebuilt& done);
   void recover_volatile_caches();
   void restart_after_power_loss();
-  void host_power_back(std::size_t failure);
+  // Host h's power is back, or it was repaired, and it booted (cluster_power.cpp).
+  void host_back(std::size_t failure);
+  void host_repair(std::size_t h, double at_s);
   void host_rejoined(std::size_t h);
   // cluster_links.cpp
   void schedule_link_cuts();

@@ -122,10 +122,10 @@ void ClusterManager::restart_after_power_loss() {
   }
 }
 
-// Host h's power is back and it booted. Once its failure's losses are counted it runs a new
-// engine; with flash that kept data it scans its metadata first (IndexRebuilt), keeping nothing:
-// its VMs run elsewhere now.
-void ClusterManager::host_power_back(std::size_t f) {
+// Host h's power is back (or it was repaired) and it booted. Once its failure's losses are counted
+// it runs a new engine; with flash that kept data it scans its metadata first (IndexRebuilt),
+// keeping nothing: its VMs run elsewhere now.
+void ClusterManager::host_back(std::size_t f) {
   Failure& failure = failures_[f];
   if (!failure.recovered) {
     failure.back_waiting = true;

@@ -36,6 +36,8 @@ const char* event_name(ClusterEventKind kind) {
       return "index_rebuilt";
     case ClusterEventKind::host_rejoined:
       return "host_rejoined";
+    case ClusterEventKind::host_repaired:
+      return "host_repaired";
     case ClusterEventKind::array_slowed:
       return "array_slowed";
     case ClusterEventKind::array_outage:

@@ -29,6 +29,7 @@ std::optional<HostFailure> parse_host_failure(ObjectReader& event) {
   HostFailure failure;
   failure.flash_only = flash_only;
   failure.host = r.required<std::string>("host");
+  if (!flash_only) failure.repair_s = r.optional_in<double>("repair_s", 0, 0, limit::kMaxDurationS);
   failure.path = r.path();
   r.finish();
   return failure;
@@ -97,8 +98,8 @@ void check_power_loss(const Scenario& s) {
 }  // namespace
 
 // A failure names a host of the scenario (with flash, for a flash failure), at a time inside the
-// run; a host fails once (it does not come back), and a host a VM migrates from or to does not
-// fail (a failure during or after a migration is a later part).
+// run, repaired (repair_s) inside the run too; a host fails once, and a host a VM migrates from or
+// to does not fail (a failure during or after a migration is a later part).
 void check_failures(const Scenario& s) {
   check_power_loss(s);
   std::set<std::string> hosts, migrating, failed, with_flash;
@@ -127,9 +128,8 @@ void check_failures(const Scenario& s) {
                           "host '" + failure->host + "' has no flash to fail");
     }
     if (!failed.insert(failure->host).second) {
-      throw ScenarioError(failure->path + ".host", "host '" + failure->host +
-                                                       "' fails a second time; a failed host "
-                                                       "does not come back during a run");
+      throw ScenarioError(failure->path + ".host",
+                          "host '" + failure->host + "' fails a second time; once per run");
     }
     if (migrating.count(failure->host)) {
       throw ScenarioError(failure->path + ".host",
@@ -140,6 +140,11 @@ void check_failures(const Scenario& s) {
     if (event.at_s <= 0 || event.at_s >= s.duration_s) {
       throw ScenarioError(failure->path.substr(0, failure->path.rfind('.')) + ".at_s",
                           "a failure needs a time inside the run (0 < at_s < duration_s)");
+    }
+    if (failure->repair_s > 0 && event.at_s + failure->repair_s >= s.duration_s) {
+      throw ScenarioError(failure->path + ".repair_s",
+                          "the host must be repaired inside the run (at_s + repair_s < "
+                          "duration_s); leave it out for a host that does not come back");
     }
   }
 }

@@ -316,7 +316,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
     }
     if (e.has("restore_host")) {
       throw ScenarioError(e.path_of("restore_host"),
-                          "a failed host does not come back during a run yet");
+                          "a crashed host comes back after its fail_host's repair_s");
     }
     if (e.has("restore_link")) {
       throw ScenarioError(e.path_of("restore_link"),

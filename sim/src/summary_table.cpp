@@ -278,9 +278,9 @@ std::string array_event_lines(const ClusterTotals& c, const char*& label) {
   return text;
 }
 
-// Each cut link, from its link_cut to its link_restored, and each host fenced for isolation.
-// `label` is cleared once a line is written.
-std::string link_event_lines(const ClusterTotals& c, const char*& label) {
+// Each cut link, from its link_cut to its link_restored, each host fenced for isolation, and each
+// crashed host repaired. `label` is cleared once a line is written.
+std::string host_event_lines(const ClusterTotals& c, const char*& label) {
   const std::vector<TimelineEntry>& timeline = c.failures.timeline;
   auto s = [](std::int64_t ns) { return num(static_cast<double>(ns) / 1e9, 3); };
   std::string text;
@@ -295,6 +295,13 @@ std::string link_event_lines(const ClusterTotals& c, const char*& label) {
                                     : "restored at " + s(end->at_ns) + " s");
     } else if (it->event == "host_isolated") {
       line = "host " + it->host + " isolated from the array: fenced at " + s(it->at_ns) + " s";
+    } else if (it->event == "host_repaired") {
+      const auto back = std::find_if(it + 1, timeline.end(), [&](const TimelineEntry& e) {
+        return e.event == "host_rejoined" && e.host == it->host;
+      });
+      line = "host " + it->host + " repaired at " + s(it->at_ns) + " s; " +
+             (back == timeline.end() ? std::string("not back within the run")
+                                     : "a member again (empty) at " + s(back->at_ns) + " s");
     } else {
       continue;
     }
@@ -339,7 +346,7 @@ std::string failure_section(const ClusterTotals& c) {
     label = "";
   }
   text += array_event_lines(c, label);
-  text += link_event_lines(c, label);
+  text += host_event_lines(c, label);
   text += cut(format::pad_right(label, 16) + "under-protected max " +
               format::bytes_iec(c.underprotected_bytes.max) +
               "; lost: " + std::to_string(f.writes_lost) + " acknowledged writes, " +

@@ -169,6 +169,46 @@ TEST(FailureRun, TooFewPeersLeftTheVmDrainsAndRunsWriteThrough) {
   EXPECT_FALSE(has_event(c.failures, "vm_reprotected"));
 }
 
+// The same with the two peers repaired 300 ms after their crash: each boots (200 ms), scans its
+// flash and rejoins empty; the VM, write-through for want of peers, gets two again.
+TEST(FailureRun, RepairedPeersRejoinAndTheVmIsProtectedAgain) {
+  nlohmann::json doc = failing("write-back", 2, {});
+  const std::vector<std::string> peers = peers_of_vm(doc);
+  doc = failing("write-back", 2, peers);
+  doc["duration_s"] = 3;
+  for (nlohmann::json& event : doc["events"])
+    event["fail_host"]["repair_s"] = 0.3;
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_TRUE(c.consistent());
+  EXPECT_EQ(c.acknowledged_writes_lost, 0u);
+  const auto& t = c.failures.timeline;
+  const auto first = [&](const std::string& event, const std::string& host = "") {
+    return std::find_if(t.begin(), t.end(), [&](const TimelineEntry& e) {
+      return e.event == event && (host.empty() || e.host == host);
+    });
+  };
+  const auto write_through = first("vm_write_through");
+  ASSERT_NE(write_through, t.end());
+  for (const std::string& peer : peers) {
+    const auto repaired = first("host_repaired", peer);
+    const auto rejoined = first("host_rejoined", peer);
+    ASSERT_NE(repaired, t.end()) << peer;
+    ASSERT_NE(rejoined, t.end()) << peer;
+    EXPECT_EQ(repaired->at_ns, 1300 * kMs);
+    EXPECT_GE(rejoined->at_ns, 1500 * kMs);  // the boot, then the scan of its flash
+    EXPECT_GT(rejoined->at_ns, write_through->at_ns);
+  }
+  // Re-protected when the first repaired peer rejoined (one host outside h1's rack had been
+  // left: two again).
+  const auto reprotected = first("vm_reprotected");
+  ASSERT_NE(reprotected, t.end());
+  EXPECT_EQ(reprotected->at_ns, std::min(first("host_rejoined", peers[0])->at_ns,
+                                         first("host_rejoined", peers[1])->at_ns));
+  EXPECT_NE(reprotected->host, "h1");
+  EXPECT_TRUE(c.failures.outages.empty());  // the VM kept running on h1
+}
+
 TEST(FailureRun, OwnerAndItsOnlyReplicaFailingTogetherLoseTheDirtyDataAndSaySo) {
   nlohmann::json doc = failing("write-back", 1, {});
   std::vector<std::string> failed = peers_of_vm(doc);

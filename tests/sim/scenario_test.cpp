@@ -185,7 +185,8 @@ TEST(Scenario, UnknownNamesListTheKnownOnes) {
 TEST(Scenario, RestoreEventsAreRefusedByName) {
   nlohmann::json doc = example();
   doc["events"].push_back({{"at_s", 10}, {"restore_host", {{"host", "esx2"}}}});
-  EXPECT_NE(error_of(doc).find("$.events[1].restore_host: a failed host does not come back"),
+  EXPECT_NE(error_of(doc).find("$.events[1].restore_host: a crashed host comes back after its "
+                               "fail_host's repair_s"),
             std::string::npos);
   doc["events"][1] = {{"at_s", 10}, {"restore_link", {{"link", "esx2--switch"}}}};
   EXPECT_NE(error_of(doc).find("$.events[1].restore_link: a cut link comes back after its "
@@ -245,6 +246,15 @@ TEST(Scenario, HostFailuresAreReadAndCheckedWithTheirPath) {
   twice["events"].push_back({{"at_s", 20}, {"fail_host", {{"host", "esx2"}}}});
   EXPECT_NE(error_of(twice).find("$.events[2].fail_host.host: host 'esx2' fails a second time"),
             std::string::npos);
+  nlohmann::json repaired = doc;
+  repaired["events"][1]["fail_host"]["repair_s"] = 30;
+  EXPECT_EQ(std::get<HostFailure>(parse_scenario(repaired, ".").events[0].what).repair_s, 30);
+  repaired["events"][1]["fail_host"]["repair_s"] = 200;  // after the end of the run
+  EXPECT_NE(error_of(repaired).find("$.events[1].fail_host.repair_s: the host must be repaired "
+                                    "inside the run"),
+            std::string::npos);
+  repaired["events"][1]["fail_host"]["repair_s"] = -1;
+  EXPECT_NE(error_of(repaired).find("$.events[1].fail_host.repair_s"), std::string::npos);
   nlohmann::json late = doc;
   late["events"][1]["at_s"] = 120;
   EXPECT_NE(error_of(late).find("$.events[1].at_s: a failure needs a time inside the run"),

@@ -141,7 +141,8 @@ enum class ClusterEventKind : std::uint8_t {
   power_lost,          // `host` lost power (the whole cluster: one event, host kNoHost)
   power_restored,      // the power of `host` (kNoHost: of the cluster) is back; it boots
   index_rebuilt,       // `host` rebuilt its cache from its device: `blocks` blocks kept
-  host_rejoined,       // `host`, back after a power loss, is a member again (an empty cache)
+  host_rejoined,       // `host`, back after a power loss or a repair, is a member again (empty)
+  host_repaired,       // `host`, crashed (fail_host with repair_s), is repaired and boots
   // The network (scenario event cut_link; `host` unused, `link` names the link):
   link_cut,       // every message over `link` is lost from now on
   link_restored,  // `link` carries messages again

@@ -127,13 +127,16 @@ struct VmMigration {
   std::uint64_t memory_bytes = 0;
   std::optional<double> copy_rate_mbps;
 };
-// A host crashes (docs/CLUSTER.md, "Failures"): it stops at once, with its VMs and its flash;
-// it does not come back during the run. With `flash_only` (a `fail_flash` event) only its flash
-// device fails: the host runs on, without a cache. `path` as for VmMigration.
+// A host crashes (docs/CLUSTER.md, "Failures"): it stops at once, with its VMs and its flash.
+// With `repair_s` > 0 it is repaired that much later, boots (ha.boot_s) and rejoins the cluster
+// empty; 0: it does not come back during the run. With `flash_only` (a `fail_flash` event) only
+// its flash device fails: the host runs on, without a cache (repair_s is 0). `path` as for
+// VmMigration.
 struct HostFailure {
   std::string host;
   std::string path;
   bool flash_only = false;
+  double repair_s = 0;
 };
 // The whole cluster loses power (docs/CLUSTER.md, "Power loss"): every host stops at once with
 // its VMs; `duration_s` later the power is back, every host boots (ha.boot_s) and rebuilds its
