@@ -27,27 +27,28 @@ void ClusterManager::schedule_link_cuts() {
 }
 
 void ClusterManager::link_changed(std::size_t link, bool cut) {
-  links_->set_cut(link, cut);
-  executor_.set_link_on(link, !cut);
+  links_->set_cut(link, cut, now_ns());
   sink_.record(ClusterEvent{now_ns(),
                             cut ? ClusterEventKind::link_cut : ClusterEventKind::link_restored,
                             kNoHost, kNoVm, 0, 1, static_cast<std::uint32_t>(link)});
-  for (std::size_t h = 0; h < executor_.host_count(); ++h) {
-    if (failed_[h]) continue;
-    const bool reaches = links_->reaches_array(h);
-    if (reaches) {
-      cut_from_array_ns_[h] = -1;
-    } else if (cut_from_array_ns_[h] < 0) {
-      const std::int64_t since = now_ns();
-      cut_from_array_ns_[h] = since;
-      scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.detect_s,
-                    [this, h, since] { fence_if_isolated(h, since); });
-    }
-  }
+  for (std::size_t h = 0; h < executor_.host_count(); ++h)
+    if (!failed_[h]) watch_array_path(h);
   if (cut) return;
   for (std::size_t h = 0; h < executor_.host_count(); ++h)
     if (!failed_[h] && links_->reaches_array(h)) forget_stale_copies(h);
   reprotect_short_vms();
+}
+
+// A live host that cannot reach the array is fenced if it still cannot ha.detect_s later.
+void ClusterManager::watch_array_path(std::size_t h) {
+  if (links_->reaches_array(h)) {
+    cut_from_array_ns_[h] = -1;
+  } else if (cut_from_array_ns_[h] < 0) {
+    const std::int64_t since = now_ns();
+    cut_from_array_ns_[h] = since;
+    scheduler_.at(scheduler_.now_s() + scenario_.cluster.ha.detect_s,
+                  [this, h, since] { fence_if_isolated(h, since); });
+  }
 }
 
 // Host h has not reached the array since `since_ns` (its VMs' I/O to the array fails): it is

@@ -127,6 +127,7 @@ class ClusterManager {
   // cluster_links.cpp
   void schedule_link_cuts();
   void link_changed(std::size_t link, bool cut);
+  void watch_array_path(std::size_t h);
   void fence_if_isolated(std::size_t h, std::int64_t since_ns);
   void peer_unreachable(std::size_t owner, std::size_t peer);
   void forget_stale_copies(std::size_t owner);

@@ -148,6 +148,10 @@ void ClusterManager::host_rejoined(std::size_t h) {
   failed_[h] = false;
   no_cache_[h] = executor_.host(h).flash == nullptr;
   timeline(ClusterEventKind::host_rejoined, h);
+  if (links_) {  // back behind a cut link: fenced again if it stays cut
+    cut_from_array_ns_[h] = -1;
+    watch_array_path(h);
+  }
   for (std::size_t g = 0; g < executor_.host_count(); ++g)
     if (g != h && !failed_[g])
       executor_.host(g).engine->peer_rejoined(static_cast<engine::HostId>(h));

@@ -1,7 +1,5 @@
 #include "command_executor.hpp"
 
-#include <simgrid/s4u/Link.hpp>
-
 #include <algorithm>
 
 #include "memory_release.hpp"
@@ -33,27 +31,17 @@ void CommandExecutor::fail_host(std::size_t h) {
   host.node->turn_off();
 }
 
-bool CommandExecutor::reaches_array(std::size_t h) const {
-  return links_ == nullptr || links_->reaches_array(h);
+bool CommandExecutor::reaches_array(std::size_t h, std::int64_t since_ns) const {
+  return links_ == nullptr || links_->reaches_array(h, since_ns);
+}
+
+bool CommandExecutor::connected(std::size_t h, std::size_t g, std::int64_t since_ns) const {
+  return links_ == nullptr || links_->connected(h, g, since_ns);
 }
 
 void CommandExecutor::fail_soon(std::size_t h, engine::CommandId id) {
   world_.scheduler.at(world_.scheduler.now_s(),
                       [this, h, gen = hosts_[h]->generation, id] { complete(h, gen, id, false); });
-}
-
-void CommandExecutor::set_link_on(std::size_t link, bool on) {
-  simgrid::s4u::Link* sim_link = world_.platform.link(link);
-  std::vector<simgrid::s4u::Link*> parts{sim_link};
-  if (const auto* duplex = dynamic_cast<simgrid::s4u::SplitDuplexLink*>(sim_link))
-    parts = {duplex->get_link_up(), duplex->get_link_down()};
-  for (simgrid::s4u::Link* part : parts) {
-    if (on) {
-      part->turn_on();
-    } else {
-      part->turn_off();
-    }
-  }
 }
 
 void CommandExecutor::replace_engine(std::size_t h, std::unique_ptr<engine::HostEngine> engine) {
@@ -164,7 +152,8 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
     throw std::logic_error("host " + std::to_string(h) + " sent a message to host " +
                            std::to_string(send.to));
   if (hosts_[send.to]->failed) return;  // nobody receives it: no comm to a host that is off
-  if (links_ != nullptr && !links_->connected(h, send.to)) return;  // lost on a cut link
+  const std::int64_t sent_ns = now_ns();
+  if (!connected(h, send.to, sent_ns)) return;  // lost on a cut link
   const std::uint64_t bytes = wire_bytes(*send.message, hosts_[h]->engine->config().block_bytes);
   // Replication messages, and the migration's (remote reads, invalidations and their answers).
   const bool replication = std::holds_alternative<engine::ReplicaWrite>(*send.message) ||
@@ -191,14 +180,15 @@ void CommandExecutor::send_to_peer(std::size_t h, const engine::SendToPeer& send
       std::holds_alternative<engine::RemoteReadReply>(*send.message) || peer_routes_.empty()) {
     world_.comms.start(
         hosts_[h]->node, hosts_[send.to]->node, bytes,
-        [deliver = std::move(deliver)](const models::CommResult& r) mutable { deliver(r.ok); });
+        [this, h, to = std::size_t{send.to}, sent_ns, deliver = std::move(deliver)](
+            const models::CommResult& r) mutable { deliver(r.ok && connected(h, to, sent_ns)); });
     return;
   }
   const PeerRoute& route = peer_routes_[h][send.to];
   world_.scheduler.at(
       world_.scheduler.now_s() + route.latency_s + static_cast<double>(bytes) / route.bytes_per_s,
-      [this, h, to = std::size_t{send.to}, deliver = std::move(deliver)]() mutable {
-        deliver(links_ == nullptr || links_->connected(h, to));
+      [this, h, to = std::size_t{send.to}, sent_ns, deliver = std::move(deliver)]() mutable {
+        deliver(connected(h, to, sent_ns));
       });
 }
 
@@ -262,19 +252,20 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
             return;
           }
           // The array finds the data, then it crosses the front end and the network.
-          world_.array.read(c.length_bytes, [this, h, gen = host.generation, c] {
-            if (hosts_[h]->failed) return;  // no one to send the data to
-            world_.comms.start(
-                world_.platform.array(), hosts_[h]->node, c.length_bytes,
-                [this, h, gen, c](const models::CommResult& r) {
-                  sink_.record(
-                      NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
-                  sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
-                  std::vector<engine::Version> data;
-                  world_.ledger.array_read(c, data);
-                  complete(h, gen, c.id, r.ok, data);
-                });
-          });
+          world_.array.read(
+              c.length_bytes, [this, h, gen = host.generation, c, issued_ns = now_ns()] {
+                if (hosts_[h]->failed) return;  // no one to send the data to
+                world_.comms.start(
+                    world_.platform.array(), hosts_[h]->node, c.length_bytes,
+                    [this, h, gen, c, issued_ns](const models::CommResult& r) {
+                      sink_.record(
+                          NetworkTransfer{NetworkPurpose::array_read, c.length_bytes, now_ns()});
+                      sink_.array_io(engine::IoKind::read, c.length_bytes, now_ns(), false);
+                      std::vector<engine::Version> data;
+                      world_.ledger.array_read(c, data);
+                      complete(h, gen, c.id, r.ok && reaches_array(h, issued_ns), data);
+                    });
+              });
         } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
           if (!reaches_array(h)) {
             fail_soon(h, c.id);
@@ -283,13 +274,13 @@ void CommandExecutor::dispatch(std::size_t h, const engine::Command& command) {
           ++host.array_writes_in_flight;
           world_.comms.start(
               host.node, world_.platform.array(), c.length_bytes,
-              [this, h, gen = host.generation, c,
+              [this, h, gen = host.generation, c, issued_ns = now_ns(),
                versions = std::vector<engine::Version>(c.versions.begin(), c.versions.end())](
                   const models::CommResult& r) {
                 sink_.record(NetworkTransfer{
                     c.destage ? NetworkPurpose::destage : NetworkPurpose::array_write,
                     c.length_bytes, now_ns()});
-                if (!r.ok) {
+                if (!r.ok || !reaches_array(h, issued_ns)) {
                   --hosts_[h]->array_writes_in_flight;
                   complete(h, gen, c.id, false);
                   return;

@@ -109,13 +109,12 @@ class CommandExecutor {
   void set_peer_routes(std::vector<std::vector<PeerRoute>> routes) {
     peer_routes_ = std::move(routes);
   }
-  // The cut links (cluster_manager.hpp), in a run that cuts any: a message between two hosts the
-  // cuts separate is lost, whether they were cut when it was sent or when it would arrive; array
-  // reads and writes of a host the cuts separate from the array fail at once. (Comms in flight
-  // over a link when it is cut fail in SimGrid: the link is off.) Borrowed; null: nothing is cut.
+  // The cut links (cluster_manager.hpp), in a run that cuts any: a message between two hosts is
+  // lost if a link of its route was cut at any time from its sending to its arrival; an array
+  // read or write of a host the cuts separate from the array fails at once, and one whose route
+  // was cut while it was on its way fails when it would have ended (its data is not taken).
+  // Borrowed; null: nothing is cut.
   void set_links(const LinkState* links) { links_ = links; }
-  // Topology link `link`'s SimGrid link (both directions) off or on: comms over it fail while off.
-  void set_link_on(std::size_t link, bool on);
   // ModeApplied, ReplicasRecovered, IndexRebuilt and PeerUnreachable commands go to `control`
   // (called while the host's commands are carried out: defer what changes engines).
   void set_control_handler(Control control) { control_ = std::move(control); }
@@ -142,9 +141,11 @@ class CommandExecutor {
  private:
   void dispatch(std::size_t h, const engine::Command& command);
   void send_to_peer(std::size_t h, const engine::SendToPeer& send);
-  // Whether the cut links leave host h a route to the array; if not, its array reads and writes
-  // fail at once (fail_soon: at this date, after the current pump), without a comm.
-  bool reaches_array(std::size_t h) const;
+  // Whether the cut links left host h's route to the array (to host g) whole from `since_ns` to
+  // now (by default: now). If not at the start, array reads and writes fail at once (fail_soon:
+  // at this date, after the current pump), without a comm.
+  bool reaches_array(std::size_t h, std::int64_t since_ns = INT64_MAX) const;
+  bool connected(std::size_t h, std::size_t g, std::int64_t since_ns) const;
   void fail_soon(std::size_t h, engine::CommandId id);
   // Hands a completion to host h's engine unless the host failed or its engine was replaced
   // since the command was issued (`generation`).

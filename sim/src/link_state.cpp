@@ -27,7 +27,8 @@ LinkState::LinkState(const models::Topology& topology, const std::vector<std::si
     : hosts_(hosts.size()),
       pair_links_(hosts.size() * hosts.size()),
       array_links_(hosts.size()),
-      cut_(topology.links().size(), false) {
+      cut_(topology.links().size(), false),
+      last_cut_ns_(topology.links().size(), -1) {
   const std::optional<std::size_t> array = topology.array();
   for (std::size_t h = 0; h < hosts_; ++h) {
     for (std::size_t g = h + 1; g < hosts_; ++g)
@@ -36,21 +37,23 @@ LinkState::LinkState(const models::Topology& topology, const std::vector<std::si
   }
 }
 
-void LinkState::set_cut(std::size_t link, bool cut) {
+void LinkState::set_cut(std::size_t link, bool cut, std::int64_t now_ns) {
   cut_.at(link) = cut;
+  if (cut) last_cut_ns_[link] = now_ns;
 }
 
-bool LinkState::crosses_cut(const std::vector<std::uint32_t>& links) const {
-  return std::any_of(links.begin(), links.end(), [&](std::uint32_t l) { return cut_[l]; });
+bool LinkState::crosses_cut(const std::vector<std::uint32_t>& links, std::int64_t since_ns) const {
+  return std::any_of(links.begin(), links.end(),
+                     [&](std::uint32_t l) { return cut_[l] || last_cut_ns_[l] >= since_ns; });
 }
 
-bool LinkState::connected(std::size_t h, std::size_t g) const {
+bool LinkState::connected(std::size_t h, std::size_t g, std::int64_t since_ns) const {
   if (h == g) return true;
-  return !crosses_cut(pair_links_[std::min(h, g) * hosts_ + std::max(h, g)]);
+  return !crosses_cut(pair_links_[std::min(h, g) * hosts_ + std::max(h, g)], since_ns);
 }
 
-bool LinkState::reaches_array(std::size_t h) const {
-  return !crosses_cut(array_links_[h]);
+bool LinkState::reaches_array(std::size_t h, std::int64_t since_ns) const {
+  return !crosses_cut(array_links_[h], since_ns);
 }
 
 }  // namespace flashtwin::sim

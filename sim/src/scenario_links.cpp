@@ -49,8 +49,8 @@ std::string some_links(const models::Topology& topology) {
 // A cut names a link of the topology that does not touch the array (its failures are
 // array_outage), once per run, inside the run; a ToR's uplinks are cut together (same time and
 // duration: routes do not fail over to the other spine, so one uplink alone would cut routes a
-// real network would move); no host failure, power loss, migration or remote flash in the same
-// scenario (a later part).
+// real network would move); no power loss, migration or remote flash in the same scenario (a
+// later part).
 void check_link_cuts(const Scenario& s) {
   std::vector<std::pair<const LinkCut*, double>> cuts;
   for (const EventSpec& event : s.events)
@@ -110,11 +110,10 @@ void check_link_cuts(const Scenario& s) {
   }
   for (std::size_t e = 0; e < s.events.size(); ++e) {
     const auto& what = s.events[e].what;
-    if (std::holds_alternative<HostFailure>(what) || std::holds_alternative<PowerLoss>(what) ||
-        std::holds_alternative<VmMigration>(what)) {
+    if (std::holds_alternative<PowerLoss>(what) || std::holds_alternative<VmMigration>(what)) {
       throw ScenarioError("$.events[" + std::to_string(e) + "]",
-                          "host failures, power losses and migrations in a scenario with "
-                          "link cuts are not supported yet");
+                          "power losses and migrations in a scenario with link cuts are not "
+                          "supported yet");
     }
   }
   for (const HostSpec& host : s.cluster.hosts) {
