@@ -37,7 +37,7 @@
 //     hosts' VMs' losses are counted as above, and every VM starts again where it ran. A VM with
 //     replicas starts write-through, drains, and gets peers again (under-protected meanwhile).
 //   cut_link event, t (cluster_links.cpp; docs/CLUSTER.md, "Link cuts and partitions"): the
-//     link goes off (comms over it fail; messages between hosts it separates are lost). Engines
+//     link is cut in LinkState (what crosses it is lost; the executor asks). Engines
 //     time out on their own (PeerUnreachable): the owner's VMs that had that peer drain out of
 //     write-back and get reachable peers, and the peer forgets the owner's copies (at once if the
 //     owner still reaches the array, else when the owner does again). A host that cannot reach
