@@ -58,8 +58,12 @@ void check_link_cuts(const Scenario& s) {
   if (cuts.empty()) return;
   const models::Topology topology = platform_spec(s).topology;
   std::set<std::string> seen;
-  std::map<std::string, std::pair<double, double>> uplinks_of;  // ToR -> (at, duration) of a cut
-  std::map<std::string, std::size_t> uplinks_cut;
+  struct UplinkCuts {
+    double at_s = 0, duration_s = 0;
+    std::size_t count = 0;
+    std::string path;  // of the first
+  };
+  std::map<std::string, UplinkCuts> uplinks_of;  // by ToR
   for (const auto& [cut, at_s] : cuts) {
     const std::optional<std::size_t> index = find_link(topology, cut->link);
     if (!index) {
@@ -85,36 +89,37 @@ void check_link_cuts(const Scenario& s) {
                           "restore too when duration_s is given");
     }
     if (a.kind == models::NodeKind::tor_switch && b.kind == models::NodeKind::spine_switch) {
-      const auto [it, first] = uplinks_of.try_emplace(a.name, at_s, cut->duration_s);
-      if (!first && it->second != std::pair{at_s, cut->duration_s}) {
+      const auto [it, first] =
+          uplinks_of.try_emplace(a.name, UplinkCuts{at_s, cut->duration_s, 0, cut->path});
+      if (!first && (it->second.at_s != at_s || it->second.duration_s != cut->duration_s)) {
         throw ScenarioError(event_path(cut->path),
                             "the uplinks of " + a.name + " are cut at one time for one duration");
       }
-      ++uplinks_cut[a.name];
+      ++it->second.count;
     }
   }
-  for (const auto& [tor, count] : uplinks_cut) {
+  for (const auto& [tor, cut] : uplinks_of) {
     std::size_t uplinks = 0;
     for (const models::TopologyLink& link : topology.links())
       uplinks += topology.nodes()[link.a].name == tor &&
                          topology.nodes()[link.b].kind == models::NodeKind::spine_switch
                      ? 1
                      : 0;
-    if (count != uplinks) {
-      throw ScenarioError(event_path(cuts.front().first->path),
-                          "cutting " + std::to_string(count) + " of the " +
+    if (cut.count != uplinks) {
+      throw ScenarioError(event_path(cut.path),
+                          "cutting " + std::to_string(cut.count) + " of the " +
                               std::to_string(uplinks) + " uplinks of " + tor +
                               " is not modelled (routes do not fail over to another spine); "
                               "cut all of them to partition its rack");
     }
   }
-  for (std::size_t e = 0; e < s.events.size(); ++e) {
-    const auto& what = s.events[e].what;
-    if (std::holds_alternative<PowerLoss>(what) || std::holds_alternative<VmMigration>(what)) {
-      throw ScenarioError("$.events[" + std::to_string(e) + "]",
-                          "power losses and migrations in a scenario with link cuts are not "
-                          "supported yet");
-    }
+  for (const EventSpec& event : s.events) {
+    const auto* loss = std::get_if<PowerLoss>(&event.what);
+    const auto* move = std::get_if<VmMigration>(&event.what);
+    if (loss == nullptr && move == nullptr) continue;
+    throw ScenarioError(event_path(loss != nullptr ? loss->path : move->path),
+                        "power losses and migrations in a scenario with link cuts are not "
+                        "supported yet");
   }
   for (const HostSpec& host : s.cluster.hosts) {
     if (!host.remote_flash.empty()) {

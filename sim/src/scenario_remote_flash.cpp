@@ -28,14 +28,16 @@ void check_remote_flash(const Scenario& s) {
     }
   }
   if (!any) return;
-  for (std::size_t e = 0; e < s.events.size(); ++e) {
-    const auto& what = s.events[e].what;
-    if (std::holds_alternative<HostFailure>(what) || std::holds_alternative<PowerLoss>(what) ||
-        std::holds_alternative<VmMigration>(what)) {
-      throw ScenarioError("$.events[" + std::to_string(e) + "]",
-                          "failures, power losses and migrations in a scenario with a "
-                          "remote_flash host are not supported yet");
-    }
+  for (const EventSpec& event : s.events) {
+    // The event's own path: events are sorted by time, not in file order.
+    std::string path;
+    if (const auto* failure = std::get_if<HostFailure>(&event.what)) path = failure->path;
+    if (const auto* loss = std::get_if<PowerLoss>(&event.what)) path = loss->path;
+    if (const auto* move = std::get_if<VmMigration>(&event.what)) path = move->path;
+    if (path.empty()) continue;
+    throw ScenarioError(path.substr(0, path.rfind('.')),
+                        "failures, power losses and migrations in a scenario with a "
+                        "remote_flash host are not supported yet");
   }
 }
 

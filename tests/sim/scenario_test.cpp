@@ -225,6 +225,24 @@ TEST(Scenario, LinkCutsAreReadAndCheckedWithTheirPath) {
   EXPECT_NE(error_of(bad).find("$.events[1].cut_link.speed"), std::string::npos);
 }
 
+// Events are sorted by time: a refusal names the event's place in the file, not its rank in time.
+TEST(Scenario, RefusedEventCombinationsNameTheEventInTheFile) {
+  nlohmann::json doc = example();  // events[0]: a policy change at 60 s
+  doc["events"].push_back({{"at_s", 5}, {"power_loss", {{"duration_s", 2}}}});
+  doc["events"].push_back({{"at_s", 10}, {"cut_link", {{"link", "esx2--tor-r1"}}}});
+  EXPECT_NE(error_of(doc).find("$.events[1]: power losses and migrations in a scenario with link "
+                               "cuts are not supported yet"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  doc["cluster"]["hosts"][3]["remote_flash"] = "esx3";
+  doc["events"].push_back({{"at_s", 30}, {"fail_host", {{"host", "esx2"}}}});
+  EXPECT_NE(error_of(doc).find("$.events[1]: failures, power losses and migrations in a scenario "
+                               "with a remote_flash host"),
+            std::string::npos)
+      << error_of(doc);
+}
+
 TEST(Scenario, HostFailuresAreReadAndCheckedWithTheirPath) {
   nlohmann::json doc = example();
   doc["cluster"]["ha"] = {{"detect_s", 3}, {"boot_s", 20}};
