@@ -80,6 +80,30 @@ TEST(ConsistencyOracle, ReadsNeverGoBackBeforeAFailedWriteTheySaw) {
   EXPECT_TRUE(oracle.read_completed(4, older).has_value());
 }
 
+// After a reboot of the VM (its host failed or was fenced), a failed write it saw binds no more:
+// reads go back to the acknowledged version, on its disks only.
+TEST(ConsistencyOracle, AfterARebootOnlyAcknowledgedWritesBind) {
+  ConsistencyOracle oracle;
+  for (const engine::DiskId disk : {5u, 6u}) {
+    oracle.write_submitted(disk * 10, disk, 0, 1, disk * 10);
+    oracle.write_completed(disk * 10, true);
+    oracle.write_submitted(disk * 10 + 1, disk, 0, 1, disk * 10 + 1);
+    oracle.read_submitted(disk * 10 + 2, disk, 0, 1);
+    const std::vector<engine::Version> seen = {disk * 10 + 1};
+    ASSERT_FALSE(oracle.read_completed(disk * 10 + 2, seen).has_value());
+    oracle.write_completed(disk * 10 + 1, false);
+  }
+  const std::vector<engine::DiskId> rebooted = {5};
+  oracle.forget_returned(rebooted);
+  oracle.read_submitted(100, 5, 0, 1);
+  const std::vector<engine::Version> acked5 = {50};
+  EXPECT_FALSE(oracle.read_completed(100, acked5).has_value());
+  oracle.read_submitted(101, 6, 0, 1);
+  const std::vector<engine::Version> acked6 = {60};
+  EXPECT_TRUE(oracle.read_completed(101, acked6).has_value());  // not rebooted: still stale
+  EXPECT_EQ(oracle.last_acknowledged(5, 0), 50u);               // acknowledged writes still bind
+}
+
 // Memory: what a block has beyond its acknowledged version is dropped once the writes in flight
 // complete, whatever order they complete in; only the acknowledged version stays.
 TEST(ConsistencyOracle, SettledBlocksKeepOnlyTheirAcknowledgedVersion) {
