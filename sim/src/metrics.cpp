@@ -170,6 +170,7 @@ Metrics::Metrics(RunLayout layout)
     host.totals.device_bytes = h.device_bytes;
     host.totals.channels = std::max<std::uint32_t>(1, h.channels);
     host.totals.endurance_dwpd = h.endurance_dwpd;
+    host.totals.volatile_cache = h.volatile_cache;
     hosts_.push_back(std::move(host));
   }
   cluster_.window_start_ns = warmup_ns_;

@@ -230,6 +230,7 @@ Json host_json(const HostTotals& h) {
   Json j;
   j["name"] = h.name;
   j["flash_bytes"] = h.flash_bytes;
+  j["volatile_cache"] = h.volatile_cache;
   j["used_bytes"] = level_json(h.used_bytes);
   j["dirty_bytes"] = level_json(h.dirty_bytes);
   j["replica_bytes"] = level_json(h.replica_bytes);

@@ -46,6 +46,7 @@ RunLayout run_layout(const Scenario& s) {
       h.device_bytes = device.capacity_bytes;
       h.channels = device.channels;
       h.endurance_dwpd = device.endurance_dwpd;
+      h.volatile_cache = device.is_volatile;
     }
     layout.hosts.push_back(std::move(h));
   }

@@ -180,17 +180,25 @@ std::string replication_section(const Metrics& run) {
   if (c.replicas.empty()) return "";
   std::string text = "\n";
   const char* label = "replicas";
+  bool in_ram = false;  // a peer caches in RAM
   for (const VmReplicas& r : c.replicas) {
     std::string line = format::pad_right(label, 16) + run.vm_name(r.vm) + ": ";
     if (r.write_through()) {
       line += "WRITE-THROUGH, " + std::to_string(r.peers.size()) + " of " +
               std::to_string(r.asked) + " peers outside its fault domain";
     } else {
-      for (std::size_t p = 0; p < r.peers.size(); ++p)
-        line += (p == 0 ? "" : ", ") + run.host(r.peers[p]).name;
+      for (std::size_t p = 0; p < r.peers.size(); ++p) {
+        const HostTotals& peer = run.host(r.peers[p]);
+        line += (p == 0 ? "" : ", ") + peer.name + (peer.volatile_cache ? " (RAM)" : "");
+        in_ram = in_ram || peer.volatile_cache;
+      }
     }
     text += cut(line);
     label = "";
+  }
+  if (in_ram) {
+    text += cut(std::string(16, ' ') +
+                "(RAM): a copy in RAM survives a host failure, not a power loss of the cluster");
   }
   const WriteBreakdownTotals& b = c.write_breakdown;
   auto mean_ms = [](std::int64_t sum, std::uint64_t n) {

@@ -117,6 +117,9 @@ TEST(PowerLossRun, RamOwnerWithAFlashPeerLosesNothing) {
     return e.event == "replicas_recovered" && e.blocks > 0;
   });
   EXPECT_NE(recovered, f.timeline.end());  // the flash peer's replicas went to the array
+  // The results say which caches are RAM.
+  EXPECT_TRUE(r.with_flash->host(0).volatile_cache);
+  EXPECT_FALSE(r.with_flash->host(1).volatile_cache);
 }
 
 // Only h1, the VM's host, loses power at 1 s for 300 ms (detected after 100 ms, boots in 200 ms).

@@ -140,6 +140,7 @@ struct HostTotals {
   std::uint64_t device_bytes = 0;  // the device's own capacity (what its DWPD rating refers to)
   std::uint32_t channels = 1;      // the device's flash units working in parallel
   double endurance_dwpd = 0;       // rated drive writes per day; 0: not known
+  bool volatile_cache = false;     // RAM: what it holds (replicas too) is lost with the power
   std::int64_t duration_ns = 0;    // the window's length; 0 until finish()
   Level used_bytes, dirty_bytes;   // sampled in the window
   Level replica_bytes;             // other hosts' replicas held, sampled in the window
@@ -289,7 +290,8 @@ struct HostLayout {
   std::uint64_t flash_bytes = 0;   // the cache's; 0: no flash
   std::uint64_t device_bytes = 0;  // the device's own capacity
   std::uint32_t channels = 1;
-  double endurance_dwpd = 0;  // 0: not known
+  double endurance_dwpd = 0;    // 0: not known
+  bool volatile_cache = false;  // the cache is RAM: it keeps nothing through a power loss
 };
 
 struct RunLayout {
