@@ -127,15 +127,7 @@ void ClusterManager::reprotect_short_vms() {
     const std::size_t owner = driver_.host_of(v);
     if (executor_.host(owner).flash == nullptr) continue;
     const std::vector<std::size_t> peers = peers_for(v, owner, {});
-    if (peers.size() < asked_[v]) continue;
-    engine::HostEngine& engine = *executor_.host(owner).engine;
-    const auto id = static_cast<engine::VmId>(v);
-    const std::vector<engine::HostId> ids(peers.begin(), peers.end());
-    engine.set_replica_peers(id, ids);
-    peers_[v] = peers;
-    engine.set_vm_mode(now_ns(), id, scenario_mode(v));
-    timeline(ClusterEventKind::vm_reprotected, peers.back(), v);
-    executor_.pump(owner);
+    if (peers.size() >= asked_[v]) protect_with(v, owner, peers);
   }
 }
 

@@ -322,20 +322,25 @@ void ClusterManager::drained(std::size_t vm, std::size_t h) {
   sink_.record(UnderProtection{vm, draining_.at(vm), now_ns()});
   draining_.erase(vm);
   const std::vector<std::size_t> peers = peers_for(vm, h, peers_[vm]);
-  engine::HostEngine& engine = *executor_.host(h).engine;
-  const auto id = static_cast<engine::VmId>(vm);
   if (peers.size() < asked_[vm]) {  // too few eligible: it stays write-through
-    engine.set_replica_peers(id, {});
+    executor_.host(h).engine->set_replica_peers(static_cast<engine::VmId>(vm), {});
     peers_[vm].clear();
     timeline(ClusterEventKind::vm_write_through, h, vm);
     return;
   }
+  protect_with(vm, h, peers);
+}
+
+void ClusterManager::protect_with(std::size_t vm, std::size_t owner,
+                                  const std::vector<std::size_t>& peers) {
+  engine::HostEngine& engine = *executor_.host(owner).engine;
+  const auto id = static_cast<engine::VmId>(vm);
   const std::vector<engine::HostId> ids(peers.begin(), peers.end());
   engine.set_replica_peers(id, ids);
   peers_[vm] = peers;
   engine.set_vm_mode(now_ns(), id, scenario_mode(vm));
   timeline(ClusterEventKind::vm_reprotected, peers.back(), vm);
-  executor_.pump(h);
+  executor_.pump(owner);
 }
 
 }  // namespace flashtwin::sim

@@ -151,6 +151,8 @@ class ClusterManager {
                std::uint64_t blocks_lost, std::uint64_t bytes_lost);
   void drain_for_new_peer(std::size_t vm, std::size_t lost_peer);
   void drained(std::size_t vm, std::size_t h);
+  // VM vm on host `owner` gets `peers` (enough of them) and goes back to its policy.
+  void protect_with(std::size_t vm, std::size_t owner, const std::vector<std::size_t>& peers);
   std::optional<std::size_t> restart_host() const;
   std::optional<engine::CacheMode> scenario_mode(std::size_t vm) const;
   std::optional<engine::CacheMode> own_mode(std::size_t vm, std::size_t h,
