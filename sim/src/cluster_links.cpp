@@ -14,7 +14,7 @@ void ClusterManager::schedule_link_cuts() {
     if (!links_) {
       std::vector<std::size_t> nodes;
       for (const HostSpec& host : scenario_.cluster.hosts)
-        nodes.push_back(topology_.node(host.name));
+        nodes.push_back(topology_.node(host.machine_name()));
       links_ = std::make_unique<LinkState>(topology_, nodes);
       cut_from_array_ns_.assign(nodes.size(), -1);
       executor_.set_links(links_.get());

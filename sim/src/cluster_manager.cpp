@@ -41,22 +41,36 @@ void ClusterManager::start() {
         scheduler_.at(event.at_s, [this, d = loss->duration_s] { power_lost(d); });
         continue;
       }
-      const std::size_t h = index_.host(loss->host);
-      scheduler_.at(event.at_s, [this, h] { host_failed(h, true); });
-      scheduler_.at(event.at_s + loss->duration_s,
-                    [this, h] { timeline(ClusterEventKind::power_restored, h); });
-      scheduler_.at(event.at_s + loss->duration_s + scenario_.cluster.ha.boot_s, [this, h] {
-        for (std::size_t f = 0; f < failures_.size(); ++f)
-          if (failures_[f].host == h && failures_[f].power_loss) host_back(f);
+      // A host with flash and RAM is two hosts here (HostSpec::machine): both stop before
+      // either failure is handled.
+      const std::vector<std::size_t>& hosts = index_.machine_hosts[index_.host(loss->host)];
+      scheduler_.at(event.at_s, [this, &hosts] {
+        for (const std::size_t h : hosts)
+          host_failed(h, true);
+      });
+      scheduler_.at(event.at_s + loss->duration_s, [this, &hosts] {
+        for (const std::size_t h : hosts)
+          timeline(ClusterEventKind::power_restored, h);
+      });
+      scheduler_.at(event.at_s + loss->duration_s + scenario_.cluster.ha.boot_s, [this, &hosts] {
+        for (const std::size_t h : hosts)
+          for (std::size_t f = 0; f < failures_.size(); ++f)
+            if (failures_[f].host == h && failures_[f].power_loss) host_back(f);
       });
     } else if (const auto* failure = std::get_if<HostFailure>(&event.what)) {
-      const std::size_t h = index_.host(failure->host);
+      const std::size_t h = index_.host(failure->host);  // a host with flash and RAM: its flash
       if (failure->flash_only) {
         if (executor_.host(h).flash == nullptr) continue;  // the baseline run: no flash to fail
         scheduler_.at(event.at_s, [this, h] { flash_failed(h); });
       } else {
-        scheduler_.at(event.at_s, [this, h] { host_failed(h); });
-        if (failure->repair_s > 0) host_repair(h, event.at_s + failure->repair_s);
+        const std::vector<std::size_t>& hosts = index_.machine_hosts[h];
+        scheduler_.at(event.at_s, [this, &hosts] {
+          for (const std::size_t g : hosts)
+            host_failed(g);
+        });
+        if (failure->repair_s > 0)
+          for (const std::size_t g : hosts)
+            host_repair(g, event.at_s + failure->repair_s);
       }
     }
   }
@@ -232,20 +246,24 @@ void ClusterManager::host_repair(std::size_t h, double at_s) {
   });
 }
 
-// A live host for a VM to boot on: with flash first, then the fewest running VMs, then scenario
-// order.
-std::optional<std::size_t> ClusterManager::restart_host() const {
-  std::optional<std::tuple<bool, std::size_t, std::size_t>> best;
+// A live host for VM vm to boot on: with flash first, then with the cache of the VM's medium if
+// it names one, then the fewest running VMs, then scenario order.
+std::optional<std::size_t> ClusterManager::restart_host(std::size_t vm) const {
+  std::optional<std::tuple<bool, bool, std::size_t, std::size_t>> best;
+  const CacheMedium medium = index_.vm_medium[vm];
   for (std::size_t h = 0; h < executor_.host_count(); ++h) {
     if (failed_[h] || (links_ && !links_->reaches_array(h))) continue;
     std::size_t running = 0;
     for (std::size_t v = 0; v < scenario_.vms.size(); ++v)
       running += !down_[v] && driver_.host_of(v) == h ? 1 : 0;
-    const auto key = std::tuple{executor_.host(h).flash == nullptr, running, h};
+    const SimHost& host = executor_.host(h);
+    const bool in_ram = host.flash != nullptr && host.flash->profile().is_volatile;
+    const bool other_medium = medium != CacheMedium::any && in_ram != (medium == CacheMedium::ram);
+    const auto key = std::tuple{host.flash == nullptr, other_medium, running, h};
     if (!best || key < *best) best = key;
   }
   if (!best) return std::nullopt;
-  return std::get<2>(*best);
+  return std::get<3>(*best);
 }
 
 // The VM's own mode in the scenario (none: its datastore's).
@@ -280,7 +298,7 @@ void ClusterManager::restart(std::size_t vm, std::size_t f, std::uint64_t writes
   VmOutage outage{vm,          failure.host, failure.failed_ns, -1,   0,
                   writes_lost, blocks_lost,  bytes_lost,        cause};
   const std::optional<std::size_t> target =
-      failure.flash_only ? std::optional<std::size_t>(failure.host) : restart_host();
+      failure.flash_only ? std::optional<std::size_t>(failure.host) : restart_host(vm);
   if (!target) {  // no live host: the VM stays down
     sink_.record(outage);
     return;

@@ -17,8 +17,11 @@
 //   once every live engine answered ReplicasRecovered and the failed host's array writes still
 //     on their way have landed or failed: the losses of its VMs are counted exactly
 //     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
-//     ha.boot_s later on a live host (with flash first, then the fewest running VMs, then scenario
-//     order), with new peers (replica_placement.hpp, choose_peers).
+//     ha.boot_s later on a live host (with flash first, then with the cache of the VM's medium if
+//     its policy names one, then the fewest running VMs, then scenario order), with new peers
+//     (replica_placement.hpp, choose_peers). A host with flash and RAM is two hosts here
+//     (HostSpec::machine): they fail, lose power and are repaired together, each recovered as
+//     one host.
 //   fail_host with repair_s, t + repair_s: the host is repaired and boots; ha.boot_s later it
 //     comes back as after a power loss of its own (below).
 //   power_loss event of one host, t (cluster_power.cpp): a crash for HA, as above (its flash
@@ -153,7 +156,7 @@ class ClusterManager {
   void drained(std::size_t vm, std::size_t h);
   // VM vm on host `owner` gets `peers` (enough of them) and goes back to its policy.
   void protect_with(std::size_t vm, std::size_t owner, const std::vector<std::size_t>& peers);
-  std::optional<std::size_t> restart_host() const;
+  std::optional<std::size_t> restart_host(std::size_t vm) const;
   std::optional<engine::CacheMode> scenario_mode(std::size_t vm) const;
   std::optional<engine::CacheMode> own_mode(std::size_t vm, std::size_t h,
                                             std::vector<std::size_t>& peers);

@@ -60,7 +60,7 @@ std::unique_ptr<SimHost> make_host(const Scenario& scenario, std::size_t h, bool
   const HostSpec& spec = scenario.cluster.hosts[h];
   auto host = std::make_unique<SimHost>();
   host->name = spec.name;
-  host->node = platform.host(spec.name);
+  host->node = platform.host(spec.machine_name());
   const std::uint64_t capacity_blocks = flash_blocks(scenario, h, baseline);
   if (capacity_blocks > 0) {
     host->flash = std::make_unique<models::FlashDevice>(
@@ -105,9 +105,10 @@ std::vector<std::vector<CommandExecutor::PeerRoute>> peer_routes(const Scenario&
       n, std::vector<CommandExecutor::PeerRoute>(n));
   for (std::size_t a = 0; a < n; ++a) {
     for (std::size_t b = 0; b < n; ++b) {
-      if (a == b) continue;
-      const models::Route r =
-          t.route(t.node(scenario.cluster.hosts[a].name), t.node(scenario.cluster.hosts[b].name));
+      const std::size_t from = t.node(scenario.cluster.hosts[a].machine_name());
+      const std::size_t to = t.node(scenario.cluster.hosts[b].machine_name());
+      if (from == to) continue;  // one host's flash and RAM: never a peer of each other
+      const models::Route r = t.route(from, to);
       routes[a][b] = {r.latency_us * 1e-6, r.bottleneck_mbps * 1e6};
     }
   }

@@ -31,8 +31,9 @@ LinkState::LinkState(const models::Topology& topology, const std::vector<std::si
       last_cut_ns_(topology.links().size(), -1) {
   const std::optional<std::size_t> array = topology.array();
   for (std::size_t h = 0; h < hosts_; ++h) {
-    for (std::size_t g = h + 1; g < hosts_; ++g)
-      pair_links_[h * hosts_ + g] = route_links(topology.route(hosts[h], hosts[g]));
+    for (std::size_t g = h + 1; g < hosts_; ++g)  // one host's flash and RAM: no links between
+      if (hosts[h] != hosts[g])
+        pair_links_[h * hosts_ + g] = route_links(topology.route(hosts[h], hosts[g]));
     if (array) array_links_[h] = route_links(topology.route(hosts[h], *array));
   }
 }

@@ -21,7 +21,8 @@ std::optional<std::size_t> find_link(const models::Topology& topology, const std
 
 class LinkState {
  public:
-  // `hosts`: each scenario host's topology node, in scenario order. Computes every route once
+  // `hosts`: each scenario host's topology node, in scenario order (a host's flash and RAM share
+  // one). Computes every route once
   // (hosts^2 / 2 of them): build it only for a run that cuts links.
   LinkState(const models::Topology& topology, const std::vector<std::size_t>& hosts);
 

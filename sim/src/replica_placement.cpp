@@ -19,7 +19,26 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
 
 const std::string& domain_of(const HostSpec& host) {
   if (!host.fault_domain.empty()) return host.fault_domain;
-  return host.rack.empty() ? host.name : host.rack;
+  return host.rack.empty() ? host.machine_name() : host.rack;
+}
+
+bool ram_cache(const Scenario& scenario, std::size_t h) {
+  const std::vector<FlashSpec>& cache = scenario.cluster.hosts[h].flash;
+  return !cache.empty() && scenario.device(cache.front().device).is_volatile;
+}
+
+// Whether host h stands for its machine as a peer of `owner`'s VMs: a machine with flash and RAM
+// offers the cache of the owner's medium, or its other one when that one is not `eligible`.
+template <class Eligible>
+bool offered(const Scenario& scenario, std::size_t h, std::size_t owner, Eligible eligible) {
+  const std::vector<HostSpec>& hosts = scenario.cluster.hosts;
+  if (ram_cache(scenario, h) == ram_cache(scenario, owner)) return true;
+  for (std::size_t g = 0; g < hosts.size(); ++g) {
+    if (g != h && hosts[g].machine_name() == hosts[h].machine_name() && eligible(g) &&
+        ram_cache(scenario, g) == ram_cache(scenario, owner))
+      return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -46,13 +65,16 @@ std::vector<VmPlacement> place_replicas(const Scenario& scenario, const Scenario
     VmPlacement& placement = placements[v];
     placement.asked = replicas_asked(scenario, index, v);
     if (placement.asked == 0) continue;
-    const std::size_t owner_node = topology.node(hosts[owner].name);
+    const std::size_t owner_node = topology.node(hosts[owner].machine_name());
     // (latency ns, load per flash byte, hash, host)
     std::vector<std::tuple<std::int64_t, double, std::uint64_t, std::size_t>> candidates;
+    const auto with_cache = [&](std::size_t g) { return capacity[g] > 0; };
     for (std::size_t h = 0; h < hosts.size(); ++h) {
       if (h == owner || capacity[h] == 0) continue;
       if (domain_of(hosts[h]) == domain_of(hosts[owner])) continue;
-      const models::Route route = topology.route(owner_node, topology.node(hosts[h].name));
+      if (!offered(scenario, h, owner, with_cache)) continue;
+      const models::Route route =
+          topology.route(owner_node, topology.node(hosts[h].machine_name()));
       candidates.emplace_back(std::llround(route.latency_us * 1000.0), load[h] / capacity[h],
                               mix(scenario.seed, v, h), h);
     }
@@ -82,13 +104,18 @@ std::vector<std::size_t> choose_peers(const Scenario& scenario, const models::To
   std::vector<std::size_t> peers;
   for (const std::size_t peer : keep)
     if (peers.size() < asked) peers.push_back(peer);
-  const std::size_t owner_node = topology.node(hosts[owner].name);
+  const std::size_t owner_node = topology.node(hosts[owner].machine_name());
   std::vector<std::tuple<std::int64_t, std::uint64_t, std::size_t>> candidates;
+  const auto eligible = [&](std::size_t g) { return !failed[g] && !hosts[g].flash.empty(); };
   for (std::size_t h = 0; h < hosts.size(); ++h) {
-    if (h == owner || failed[h] || hosts[h].flash.empty()) continue;
+    if (h == owner || !eligible(h)) continue;
     if (domain_of(hosts[h]) == domain_of(hosts[owner])) continue;
-    if (std::find(peers.begin(), peers.end(), h) != peers.end()) continue;
-    const models::Route route = topology.route(owner_node, topology.node(hosts[h].name));
+    if (!offered(scenario, h, owner, eligible)) continue;
+    const bool machine_taken = std::any_of(peers.begin(), peers.end(), [&](std::size_t p) {
+      return hosts[p].machine_name() == hosts[h].machine_name();
+    });
+    if (machine_taken) continue;
+    const models::Route route = topology.route(owner_node, topology.node(hosts[h].machine_name()));
     candidates.emplace_back(std::llround(route.latency_us * 1000.0), mix(scenario.seed, vm, h), h);
   }
   std::sort(candidates.begin(), candidates.end());

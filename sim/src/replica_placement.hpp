@@ -5,7 +5,8 @@
 // Rules, per VM in scenario order, for the replicas its policy asks for at the start (its own
 // policy, else its datastore's; only write-back asks for any):
 //   - candidates: the other hosts with flash, outside the owner's fault domain (its rack, or its
-//     `fault_domain` when the scenario gives one);
+//     `fault_domain` when the scenario gives one); one cache per physical host: of a host with
+//     flash and RAM, the one of the owner's medium (the other if that one is not eligible);
 //   - order: network-close first (route latency over the host network, integer nanoseconds), then
 //     the one with the most room (replica load so far per byte of flash: the VMs' disk bytes it
 //     already protects over its flash capacity), then a hash of (seed, VM, host): deterministic for

@@ -16,11 +16,21 @@ std::size_t find(const List& list, Name name_of, std::string_view name, const ch
 }  // namespace
 
 ScenarioIndex::ScenarioIndex(const Scenario& scenario) : scenario_(scenario) {
+  const std::vector<HostSpec>& hosts = scenario.cluster.hosts;
+  machine_hosts.resize(hosts.size());
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    machine_hosts[h].push_back(h);
+    for (std::size_t g = 0; g < hosts.size(); ++g)
+      if (g != h && hosts[g].machine_name() == hosts[h].machine_name())
+        machine_hosts[h].push_back(g);
+  }
   for (const VmSpec& vm : scenario.vms) {
     vm_client.push_back(host(vm.host));
     const std::string& remote = scenario.cluster.hosts[vm_client.back()].remote_flash;
     vm_host.push_back(remote.empty() ? vm_client.back() : host(remote));
     vm_datastore.push_back(datastore(vm.datastore));
+    vm_medium.push_back(vm.policy ? vm.policy->medium
+                                  : scenario.datastores[vm_datastore.back()].policy.medium);
   }
 }
 

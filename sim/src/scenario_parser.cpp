@@ -32,7 +32,10 @@ const nlohmann::json& array_at(ObjectReader& r, std::string_view key, bool requi
   return *value;
 }
 
-PolicySpec parse_policy(const nlohmann::json& json, const std::string& path) {
+// `medium` is given in the VMs' and datastores' policies, not in events: a VM keeps the cache it
+// started on (docs/CLUSTER.md, "Flash and RAM on one host").
+PolicySpec parse_policy(const nlohmann::json& json, const std::string& path,
+                        bool with_medium = true) {
   ObjectReader r(json, path);
   PolicySpec policy;
   const std::string mode = r.required<std::string>("mode");
@@ -46,6 +49,21 @@ PolicySpec parse_policy(const nlohmann::json& json, const std::string& path) {
   if (policy.replicas > 2) throw ScenarioError(r.path_of("replicas"), "must be 0, 1 or 2");
   if (policy.replicas > 0 && policy.mode != engine::CacheMode::write_back) {
     throw ScenarioError(r.path_of("replicas"), "replicas apply to write-back only");
+  }
+  if (r.has("medium")) {
+    if (!with_medium) {
+      throw ScenarioError(r.path_of("medium"),
+                          "a policy event does not move a VM to its host's other cache: give "
+                          "the medium in the VM's or datastore's policy");
+    }
+    const std::string medium = r.required<std::string>("medium");
+    if (medium == "flash") {
+      policy.medium = CacheMedium::flash;
+    } else if (medium == "ram") {
+      policy.medium = CacheMedium::ram;
+    } else {
+      throw ScenarioError(r.path_of("medium"), "'" + medium + "' is not one of flash, ram");
+    }
   }
   r.finish();
   return policy;
@@ -146,16 +164,23 @@ ClusterSpec parse_cluster(const nlohmann::json& json, const std::string& path) {
     ObjectReader h(hosts[i], at(hosts_path, i));
     HostSpec host;
     host.name = h.required<std::string>("name");
+    if (host.name.find('/') != std::string::npos) {
+      throw ScenarioError(h.path_of("name"),
+                          "'/' is kept for the RAM cache of a host with flash and RAM "
+                          "('esx1/ram')");
+    }
+    host.machine = host.name;
     host.rack = h.optional<std::string>("rack", "");
     host.fault_domain = h.optional<std::string>("fault_domain", "");
     host.remote_flash = h.optional<std::string>("remote_flash", "");
     host.nic_gbps =
         require_positive(h.optional_in<double>("nic_gbps", host.nic_gbps, 0, limit::kMaxGbps),
                          h.path_of("nic_gbps"));
+    // One device, or a flash device and a RAM cache (check_caches).
     const nlohmann::json& flash = array_at(h, "flash", false);
-    if (flash.size() > 1) {
+    if (flash.size() > 2) {
       throw ScenarioError(h.path_of("flash"),
-                          "one flash device per host for now (I/O is not "
+                          "a host has at most a flash device and a RAM cache (I/O is not "
                           "striped across devices yet)");
     }
     for (std::size_t f = 0; f < flash.size(); ++f) {
@@ -328,7 +353,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       VmPolicyChange what;
       what.vm = c.required<std::string>("vm");
       if (const nlohmann::json* policy = c.child("policy")) {
-        what.policy = parse_policy(*policy, c.path_of("policy"));
+        what.policy = parse_policy(*policy, c.path_of("policy"), false);
       }
       c.finish();
       event.what = what;
@@ -338,7 +363,7 @@ std::vector<EventSpec> parse_events(ObjectReader& r, double duration_s) {
       ObjectReader c(*change, e.path_of("datastore_policy"));
       DatastorePolicyChange what;
       what.datastore = c.required<std::string>("datastore");
-      what.policy = parse_policy(c.child_required("policy"), c.path_of("policy"));
+      what.policy = parse_policy(c.child_required("policy"), c.path_of("policy"), false);
       c.finish();
       event.what = what;
       ++kinds;
@@ -468,6 +493,7 @@ void check_references(const Scenario& s) {
   check_array_events(s);
   check_remote_flash(s);
   check_link_cuts(s);
+  check_caches(s);
 }
 
 // What the engine and the metrics will refuse, caught here with a path.
@@ -575,6 +601,7 @@ Scenario parse_scenario(const nlohmann::json& document, const std::string& base_
   r.finish();
   check_references(s);
   check_runnable(s);
+  split_caches(s);
   return s;
 }
 

@@ -43,6 +43,7 @@ models::PlatformSpec platform_spec(const Scenario& scenario) {
   };
   std::vector<std::size_t> hosts;
   for (const HostSpec& host : c.hosts) {
+    if (host.machine_name() != host.name) continue;  // a host's RAM cache: the host's node
     const std::size_t sw = switch_of(host);
     const std::size_t h =
         t.add_node({host.name, models::NodeKind::host, host.rack.empty() ? host.name : host.rack});

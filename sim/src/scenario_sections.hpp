@@ -58,6 +58,14 @@ void check_remote_flash(const Scenario& s);
 std::optional<LinkCut> parse_link_cut(ObjectReader& event);
 void check_link_cuts(const Scenario& s);
 
+// scenario_caches.cpp (docs/CLUSTER.md, "Flash and RAM on one host"). check_caches: a host's
+// two devices are one flash device and one RAM cache; a VM whose policy names a medium starts on,
+// and migrates to, a host with that cache (or none at all). split_caches, once the scenario is
+// checked: each host with flash and RAM becomes two hosts (HostSpec), and each VM and migration
+// names the one of its medium. Throw ScenarioError naming the JSON path.
+void check_caches(const Scenario& s);
+void split_caches(Scenario& s);
+
 // A `migrate` event's keys (`migrate` reads the event's "migrate" object; the caller finishes it):
 // vm, to, memory_gib (a size, 0 to 1 PiB; default 0), copy_rate_mbps (> 0, only with memory_gib
 // > 0). Throws ScenarioError naming the JSON path.

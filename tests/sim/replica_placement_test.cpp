@@ -100,5 +100,34 @@ TEST(ReplicaPlacement, OnlyWriteBackAsksForReplicas) {
   EXPECT_EQ(p[0].asked, 1u);
 }
 
+// Hosts with flash and RAM (docs/CLUSTER.md, "Flash and RAM on one host"): racks r1 (a1) and
+// r2 (b1 with flash and RAM, b2 with flash only). A RAM VM on a1's RAM asks for two copies.
+TEST(ReplicaPlacement, AHostWithFlashAndRamOffersTheOwnersMediumOnce) {
+  nlohmann::json doc = cluster(2);
+  doc["cluster"]["hosts"] = {host("a1", "r1"), host("b1", "r2"), host("b2", "r2")};
+  for (const std::size_t h : {0, 1})
+    doc["cluster"]["hosts"][h]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 4}});
+  doc["vms"] = {vm("flash-vm", "a1"), vm("ram-vm", "a1")};
+  doc["vms"][1]["policy"] = {{"mode", "write-back"}, {"replicas", 2}, {"medium", "ram"}};
+  const Scenario s = parse_scenario(doc);
+  ASSERT_EQ(s.cluster.hosts.size(), 5u);  // a1, a1/ram, b1, b1/ram, b2
+  const ScenarioIndex index(s);
+  const models::Topology topology = platform_spec(s).topology;
+  const std::vector<VmPlacement> p = place_replicas(s, index, topology);
+  // One copy per physical host: b1's flash (not its RAM too) and b2's.
+  EXPECT_EQ(sorted(p[0].peers), (std::vector<std::size_t>{2, 4}));
+  // The RAM VM's copy on b1 goes to b1's RAM; b2 has only flash.
+  EXPECT_EQ(sorted(p[1].peers), (std::vector<std::size_t>{3, 4}));
+  EXPECT_EQ(index.machine_hosts[1], (std::vector<std::size_t>{1, 0}));
+  // b1's RAM failed: b1 offers its flash instead, still once.
+  std::vector<bool> failed(5, false);
+  failed[3] = true;
+  EXPECT_EQ(sorted(choose_peers(s, topology, 1, 1, 2, {}, failed)),
+            (std::vector<std::size_t>{2, 4}));
+  // A kept copy on b1's flash: b1's RAM is not taken as the second.
+  EXPECT_EQ(choose_peers(s, topology, 1, 1, 2, {2}, std::vector<bool>(5, false)),
+            (std::vector<std::size_t>{2, 4}));
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

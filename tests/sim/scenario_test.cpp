@@ -123,8 +123,10 @@ TEST(Scenario, ValuesOutOfRangeAreErrors) {
 
 TEST(Scenario, WhatTheRunWouldRefuseIsCaughtWithAPath) {
   nlohmann::json doc = example();
-  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 8}});
-  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash: one flash device per host"),
+  for (const char* device : {"ram", "fast-ssd"})
+    doc["cluster"]["hosts"][0]["flash"].push_back({{"device", device}, {"capacity_gib", 8}});
+  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash: a host has at most a flash device and a "
+                               "RAM cache (I/O is not striped across devices yet)"),
             std::string::npos);
   doc = example();
   doc["cluster"]["hosts"][0]["flash"][0]["capacity_gib"] = 0.00001;
@@ -223,6 +225,84 @@ TEST(Scenario, LinkCutsAreReadAndCheckedWithTheirPath) {
   bad = doc;
   bad["events"][1]["cut_link"]["speed"] = 1;
   EXPECT_NE(error_of(bad).find("$.events[1].cut_link.speed"), std::string::npos);
+}
+
+// A host with flash and RAM is two hosts for the runtime (docs/CLUSTER.md, "Flash and RAM on one
+// host"): the VMs and migrations that ask for RAM name the second.
+TEST(Scenario, AHostWithFlashAndRamBecomesTwoCachesOfOneMachine) {
+  nlohmann::json doc = example();
+  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 64}});
+  nlohmann::json& esx3 = doc["cluster"]["hosts"][2]["flash"];
+  esx3.insert(esx3.begin(), nlohmann::json{{"device", "ram"}, {"capacity_gib", 32}});
+  doc["vms"][0]["policy"] = {{"mode", "write-back"}, {"medium", "ram"}};
+  doc["events"].push_back({{"at_s", 10}, {"migrate", {{"vm", "sql01"}, {"to", "esx3"}}}});
+  doc["events"].push_back({{"at_s", 20}, {"migrate", {{"vm", "vdi01"}, {"to", "esx3"}}}});
+  const Scenario s = parse_scenario(doc, ".");
+  const std::vector<HostSpec>& hosts = s.cluster.hosts;
+  ASSERT_EQ(hosts.size(), 6u);
+  EXPECT_EQ(hosts[0].name, "esx1");
+  EXPECT_EQ(hosts[1].name, "esx1/ram");
+  EXPECT_EQ(hosts[3].name, "esx3");  // its flash first, whatever the order in the file
+  EXPECT_EQ(hosts[4].name, "esx3/ram");
+  for (const std::size_t h : {0, 1}) {
+    EXPECT_EQ(hosts[h].machine, "esx1");
+    EXPECT_EQ(hosts[h].rack, "r1");
+    ASSERT_EQ(hosts[h].flash.size(), 1u);
+  }
+  EXPECT_EQ(hosts[0].flash[0].device, "nvme-1.6t");
+  EXPECT_EQ(hosts[1].flash[0].device, "ram");
+  EXPECT_EQ(hosts[4].flash[0].device, "ram");
+  EXPECT_EQ(hosts[5].machine, "esx4");
+  EXPECT_EQ(s.vms[0].host, "esx1/ram");  // sql01 asks for RAM
+  EXPECT_EQ(s.vms[1].host, "esx2");      // vdi01 names no medium
+  EXPECT_EQ(std::get<VmMigration>(s.events[0].what).to, "esx3/ram");
+  EXPECT_EQ(std::get<VmMigration>(s.events[1].what).to, "esx3");
+}
+
+TEST(Scenario, FlashAndRamMistakesNameTheirPath) {
+  nlohmann::json doc = example();
+  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "fast-ssd"}, {"capacity_gib", 64}});
+  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].flash[1].device: a host has at most one flash "
+                               "device and one RAM cache"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  doc["cluster"]["hosts"][0]["name"] = "esx1/ram";
+  EXPECT_NE(error_of(doc).find("$.cluster.hosts[0].name: '/' is kept for the RAM cache"),
+            std::string::npos);
+  doc = example();
+  doc["vms"][0]["policy"] = {{"mode", "write-back"}, {"medium", "ram"}};
+  EXPECT_NE(error_of(doc).find("$.vms[0].host: 'esx1' has no RAM cache, which the VM's medium "
+                               "asks for ($.vms[0].policy.medium)"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  doc["datastores"][1]["policy"]["medium"] = "ram";  // silver: vdi01 on esx2
+  EXPECT_NE(error_of(doc).find("$.vms[1].host: 'esx2' has no RAM cache, which the VM's medium "
+                               "asks for (the policy of datastore 'silver')"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 64}});
+  doc["vms"][0]["policy"] = {{"mode", "write-back"}, {"medium", "ram"}};
+  doc["events"].push_back({{"at_s", 10}, {"migrate", {{"vm", "sql01"}, {"to", "esx2"}}}});
+  EXPECT_NE(error_of(doc).find("$.events[1].migrate.to: 'esx2' has no RAM cache, which sql01's "
+                               "medium asks for ($.vms[0].policy.medium)"),
+            std::string::npos)
+      << error_of(doc);
+  doc = example();
+  doc["vms"][0]["policy"] = {{"mode", "write-back"}, {"medium", "disk"}};
+  EXPECT_NE(error_of(doc).find("$.vms[0].policy.medium: 'disk' is not one of flash, ram"),
+            std::string::npos);
+  doc = example();
+  doc["events"][0]["vm_policy"]["policy"]["medium"] = "flash";
+  EXPECT_NE(error_of(doc).find("$.events[0].vm_policy.policy.medium: a policy event does not "
+                               "move a VM to its host's other cache"),
+            std::string::npos);
+  // A host without any cache takes a VM of any medium (it runs pass-through).
+  doc = example();
+  doc["vms"][2]["policy"] = {{"mode", "pass-through"}, {"medium", "ram"}};
+  EXPECT_EQ(parse_scenario(doc, ".").vms[2].host, "esx4");
 }
 
 // Events are sorted by time: a refusal names the event's place in the file, not its rank in time.

@@ -21,9 +21,14 @@
 
 namespace flashtwin::sim {
 
+// Which of its host's caches a VM uses, on a host with flash and RAM (docs/CLUSTER.md, "Flash
+// and RAM on one host"): `any` is the host's first cache (its flash if it has some).
+enum class CacheMedium { any, flash, ram };
+
 struct PolicySpec {
   engine::CacheMode mode = engine::CacheMode::write_through;
   std::uint32_t replicas = 0;  // write-back peer copies, 0..2
+  CacheMedium medium = CacheMedium::any;
 };
 
 struct FlashSpec {
@@ -31,17 +36,25 @@ struct FlashSpec {
   double capacity_gib = 0;
 };
 
+// A host of the cluster as the runtime sees it: one cache (or none) and its place in the
+// network. The parser gives a host with flash and RAM (a persistent and a volatile device in
+// `flash`) as two: the host itself with its flash, then "<name>/ram" with its RAM, both with
+// `machine` naming the physical host (docs/CLUSTER.md, "Flash and RAM on one host"). They share
+// its NIC, rack and fault domain, and fail, lose power and are cut off together.
 struct HostSpec {
   std::string name;
-  std::string rack;  // placement in the network, and fault domain; "" = the host's own
+  std::string machine;  // the physical host (its name in the network and in events); "": name
+  std::string rack;     // placement in the network, and fault domain; "" = the host's own
   // The fault domain replicas avoid, when it is not the rack (a power feed, a blade chassis);
   // "": the rack.
   std::string fault_domain;
   double nic_gbps = 10;
-  std::vector<FlashSpec> flash;  // empty: a host without flash
+  std::vector<FlashSpec> flash;  // empty: a host without flash; after parsing, at most one
   // A host without flash whose VMs cache on this host's flash (docs/CLUSTER.md, "Remote flash");
   // "": none (they run pass-through).
   std::string remote_flash;
+
+  const std::string& machine_name() const { return machine.empty() ? name : machine; }
 };
 
 // The cluster manager, the runtime's stand-in for vSphere HA (docs/CLUSTER.md, "Failures"): a
