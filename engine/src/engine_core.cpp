@@ -297,6 +297,7 @@ std::span<const Command> HostEngine::Core::drain() {
 
 void HostEngine::Core::enqueue(OpId id) {
   Op& op = ops_[id];
+  if (op.blocks > 0) ++modes_.disk(op.disk).locking_ops;
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     if (!locks_.acquire(op.key(i), id, op.lock)) ++op.ungranted;
   }
@@ -348,6 +349,7 @@ void HostEngine::Core::settle(TimeNs now) {
       check_waiters(now);
     if (dirty_.size() > 0) pump_destage();
   } while (!ready_.empty());
+  if (migration_.handoffs_due() > 0) hand_off_departed_vms();
   if (const std::optional<TimeNs> at = timers_.to_tell())
     out_.push_back(SetTimer{TimerTable::kEngineTimer, *at});
 }
@@ -390,6 +392,7 @@ void HostEngine::Core::finish(OpId id, TimeNs now) {
 
 void HostEngine::Core::release_locks(OpId id) {
   const Op& op = ops_[id];
+  if (op.blocks > 0) --modes_.disk(op.disk).locking_ops;
   for (std::uint32_t i = 0; i < op.blocks; ++i) {
     locks_.release(op.key(i), id, [this](OpId granted) {
       if (--ops_[granted].ungranted == 0) ready_.push_back(granted);
@@ -552,6 +555,9 @@ void HostEngine::Core::visit_counters(CounterVisitor& v) const {
   v.counter("migration_messages_ignored", c.migration_messages_ignored);
   v.counter("migration_messages_rejected", c.migration_messages_rejected);
   v.counter("migration_questions_pending", migration_.questions_pending());
+  v.counter("migration_handoffs_sent", c.migration_handoffs_sent);
+  v.counter("migration_handoffs_taken", c.migration_handoffs_taken);
+  v.counter("returning_blocks_dropped", c.returning_blocks_dropped);
 }
 
 std::size_t HostEngine::Core::metadata_bytes() const {

@@ -78,6 +78,10 @@ struct Counters {
   std::uint64_t remote_reads_served = 0, remote_blocks_served = 0, remote_bytes_served = 0;
   std::uint64_t invalidates_served = 0, invalidated_blocks_dropped = 0;
   std::uint64_t migration_messages_ignored = 0, migration_messages_rejected = 0;
+  // Handoffs sent (old owner) and taken (new owner); blocks of a VM coming back dropped at its
+  // arrival (they may be older than its writes elsewhere).
+  std::uint64_t migration_handoffs_sent = 0, migration_handoffs_taken = 0;
+  std::uint64_t returning_blocks_dropped = 0;
   // Failures (recovery_path.cpp). Owner: hosts declared down, and the acks they owed (those
   // writes went to the array too). Peer: recoveries asked for, replica blocks written to the
   // array for a failed owner, and those that could not be (failed flash read or array write).
@@ -106,6 +110,7 @@ class HostEngine::Core final : private SlotPins {
   void mark_underprotected(VmId vm);
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
+  bool awaits_handoff(VmId vm) const;
   void peer_down(TimeNs now, HostId host);
   void recover_replicas(TimeNs now, HostId owner);
   void peer_rejoined(HostId host);
@@ -216,6 +221,9 @@ class HostEngine::Core final : private SlotPins {
   void remote_read_answered(TimeNs now, HostId from, const RemoteReadReply& message);
   void invalidate_received(HostId from, const Invalidate& message);
   void invalidate_answered(TimeNs now, HostId from, const InvalidateAck& message);
+  void handoff_received(HostId from, const Handoff& message);
+  void hand_off_departed_vms();
+  void drop_blocks_of(VmId vm);
   template <class Question>
   std::optional<OpId> accept_question(HostId from, const Question& message, OpKind kind);
   void start_remote_read(OpId id);

@@ -47,6 +47,10 @@ void HostEngine::migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch) {
 void HostEngine::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
   core_->migrate_in(now, vm, from, epoch);
 }
+
+bool HostEngine::awaits_handoff(VmId vm) const {
+  return core_->awaits_handoff(vm);
+}
 void HostEngine::peer_down(TimeNs now, HostId host) {
   core_->peer_down(now, host);
 }

@@ -3,7 +3,9 @@
 //
 // Old owner side: a *departure* per VM that left this host (to whom, in which epoch). The old
 // owner keeps the VM's cached blocks and its destage duty, answers the new owner's RemoteRead and
-// Invalidate of that epoch, and serves no more requests of the VM.
+// Invalidate of that epoch, and serves no more requests of the VM. Once none of the VM's blocks is
+// dirty or in use here it *hands the VM off* (a Handoff message; handed_off): the new owner then
+// forgets its arrival. A departure handed off gives way to an arrival when the VM comes back.
 // New owner side: an *arrival* per VM that came here (from whom, in which epoch) and the VM's
 // *settled* blocks: those the old owner has said it does not hold, or has given up (after an
 // Invalidate). The old owner never gains blocks of a VM that left it, so a settled block stays
@@ -12,8 +14,9 @@
 // operation waiting for the answer; an answer from another host, of an unknown sequence or of the
 // wrong kind is not taken (the caller counts it ignored).
 //
-// Invariant: a VM has at most one departure and one arrival on a host, never both (a second
-// migration of a VM is a later part). Plain data; not thread-safe.
+// Invariant: a VM has at most one departure or one arrival on a host, never both: a VM leaves a
+// host it arrived at only once handed off (its arrival forgotten), and arrives at a host it left
+// only once it handed the VM off. Plain data; not thread-safe.
 #pragma once
 
 #include "block_locks.hpp"
@@ -23,12 +26,14 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace flashtwin::engine {
 
 struct Departure {
   HostId successor = 0;
   Epoch epoch = 0;
+  bool handed_off = false;
 };
 
 struct Arrival {
@@ -42,6 +47,7 @@ struct Arrival {
 struct PendingQuestion {
   OpId op = 0;
   HostId to = 0;
+  Epoch epoch = 0;  // the VM's, when asked: its answer must carry it
   bool invalidate = false;
   std::uint32_t first = 0;
   std::uint32_t count = 0;
@@ -49,9 +55,18 @@ struct PendingQuestion {
 
 class Migration {
  public:
-  // Throws std::logic_error when the VM already left or arrived here.
+  // depart throws std::logic_error when the VM left here already, or arrived and was not handed
+  // off yet; arrive when it arrived here already, or left and was not handed off yet (a
+  // departure handed off is forgotten).
   void depart(VmId vm, HostId successor, Epoch epoch);
   void arrive(VmId vm, HostId predecessor, Epoch epoch);
+  // The old owner handed VM vm off (requires a departure not handed off); the new owner forgets
+  // its arrival (requires one).
+  void handed_off(VmId vm);
+  void forget_arrival(VmId vm) { arrivals_.erase(vm); }
+  // Departures not handed off yet, by VM number.
+  std::size_t handoffs_due() const { return handoffs_due_; }
+  std::vector<VmId> due_departures() const;
 
   bool any() const { return !departures_.empty() || !arrivals_.empty(); }
   const Departure* departure(VmId vm) const {
@@ -59,6 +74,10 @@ class Migration {
     return it == departures_.end() ? nullptr : &it->second;
   }
   Arrival* arrival(VmId vm) {
+    auto it = arrivals_.find(vm);
+    return it == arrivals_.end() ? nullptr : &it->second;
+  }
+  const Arrival* arrival(VmId vm) const {
     auto it = arrivals_.find(vm);
     return it == arrivals_.end() ? nullptr : &it->second;
   }
@@ -78,6 +97,7 @@ class Migration {
   std::unordered_map<VmId, Arrival> arrivals_;
   std::unordered_map<std::uint64_t, PendingQuestion> pending_;
   std::uint64_t next_sequence_ = 1;
+  std::size_t handoffs_due_ = 0;
 };
 
 }  // namespace flashtwin::engine

@@ -15,8 +15,17 @@
 // clean copies and answers. A question that is not from the VM's successor or not of its epoch is
 // answered with PeerReject. Answers that match no pending question (another host, unknown
 // sequence, stale epoch) are ignored and counted; a lost answer is never taken for one.
+//
+// Handoff. Once none of a departed VM's blocks is dirty here and no operation holds a lock on
+// them (no destage, no RemoteRead being served, no Invalidate waiting), the old owner sends
+// Handoff: the array has every version it had, and it will never write the VM's blocks again. The
+// new owner then forgets its arrival and settled blocks: its misses go to the array, its writes
+// need no Invalidate, and it may pass the VM on. The old owner keeps its clean copies (evicted in
+// time); if the VM comes back, they are dropped at its arrival, since the VM may have written
+// those blocks elsewhere since.
 #include "engine_core.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -40,13 +49,19 @@ void HostEngine::Core::migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch) 
   settle(now);
 }
 
+bool HostEngine::Core::awaits_handoff(VmId vm) const {
+  return migration_.any() && migration_.arrival(vm) != nullptr;
+}
+
 void HostEngine::Core::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
   (void)modes_.mode_of(vm);
   if (from == config_.host || epoch < 2) {
     throw std::invalid_argument("vm " + std::to_string(vm) +
                                 ": migrate_in needs another host and an epoch of at least 2");
   }
-  migration_.arrive(vm, from, epoch);
+  const bool returning = migration_.any() && migration_.departure(vm) != nullptr;
+  migration_.arrive(vm, from, epoch);  // throws unless a departure from here was handed off
+  if (returning) drop_blocks_of(vm);
   replication_.set_epoch(vm, epoch);
   now_ = now;
   settle(now);
@@ -69,6 +84,8 @@ bool HostEngine::Core::migration_message(TimeNs now, HostId from, const PeerMess
     invalidate_received(from, *invalidate);
   } else if (const auto* ack = std::get_if<InvalidateAck>(&message)) {
     invalidate_answered(now, from, *ack);
+  } else if (const auto* handoff = std::get_if<Handoff>(&message)) {
+    handoff_received(from, *handoff);
   } else if (std::holds_alternative<PeerReject>(message)) {
     ++counters_.migration_messages_ignored;  // the question stays pending: never an answer
   } else {
@@ -89,7 +106,7 @@ bool HostEngine::Core::ask_previous_owner(OpId id, std::uint32_t a, std::uint32_
     unsettled = !arrival->settled.contains(op.key(i));
   if (!unsettled) return false;
   const std::uint64_t sequence =
-      migration_.ask(PendingQuestion{id, arrival->predecessor, false, a, b - a});
+      migration_.ask(PendingQuestion{id, arrival->predecessor, arrival->epoch, false, a, b - a});
   const PeerMessage* message = replication_.post(
       RemoteRead{op.vm, arrival->epoch,
                  BlockRun{modes_.disk(op.disk).id, op.first_block + a, b - a}, sequence});
@@ -115,11 +132,13 @@ void HostEngine::Core::remote_read_answered(TimeNs now, HostId from,
                                 std::to_string(question.count) + " asked for");
   }
   Op& op = ops_[question.op];
-  Arrival* arrival = migration_.arrival(op.vm);
-  if (arrival == nullptr || message.epoch != arrival->epoch || message.vm != op.vm) {
+  if (message.epoch != question.epoch || message.vm != op.vm) {
     ++counters_.migration_messages_ignored;
     return;
   }
+  // Null once the old owner handed the VM off (the answer overtaken by the Handoff): what it
+  // says it does not hold is on the array, as every block is now.
+  Arrival* arrival = migration_.arrival(op.vm);
   migration_.answered(message.sequence);
   --op.in_flight;
   // Every sub-run counts in before_ack before any is handled, so the VM is acknowledged once,
@@ -133,7 +152,7 @@ void HostEngine::Core::remote_read_answered(TimeNs now, HostId from,
     } else if (message.dirty[j]) {
       op.status = Status::io_error;  // the newest copy is on the old owner and unreadable
     } else {
-      arrival->settled.insert(op.key(i));
+      if (arrival != nullptr) arrival->settled.insert(op.key(i));
       ++counters_.remote_absent_blocks;
     }
   }
@@ -169,7 +188,7 @@ bool HostEngine::Core::invalidate_first(OpId id) {
     unsettled = !arrival->settled.contains(op.key(i));
   if (!unsettled) return false;
   const std::uint64_t sequence =
-      migration_.ask(PendingQuestion{id, arrival->predecessor, true, 0, op.blocks});
+      migration_.ask(PendingQuestion{id, arrival->predecessor, arrival->epoch, true, 0, op.blocks});
   const PeerMessage* message = replication_.post(
       Invalidate{op.vm, arrival->epoch,
                  BlockRun{modes_.disk(op.disk).id, op.first_block, op.blocks}, sequence});
@@ -187,16 +206,17 @@ void HostEngine::Core::invalidate_answered(TimeNs now, HostId from, const Invali
   }
   const OpId id = found->op;
   Op& op = ops_[id];
-  Arrival* arrival = migration_.arrival(op.vm);
-  if (arrival == nullptr || message.epoch != arrival->epoch || message.vm != op.vm) {
+  if (message.epoch != found->epoch || message.vm != op.vm) {
     ++counters_.migration_messages_ignored;
     return;
   }
   migration_.answered(message.sequence);
   ++counters_.invalidate_acks;
   --op.in_flight;
-  for (std::uint32_t i = 0; i < op.blocks; ++i)
-    arrival->settled.insert(op.key(i));
+  if (Arrival* arrival = migration_.arrival(op.vm)) {  // null once handed off
+    for (std::uint32_t i = 0; i < op.blocks; ++i)
+      arrival->settled.insert(op.key(i));
+  }
   // The operation starts now (its locks were held all along).
   if (op.kind == OpKind::write) {
     start_write(id);
@@ -206,7 +226,53 @@ void HostEngine::Core::invalidate_answered(TimeNs now, HostId from, const Invali
   if (ops_[id].in_flight == 0) finish(id, now);
 }
 
+void HostEngine::Core::handoff_received(HostId from, const Handoff& message) {
+  const Arrival* arrival = migration_.any() ? migration_.arrival(message.vm) : nullptr;
+  if (arrival == nullptr || arrival->predecessor != from || arrival->epoch != message.epoch) {
+    ++counters_.migration_messages_ignored;
+    return;
+  }
+  migration_.forget_arrival(message.vm);
+  ++counters_.migration_handoffs_taken;
+}
+
 // ---- old owner
+
+// Departed VMs none of whose blocks is dirty or locked here, and with no Invalidate waiting, are
+// handed off to their successor.
+void HostEngine::Core::hand_off_departed_vms() {
+  for (const VmId vm : migration_.due_departures()) {
+    bool quiet = std::none_of(invalidates_.begin(), invalidates_.end(),
+                              [&](OpId id) { return ops_[id].vm == vm; });
+    for (LocalDisk d = 0; d < modes_.disk_count() && quiet; ++d) {
+      const DiskState& disk = modes_.disk(d);
+      quiet = disk.vm != vm || (disk.dirty_blocks == 0 && disk.locking_ops == 0);
+    }
+    if (!quiet) continue;
+    const Departure& left = *migration_.departure(vm);
+    out_.push_back(SendToPeer{left.successor, replication_.post(Handoff{vm, left.epoch})});
+    migration_.handed_off(vm);
+    ++counters_.migration_handoffs_sent;
+  }
+}
+
+// A VM comes back to a host that handed it off: the copies it kept may be older than the VM's
+// writes elsewhere since, so they go (none is dirty or in use: it handed the VM off).
+void HostEngine::Core::drop_blocks_of(VmId vm) {
+  for (SlotId slot = 0; slot < index_.touched(); ++slot) {
+    const SlotState state = index_.state(slot);
+    if (state != SlotState::clean && state != SlotState::dirty) continue;
+    const std::uint64_t key = index_.key_of(slot);
+    if (disk_of(key) >= modes_.disk_count() || modes_.disk(disk_of(key)).vm != vm) continue;
+    if (state == SlotState::dirty || locks_.busy(key)) {
+      throw std::logic_error("vm " + std::to_string(vm) + " comes back to host " +
+                             std::to_string(config_.host) + " with block " + std::to_string(key) +
+                             " dirty or in use");
+    }
+    drop_slot(slot);
+    ++counters_.returning_blocks_dropped;
+  }
+}
 
 // The operation answering a question from the VM's successor in its epoch (its disk, VM, epoch,
 // asker, sequence and first block set), or nullopt after answering any other question with

@@ -50,6 +50,7 @@ struct DiskState {
   std::uint64_t lost_blocks = 0;   // dirty blocks lost to failed flash writes (flushes report it)
   std::uint32_t gated_writes = 0;  // writes of this disk waiting at the dirty gate
   std::uint32_t requests_in_flight = 0;  // VM requests submitted and not acknowledged
+  std::uint32_t locking_ops = 0;  // operations queued on its block locks (any kind: destages too)
 };
 
 class ModeControl {

@@ -148,12 +148,11 @@ void switch_over(const MigrationParts& parts, const PlannedMigration& m, MemoryC
   parts.driver.migrate(m.vm, m.to, [parts, m, copy] {
     const std::int64_t now = now_ns(parts.scheduler);
     parts.last_switch_over_s = parts.scheduler.now_s();
-    constexpr engine::Epoch kAfterFirstMove = 2;  // one migration per VM and run
     const auto vm = static_cast<engine::VmId>(m.vm);
     parts.executor.host(m.from).engine->migrate_out(now, vm, static_cast<engine::HostId>(m.to),
-                                                    kAfterFirstMove);
+                                                    m.epoch);
     parts.executor.host(m.to).engine->migrate_in(now, vm, static_cast<engine::HostId>(m.from),
-                                                 kAfterFirstMove);
+                                                 m.epoch);
     parts.sink.record(
         MigrationDone{m.vm, m.from, m.to, now, copy.bytes, copy.start_ns, copy.end_ns});
     parts.executor.pump(m.from);
@@ -162,8 +161,19 @@ void switch_over(const MigrationParts& parts, const PlannedMigration& m, MemoryC
 }
 
 // At the migration's event: the memory copy over the host network (the VM runs on its old host
-// meanwhile), then the switch-over; without a memory size, the switch-over at once.
+// meanwhile), then the switch-over; without a memory size, the switch-over at once. A move that
+// follows another of the VM waits until that one switched over and the VM's host before it
+// handed it off (HostEngine::awaits_handoff): its start is then when it could begin.
 void start_migration(const MigrationParts& parts, const PlannedMigration& m) {
+  const bool ready =
+      parts.driver.host_of(m.vm) == m.from &&  // switched over to it
+      !parts.executor.host(m.from).engine->awaits_handoff(static_cast<engine::VmId>(m.vm));
+  if (!ready) {
+    constexpr double kHandoffPoll_s = 1e-3;
+    parts.scheduler.at(parts.scheduler.now_s() + kHandoffPoll_s,
+                       [parts, m] { start_migration(parts, m); });
+    return;
+  }
   const std::int64_t event_ns = now_ns(parts.scheduler);
   if (m.memory_bytes == 0) {
     switch_over(parts, m, MemoryCopyTotals{0, event_ns, event_ns});
@@ -217,7 +227,7 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
     driver_ptr = &driver;
     driver.add_disks();
     for (const PlannedMigration& m : migrations)
-      driver.add_vm_disks_to(m.vm, m.to);
+      if (m.first_visit) driver.add_vm_disks_to(m.vm, m.to);
     for (std::size_t h = 0; h < executor.host_count(); ++h) {
       if (scenario_.prewarm && !baseline_) driver.prewarm(h, stop);
       executor.pump(h);

@@ -1,6 +1,8 @@
 #include "migration_plan.hpp"
 
 #include <optional>
+#include <set>
+#include <utility>
 #include <variant>
 
 namespace flashtwin::sim {
@@ -8,13 +10,21 @@ namespace flashtwin::sim {
 std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const ScenarioIndex& index,
                                               const models::Topology& topology) {
   std::vector<PlannedMigration> plan;
-  for (const EventSpec& event : scenario.events) {
+  std::vector<std::size_t> host = index.vm_host;  // by VM: where it runs after the moves so far
+  std::vector<engine::Epoch> epoch(scenario.vms.size(), 1);
+  std::set<std::pair<std::size_t, std::size_t>> visited;  // (VM, host)
+  for (std::size_t v = 0; v < host.size(); ++v)
+    visited.emplace(v, host[v]);
+  for (const EventSpec& event : scenario.events) {  // in time order
     const auto* move = std::get_if<VmMigration>(&event.what);
     if (move == nullptr) continue;
     PlannedMigration m;
     m.vm = index.vm(move->vm);
-    m.from = index.vm_host[m.vm];
+    m.from = host[m.vm];
     m.to = index.host(move->to);
+    host[m.vm] = m.to;
+    m.epoch = ++epoch[m.vm];
+    m.first_visit = visited.emplace(m.vm, m.to).second;
     m.at_s = event.at_s;
     m.memory_bytes = move->memory_bytes;
     m.copy_rate_mbps = move->copy_rate_mbps;
@@ -29,6 +39,7 @@ std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const Sc
 void add_arriving_vms(const Scenario& scenario, const ScenarioIndex& index,
                       const std::vector<PlannedMigration>& plan, CommandExecutor& executor) {
   for (const PlannedMigration& m : plan) {
+    if (!m.first_visit) continue;
     SimHost& host = executor.host(m.to);
     std::optional<engine::CacheMode> own;
     if (scenario.vms[m.vm].policy) own = scenario.vms[m.vm].policy->mode;

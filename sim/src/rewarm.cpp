@@ -52,13 +52,11 @@ void RewarmTracker::read_completed(std::size_t vm, const engine::ServedBlocks& s
 void RewarmTracker::interval_closed(std::size_t vm, std::int64_t start_ns, std::int64_t end_ns,
                                     std::uint64_t local_blocks, std::uint64_t total_blocks) {
   Reads& reads = vms_[vm];
-  if (!reads.migration) {
-    if (total_blocks > 0) {
-      reads.last_local = local_blocks;
-      reads.last_total = total_blocks;
-    }
-    return;
+  if (total_blocks > 0) {  // the "before" of the VM's next migration
+    reads.last_local = local_blocks;
+    reads.last_total = total_blocks;
   }
+  if (!reads.migration) return;
   MigrationTotals& m = migrations_[*reads.migration];
   if (m.rewarm_ns || start_ns < m.at_ns || total_blocks == 0 ||
       !(m.local_hit_ratio_before == m.local_hit_ratio_before))  // NaN: no read before

@@ -33,7 +33,7 @@ void check_migrations(const Scenario& s) {
   std::map<std::string, std::string> host_of;
   for (const VmSpec& vm : s.vms)
     host_of[vm.name] = vm.host;
-  std::set<std::string> hosts, moved;
+  std::set<std::string> hosts;
   for (const HostSpec& host : s.cluster.hosts)
     hosts.insert(host.name);
   for (const EventSpec& event : s.events) {
@@ -48,11 +48,6 @@ void check_migrations(const Scenario& s) {
     if (vm->second == move->to) {
       throw ScenarioError(move->path + ".to", "VM '" + move->vm + "' already runs on host '" +
                                                   move->to + "': name another host");
-    }
-    if (!moved.insert(move->vm).second) {
-      throw ScenarioError(move->path, "VM '" + move->vm +
-                                          "' migrates a second time; one migration per VM per "
-                                          "run is supported so far");
     }
     if (event.at_s <= 0 || event.at_s >= s.duration_s) {
       throw ScenarioError(move->path.substr(0, move->path.rfind('.')) + ".at_s",

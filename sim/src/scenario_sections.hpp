@@ -71,8 +71,8 @@ void split_caches(Scenario& s);
 // > 0). Throws ScenarioError naming the JSON path.
 VmMigration parse_migration(ObjectReader& migrate);
 
-// A migration names a VM and a host of the scenario other than the one the VM runs on then; a VM
-// migrates at most once per run (a second move is a later part), at a time inside the run.
+// A migration names a VM and a host of the scenario other than the one the VM runs on then (after
+// its earlier moves), at a time inside the run.
 // Throws ScenarioError naming the event's JSON path.
 void check_migrations(const Scenario& s);
 

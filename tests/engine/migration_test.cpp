@@ -3,11 +3,15 @@
 // owner's writes, epochs, and messages delivered late, reordered, twice or never.
 #include "engine_test_config.hpp"
 #include "fake_cluster.hpp"
+#include "random_request.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace flashtwin::testing {
 namespace {
@@ -239,6 +243,129 @@ TEST(Migration, RandomInterleavingsAcrossAMigrationStayConsistent) {
   }
   EXPECT_GT(remote_hits, 0u);
   EXPECT_GT(invalidates, 0u);
+}
+
+// Handoff (docs/CLUSTER.md, "Migration"): once its dirty blocks of the VM are on the array, the
+// old owner says so; the new owner stops asking, may pass the VM on, and the VM may come back.
+TEST(Migration, TheOldOwnerHandsTheVmOffOnceItsDirtyBlocksAreOnTheArray) {
+  FakeCluster c = written_then_migrated(4);
+  EXPECT_TRUE(c.host(1).engine().awaits_handoff(FakeRuntime::kVm));
+  EXPECT_EQ(c.find<Handoff>(), npos);
+  EXPECT_THROW(c.migrate(1, 0), std::logic_error);  // not before the handoff
+  c.advance_to(10'000'000);                         // idle: host 0 destages
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(0).counter("dirty_blocks"), 0u);
+  EXPECT_EQ(c.host(0).counter("migration_handoffs_sent"), 1u);
+  EXPECT_EQ(c.host(1).counter("migration_handoffs_taken"), 1u);
+  EXPECT_FALSE(c.host(1).engine().awaits_handoff(FakeRuntime::kVm));
+  // Host 1 no longer asks: the array holds what host 0 had.
+  const RequestId r = c.host(1).read(0, 2 * kBlock);
+  EXPECT_EQ(c.find<RemoteRead>(), npos);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(1).result(r).served.array, 2u);
+  c.host(1).write(kBlock, kBlock);  // and writes without an Invalidate
+  EXPECT_EQ(c.find<Invalidate>(), npos);
+  c.run_until_quiet();
+  // Back to host 0 (epoch 4: the refused move took 3): its four copies go, one of them older
+  // than host 1's write; its misses ask host 1 first.
+  c.migrate(1, 0);
+  EXPECT_EQ(c.host(0).counter("returning_blocks_dropped"), 4u);
+  const RequestId back = c.host(0).read(0, 4 * kBlock);
+  ASSERT_NE(c.find<RemoteRead>(), npos);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(0).result(back).status, Status::ok);
+  EXPECT_EQ(c.host(0).result(back).served.remote_flash, 2u);  // blocks 0 and 1 are on host 1
+  EXPECT_EQ(c.check(), "");
+  c.advance_to(20'000'000);
+  c.run_until_quiet();
+  EXPECT_EQ(c.host(0).array_matches_acknowledged(), "");
+}
+
+// An answer the Handoff overtook on the network is still taken: the question it answers is
+// pending, whatever became of the arrival.
+TEST(Migration, AnAnswerOvertakenByTheHandoffIsStillTaken) {
+  FakeCluster c(2, small_config(), CacheMode::write_back, true);
+  c.host(0).write(0, kBlock);
+  c.run_until_quiet();
+  c.advance_to(10'000'000);  // destaged: nothing dirty, so the handoff goes with the move
+  c.run_until_quiet();
+  c.migrate(0, 1);
+  ASSERT_NE(c.find<Handoff>(), npos);
+  const RequestId r = c.host(1).read(0, kBlock);  // asks: the Handoff has not arrived
+  c.deliver(c.find<RemoteRead>());
+  c.host(0).complete(0);
+  ASSERT_NE(c.find<RemoteReadReply>(), npos);
+  c.deliver(c.find<Handoff>());
+  EXPECT_FALSE(c.host(1).engine().awaits_handoff(FakeRuntime::kVm));
+  EXPECT_FALSE(c.host(1).done(r));
+  c.deliver(c.find<RemoteReadReply>());
+  c.run_until_quiet();
+  ASSERT_TRUE(c.host(1).done(r));
+  EXPECT_EQ(c.host(1).result(r).served.remote_flash, 1u);
+  EXPECT_EQ(c.host(1).counter("migration_messages_ignored"), 0u);
+  EXPECT_EQ(c.check(), "");
+}
+
+// Random requests on the VM's owner, and the VM moving among hosts 0, 1 and 2 (and back) as soon
+// as it is quiet and handed off, replicas on host 3, every completion and message in random
+// order: every read judged by the shared oracle, invariants after every step, and at the end
+// every acknowledged write on the array, nothing dirty, no replica, no question left.
+// FLASHTWIN_MIGRATION_SEEDS sets the number of seeds (300 by default).
+TEST(Migration, RandomChainsOfMigrationsStayConsistent) {
+  std::uint64_t seeds = 300;
+  if (const char* text = std::getenv("FLASHTWIN_MIGRATION_SEEDS")) seeds = std::stoull(text);
+  std::uint64_t moves = 0, returns = 0, handoffs = 0, dropped = 0;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    FakeCluster c(4, small_config(), CacheMode::write_back, true);
+    for (HostId h = 0; h < 3; ++h)
+      c.set_peers(h, {3});
+    std::mt19937_64 rng(seed * 104729);
+    std::vector<bool> visited = {true, false, false};
+    HostId owner = 0;
+    std::set<RequestId> open;
+    int next_move = 100 + static_cast<int>(rng() % 200);
+    for (int step = 0; step < 900; ++step) {
+      FakeRuntime& host = c.host(owner);
+      for (auto it = open.begin(); it != open.end();)
+        it = host.done(*it) ? open.erase(it) : std::next(it);
+      const bool want_to_move = step >= next_move;
+      if (want_to_move && open.empty() && !host.engine().awaits_handoff(FakeRuntime::kVm)) {
+        const auto to = static_cast<HostId>((owner + 1 + rng() % 2) % 3);
+        c.migrate(owner, to);
+        returns += visited[to] ? 1 : 0;
+        visited[to] = true;
+        owner = to;
+        ++moves;
+        next_move = step + 50 + static_cast<int>(rng() % 200);
+      } else if (!want_to_move && rng() % 3 == 0) {
+        open.insert(random_request(host, rng));
+      } else if (!c.step_random(rng)) {
+        c.advance_to(c.now() + 2'000'000);  // idle: destage, handoffs
+      }
+      ASSERT_EQ(c.check(), "") << "step " << step;
+    }
+    c.run_until_quiet();
+    c.host(owner).flush();
+    c.run_until_quiet();
+    c.advance_to(c.now() + 10'000'000);
+    c.run_until_quiet();
+    for (HostId h = 0; h < 4; ++h) {
+      EXPECT_EQ(c.host(h).counter("dirty_blocks"), 0u) << "host " << h;
+      EXPECT_EQ(c.host(h).counter("replica_blocks"), 0u) << "host " << h;
+      EXPECT_EQ(c.host(h).counter("migration_questions_pending"), 0u) << "host " << h;
+      handoffs += c.host(h).counter("migration_handoffs_taken");
+      dropped += c.host(h).counter("returning_blocks_dropped");
+    }
+    EXPECT_FALSE(c.host(owner).engine().awaits_handoff(FakeRuntime::kVm));
+    EXPECT_EQ(c.host(owner).array_matches_acknowledged(), "");
+    EXPECT_EQ(c.check(), "");
+  }
+  // Coverage: chains of moves, returns to a host the VM had left, handoffs, stale copies dropped.
+  EXPECT_GT(moves, 2 * seeds);
+  EXPECT_GT(returns, seeds / 2);
+  EXPECT_GE(handoffs, moves - seeds);
+  EXPECT_GT(dropped, 0u);
 }
 
 }  // namespace

@@ -176,5 +176,38 @@ TEST(MigrationRun, TheMemoryCopySlowsReplicatedWritesOnItsLink) {
   EXPECT_GT(fastest_during - slowest_before, 20'000);
 }
 
+// A VM moving three times (docs/CLUSTER.md, "Migration", "Handoff"): h1 -> h2 at 1 s, h2 -> h3
+// at 1.001 s and back to h1 at 2.5 s, with one replica. Each move waits until the host before it
+// handed the VM off (its dirty blocks of the VM destaged); the VM reads its last host's flash
+// each time, and h1 drops what it kept of the VM when it comes back.
+TEST(MigrationRun, AVmMovesOnAndBackOnceEachHostHandedItOff) {
+  nlohmann::json doc = migrating(1);
+  doc["events"].push_back({{"at_s", 1.001}, {"migrate", {{"vm", "vm"}, {"to", "h3"}}}});
+  doc["events"].push_back({{"at_s", 2.5}, {"migrate", {{"vm", "vm"}, {"to", "h1"}}}});
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  EXPECT_TRUE(c.consistent());
+  EXPECT_EQ(c.acknowledged_writes_lost, 0u);
+  ASSERT_EQ(c.migrations.size(), 3u);
+  const std::vector<std::pair<std::size_t, std::size_t>> moves = {{0, 1}, {1, 2}, {2, 0}};
+  std::int64_t previous_ns = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const MigrationTotals& m = c.migrations[i];
+    EXPECT_EQ(std::pair(m.from, m.to), moves[i]) << "move " << i;
+    EXPECT_GT(m.at_ns, previous_ns);
+    EXPECT_GT(m.remote_hit_blocks, 0u) << "move " << i;  // its last host's flash served reads
+    previous_ns = m.at_ns;
+  }
+  // The second move, asked for at 1.001 s, began after the first switched over, and later still:
+  // h1 had the VM's dirty blocks to destage before it handed the VM off (about 90 ms here; the
+  // wait is polled every millisecond). The third began at its event.
+  EXPECT_GT(c.migrations[1].memory_copy.start_ns, c.migrations[0].at_ns + 10'000'000);
+  EXPECT_EQ(c.migrations[2].memory_copy.start_ns, 2'500'000'000);
+  EXPECT_EQ(c.io.read_blocks.remote_flash, c.migrations[0].remote_hit_blocks +
+                                               c.migrations[1].remote_hit_blocks +
+                                               c.migrations[2].remote_hit_blocks);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

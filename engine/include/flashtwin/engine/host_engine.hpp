@@ -91,12 +91,17 @@ class HostEngine {
   // answers the new owner's RemoteRead and Invalidate, and refuses further requests of the VM
   // (std::logic_error). On the new owner (which has the VM and its disks added), migrate_in makes
   // misses of blocks the old owner may hold ask it first, and makes a write or discard of such
-  // blocks wait until the old owner has given them up (its dirty copies destaged). Throws
-  // std::invalid_argument for an unknown VM, this host as the other end or an epoch below 2,
-  // std::logic_error for requests in flight (migrate_out) or a VM that already moved through this
-  // host (a later part).
+  // blocks wait until the old owner has given them up (its dirty copies destaged). Once none of
+  // the VM's blocks is dirty or in use on the old owner, it hands the VM off (a Handoff message)
+  // and the new owner stops asking. A VM moves on from a host, or back to one it left, only once
+  // handed off there: throws std::invalid_argument for an unknown VM, this host as the other end
+  // or an epoch below 2, std::logic_error for requests in flight (migrate_out), a VM that still
+  // awaits_handoff (migrate_out) or whose handoff from here is not sent yet (migrate_in). A VM
+  // coming back drops the copies this host kept of it (the VM may have written them elsewhere).
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
+  // The VM arrived here and its previous owner has not handed it off yet.
+  bool awaits_handoff(VmId vm) const;
 
   // Failures (docs/CLUSTER.md, "Failures"). The runtime's cluster manager is the only one who
   // declares a host down. An engine gives up on a peer by itself only when its replica acks time

@@ -5,7 +5,7 @@
 // the runtime may deliver them long after the sending call returned.
 //
 // Write-back replication (ReplicaWrite, ReplicaAck, ReplicaRelease) and migration (RemoteRead,
-// Invalidate, their answers, PeerReject) are handled (docs/CLUSTER.md). RecoveryQuery and
+// Invalidate, their answers, PeerReject, Handoff) are handled (docs/CLUSTER.md). RecoveryQuery and
 // RecoveryReply are not used: recovery after a host failure is started by the runtime's cluster
 // manager (HostEngine::recover_replicas), and they are rejected on receipt.
 //
@@ -105,6 +105,14 @@ struct RecoveryReply {
   std::vector<BlockRun> runs;
   std::vector<Version> versions;  // concatenated, one per block of `runs`
 };
+// Old owner -> new owner after a migration: no block of the VM is dirty here any more and no
+// operation on its blocks is in flight, so the array holds every version this host had: the new
+// owner stops asking (it forgets its settled blocks). Questions already on their way are still
+// answered. Until it has this, the new owner cannot pass the VM on (docs/CLUSTER.md, "Migration").
+struct Handoff {
+  VmId vm = 0;
+  Epoch epoch = 0;
+};
 // Answer to a message the receiver cannot act on (unknown VM, stale epoch, unsupported).
 struct PeerReject {
   VmId vm = 0;
@@ -114,6 +122,6 @@ struct PeerReject {
 
 using PeerMessage =
     std::variant<ReplicaWrite, ReplicaAck, ReplicaRelease, RemoteRead, RemoteReadReply, Invalidate,
-                 InvalidateAck, RecoveryQuery, RecoveryReply, PeerReject>;
+                 InvalidateAck, RecoveryQuery, RecoveryReply, PeerReject, Handoff>;
 
 }  // namespace flashtwin::engine
