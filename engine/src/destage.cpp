@@ -120,6 +120,8 @@ void HostEngine::Core::pump_destage() {
     timers_.set(Deadline::destage_retry, pacer.retry_until());
     return;
   }
+  // A departed VM whose next move waits for this host's handoff: its blocks go first, at once.
+  if (migration_.handoffs_hurried() > 0) destage_departed_vms();
   // Having given up on its waiters, destage keeps trying (at the longest back-off) until it works.
   const bool waited_on = !flushes_.empty() || !dirty_gate_.empty() || modes_.draining() > 0 ||
                          !invalidates_.empty() || pacer.gave_up();

@@ -111,6 +111,7 @@ class HostEngine::Core final : private SlotPins {
   void migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch);
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
   bool awaits_handoff(VmId vm) const;
+  void hurry_handoff(TimeNs now, VmId vm);
   void peer_down(TimeNs now, HostId host);
   void recover_replicas(TimeNs now, HostId owner);
   void peer_rejoined(HostId host);
@@ -223,6 +224,7 @@ class HostEngine::Core final : private SlotPins {
   void invalidate_answered(TimeNs now, HostId from, const InvalidateAck& message);
   void handoff_received(HostId from, const Handoff& message);
   void hand_off_departed_vms();
+  void destage_departed_vms();
   void drop_blocks_of(VmId vm);
   template <class Question>
   std::optional<OpId> accept_question(HostId from, const Question& message, OpKind kind);

@@ -51,6 +51,10 @@ void HostEngine::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
 bool HostEngine::awaits_handoff(VmId vm) const {
   return core_->awaits_handoff(vm);
 }
+
+void HostEngine::hurry_handoff(TimeNs now, VmId vm) {
+  core_->hurry_handoff(now, vm);
+}
 void HostEngine::peer_down(TimeNs now, HostId host) {
   core_->peer_down(now, host);
 }

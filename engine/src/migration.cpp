@@ -37,12 +37,21 @@ void Migration::handed_off(VmId vm) {
   if (left.handed_off) throw std::logic_error("vm " + std::to_string(vm) + ": handed off twice");
   left.handed_off = true;
   --handoffs_due_;
+  if (left.hurried) --handoffs_hurried_;
 }
 
-std::vector<VmId> Migration::due_departures() const {
+bool Migration::hurry(VmId vm) {
+  Departure& left = departures_.at(vm);
+  if (left.handed_off) return false;
+  if (!left.hurried) ++handoffs_hurried_;
+  left.hurried = true;
+  return true;
+}
+
+std::vector<VmId> Migration::due_departures(bool hurried_only) const {
   std::vector<VmId> due;
   for (const auto& [vm, left] : departures_)
-    if (!left.handed_off) due.push_back(vm);
+    if (!left.handed_off && (left.hurried || !hurried_only)) due.push_back(vm);
   std::sort(due.begin(), due.end());
   return due;
 }

@@ -34,6 +34,7 @@ struct Departure {
   HostId successor = 0;
   Epoch epoch = 0;
   bool handed_off = false;
+  bool hurried = false;  // a move of the VM waits for its handoff: its blocks are destaged first
 };
 
 struct Arrival {
@@ -64,9 +65,12 @@ class Migration {
   // its arrival (requires one).
   void handed_off(VmId vm);
   void forget_arrival(VmId vm) { arrivals_.erase(vm); }
-  // Departures not handed off yet, by VM number.
+  // Departures not handed off yet, by VM number (hurried ones only: `hurried_only`).
   std::size_t handoffs_due() const { return handoffs_due_; }
-  std::vector<VmId> due_departures() const;
+  std::size_t handoffs_hurried() const { return handoffs_hurried_; }
+  std::vector<VmId> due_departures(bool hurried_only = false) const;
+  // VM vm's handoff is awaited (requires a departure): false if it was handed off already.
+  bool hurry(VmId vm);
 
   bool any() const { return !departures_.empty() || !arrivals_.empty(); }
   const Departure* departure(VmId vm) const {
@@ -98,6 +102,7 @@ class Migration {
   std::unordered_map<std::uint64_t, PendingQuestion> pending_;
   std::uint64_t next_sequence_ = 1;
   std::size_t handoffs_due_ = 0;
+  std::size_t handoffs_hurried_ = 0;  // due and hurried
 };
 
 }  // namespace flashtwin::engine

@@ -8,7 +8,9 @@
 // those blocks (it destaged them) and has no destage of them in flight, so the new owner's writes
 // (to flash, to the array, destaged later) are always newer than anything the old owner wrote.
 //
-// Old owner side. The VM serves no more requests here. A RemoteRead (of the right epoch, from the
+// Old owner side. The VM serves no more requests here; its dirty blocks are destaged as any
+// (first, once the runtime hurries its handoff: a next move of the VM waits for it). A
+// RemoteRead (of the right epoch, from the
 // VM's successor) takes read locks on its run, reads the blocks cached here (clean or dirty) from
 // flash and answers with their versions. An Invalidate waits, without locks, until none of its
 // blocks is dirty or in use (destage gives its blocks priority, as for a flush), then drops the
@@ -51,6 +53,15 @@ void HostEngine::Core::migrate_out(TimeNs now, VmId vm, HostId to, Epoch epoch) 
 
 bool HostEngine::Core::awaits_handoff(VmId vm) const {
   return migration_.any() && migration_.arrival(vm) != nullptr;
+}
+
+void HostEngine::Core::hurry_handoff(TimeNs now, VmId vm) {
+  if (!migration_.any() || migration_.departure(vm) == nullptr) {
+    throw std::logic_error("vm " + std::to_string(vm) + " did not leave host " +
+                           std::to_string(config_.host));
+  }
+  now_ = now;
+  if (migration_.hurry(vm)) settle(now);
 }
 
 void HostEngine::Core::migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch) {
@@ -253,6 +264,20 @@ void HostEngine::Core::hand_off_departed_vms() {
     out_.push_back(SendToPeer{left.successor, replication_.post(Handoff{vm, left.epoch})});
     migration_.handed_off(vm);
     ++counters_.migration_handoffs_sent;
+  }
+}
+
+// The dirty blocks of departed VMs whose handoff is hurried are destaged at once, whatever the
+// watermarks and the pacing (within destage.max_in_flight): the VM's next move waits for them.
+void HostEngine::Core::destage_departed_vms() {
+  for (const VmId vm : migration_.due_departures(true)) {
+    for (LocalDisk d = 0; d < modes_.disk_count(); ++d) {
+      if (modes_.disk(d).vm != vm || modes_.disk(d).dirty_blocks == 0) continue;
+      const std::uint64_t lo = block_key(d, 0);
+      while (destage_in_flight_ < config_.destage.max_in_flight &&
+             start_destage(lo, lo + kMaxBlocksPerDisk, false)) {
+      }
+    }
   }
 }
 

@@ -53,20 +53,27 @@ void ClusterManager::watch_array_path(std::size_t h) {
 
 // Host h has not reached the array since `since_ns` (its VMs' I/O to the array fails): it is
 // isolated, and the manager fences it (turns it off) before its VMs restart elsewhere, so that
-// two hosts never run one VM. Then as for a crash declared down.
+// two hosts never run one VM. Then as for a crash declared down. A host with flash and RAM is
+// fenced whole: both its caches stop before either is declared down.
 void ClusterManager::fence_if_isolated(std::size_t h, std::int64_t since_ns) {
   if (failed_[h] || cut_from_array_ns_[h] != since_ns) return;  // back meanwhile, or gone
-  Failure failure{h, now_ns(), 0, {}};
-  failure.isolated = true;
-  stop_vms_on(h, failure);
-  failed_[h] = true;
-  no_cache_[h] = true;
-  executor_.fail_host(h);
-  timeline(ClusterEventKind::host_isolated, h);
-  // Its owners' copies on peers are what recovery writes: they are not forgotten.
-  std::erase_if(stale_, [h](const auto& pair) { return pair.first == h || pair.second == h; });
-  failures_.push_back(std::move(failure));
-  declare_down(failures_.size() - 1);  // detected already: it was unreachable for detect_s
+  std::vector<std::size_t> fenced;
+  for (const std::size_t g : index_.machine_hosts[h]) {
+    if (failed_[g]) continue;
+    Failure failure{g, now_ns(), 0, {}};
+    failure.isolated = true;
+    stop_vms_on(g, failure);
+    failed_[g] = true;
+    no_cache_[g] = true;
+    executor_.fail_host(g);
+    timeline(ClusterEventKind::host_isolated, g);
+    // Its owners' copies on peers are what recovery writes: they are not forgotten.
+    std::erase_if(stale_, [g](const auto& pair) { return pair.first == g || pair.second == g; });
+    failures_.push_back(std::move(failure));
+    fenced.push_back(failures_.size() - 1);
+  }
+  for (const std::size_t f : fenced)
+    declare_down(f);  // detected already: it was unreachable for detect_s
 }
 
 // Host `owner`'s engine gave up on `peer` (its acks did not come through the timeout and the

@@ -246,8 +246,8 @@ void ClusterManager::host_repair(std::size_t h, double at_s) {
   });
 }
 
-// A live host for VM vm to boot on: with flash first, then with the cache of the VM's medium if
-// it names one, then the fewest running VMs, then scenario order.
+// A live host for VM vm to boot on: with a cache first, then with the cache of the VM's medium
+// (flash if its policy names none), then the fewest running VMs, then scenario order.
 std::optional<std::size_t> ClusterManager::restart_host(std::size_t vm) const {
   std::optional<std::tuple<bool, bool, std::size_t, std::size_t>> best;
   const CacheMedium medium = index_.vm_medium[vm];
@@ -258,7 +258,7 @@ std::optional<std::size_t> ClusterManager::restart_host(std::size_t vm) const {
       running += !down_[v] && driver_.host_of(v) == h ? 1 : 0;
     const SimHost& host = executor_.host(h);
     const bool in_ram = host.flash != nullptr && host.flash->profile().is_volatile;
-    const bool other_medium = medium != CacheMedium::any && in_ram != (medium == CacheMedium::ram);
+    const bool other_medium = in_ram != (medium == CacheMedium::ram);  // `any`: flash
     const auto key = std::tuple{host.flash == nullptr, other_medium, running, h};
     if (!best || key < *best) best = key;
   }

@@ -17,9 +17,9 @@
 //   once every live engine answered ReplicasRecovered and the failed host's array writes still
 //     on their way have landed or failed: the losses of its VMs are counted exactly
 //     (RequestLedger::take_losses: acknowledged versions the array lacks), and each VM boots
-//     ha.boot_s later on a live host (with flash first, then with the cache of the VM's medium if
-//     its policy names one, then the fewest running VMs, then scenario order), with new peers
-//     (replica_placement.hpp, choose_peers). A host with flash and RAM is two hosts here
+//     ha.boot_s later on a live host (with a cache first, then with the cache of the VM's medium:
+//     flash if its policy names none; then the fewest running VMs, then scenario order), with new
+//     peers (replica_placement.hpp, choose_peers). A host with flash and RAM is two hosts here
 //     (HostSpec::machine): they fail, lose power and are repaired together, each recovered as
 //     one host.
 //   fail_host with repair_s, t + repair_s: the host is repaired and boots; ha.boot_s later it

@@ -135,7 +135,8 @@ struct MigrationParts {
   models::CommStarter& comms;
   models::EventScheduler& scheduler;
   RunSink& sink;
-  double& last_switch_over_s;  // the latest switch-over so far (the run lasts until then)
+  double& last_switch_over_s;         // the latest switch-over so far (the run lasts until then)
+  std::vector<engine::Epoch>& epoch;  // by VM: its epoch now (1, then one more per switch-over)
 };
 
 std::int64_t now_ns(const models::EventScheduler& scheduler) {
@@ -148,6 +149,7 @@ void switch_over(const MigrationParts& parts, const PlannedMigration& m, MemoryC
   parts.driver.migrate(m.vm, m.to, [parts, m, copy] {
     const std::int64_t now = now_ns(parts.scheduler);
     parts.last_switch_over_s = parts.scheduler.now_s();
+    parts.epoch[m.vm] = m.epoch;
     const auto vm = static_cast<engine::VmId>(m.vm);
     parts.executor.host(m.from).engine->migrate_out(now, vm, static_cast<engine::HostId>(m.to),
                                                     m.epoch);
@@ -163,12 +165,18 @@ void switch_over(const MigrationParts& parts, const PlannedMigration& m, MemoryC
 // At the migration's event: the memory copy over the host network (the VM runs on its old host
 // meanwhile), then the switch-over; without a memory size, the switch-over at once. A move that
 // follows another of the VM waits until that one switched over and the VM's host before it
-// handed it off (HostEngine::awaits_handoff): its start is then when it could begin.
+// handed it off (HostEngine::awaits_handoff; that host is hurried: hurry_handoff): its start is
+// then when it could begin. (Moves of one VM at one date, or a move whose predecessor is still
+// copying memory, wait their turn.)
 void start_migration(const MigrationParts& parts, const PlannedMigration& m) {
-  const bool ready =
-      parts.driver.host_of(m.vm) == m.from &&  // switched over to it
-      !parts.executor.host(m.from).engine->awaits_handoff(static_cast<engine::VmId>(m.vm));
-  if (!ready) {
+  const auto vm = static_cast<engine::VmId>(m.vm);
+  const bool turn = parts.epoch[m.vm] + 1 == m.epoch;  // the VM's move before switched over
+  const bool awaits = turn && parts.executor.host(m.from).engine->awaits_handoff(vm);
+  if (awaits && m.previous) {  // its host before destages the VM's blocks first, at once
+    parts.executor.host(*m.previous).engine->hurry_handoff(now_ns(parts.scheduler), vm);
+    parts.executor.pump(*m.previous);
+  }
+  if (!turn || awaits) {
     constexpr double kHandoffPoll_s = 1e-3;
     parts.scheduler.at(parts.scheduler.now_s() + kHandoffPoll_s,
                        [parts, m] { start_migration(parts, m); });
@@ -247,11 +255,13 @@ void ClusterRuntime::run(const std::function<void(double)>& progress,
       return make_engine(scenario_, h, with_flash ? flash_blocks(scenario_, h, baseline_) : 0);
     });
     manager.start();
-    inject_events(scenario_, index, executor, scheduler, baseline_);
+    inject_events(scenario_, index, executor, driver, scheduler, baseline_);
     inject_array_events(scenario_, array, scheduler, sink_);  // in the baseline run too
     // Migrations (none in a baseline run: without flash there is nothing to move but the I/O).
     double last_switch_over_s = 0;
-    const MigrationParts parts{executor, driver, comms, scheduler, sink_, last_switch_over_s};
+    std::vector<engine::Epoch> epoch(scenario_.vms.size(), 1);
+    const MigrationParts parts{executor,           driver, comms, scheduler, sink_,
+                               last_switch_over_s, epoch};
     for (const PlannedMigration& m : migrations)
       scheduler.at(m.at_s, [parts, m] { start_migration(parts, m); });
 

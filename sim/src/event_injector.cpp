@@ -10,16 +10,16 @@
 namespace flashtwin::sim {
 
 void inject_events(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
-                   models::EventScheduler& scheduler, bool baseline) {
+                   const WorkloadDriver& driver, models::EventScheduler& scheduler, bool baseline) {
   if (baseline) return;  // no flash tier: policies do not apply
   auto now_ns = [&scheduler] { return std::llround(scheduler.now_s() * 1e9); };
   for (const EventSpec& event : scenario.events) {
     if (const auto* change = std::get_if<VmPolicyChange>(&event.what)) {
       const std::size_t v = index.vm(change->vm);
-      const std::size_t h = index.vm_host[v];
       std::optional<engine::CacheMode> mode;
       if (change->policy) mode = change->policy->mode;
-      scheduler.at(event.at_s, [&executor, now_ns, v, h, mode] {
+      scheduler.at(event.at_s, [&executor, &driver, now_ns, v, mode] {
+        const std::size_t h = driver.host_of(v);
         SimHost& host = executor.host(h);
         if (host.flash == nullptr) return;  // pass-through whatever the policy
         host.engine->set_vm_mode(now_ns(), static_cast<engine::VmId>(v), mode);

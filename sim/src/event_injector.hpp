@@ -10,12 +10,15 @@
 #include "flashtwin/sim/scenario.hpp"
 #include "run_sink.hpp"
 #include "scenario_index.hpp"
+#include "workload_driver.hpp"
 
 namespace flashtwin::sim {
 
-// Schedules every event of `scenario` on `scheduler`; the references must outlive the run.
+// Schedules every event of `scenario` on `scheduler`; the references must outlive the run. A VM's
+// policy change goes to the host it runs on at the event (`driver`: after its migrations and
+// restarts).
 void inject_events(const Scenario& scenario, const ScenarioIndex& index, CommandExecutor& executor,
-                   models::EventScheduler& scheduler, bool baseline);
+                   const WorkloadDriver& driver, models::EventScheduler& scheduler, bool baseline);
 
 // Schedules the start and the end of every array_slowdown and array_outage of `scenario` on
 // `scheduler` (models::StorageArray's controls), each reported to `sink` as a ClusterEvent

@@ -12,7 +12,8 @@ std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const Sc
   std::vector<PlannedMigration> plan;
   std::vector<std::size_t> host = index.vm_host;  // by VM: where it runs after the moves so far
   std::vector<engine::Epoch> epoch(scenario.vms.size(), 1);
-  std::set<std::pair<std::size_t, std::size_t>> visited;  // (VM, host)
+  std::vector<std::optional<std::size_t>> left(scenario.vms.size());  // by VM: its host before
+  std::set<std::pair<std::size_t, std::size_t>> visited;              // (VM, host)
   for (std::size_t v = 0; v < host.size(); ++v)
     visited.emplace(v, host[v]);
   for (const EventSpec& event : scenario.events) {  // in time order
@@ -22,6 +23,8 @@ std::vector<PlannedMigration> plan_migrations(const Scenario& scenario, const Sc
     m.vm = index.vm(move->vm);
     m.from = host[m.vm];
     m.to = index.host(move->to);
+    m.previous = left[m.vm];
+    left[m.vm] = m.from;
     host[m.vm] = m.to;
     m.epoch = ++epoch[m.vm];
     m.first_visit = visited.emplace(m.vm, m.to).second;

@@ -31,8 +31,9 @@ struct PlannedMigration {
   std::uint64_t memory_bytes = 0;  // the memory copy's; 0: not modelled
   std::optional<double> copy_rate_mbps;  // its cap, MB/s (10^6 B/s); none: the network decides
   VmPlacement placement;                 // at the new host
-  engine::Epoch epoch = 2;               // the VM's epoch from this move on
+  engine::Epoch epoch = 2;               // the VM's epoch from this move on (its first is 1)
   bool first_visit = true;               // the VM never ran on `to` before (it is added there)
+  std::optional<std::size_t> previous;   // the host the VM left for `from` (its move before)
 };
 
 // In time order. The scenario was checked (scenario_parser: check_migrations).

@@ -21,9 +21,10 @@ const char* medium_name(CacheMedium medium) {
   return medium == CacheMedium::ram ? "RAM" : "flash";
 }
 
-// The medium VM v's policy asks for (its own, else its datastore's).
+// The medium VM v's policy asks for: its own policy's, else its datastore's (a VM's policy that
+// names no medium keeps its datastore's).
 CacheMedium vm_medium(const Scenario& s, const VmSpec& vm) {
-  if (vm.policy) return vm.policy->medium;
+  if (vm.policy && vm.policy->medium != CacheMedium::any) return vm.policy->medium;
   for (const DatastoreSpec& ds : s.datastores)
     if (ds.name == vm.datastore) return ds.policy.medium;
   return CacheMedium::any;
@@ -35,10 +36,20 @@ const HostSpec* host_named(const Scenario& s, const std::string& name) {
   return nullptr;
 }
 
-// Whether a VM asking for `medium` may run on `host`: any medium, a host without a cache (the
-// VM runs pass-through, or on its remote flash), or a host with a cache of that medium.
+// Whether a VM asking for `medium` may run on `host`: any medium, a host without a cache that
+// runs its VMs pass-through, a host without a cache whose remote flash host's first cache (its
+// flash, if it has some: what remote VMs use) is of that medium, or a host with a cache of that
+// medium.
 bool has_medium(const Scenario& s, const HostSpec& host, CacheMedium medium) {
-  if (medium == CacheMedium::any || host.flash.empty()) return true;
+  if (medium == CacheMedium::any) return true;
+  if (host.flash.empty()) {
+    const HostSpec* remote = host.remote_flash.empty() ? nullptr : host_named(s, host.remote_flash);
+    if (remote == nullptr || remote->flash.empty()) return true;
+    bool remote_in_ram = true;  // its first cache: its flash if it has some
+    for (const FlashSpec& cache : remote->flash)
+      remote_in_ram = remote_in_ram && in_ram(s, cache);
+    return remote_in_ram == (medium == CacheMedium::ram);
+  }
   for (const FlashSpec& cache : host.flash)
     if (in_ram(s, cache) == (medium == CacheMedium::ram)) return true;
   return false;
@@ -47,7 +58,7 @@ bool has_medium(const Scenario& s, const HostSpec& host, CacheMedium medium) {
 // Where VM v's medium was asked for, for messages.
 std::string medium_source(const Scenario& s, std::size_t v) {
   const VmSpec& vm = s.vms[v];
-  if (vm.policy) return at("$.vms", v) + ".policy.medium";
+  if (vm.policy && vm.policy->medium != CacheMedium::any) return at("$.vms", v) + ".policy.medium";
   return "the policy of datastore '" + vm.datastore + "'";
 }
 

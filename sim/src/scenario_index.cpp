@@ -29,8 +29,9 @@ ScenarioIndex::ScenarioIndex(const Scenario& scenario) : scenario_(scenario) {
     const std::string& remote = scenario.cluster.hosts[vm_client.back()].remote_flash;
     vm_host.push_back(remote.empty() ? vm_client.back() : host(remote));
     vm_datastore.push_back(datastore(vm.datastore));
-    vm_medium.push_back(vm.policy ? vm.policy->medium
-                                  : scenario.datastores[vm_datastore.back()].policy.medium);
+    vm_medium.push_back(vm.policy && vm.policy->medium != CacheMedium::any
+                            ? vm.policy->medium
+                            : scenario.datastores[vm_datastore.back()].policy.medium);
   }
 }
 

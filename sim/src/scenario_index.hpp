@@ -23,7 +23,8 @@ struct ScenarioIndex {
   std::vector<std::size_t> vm_host;
   std::vector<std::size_t> vm_client;
   std::vector<std::size_t> vm_datastore;  // by VM index
-  std::vector<CacheMedium> vm_medium;     // by VM index: its policy's, else its datastore's
+  std::vector<CacheMedium>
+      vm_medium;  // by VM index: its policy's, else its datastore's (any: none)
   // By host index: the hosts on its physical host (HostSpec::machine), itself first; two for a
   // host with flash and RAM (they fail, lose power and come back together).
   std::vector<std::vector<std::size_t>> machine_hosts;

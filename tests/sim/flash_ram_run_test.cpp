@@ -104,7 +104,14 @@ TEST(FlashAndRamRun, EachCacheIsAHostAndCopiesGoToTheSameMediumElsewhere) {
 }
 
 TEST(FlashAndRamRun, AHostFailureTakesBothCachesAndTheCopiesRecoverBothVms) {
-  const RunResult r = run_with({{{"at_s", 1.0}, {"fail_host", {{"host", "h1"}}}}});
+  // A third VM on h2's flash: h2 runs more VMs than h2/ram, yet db (no medium) restarts on flash.
+  nlohmann::json doc = flash_and_ram_scenario();
+  nlohmann::json other = doc["vms"][0];
+  other["name"] = "other";
+  other["host"] = "h2";
+  doc["vms"].push_back(other);
+  doc["events"] = {{{"at_s", 1.0}, {"fail_host", {{"host", "h1"}}}}};
+  const RunResult r = run_scenario(parse_scenario(doc));
   const ClusterTotals& c = r.with_flash->cluster();
   expect_consistent(c);
   EXPECT_TRUE(has_event(c.failures, "host_failed", "h1"));

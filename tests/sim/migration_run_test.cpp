@@ -196,17 +196,40 @@ TEST(MigrationRun, AVmMovesOnAndBackOnceEachHostHandedItOff) {
     const MigrationTotals& m = c.migrations[i];
     EXPECT_EQ(std::pair(m.from, m.to), moves[i]) << "move " << i;
     EXPECT_GT(m.at_ns, previous_ns);
-    EXPECT_GT(m.remote_hit_blocks, 0u) << "move " << i;  // its last host's flash served reads
+    // Its last host's flash served reads (h2 had the VM for a few milliseconds only: not always).
+    if (i != 1) {
+      EXPECT_GT(m.remote_hit_blocks, 0u) << "move " << i;
+    }
     previous_ns = m.at_ns;
   }
   // The second move, asked for at 1.001 s, began after the first switched over, and later still:
-  // h1 had the VM's dirty blocks to destage before it handed the VM off (about 90 ms here; the
+  // h1 had the VM's dirty blocks to destage before it handed the VM off (tens of ms here; the
   // wait is polled every millisecond). The third began at its event.
   EXPECT_GT(c.migrations[1].memory_copy.start_ns, c.migrations[0].at_ns + 10'000'000);
   EXPECT_EQ(c.migrations[2].memory_copy.start_ns, 2'500'000'000);
   EXPECT_EQ(c.io.read_blocks.remote_flash, c.migrations[0].remote_hit_blocks +
                                                c.migrations[1].remote_hit_blocks +
                                                c.migrations[2].remote_hit_blocks);
+}
+
+// Moves of one VM go in the order of the file: a second move asked for while the first copies
+// memory, and a third at the same date, wait their turn (each from where the one before took it).
+TEST(MigrationRun, MovesOfOneVmWaitTheirTurn) {
+  nlohmann::json doc = migrating(0);
+  doc["events"] = {{{"at_s", 1}, {"migrate", {{"vm", "vm"}, {"to", "h2"}, {"memory_gib", 1}}}},
+                   {{"at_s", 1.2}, {"migrate", {{"vm", "vm"}, {"to", "h3"}}}},
+                   {{"at_s", 1.2}, {"migrate", {{"vm", "vm"}, {"to", "h1"}}}}};
+  const RunResult r = run_scenario(parse_scenario(doc));
+  const ClusterTotals& c = r.with_flash->cluster();
+  ASSERT_EQ(c.violations.size(), 0u) << c.violations.front();
+  ASSERT_EQ(c.migrations.size(), 3u);
+  const std::vector<std::pair<std::size_t, std::size_t>> moves = {{0, 1}, {1, 2}, {2, 0}};
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(std::pair(c.migrations[i].from, c.migrations[i].to), moves[i]) << "move " << i;
+  // The memory copy (1 GiB) ends after 1.2 s; the second move begins after that switch-over.
+  EXPECT_GT(c.migrations[0].memory_copy.end_ns, 1'200'000'000);
+  EXPECT_GT(c.migrations[1].memory_copy.start_ns, c.migrations[0].at_ns);
+  EXPECT_GT(c.migrations[2].memory_copy.start_ns, c.migrations[1].at_ns);
 }
 
 }  // namespace

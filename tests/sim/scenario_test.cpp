@@ -299,10 +299,25 @@ TEST(Scenario, FlashAndRamMistakesNameTheirPath) {
   EXPECT_NE(error_of(doc).find("$.events[0].vm_policy.policy.medium: a policy event does not "
                                "move a VM to its host's other cache"),
             std::string::npos);
-  // A host without any cache takes a VM of any medium (it runs pass-through).
+  // A host without any cache takes a VM of any medium (it runs pass-through)...
   doc = example();
   doc["vms"][2]["policy"] = {{"mode", "pass-through"}, {"medium", "ram"}};
   EXPECT_EQ(parse_scenario(doc, ".").vms[2].host, "esx4");
+  // ...unless it caches on a remote host's first cache of another medium.
+  doc["cluster"]["hosts"][3]["remote_flash"] = "esx3";
+  EXPECT_NE(error_of(doc).find("$.vms[2].host: 'esx4' has no RAM cache"), std::string::npos)
+      << error_of(doc);
+}
+
+// A VM's own policy that names no medium keeps its datastore's.
+TEST(Scenario, AVmPolicyWithoutMediumKeepsItsDatastores) {
+  nlohmann::json doc = example();
+  doc["cluster"]["hosts"][0]["flash"].push_back({{"device", "ram"}, {"capacity_gib", 64}});
+  doc["datastores"][0]["policy"]["medium"] = "ram";    // gold: sql01 on esx1
+  doc["vms"][0]["policy"] = {{"mode", "write-back"}};  // no medium
+  EXPECT_EQ(parse_scenario(doc, ".").vms[0].host, "esx1/ram");
+  doc["vms"][0]["policy"]["medium"] = "flash";
+  EXPECT_EQ(parse_scenario(doc, ".").vms[0].host, "esx1");
 }
 
 // Events are sorted by time: a refusal names the event's place in the file, not its rank in time.

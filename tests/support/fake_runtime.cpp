@@ -45,6 +45,11 @@ void FakeRuntime::migrate_out(HostId to, Epoch epoch) {
   collect();
 }
 
+void FakeRuntime::hurry_handoff() {
+  engine_->hurry_handoff(now_, kVm);
+  collect();
+}
+
 void FakeRuntime::migrate_in(HostId from, Epoch epoch) {
   engine_->migrate_in(now_, kVm, from, epoch);
   collect();

@@ -72,6 +72,7 @@ class FakeRuntime {
   void set_datastore_mode(CacheMode mode);
   void migrate_out(HostId to, Epoch epoch);
   void migrate_in(HostId from, Epoch epoch);
+  void hurry_handoff();
   void peer_down(HostId host);
   void recover_replicas(HostId owner);
   std::uint64_t forget_replicas(HostId owner);

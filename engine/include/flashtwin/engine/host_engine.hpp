@@ -102,6 +102,11 @@ class HostEngine {
   void migrate_in(TimeNs now, VmId vm, HostId from, Epoch epoch);
   // The VM arrived here and its previous owner has not handed it off yet.
   bool awaits_handoff(VmId vm) const;
+  // On the old owner: a move of the VM waits for its handoff, so its dirty blocks here are
+  // destaged first and at once (whatever the watermarks and pacing, within max_in_flight),
+  // rather than as any. Throws std::logic_error if the VM did not leave this host; nothing to do
+  // if it was handed off.
+  void hurry_handoff(TimeNs now, VmId vm);
 
   // Failures (docs/CLUSTER.md, "Failures"). The runtime's cluster manager is the only one who
   // declares a host down. An engine gives up on a peer by itself only when its replica acks time
