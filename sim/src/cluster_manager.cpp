@@ -256,10 +256,8 @@ std::optional<std::size_t> ClusterManager::restart_host(std::size_t vm) const {
     std::size_t running = 0;
     for (std::size_t v = 0; v < scenario_.vms.size(); ++v)
       running += !down_[v] && driver_.host_of(v) == h ? 1 : 0;
-    const SimHost& host = executor_.host(h);
-    const bool in_ram = host.flash != nullptr && host.flash->profile().is_volatile;
-    const bool other_medium = in_ram != (medium == CacheMedium::ram);  // `any`: flash
-    const auto key = std::tuple{host.flash == nullptr, other_medium, running, h};
+    const bool other_medium = volatile_cache(h) != (medium == CacheMedium::ram);  // `any`: flash
+    const auto key = std::tuple{executor_.host(h).flash == nullptr, other_medium, running, h};
     if (!best || key < *best) best = key;
   }
   if (!best) return std::nullopt;

@@ -64,6 +64,19 @@ std::string medium_source(const Scenario& s, std::size_t v) {
 
 }  // namespace
 
+CacheMedium parse_medium(ObjectReader& policy, bool allowed) {
+  if (!policy.has("medium")) return CacheMedium::any;
+  if (!allowed) {
+    throw ScenarioError(policy.path_of("medium"),
+                        "a policy event does not move a VM to its host's other cache: give "
+                        "the medium in the VM's or datastore's policy");
+  }
+  const std::string medium = policy.required<std::string>("medium");
+  if (medium == "flash") return CacheMedium::flash;
+  if (medium == "ram") return CacheMedium::ram;
+  throw ScenarioError(policy.path_of("medium"), "'" + medium + "' is not one of flash, ram");
+}
+
 void check_caches(const Scenario& s) {
   for (std::size_t i = 0; i < s.cluster.hosts.size(); ++i) {
     const HostSpec& host = s.cluster.hosts[i];

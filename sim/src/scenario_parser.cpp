@@ -50,21 +50,7 @@ PolicySpec parse_policy(const nlohmann::json& json, const std::string& path,
   if (policy.replicas > 0 && policy.mode != engine::CacheMode::write_back) {
     throw ScenarioError(r.path_of("replicas"), "replicas apply to write-back only");
   }
-  if (r.has("medium")) {
-    if (!with_medium) {
-      throw ScenarioError(r.path_of("medium"),
-                          "a policy event does not move a VM to its host's other cache: give "
-                          "the medium in the VM's or datastore's policy");
-    }
-    const std::string medium = r.required<std::string>("medium");
-    if (medium == "flash") {
-      policy.medium = CacheMedium::flash;
-    } else if (medium == "ram") {
-      policy.medium = CacheMedium::ram;
-    } else {
-      throw ScenarioError(r.path_of("medium"), "'" + medium + "' is not one of flash, ram");
-    }
-  }
+  policy.medium = parse_medium(r, with_medium);
   r.finish();
   return policy;
 }

@@ -62,7 +62,9 @@ void check_link_cuts(const Scenario& s);
 // two devices are one flash device and one RAM cache; a VM whose policy names a medium starts on,
 // and migrates to, a host with that cache (or none at all). split_caches, once the scenario is
 // checked: each host with flash and RAM becomes two hosts (HostSpec), and each VM and migration
-// names the one of its medium. Throw ScenarioError naming the JSON path.
+// names the one of its medium. parse_medium: a policy's `medium` (any when absent; refused where
+// not `allowed`: in events). Throw ScenarioError naming the JSON path.
+CacheMedium parse_medium(ObjectReader& policy, bool allowed);
 void check_caches(const Scenario& s);
 void split_caches(Scenario& s);
 
