@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang-format clang libclang-rt-14-dev
   libsimgrid-dev libboost-graph-dev nlohmann-json3-dev libeigen3-dev
-  qt6-base-dev libqt6charts6-dev libgl-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libzstd-dev zlib1g-dev blktrace zstd gzip
 )

@@ -1,10 +1,9 @@
 #include "run_command.hpp"
 
-#include "flashtwin/sim/default_scenario.hpp"
 #include "flashtwin/sim/report.hpp"
-#include "flashtwin/sim/scenario_overrides.hpp"
 #include "flashtwin/sim/simulation.hpp"
 #include "interrupt_signals.hpp"
+#include "scenario_document.hpp"
 
 #include <unistd.h>
 
@@ -24,22 +23,8 @@ struct RunArguments {
   std::string scenario;
   std::string output = "flashtwin-results";
   std::vector<std::string> overrides;
+  bool progress_lines = false;
 };
-
-nlohmann::json read_document(const std::string& path) {
-  if (path.empty()) return nlohmann::json::parse(sim::default_scenario_json());
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw sim::ScenarioError("$", "cannot read scenario file '" + path + "': not a regular file");
-  }
-  std::ifstream in(path);
-  if (!in) throw sim::ScenarioError("$", "cannot read scenario file '" + path + "'");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw sim::ScenarioError("$", "'" + path + "' is not valid JSON: " + e.what());
-  }
-}
 
 // The output folder must be writable before an hour of simulation is spent, not after.
 void prepare_output(const std::filesystem::path& folder) {
@@ -70,6 +55,15 @@ std::function<void(double)> progress_bar(double duration_s) {
   };
 }
 
+// For a program reading stderr (the GUI, a sweep): one line per progress call,
+// "flashtwin-progress SIMULATED_S DURATION_S", flushed at once.
+std::function<void(double)> progress_lines(double duration_s) {
+  return [duration_s](double simulated_s) {
+    std::fprintf(stderr, "flashtwin-progress %.3f %g\n", simulated_s, duration_s);
+    std::fflush(stderr);
+  };
+}
+
 // summary.json of an interrupted run says so: "interrupted" with the signal and the simulated
 // time reached, right after "format".
 void mark_interrupted(const std::filesystem::path& folder, int signal, double at_s) {
@@ -91,16 +85,12 @@ void mark_interrupted(const std::filesystem::path& folder, int signal, double at
 int run(const RunArguments& a) {
   // From here SIGINT / SIGTERM stop the run with partial results (exit 130 / 143).
   InterruptSignals signals;
-  nlohmann::json document = read_document(a.scenario);
-  for (const std::string& assignment : a.overrides)
-    sim::apply_override(document, assignment);
-  const std::string base =
-      a.scenario.empty() ? "." : std::filesystem::path(a.scenario).parent_path().string();
-  const sim::Scenario scenario = sim::parse_scenario(document, base.empty() ? "." : base);
+  const auto [document, scenario] = read_scenario(a.scenario, a.overrides);
   prepare_output(a.output);
 
   sim::RunOptions options;
-  options.progress = progress_bar(scenario.duration_s);
+  options.progress =
+      a.progress_lines ? progress_lines(scenario.duration_s) : progress_bar(scenario.duration_s);
   options.stop = &signals.stop();
   std::fprintf(stderr,
                "flashtwin: running \"%s\" for %g s simulated (Ctrl-C stops it, keeping "
@@ -109,7 +99,7 @@ int run(const RunArguments& a) {
   const sim::RunResult result = sim::run_scenario(scenario, options);
   const sim::Comparison* comparison = result.comparison ? &*result.comparison : nullptr;
   if (result.interrupted) {
-    if (options.progress) std::fprintf(stderr, "\n");
+    if (options.progress && !a.progress_lines) std::fprintf(stderr, "\n");
     sim::write_results(a.output, *result.with_flash, nullptr);
     mark_interrupted(a.output, signals.signal(), result.interrupted_at_s);
     std::printf("%s\n", scenario.name.c_str());
@@ -171,6 +161,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--set", args->overrides,
                   "Change one value before running: PATH=VALUE, e.g. duration_s=10");
+  cmd->add_flag("--progress-lines", args->progress_lines,
+                "Report progress as lines 'flashtwin-progress SIMULATED_S DURATION_S' on stderr "
+                "(for programs: the GUI)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

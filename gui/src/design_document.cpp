@@ -1,0 +1,73 @@
+#include "design_document.hpp"
+
+#include "flashtwin/sim/default_scenario.hpp"
+#include "flashtwin/sim/scenario_overrides.hpp"
+
+#include <QFile>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace flashtwin::gui {
+
+DesignDocument::DesignDocument()
+    : base_(nlohmann::json::parse(sim::default_scenario_json())), edited_(base_) {}
+
+DesignDocument DesignDocument::open(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly))
+    throw std::runtime_error(path.toStdString() + ": " + file.errorString().toStdString());
+  DesignDocument d;
+  try {
+    d.base_ = nlohmann::json::parse(file.readAll().toStdString());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(path.toStdString() + " is not valid JSON: " + e.what());
+  }
+  d.path_ = path;
+  d.edited_ = d.base_;
+  return d;
+}
+
+void DesignDocument::set(const std::string& path, const std::string& value) {
+  nlohmann::json trial = edited_;
+  sim::apply_override(trial, path + "=" + value);  // throws before anything here changes
+  const auto same = [&](const auto& edit) { return edit.first == path; };
+  if (const auto it = std::find_if(edits_.begin(), edits_.end(), same); it != edits_.end()) {
+    it->second = value;
+    apply_edits();
+  } else {
+    edits_.emplace_back(path, value);
+    edited_ = std::move(trial);
+  }
+}
+
+void DesignDocument::apply_edits() {
+  nlohmann::json edited = base_;
+  for (const auto& [path, value] : edits_)
+    sim::apply_override(edited, path + "=" + value);
+  edited_ = std::move(edited);
+}
+
+QStringList DesignDocument::overrides() const {
+  QStringList list;
+  for (const auto& [path, value] : edits_)
+    list << QString::fromStdString(path + "=" + value);
+  return list;
+}
+
+void DesignDocument::save_as(const QString& path) {
+  QSaveFile file(path);
+  const std::string text = edited_.dump(2) + "\n";
+  if (!file.open(QIODevice::WriteOnly) ||
+      file.write(text.data(), static_cast<qint64>(text.size())) !=
+          static_cast<qint64>(text.size()) ||
+      !file.commit()) {
+    throw std::runtime_error(path.toStdString() + ": " + file.errorString().toStdString());
+  }
+  path_ = path;
+  base_ = edited_;
+  edits_.clear();
+}
+
+}  // namespace flashtwin::gui
