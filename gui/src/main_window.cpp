@@ -1,6 +1,8 @@
 #include "main_window.hpp"
 
+#include "compare_table.hpp"
 #include "design_form.hpp"
+#include "export.hpp"
 #include "result_charts.hpp"
 
 #include "flashtwin/sim/json_reader.hpp"
@@ -8,6 +10,7 @@
 #include <QAction>
 #include <QChartView>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -20,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <memory>
 
 namespace flashtwin::gui {
 
@@ -69,7 +73,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   build_actions();
   connect(form_, &DesignForm::edited, this,
-          [this](const std::string& path, const std::string& value) { edit(path, value); });
+          [this](const std::string& path, const std::string& value) { apply_edit(path, value); });
   connect(&run_, &RunProcess::progress, this, &MainWindow::on_progress);
   connect(&run_, &RunProcess::ended, this, &MainWindow::on_ended);
   form_->load(design_.json());
@@ -109,6 +113,84 @@ void MainWindow::build_actions() {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a results folder"));
     if (!folder.isEmpty()) show_results(folder);
   });
+  pin_action_ = tools->addAction(tr("Pin as A"), this, [this] { pin_results(); });
+  pin_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  pin_action_->setToolTip(tr("Keep these results as run A and compare the next runs with them"));
+  pin_action_->setEnabled(false);
+  unpin_action_ = tools->addAction(tr("Unpin A"), this, [this] { unpin(); });
+  unpin_action_->setEnabled(false);
+  tools->addSeparator();
+  tools->addAction(tr("Export…"), this, [this] {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the chart or table shown"), QString(),
+                                     tr("PNG image (*.png);;SVG image (*.svg);;CSV table (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !export_current(path, error)) status_->setText(error);
+  });
+  tools->addAction(tr("Report…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save an HTML report"), QString(),
+                                                      tr("HTML page (*.html)"));
+    QString error;
+    if (!path.isEmpty() && !export_report(path, error)) status_->setText(error);
+  });
+}
+
+QString MainWindow::design_label() const {
+  QString label =
+      design_.path().isEmpty() ? tr("default scenario") : QFileInfo(design_.path()).fileName();
+  if (!design_.overrides().isEmpty())
+    label += QStringLiteral(" ") + design_.overrides().join(QLatin1Char(' '));
+  return label;
+}
+
+bool MainWindow::pin_results() {
+  if (!results_) return false;
+  pinned_ = results_;
+  pinned_label_ = results_label_;
+  unpin_action_->setEnabled(true);
+  status_->setText(tr("Pinned as A: %1. Change the design and run it: B is compared with A.")
+                       .arg(pinned_label_));
+  rebuild_result_tabs();
+  return true;
+}
+
+void MainWindow::unpin() {
+  pinned_.reset();
+  unpin_action_->setEnabled(false);
+  rebuild_result_tabs();
+}
+
+bool MainWindow::export_current(const QString& path, QString& error) {
+  QWidget* page = results_tabs_->currentWidget();
+  if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)) {
+    auto* table = qobject_cast<QTableWidget*>(page);
+    if (table == nullptr && page != nullptr) table = page->findChild<QTableWidget*>();
+    if (table == nullptr) {
+      error = tr("the tab shown has no table");
+      return false;
+    }
+    return save_table_csv(table, path, error);
+  }
+  auto* view = page == nullptr ? nullptr : page->findChild<QChartView*>();
+  if (view == nullptr) {
+    error = tr("the tab shown has no chart: export a table as .csv");
+    return false;
+  }
+  return save_chart(view, path, error);
+}
+
+bool MainWindow::export_report(const QString& path, QString& error) {
+  if (!results_) {
+    error = tr("no results to report");
+    return false;
+  }
+  std::unique_ptr<QTableWidget> table(
+      pinned_ ? make_compare_table(*pinned_, pinned_label_, *results_, results_label_)
+              : make_key_figures_table(*results_));
+  const QString title =
+      pinned_ ? tr("flashtwin: A (%1) against B (%2)").arg(pinned_label_, results_label_)
+              : tr("flashtwin: %1").arg(results_label_);
+  return save_html_report(path, title, table.get(), chart_views(), error);
 }
 
 bool MainWindow::open_scenario(const QString& path) {
@@ -125,13 +207,18 @@ bool MainWindow::open_scenario(const QString& path) {
 }
 
 void MainWindow::edit(const std::string& path, const std::string& json_value) {
+  if (apply_edit(path, json_value)) form_->load(design_.json());
+}
+
+bool MainWindow::apply_edit(const std::string& path, const std::string& json_value) {
   try {
     design_.set(path, json_value);
   } catch (const sim::ScenarioError& e) {
     form_->mark_invalid(QString::fromStdString(e.path()), QString::fromStdString(e.what()));
-    return;
+    return false;
   }
   design_changed();
+  return true;
 }
 
 void MainWindow::design_changed() {
@@ -155,6 +242,7 @@ bool MainWindow::start_run() {
   run_.start(design_, folder);
   run_action_->setEnabled(false);
   cancel_action_->setEnabled(true);
+  run_label_ = design_label();
   progress_->setValue(0);
   progress_->setFormat(tr("starting…"));
   status_->setText(tr("Running in %1").arg(folder));
@@ -203,7 +291,7 @@ void MainWindow::on_ended(RunProcess::Outcome outcome, int exit_code) {
   progress_->setFormat(what);
   if (outcome == RunProcess::Outcome::finished || outcome == RunProcess::Outcome::failed_checks ||
       outcome == RunProcess::Outcome::cancelled) {
-    if (show_results(run_.folder()))
+    if (show_results(run_.folder(), run_label_))
       status_->setText(what + tr(" Results in %1").arg(run_.folder()));
   } else {
     status_->setText(what + tr(" (exit %1) %2").arg(exit_code).arg(run_.output().right(600)));
@@ -211,7 +299,7 @@ void MainWindow::on_ended(RunProcess::Outcome outcome, int exit_code) {
   emit run_ended(outcome);
 }
 
-bool MainWindow::show_results(const QString& folder) {
+bool MainWindow::show_results(const QString& folder, const QString& label) {
   sim::ResultsFolder loaded;
   try {
     loaded = sim::load_results(folder.toStdString());
@@ -220,21 +308,33 @@ bool MainWindow::show_results(const QString& folder) {
     return false;
   }
   results_ = std::move(loaded);
+  results_label_ = label.isEmpty() ? QFileInfo(folder).fileName() : label;
+  if (results_->interrupted) results_label_ += tr(" (cancelled: partial)");
+  pin_action_->setEnabled(true);
+  rebuild_result_tabs();
+  return true;
+}
+
+void MainWindow::rebuild_result_tabs() {
   while (results_tabs_->count() > 0) {
     QWidget* page = results_tabs_->widget(0);
     results_tabs_->removeTab(0);
     delete page;
   }
-  for (const NamedChart& chart : make_result_charts(*results_))
-    results_tabs_->addTab(chart.view, chart.name);
+  if (!results_) return;
+  const sim::ResultsFolder* a = pinned_ ? &*pinned_ : nullptr;
+  if (a != nullptr)
+    results_tabs_->addTab(make_compare_page(*a, pinned_label_, *results_, results_label_),
+                          tr("Compare A/B"));
+  for (const NamedChart& chart : make_result_charts(*results_, a))
+    results_tabs_->addTab(chart.page, chart.name);
   results_tabs_->addTab(make_key_figures_table(*results_), tr("Key figures"));
-  return true;
 }
 
 std::vector<QChartView*> MainWindow::chart_views() const {
   std::vector<QChartView*> views;
   for (int i = 0; i < results_tabs_->count(); ++i)
-    if (auto* view = qobject_cast<QChartView*>(results_tabs_->widget(i))) views.push_back(view);
+    if (auto* view = results_tabs_->widget(i)->findChild<QChartView*>()) views.push_back(view);
   return views;
 }
 

@@ -3,7 +3,10 @@
 // results as charts and a table of key figures. Each edit is validated at once by `flashtwin
 // validate` and a bad value is flagged in its field with that program's message. A run happens
 // in a worker process (RunProcess); its results go to a folder of this session (kept until the
-// window closes, or chosen with "Open results..." from any run's folder).
+// window closes, or chosen with "Open results..." from any run's folder). "Pin as A" keeps the
+// results shown as run A: every later run (B) is then compared with it — a table of the key
+// figures with differences and the better design, and A's lines overlaid on the charts. The
+// current chart or table exports as PNG, SVG or CSV, and the comparison as a one-page HTML report.
 #pragma once
 
 #include "design_document.hpp"
@@ -38,17 +41,28 @@ class MainWindow : public QMainWindow {
 
   // Opens a scenario file; false (with a message in the status line) when it cannot be read.
   bool open_scenario(const QString& path);
-  // Applies one edit as the form does (scenario path, JSON value) and validates the design.
+  // Applies one edit (scenario path, JSON value), shows it in the form and validates the design.
   void edit(const std::string& path, const std::string& json_value);
   bool start_run();
   void cancel_run();
-  // Shows the results in `folder`; false (with the reason in the status line) if unreadable.
-  bool show_results(const QString& folder);
+  // Shows the results in `folder`, named `label` (default: the folder's name); false (with the
+  // reason in the status line) if unreadable.
+  bool show_results(const QString& folder, const QString& label = QString());
+  // Keeps the results shown as run A (false if none is shown); unpin() forgets it.
+  bool pin_results();
+  void unpin();
+  // Writes the current tab: a chart as .png or .svg, a table as .csv.
+  bool export_current(const QString& path, QString& error);
+  // The comparison (or, with nothing pinned, the key figures) and every chart, as one HTML page.
+  bool export_report(const QString& path, QString& error);
 
   const DesignDocument& design() const { return design_; }
   DesignForm* form() const { return form_; }
   const Validation& validation() const { return validation_; }
   const std::optional<sim::ResultsFolder>& results() const { return results_; }
+  const std::optional<sim::ResultsFolder>& pinned() const { return pinned_; }
+  // The design as a label: its file (or "default scenario") and its edits.
+  QString design_label() const;
   std::vector<QChartView*> chart_views() const;
   QTabWidget* result_tabs() const { return results_tabs_; }
   QString status() const;
@@ -59,6 +73,9 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_actions();
+  // An edit typed in the form (which shows it already); false if its path is not in the scenario.
+  bool apply_edit(const std::string& path, const std::string& json_value);
+  void rebuild_result_tabs();
   void design_changed();
   void on_progress(double simulated_s, double duration_s, double wall_s);
   void on_ended(RunProcess::Outcome outcome, int exit_code);
@@ -66,6 +83,10 @@ class MainWindow : public QMainWindow {
   DesignDocument design_;
   Validation validation_;
   std::optional<sim::ResultsFolder> results_;
+  QString results_label_;
+  std::optional<sim::ResultsFolder> pinned_;
+  QString pinned_label_;
+  QString run_label_;  // the design of the run under way
   RunProcess run_;
   QTemporaryDir runs_;
   int run_number_ = 0;
@@ -77,6 +98,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* results_tabs_ = nullptr;
   QAction* run_action_ = nullptr;
   QAction* cancel_action_ = nullptr;
+  QAction* pin_action_ = nullptr;
+  QAction* unpin_action_ = nullptr;
 };
 
 }  // namespace flashtwin::gui

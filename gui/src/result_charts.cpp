@@ -3,14 +3,19 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
+#include <QCursor>
 #include <QHeaderView>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QSplitter>
 #include <QTableWidget>
+#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 
 namespace flashtwin::gui {
 namespace {
@@ -36,43 +41,7 @@ QLineSeries* line(const QString& name, const std::vector<double>& x, const std::
   return series;
 }
 
-QChartView* chart_view(const QString& title, const QString& x_title, const QString& y_title,
-                       const std::vector<QAbstractSeries*>& series) {
-  auto* chart = new QChart;
-  chart->setTitle(title);
-  auto* x_axis = new QValueAxis;
-  x_axis->setTitleText(x_title);
-  x_axis->setLabelFormat(QStringLiteral("%g"));
-  auto* y_axis = new QValueAxis;
-  y_axis->setTitleText(y_title);
-  y_axis->setLabelFormat(QStringLiteral("%g"));
-  chart->addAxis(x_axis, Qt::AlignBottom);
-  chart->addAxis(y_axis, Qt::AlignLeft);
-  double top = 0, right = 0;
-  for (QAbstractSeries* s : series) {
-    chart->addSeries(s);
-    s->attachAxis(x_axis);
-    s->attachAxis(y_axis);
-    const QXYSeries* points = qobject_cast<QXYSeries*>(s);
-    if (const auto* area = qobject_cast<QAreaSeries*>(s)) points = area->upperSeries();
-    if (points != nullptr)
-      for (const QPointF& p : points->points()) {
-        top = std::max(top, p.y());
-        right = std::max(right, p.x());
-      }
-  }
-  y_axis->setRange(0, top > 0 ? top * 1.05 : 1);
-  y_axis->applyNiceNumbers();
-  x_axis->setRange(0, right > 0 ? right : 1);
-  x_axis->applyNiceNumbers();
-  chart->legend()->setAlignment(Qt::AlignBottom);
-  auto* view = new QChartView(chart);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumSize(480, 320);
-  return view;
-}
-
-// A stacked area chart: each layer on top of the ones before (values in `scale` units).
+// A stacked area chart: each layer on top of the ones before (values times `scale`).
 std::vector<QAbstractSeries*> stacked(
     const std::vector<double>& x,
     const std::vector<std::pair<QString, std::vector<double>>>& layers, double scale) {
@@ -101,84 +70,271 @@ std::vector<double> array_share(const sim::TimeSeries& s) {
   return share;
 }
 
-QString figure(double value, const char* unit, int decimals = 3) {
-  if (std::isnan(value)) return QStringLiteral("—");
-  return QString::number(value, 'f', decimals) + QLatin1String(unit);
+// What one chart draws of a results folder: its series, and the lines overlaid for a pinned run.
+struct ChartSpec {
+  QString tab, title, y_title;
+  std::function<std::vector<QAbstractSeries*>(const sim::ResultsFolder&)> series;
+  std::function<std::vector<QAbstractSeries*>(const sim::ResultsFolder&)> overlay;  // lines
+};
+
+std::vector<ChartSpec> chart_specs() {
+  auto cluster_lines = [](std::vector<std::pair<QString, std::string>> columns, double scale) {
+    return [columns, scale](const sim::ResultsFolder& r) {
+      std::vector<QAbstractSeries*> out;
+      const std::vector<double> x = interval_middles(r.cluster);
+      for (const auto& [name, column] : columns)
+        out.push_back(line(name, x, r.cluster.column(column), scale));
+      return out;
+    };
+  };
+  auto per_vm = [](const sim::ResultsFolder& r) {
+    std::vector<QAbstractSeries*> out;
+    for (const std::string& name : r.vm_order) {
+      const sim::TimeSeries& vm = r.vms.at(name);
+      out.push_back(line(QString::fromStdString(name), interval_middles(vm), vm.column("p99_ms")));
+    }
+    return out;
+  };
+  auto latency =
+      cluster_lines({{QStringLiteral("p50"), "p50_ms"}, {QStringLiteral("p99"), "p99_ms"}}, 1);
+  auto array = cluster_lines({{QStringLiteral("reads"), "array_read_iops"},
+                              {QStringLiteral("writes"), "array_write_iops"},
+                              {QStringLiteral("of which destage"), "array_destage_iops"}},
+                             1);
+  auto dirty =
+      cluster_lines({{QStringLiteral("dirty"), "dirty_bytes"},
+                     {QStringLiteral("at risk (fewer copies than asked)"), "underprotected_bytes"}},
+                    1 / kMiB);
+  auto served = [](const sim::ResultsFolder& r) {
+    const sim::TimeSeries& c = r.cluster;
+    return stacked(interval_middles(c),
+                   {{QStringLiteral("local flash"), c.column("local_hit_ratio")},
+                    {QStringLiteral("remote flash"), c.column("remote_hit_ratio")},
+                    {QStringLiteral("array"), array_share(c)}},
+                   100.0);
+  };
+  auto flash_share =
+      cluster_lines({{QStringLiteral("served from flash"), "read_hit_ratio"}}, 100.0);
+  return {
+      {QStringLiteral("Latency"), QStringLiteral("Cluster latency over time"),
+       QStringLiteral("latency (ms)"), latency, latency},
+      {QStringLiteral("Reads served"), QStringLiteral("Where read blocks were served"),
+       QStringLiteral("share of read blocks (%)"), served, flash_share},
+      {QStringLiteral("Array"), QStringLiteral("Array I/O with the flash tier"),
+       QStringLiteral("array I/O (IOPS)"), array, array},
+      {QStringLiteral("Dirty data"), QStringLiteral("Dirty data and data at risk"),
+       QStringLiteral("data (MiB)"), dirty, dirty},
+      {QStringLiteral("Per VM"), QStringLiteral("p99 latency per VM"),
+       QStringLiteral("latency (ms)"), per_vm, per_vm},
+  };
+}
+
+// The scenario's events (summary.json keeps the scenario): time and a short description.
+std::vector<std::pair<double, QString>> scenario_events(const sim::ResultsFolder& r) {
+  std::vector<std::pair<double, QString>> events;
+  const nlohmann::json& s = r.summary;
+  if (!s.contains("produced_by") || !s["produced_by"].contains("scenario")) return events;
+  const nlohmann::json& scenario = s["produced_by"]["scenario"];
+  if (!scenario.contains("events") || !scenario["events"].is_array()) return events;
+  for (const nlohmann::json& event : scenario["events"]) {
+    if (!event.is_object() || !event.contains("at_s") || !event["at_s"].is_number()) continue;
+    QString what;
+    for (const auto& [key, value] : event.items()) {
+      if (key == "at_s") continue;
+      what = QString::fromStdString(key);
+      for (const char* subject : {"vm", "host", "link"})
+        if (value.is_object() && value.contains(subject) && value[subject].is_string())
+          what += QLatin1Char(' ') + QString::fromStdString(value[subject].get<std::string>());
+    }
+    events.emplace_back(event["at_s"].get<double>(), what);
+  }
+  return events;
+}
+
+// Shows "series: x s, y unit" where the pointer rests on a line.
+void show_values_on_hover(QXYSeries* series, const QString& y_title) {
+  QObject::connect(series, &QXYSeries::hovered, series,
+                   [series, y_title](const QPointF& point, bool state) {
+                     if (!state) return;
+                     QToolTip::showText(QCursor::pos(), QStringLiteral("%1\n%2 s\n%3 %4")
+                                                            .arg(series->name())
+                                                            .arg(point.x(), 0, 'f', 2)
+                                                            .arg(point.y(), 0, 'g', 5)
+                                                            .arg(y_title));
+                   });
+}
+
+// The plotted values as a table: one row per time, one column per series (area layers: the
+// layer's own height).
+QTableWidget* values_table(const std::vector<QAbstractSeries*>& series) {
+  std::map<double, std::vector<QString>> rows;
+  QStringList header{QStringLiteral("time (s)")};
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    header << series[i]->name();
+    auto put = [&](double x, double y) {
+      std::vector<QString>& row = rows[x];
+      row.resize(series.size());
+      row[i] = QString::number(y, 'g', 6);
+    };
+    if (auto* area = qobject_cast<QAreaSeries*>(series[i])) {
+      const QList<QPointF> upper = area->upperSeries()->points();
+      const QList<QPointF> lower = area->lowerSeries()->points();
+      for (qsizetype p = 0; p < upper.size() && p < lower.size(); ++p)
+        put(upper[p].x(), upper[p].y() - lower[p].y());
+    } else if (auto* xy = qobject_cast<QXYSeries*>(series[i])) {
+      for (const QPointF& p : xy->points())
+        put(p.x(), p.y());
+    }
+  }
+  auto* table = new QTableWidget(static_cast<int>(rows.size()), static_cast<int>(header.size()));
+  table->setHorizontalHeaderLabels(header);
+  int r = 0;
+  for (const auto& [x, values] : rows) {
+    table->setItem(r, 0, new QTableWidgetItem(QString::number(x, 'f', 3)));
+    for (std::size_t c = 0; c < values.size(); ++c)
+      table->setItem(r, static_cast<int>(c) + 1, new QTableWidgetItem(values[c]));
+    ++r;
+  }
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table->verticalHeader()->setVisible(false);
+  table->resizeColumnsToContents();
+  return table;
+}
+
+NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
+                 const sim::ResultsFolder* pinned) {
+  std::vector<QAbstractSeries*> series = spec.series(results);
+  if (pinned != nullptr) {
+    for (QAbstractSeries* s : series)
+      s->setName(QStringLiteral("B: ") + s->name());
+    for (QAbstractSeries* s : spec.overlay(*pinned)) {
+      s->setName(QStringLiteral("A: ") + s->name());
+      if (auto* xy = qobject_cast<QXYSeries*>(s)) {
+        QPen pen = xy->pen();
+        pen.setStyle(Qt::DashLine);
+        pen.setWidthF(2);
+        xy->setPen(pen);
+      }
+      series.push_back(s);
+    }
+  }
+  auto* chart = new QChart;
+  chart->setTitle(spec.title);
+  QFont title_font = chart->titleFont();
+  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
+  title_font.setBold(true);
+  chart->setTitleFont(title_font);
+  auto* x_axis = new QValueAxis;
+  x_axis->setTitleText(QStringLiteral("simulated time (s)"));
+  x_axis->setLabelFormat(QStringLiteral("%g"));
+  auto* y_axis = new QValueAxis;
+  y_axis->setTitleText(spec.y_title);
+  y_axis->setLabelFormat(QStringLiteral("%g"));
+  chart->addAxis(x_axis, Qt::AlignBottom);
+  chart->addAxis(y_axis, Qt::AlignLeft);
+  double top = 0, right = 0;
+  for (QAbstractSeries* s : series) {
+    chart->addSeries(s);
+    s->attachAxis(x_axis);
+    s->attachAxis(y_axis);
+    QXYSeries* points = qobject_cast<QXYSeries*>(s);
+    if (auto* area = qobject_cast<QAreaSeries*>(s)) points = area->upperSeries();
+    if (points == nullptr) continue;
+    if (qobject_cast<QAreaSeries*>(s) == nullptr) show_values_on_hover(points, spec.y_title);
+    for (const QPointF& p : points->points()) {
+      top = std::max(top, p.y());
+      right = std::max(right, p.x());
+    }
+  }
+  // A's lines take the colour of B's line of the same name (dashed: set above).
+  for (QAbstractSeries* s : series) {
+    auto* a = qobject_cast<QXYSeries*>(s);
+    if (a == nullptr || !a->name().startsWith(QStringLiteral("A: "))) continue;
+    const QString b_name = QStringLiteral("B: ") + a->name().mid(3);
+    for (QAbstractSeries* other : series) {
+      if (other->name() != b_name) continue;
+      QColor colour;
+      if (auto* area = qobject_cast<QAreaSeries*>(other))
+        colour = area->color().darker(130);
+      else if (auto* b = qobject_cast<QXYSeries*>(other))
+        colour = b->pen().color();
+      QPen pen = a->pen();
+      pen.setColor(colour);
+      a->setPen(pen);
+    }
+  }
+  const double y_top = top > 0 ? top * 1.05 : 1;
+  y_axis->setRange(0, y_top);
+  y_axis->applyNiceNumbers();
+  x_axis->setRange(0, right > 0 ? right : 1);
+  x_axis->applyNiceNumbers();
+  // Events: dotted vertical lines, one legend entry for all of them.
+  bool first = true;
+  for (const auto& [at_s, what] : scenario_events(results)) {
+    auto* marker = new QLineSeries;
+    marker->setName(QStringLiteral("scenario events"));
+    marker->append(at_s, 0);
+    marker->append(at_s, y_axis->max());
+    QPen pen(QColor(90, 90, 90));
+    pen.setStyle(Qt::DotLine);
+    pen.setWidthF(1.5);
+    marker->setPen(pen);
+    chart->addSeries(marker);
+    marker->attachAxis(x_axis);
+    marker->attachAxis(y_axis);
+    QObject::connect(marker, &QXYSeries::hovered, marker, [at_s, what](const QPointF&, bool state) {
+      if (state) QToolTip::showText(QCursor::pos(), QStringLiteral("%1 s: %2").arg(at_s).arg(what));
+    });
+    if (!first)
+      for (QLegendMarker* m : chart->legend()->markers(marker))
+        m->setVisible(false);
+    first = false;
+  }
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  auto* view = new QChartView(chart);
+  view->setRenderHint(QPainter::Antialiasing);
+  view->setMinimumSize(420, 300);
+  auto* page = new QSplitter(Qt::Horizontal);
+  page->addWidget(view);
+  page->addWidget(values_table(series));
+  page->setStretchFactor(0, 4);
+  page->setStretchFactor(1, 1);
+  page->setSizes({700, 180});
+  return NamedChart{spec.tab, page, view};
 }
 
 }  // namespace
 
-std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results) {
-  const sim::TimeSeries& c = results.cluster;
-  const std::vector<double> x = interval_middles(c);
-  const QString time = QStringLiteral("simulated time (s)");
+std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
+                                           const sim::ResultsFolder* pinned) {
   std::vector<NamedChart> charts;
-  charts.push_back(
-      {QStringLiteral("Latency"),
-       chart_view(QStringLiteral("Cluster latency over time"), time, QStringLiteral("latency (ms)"),
-                  {line(QStringLiteral("p50"), x, c.column("p50_ms")),
-                   line(QStringLiteral("p99"), x, c.column("p99_ms"))})});
-  charts.push_back(
-      {QStringLiteral("Reads served"),
-       chart_view(QStringLiteral("Where read blocks were served"), time,
-                  QStringLiteral("share of read blocks (%)"),
-                  stacked(x,
-                          {{QStringLiteral("local flash"), c.column("local_hit_ratio")},
-                           {QStringLiteral("remote flash"), c.column("remote_hit_ratio")},
-                           {QStringLiteral("array"), array_share(c)}},
-                          100.0))});
-  charts.push_back(
-      {QStringLiteral("Array"),
-       chart_view(QStringLiteral("Array I/O with the flash tier"), time,
-                  QStringLiteral("array I/O (IOPS)"),
-                  {line(QStringLiteral("reads"), x, c.column("array_read_iops")),
-                   line(QStringLiteral("writes"), x, c.column("array_write_iops")),
-                   line(QStringLiteral("of which destage"), x, c.column("array_destage_iops"))})});
-  charts.push_back(
-      {QStringLiteral("Dirty data"),
-       chart_view(QStringLiteral("Dirty data and data at risk"), time, QStringLiteral("MiB"),
-                  {line(QStringLiteral("dirty"), x, c.column("dirty_bytes"), 1 / kMiB),
-                   line(QStringLiteral("at risk (fewer copies than asked)"), x,
-                        c.column("underprotected_bytes"), 1 / kMiB)})});
-  std::vector<QAbstractSeries*> per_vm;
-  for (const std::string& name : results.vm_order) {
-    const sim::TimeSeries& vm = results.vms.at(name);
-    per_vm.push_back(line(QString::fromStdString(name), interval_middles(vm), vm.column("p99_ms")));
-  }
-  charts.push_back({QStringLiteral("Per VM"), chart_view(QStringLiteral("p99 latency per VM"), time,
-                                                         QStringLiteral("latency (ms)"), per_vm)});
+  for (const ChartSpec& spec : chart_specs())
+    charts.push_back(build(spec, results, pinned));
   return charts;
 }
 
 QTableWidget* make_key_figures_table(const sim::ResultsFolder& results) {
-  const sim::KeyFigures k = sim::key_figures(results);
-  const std::vector<std::pair<QString, QString>> rows = {
-      {QStringLiteral("read latency p50"), figure(k.read_p50_ms, " ms")},
-      {QStringLiteral("read latency p99"), figure(k.read_p99_ms, " ms")},
-      {QStringLiteral("write latency p50"), figure(k.write_p50_ms, " ms")},
-      {QStringLiteral("write latency p99"), figure(k.write_p99_ms, " ms")},
-      {QStringLiteral("read hit ratio (flash)"), figure(k.read_hit_ratio * 100, " %", 1)},
-      {QStringLiteral("array reads offloaded"), figure(k.array_read_offload * 100, " %", 1)},
-      {QStringLiteral("array writes offloaded"), figure(k.array_write_offload * 100, " %", 1)},
-      {QStringLiteral("mean latency gain"), figure(k.latency_gain_mean, " x", 2)},
-      {QStringLiteral("dirty data at risk, max"), figure(k.bytes_at_risk_max / kMiB, " MiB", 1)},
-      {QStringLiteral("acknowledged writes lost"), figure(k.acknowledged_writes_lost, "", 0)},
-      {QStringLiteral("flash wear, most worn host"), figure(k.drive_writes_per_day, " DWPD", 2)},
-      {QStringLiteral("consistency"),
-       k.consistent ? QStringLiteral("consistent") : QStringLiteral("VIOLATED")},
-  };
-  auto* table = new QTableWidget(static_cast<int>(rows.size()), 2);
+  const std::vector<sim::Figure> figures = sim::figure_list(sim::key_figures(results));
+  auto* table = new QTableWidget(static_cast<int>(figures.size()), 2);
   table->setHorizontalHeaderLabels({QStringLiteral("figure"), QStringLiteral("value")});
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    table->setItem(static_cast<int>(i), 0, new QTableWidgetItem(rows[i].first));
-    auto* value = new QTableWidgetItem(rows[i].second);
+  for (std::size_t i = 0; i < figures.size(); ++i) {
+    const auto row = static_cast<int>(i);
+    table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(figures[i].name)));
+    auto* value = new QTableWidgetItem(shown(figures[i], figures[i].value));
     value->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    table->setItem(static_cast<int>(i), 1, value);
+    table->setItem(row, 1, value);
   }
   table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   table->verticalHeader()->setVisible(false);
   return table;
+}
+
+QString shown(const sim::Figure& figure, double value) {
+  if (std::isnan(value)) return QStringLiteral("—");
+  QString text = QString::number(value, 'f', figure.decimals);
+  if (!figure.unit.empty()) text += QLatin1Char(' ') + QString::fromStdString(figure.unit);
+  return text;
 }
 
 }  // namespace flashtwin::gui

@@ -1,9 +1,12 @@
-// Charts of a run's results (sim::ResultsFolder), each with a title, axis titles with their units
-// and a legend; points where a value is undefined (an interval without reads) are left out.
-// Every chart here is built from the result files alone, so a results folder opened from disk
-// shows the same charts as a run just finished.
+// Charts of a run's results (sim::ResultsFolder), each with a title, axis titles with their units,
+// a legend, the scenario's events as dotted vertical lines, values on hover, and a table of the
+// plotted values beside it. Points where a value is undefined (an interval without reads) are
+// left out. With a pinned run A, the charts overlay A's lines (dashed, "A: ...") on this run's
+// ("B: ..."). Every chart is built from the result files alone, so a results folder opened from
+// disk shows the same charts as a run just finished.
 #pragma once
 
+#include "flashtwin/sim/key_figures.hpp"
 #include "flashtwin/sim/results_folder.hpp"
 
 #include <QString>
@@ -19,15 +22,19 @@ QT_END_NAMESPACE
 namespace flashtwin::gui {
 
 struct NamedChart {
-  QString name;  // the tab's
-  QChartView* view = nullptr;
+  QString name;                // the tab's
+  QWidget* page = nullptr;     // the chart and its table side by side; owned by the caller
+  QChartView* view = nullptr;  // inside page
 };
 
 // Cluster latency p50 / p99 over time (ms); where reads were served (local flash, remote flash,
 // array: % of read blocks, stacked); the array's IOPS (reads, writes, destage); dirty data and
-// data at risk (MiB); p99 latency per VM (ms). Owned by the caller.
-std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results);
-// The key figures (results_folder.hpp) as a two-column table; owned by the caller.
+// data at risk (MiB); p99 latency per VM (ms). `pinned` (may be null) is overlaid as A.
+std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
+                                           const sim::ResultsFolder* pinned = nullptr);
+// The key figures (key_figures.hpp) as a two-column table; owned by the caller.
 QTableWidget* make_key_figures_table(const sim::ResultsFolder& results);
+// A figure's value as shown: its decimals and unit ("2.500 ms"), "—" when undefined.
+QString shown(const sim::Figure& figure, double value);
 
 }  // namespace flashtwin::gui

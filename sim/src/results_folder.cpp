@@ -56,15 +56,6 @@ double number(const std::string& field, const std::string& where) {
   return value;
 }
 
-double at(const nlohmann::json& j, std::initializer_list<const char*> path) {
-  const nlohmann::json* node = &j;
-  for (const char* key : path) {
-    if (!node->is_object() || !node->contains(key)) return kUndefined;
-    node = &(*node)[key];
-  }
-  return node->is_number() ? node->get<double>() : kUndefined;
-}
-
 }  // namespace
 
 TimeSeries::TimeSeries(std::vector<std::string> names)
@@ -147,32 +138,6 @@ ResultsFolder load_results(const std::filesystem::path& folder) {
   const std::filesystem::path vms = folder / "timeseries_vms.csv";
   results.vms = parse_csv(read_text(vms), vms.string(), "vm_name", &results.vm_order);
   return results;
-}
-
-KeyFigures key_figures(const ResultsFolder& results) {
-  const nlohmann::json& s = results.summary;
-  KeyFigures k;
-  k.read_p50_ms = at(s, {"cluster", "latency_ns", "reads", "p50"}) / 1e6;
-  k.read_p99_ms = at(s, {"cluster", "latency_ns", "reads", "p99"}) / 1e6;
-  k.write_p50_ms = at(s, {"cluster", "latency_ns", "writes", "p50"}) / 1e6;
-  k.write_p99_ms = at(s, {"cluster", "latency_ns", "writes", "p99"}) / 1e6;
-  k.read_hit_ratio = at(s, {"cluster", "read_hit_ratio", "flash"});
-  if (std::isnan(k.read_hit_ratio)) k.read_hit_ratio = at(s, {"cluster", "read_hit_ratio"});
-  k.array_read_offload = at(s, {"comparison", "array_offload", "reads"});
-  k.array_write_offload = at(s, {"comparison", "array_offload", "writes"});
-  k.latency_gain_mean = at(s, {"comparison", "latency_gain", "all", "mean", "gain"});
-  k.bytes_at_risk_max = at(s, {"cluster", "bytes_at_risk", "max"});
-  k.acknowledged_writes_lost = at(s, {"consistency", "acknowledged_writes_lost"});
-  k.consistent = s.contains("consistency") && s["consistency"].value("verdict", "") == "consistent";
-  double dwpd = kUndefined;
-  if (s.contains("hosts") && s["hosts"].is_array()) {
-    for (const nlohmann::json& host : s["hosts"]) {
-      const double d = at(host, {"drive_writes_per_day"});
-      if (!std::isnan(d) && (std::isnan(dwpd) || d > dwpd)) dwpd = d;
-    }
-  }
-  k.drive_writes_per_day = dwpd;
-  return k;
 }
 
 }  // namespace flashtwin::sim

@@ -12,14 +12,23 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTest>
 #include <QXYSeries>
+
+// gtest prints a QString as text.
+inline void PrintTo(const QString& text, std::ostream* os) {
+  *os << text.toStdString();
+}
 
 namespace flashtwin::gui {
 namespace {
@@ -142,6 +151,77 @@ TEST(Workbench, CancelStopsTheRunAndKeepsItsPartialResults) {
   ASSERT_TRUE(w.results().has_value());
   EXPECT_TRUE(w.results()->interrupted);
   expect_charts_drawn(w);
+}
+
+// The main workflow: run A, pin it, change the design, run B; the comparison names the better
+// design per figure and the charts overlay A; exports write PNG, SVG, CSV and an HTML report.
+TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
+  MainWindow w;
+  w.resize(1280, 800);
+  w.show();
+  ASSERT_TRUE(w.open_scenario(kTwoHosts));
+  ASSERT_TRUE(w.start_run());
+  ASSERT_EQ(wait_for_end(w, 120000), RunProcess::Outcome::finished) << w.status().toStdString();
+  ASSERT_TRUE(w.pin_results());
+  w.edit("datastores[0].policy.replicas", "0");
+  w.edit("datastores[0].policy.mode", "\"write-through\"");
+  ASSERT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+  ASSERT_TRUE(w.start_run());
+  ASSERT_EQ(wait_for_end(w, 120000), RunProcess::Outcome::finished) << w.status().toStdString();
+  ASSERT_TRUE(w.pinned().has_value());
+
+  auto* compare = w.result_tabs()->widget(0)->findChild<QTableWidget*>();
+  ASSERT_NE(compare, nullptr);
+  EXPECT_EQ(w.result_tabs()->tabText(0), QStringLiteral("Compare A/B"));
+  EXPECT_EQ(compare->rowCount(), 12);
+  EXPECT_EQ(compare->horizontalHeaderItem(1)->toolTip(), QStringLiteral("two-hosts.json"));
+  EXPECT_EQ(compare->horizontalHeaderItem(2)->toolTip(),
+            QStringLiteral("two-hosts.json datastores[0].policy.replicas=0 "
+                           "datastores[0].policy.mode=\"write-through\""));
+  // The form shows the design B ran.
+  EXPECT_EQ(qobject_cast<QComboBox*>(w.form()->field("datastores[0].policy.mode"))->currentText(),
+            QStringLiteral("write-through"));
+  // Write-back acknowledges writes from flash: A's median write beats write-through's.
+  for (int r = 0; r < compare->rowCount(); ++r) {
+    if (compare->item(r, 0)->text() != QLatin1String("write latency p50")) continue;
+    EXPECT_EQ(compare->item(r, 4)->text(), QStringLiteral("A"));
+  }
+  save_png(&w, QStringLiteral("compare-table"));
+  expect_charts_drawn(w);
+  const std::vector<QChartView*> views = w.chart_views();
+  bool overlaid = false;
+  for (QAbstractSeries* series : views.front()->chart()->series())
+    overlaid = overlaid || series->name().startsWith(QStringLiteral("A: "));
+  EXPECT_TRUE(overlaid);
+  w.result_tabs()->setCurrentIndex(1);
+  save_png(&w, QStringLiteral("compare-latency"));
+
+  const QString dir = QStringLiteral(FLASHTWIN_SCREENSHOTS "/exports");
+  QDir().mkpath(dir);
+  QString error;
+  ASSERT_TRUE(w.export_current(dir + QStringLiteral("/latency.png"), error)) << error.toStdString();
+  ASSERT_TRUE(w.export_current(dir + QStringLiteral("/latency.svg"), error)) << error.toStdString();
+  ASSERT_TRUE(w.export_current(dir + QStringLiteral("/latency.csv"), error)) << error.toStdString();
+  EXPECT_FALSE(w.export_current(dir + QStringLiteral("/latency.txt"), error));
+  EXPECT_TRUE(error.contains(QStringLiteral(".png or .svg"))) << error.toStdString();
+  w.result_tabs()->setCurrentIndex(0);
+  ASSERT_TRUE(w.export_current(dir + QStringLiteral("/compare.csv"), error)) << error.toStdString();
+  ASSERT_TRUE(w.export_report(dir + QStringLiteral("/report.html"), error)) << error.toStdString();
+  auto text = [&](const QString& name) {
+    QFile file(dir + QLatin1Char('/') + name);
+    EXPECT_TRUE(file.open(QIODevice::ReadOnly)) << name.toStdString();
+    return QString::fromUtf8(file.readAll());
+  };
+  EXPECT_GT(QFileInfo(dir + QStringLiteral("/latency.png")).size(), 1000);
+  EXPECT_TRUE(text(QStringLiteral("latency.svg")).contains(QStringLiteral("<svg")));
+  EXPECT_TRUE(text(QStringLiteral("latency.csv"))
+                  .startsWith(QStringLiteral("time (s),B: p50,B: p99,A: p50,A: p99")))
+      << text(QStringLiteral("latency.csv")).left(200).toStdString();
+  EXPECT_TRUE(
+      text(QStringLiteral("compare.csv")).startsWith(QStringLiteral("figure,A,B,B − A,better\n")));
+  const QString report = text(QStringLiteral("report.html"));
+  EXPECT_TRUE(report.contains(QStringLiteral("<table>")));
+  EXPECT_EQ(report.count(QStringLiteral("data:image/png;base64,")), 5);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Reading a results folder back (flashtwin/sim/results_folder.hpp): the CSV as report.hpp writes
 // it (quoted names, empty fields as NaN), errors naming file, line and column, key figures.
 #include "flashtwin/sim/results_folder.hpp"
+#include "flashtwin/sim/key_figures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,9 +27,9 @@ std::filesystem::path folder_with(const std::string& name, const std::string& su
 }
 
 const char* kSummary = R"({"format": "flashtwin-summary/2",
-  "consistency": {"verdict": "consistent", "acknowledged_writes_lost": 3},
-  "cluster": {"latency_ns": {"reads": {"p50": 2000000, "p99": 9000000},
-                             "writes": {"p50": 18000, "p99": 250000}},
+  "consistency": {"verdict": "consistent", "violations": 0, "acknowledged_writes_lost": 3},
+  "cluster": {"latency_ns": {"reads": {"count": 9, "p50": 2000000, "p99": 9000000},
+                             "writes": {"count": 4, "p50": 18000, "p99": 250000}},
               "read_hit_ratio": {"flash": 0.5}, "bytes_at_risk": {"last": 0, "max": 1048576}},
   "hosts": [{"drive_writes_per_day": 1.5}, {"drive_writes_per_day": 2.5}],
   "comparison": {"array_offload": {"reads": 0.4, "writes": 0.6},
@@ -58,7 +59,7 @@ TEST(ResultsFolder, ReadsColumnsUndefinedFieldsAndVmsByName) {
   EXPECT_DOUBLE_EQ(k.bytes_at_risk_max, 1048576);
   EXPECT_DOUBLE_EQ(k.acknowledged_writes_lost, 3);
   EXPECT_DOUBLE_EQ(k.drive_writes_per_day, 2.5);
-  EXPECT_TRUE(k.consistent);
+  EXPECT_DOUBLE_EQ(k.violations, 0);
 }
 
 TEST(ResultsFolder, WithoutABaselineTheComparisonFiguresAreUndefined) {
@@ -69,7 +70,7 @@ TEST(ResultsFolder, WithoutABaselineTheComparisonFiguresAreUndefined) {
   EXPECT_TRUE(r.interrupted);
   EXPECT_EQ(r.cluster.rows(), 0u);
   EXPECT_TRUE(std::isnan(key_figures(r).array_read_offload));
-  EXPECT_FALSE(key_figures(r).consistent);
+  EXPECT_TRUE(std::isnan(key_figures(r).violations));
 }
 
 TEST(ResultsFolder, ErrorsNameFileLineAndColumn) {
@@ -95,6 +96,36 @@ TEST(ResultsFolder, ErrorsNameFileLineAndColumn) {
   EXPECT_NE(message(std::filesystem::temp_directory_path() / "ft-no-such-folder")
                 .find("summary.json: cannot be read"),
             std::string::npos);
+}
+
+// Which design is better, figure by figure: the direction of each figure, ties within what is
+// shown, and figures a run does not have.
+TEST(KeyFigures, BetterFollowsEachFiguresDirectionAndIgnoresNoise) {
+  KeyFigures a, b;
+  a.read_p99_ms = 2.0;
+  b.read_p99_ms = 1.0;  // lower latency: b
+  a.read_hit_ratio = 0.9;
+  b.read_hit_ratio = 0.5;  // higher hit ratio: a
+  a.drive_writes_per_day = 1.000;
+  b.drive_writes_per_day = 1.001;  // below the shown 0.01: same
+  a.array_read_offload = std::nan("");
+  b.array_read_offload = 0.5;  // A had no baseline
+  const std::vector<Figure> fa = figure_list(a), fb = figure_list(b);
+  auto find = [](const std::vector<Figure>& list, const std::string& name) {
+    for (const Figure& f : list)
+      if (f.name == name) return f;
+    ADD_FAILURE() << "no figure " << name;
+    return Figure{};
+  };
+  EXPECT_EQ(better_of(find(fa, "read latency p99"), find(fb, "read latency p99")), Better::b);
+  EXPECT_EQ(better_of(find(fa, "read hit ratio (flash)"), find(fb, "read hit ratio (flash)")),
+            Better::a);
+  EXPECT_DOUBLE_EQ(find(fa, "read hit ratio (flash)").value, 90.0);  // shown in %
+  EXPECT_EQ(
+      better_of(find(fa, "flash wear, most worn host"), find(fb, "flash wear, most worn host")),
+      Better::same);
+  EXPECT_EQ(better_of(find(fa, "array reads offloaded"), find(fb, "array reads offloaded")),
+            Better::undefined);
 }
 
 }  // namespace

@@ -43,21 +43,6 @@ class TimeSeries {
   std::vector<std::vector<double>> columns_;
 };
 
-// The key figures of a run, as an architect compares them (NaN where the run has none: no
-// baseline, no writes).
-struct KeyFigures {
-  double read_p50_ms = 0, read_p99_ms = 0;
-  double write_p50_ms = 0, write_p99_ms = 0;
-  double read_hit_ratio = 0;       // read blocks served from flash (local + remote)
-  double array_read_offload = 0;   // share of the baseline's array reads the tier absorbed
-  double array_write_offload = 0;  // and of its array writes
-  double latency_gain_mean = 0;    // baseline mean latency / with the tier
-  double bytes_at_risk_max = 0;    // dirty bytes with fewer copies than asked, at most
-  double acknowledged_writes_lost = 0;
-  double drive_writes_per_day = 0;  // the most worn host's flash
-  bool consistent = true;           // the oracle's verdict
-};
-
 struct ResultsFolder {
   std::filesystem::path folder;
   nlohmann::json summary;
@@ -74,6 +59,5 @@ ResultsFolder load_results(const std::filesystem::path& folder);
 std::map<std::string, TimeSeries> parse_csv(const std::string& text, const std::string& file,
                                             const std::optional<std::string>& split_by,
                                             std::vector<std::string>* key_order = nullptr);
-KeyFigures key_figures(const ResultsFolder& results);
 
 }  // namespace flashtwin::sim

@@ -1,0 +1,25 @@
+// Exports of what the workbench shows: a chart as PNG (its pixels at the view's size) or SVG
+// (vector, via QSvgGenerator), a table as CSV (RFC 4180, '.' decimals as shown), and a one-page
+// HTML report: a title, a table and the charts as embedded PNG images, in one file with no
+// outside reference. Each returns false with the reason in `error` (a file it could not write is
+// left as it was: written through QSaveFile).
+#pragma once
+
+#include <QString>
+
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QChartView;
+class QTableWidget;
+QT_END_NAMESPACE
+
+namespace flashtwin::gui {
+
+// The format follows the suffix: .png or .svg.
+bool save_chart(QChartView* view, const QString& path, QString& error);
+bool save_table_csv(const QTableWidget* table, const QString& path, QString& error);
+bool save_html_report(const QString& path, const QString& title, const QTableWidget* table,
+                      const std::vector<QChartView*>& charts, QString& error);
+
+}  // namespace flashtwin::gui
