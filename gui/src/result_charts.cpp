@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolTip>
@@ -75,9 +76,20 @@ struct ChartSpec {
   QString tab, title, y_title;
   std::function<std::vector<QAbstractSeries*>(const sim::ResultsFolder&)> series;
   std::function<std::vector<QAbstractSeries*>(const sim::ResultsFolder&)> overlay;  // lines
+  // The same run without the tier (timeseries_baseline.csv), when the chart shows it.
+  std::function<std::vector<QAbstractSeries*>(const sim::TimeSeries&)> baseline;
 };
 
 std::vector<ChartSpec> chart_specs() {
+  auto baseline_lines = [](std::vector<std::pair<QString, std::string>> columns) {
+    return [columns](const sim::TimeSeries& b) {
+      std::vector<QAbstractSeries*> out;
+      const std::vector<double> x = interval_middles(b);
+      for (const auto& [name, column] : columns)
+        out.push_back(line(QStringLiteral("without the tier: ") + name, x, b.column(column)));
+      return out;
+    };
+  };
   auto cluster_lines = [](std::vector<std::pair<QString, std::string>> columns, double scale) {
     return [columns, scale](const sim::ResultsFolder& r) {
       std::vector<QAbstractSeries*> out;
@@ -117,15 +129,17 @@ std::vector<ChartSpec> chart_specs() {
       cluster_lines({{QStringLiteral("served from flash"), "read_hit_ratio"}}, 100.0);
   return {
       {QStringLiteral("Latency"), QStringLiteral("Cluster latency over time"),
-       QStringLiteral("latency (ms)"), latency, latency},
+       QStringLiteral("latency (ms)"), latency, latency, nullptr},
       {QStringLiteral("Reads served"), QStringLiteral("Where read blocks were served"),
-       QStringLiteral("share of read blocks (%)"), served, flash_share},
-      {QStringLiteral("Array"), QStringLiteral("Array I/O with the flash tier"),
-       QStringLiteral("array I/O (IOPS)"), array, array},
+       QStringLiteral("share of read blocks (%)"), served, flash_share, nullptr},
+      {QStringLiteral("Array"), QStringLiteral("Array I/O with and without the flash tier"),
+       QStringLiteral("array I/O (IOPS)"), array, array,
+       baseline_lines({{QStringLiteral("reads"), "array_read_iops"},
+                       {QStringLiteral("writes"), "array_write_iops"}})},
       {QStringLiteral("Dirty data"), QStringLiteral("Dirty data and data at risk"),
-       QStringLiteral("data (MiB)"), dirty, dirty},
+       QStringLiteral("data (MiB)"), dirty, dirty, nullptr},
       {QStringLiteral("Per VM"), QStringLiteral("p99 latency per VM"),
-       QStringLiteral("latency (ms)"), per_vm, per_vm},
+       QStringLiteral("latency (ms)"), per_vm, per_vm, nullptr},
   };
 }
 
@@ -166,9 +180,10 @@ void show_values_on_hover(QXYSeries* series, const QString& y_title) {
 
 // The plotted values as a table: one row per time, one column per series (area layers: the
 // layer's own height).
-QTableWidget* values_table(const std::vector<QAbstractSeries*>& series) {
+QTableWidget* values_table(const std::vector<QAbstractSeries*>& series,
+                           const QString& x_title = QStringLiteral("time (s)")) {
   std::map<double, std::vector<QString>> rows;
-  QStringList header{QStringLiteral("time (s)")};
+  QStringList header{x_title};
   for (std::size_t i = 0; i < series.size(); ++i) {
     header << series[i]->name();
     auto put = [&](double x, double y) {
@@ -190,7 +205,7 @@ QTableWidget* values_table(const std::vector<QAbstractSeries*>& series) {
   table->setHorizontalHeaderLabels(header);
   int r = 0;
   for (const auto& [x, values] : rows) {
-    table->setItem(r, 0, new QTableWidgetItem(QString::number(x, 'f', 3)));
+    table->setItem(r, 0, new QTableWidgetItem(QString::number(x, 'g', 6)));
     for (std::size_t c = 0; c < values.size(); ++c)
       table->setItem(r, static_cast<int>(c) + 1, new QTableWidgetItem(values[c]));
     ++r;
@@ -215,6 +230,17 @@ NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
         pen.setWidthF(2);
         xy->setPen(pen);
       }
+      series.push_back(s);
+    }
+  }
+  if (spec.baseline && results.baseline) {
+    int shade = 0;
+    for (QAbstractSeries* s : spec.baseline(*results.baseline)) {
+      auto* xy = qobject_cast<QXYSeries*>(s);
+      QPen pen(QColor::fromHsv(0, 0, 60 + 50 * shade++));
+      pen.setStyle(Qt::DashDotLine);
+      pen.setWidthF(1.5);
+      xy->setPen(pen);
       series.push_back(s);
     }
   }
@@ -303,6 +329,91 @@ NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
   return NamedChart{spec.tab, page, view};
 }
 
+// The latency distribution (latency_cdf.csv): the share of requests at or below each latency, on a
+// log latency axis; reads and writes apart, with the tier, without it (baseline), and A's.
+NamedChart build_cdf(const sim::ResultsFolder& results, const sim::ResultsFolder* pinned) {
+  std::vector<QAbstractSeries*> series;
+  auto curve = [&](const sim::TimeSeries& cdf, const std::string& column, const QString& name,
+                   Qt::PenStyle style, const QColor& colour) {
+    if (!cdf.has(column)) return;
+    auto* s = new QLineSeries;
+    s->setName(name);
+    const std::vector<double>& share = cdf.column("percentile");
+    const std::vector<double>& ms = cdf.column(column);
+    for (std::size_t i = 0; i < cdf.rows(); ++i)
+      if (!std::isnan(ms[i]) && ms[i] > 0) s->append(ms[i], share[i]);
+    if (s->count() == 0) {
+      delete s;
+      return;
+    }
+    QPen pen(colour);
+    pen.setStyle(style);
+    pen.setWidthF(2);
+    s->setPen(pen);
+    series.push_back(s);
+  };
+  const QColor read(31, 119, 180), write(214, 39, 40);
+  const QString b = pinned != nullptr ? QStringLiteral("B: ") : QString();
+  if (results.latency_cdf) {
+    const sim::TimeSeries& cdf = *results.latency_cdf;
+    curve(cdf, "read_ms", b + QStringLiteral("reads"), Qt::SolidLine, read);
+    curve(cdf, "write_ms", b + QStringLiteral("writes"), Qt::SolidLine, write);
+    curve(cdf, "baseline_read_ms", b + QStringLiteral("reads without the tier"), Qt::DotLine,
+          read.lighter(140));
+    curve(cdf, "baseline_write_ms", b + QStringLiteral("writes without the tier"), Qt::DotLine,
+          write.lighter(140));
+  }
+  if (pinned != nullptr && pinned->latency_cdf) {
+    curve(*pinned->latency_cdf, "read_ms", QStringLiteral("A: reads"), Qt::DashLine,
+          read.darker(150));
+    curve(*pinned->latency_cdf, "write_ms", QStringLiteral("A: writes"), Qt::DashLine,
+          write.darker(150));
+  }
+  auto* chart = new QChart;
+  chart->setTitle(QStringLiteral("Latency distribution (CDF)"));
+  QFont title_font = chart->titleFont();
+  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
+  title_font.setBold(true);
+  chart->setTitleFont(title_font);
+  auto* x_axis = new QLogValueAxis;
+  x_axis->setTitleText(QStringLiteral("latency (ms, log scale)"));
+  x_axis->setLabelFormat(QStringLiteral("%g"));
+  x_axis->setBase(10);
+  x_axis->setMinorTickCount(-1);
+  auto* y_axis = new QValueAxis;
+  y_axis->setTitleText(QStringLiteral("requests at or below (%)"));
+  y_axis->setRange(0, 100);
+  y_axis->setLabelFormat(QStringLiteral("%g"));
+  chart->addAxis(x_axis, Qt::AlignBottom);
+  chart->addAxis(y_axis, Qt::AlignLeft);
+  double low = 0, high = 0;
+  for (QAbstractSeries* s : series) {
+    chart->addSeries(s);
+    s->attachAxis(x_axis);
+    s->attachAxis(y_axis);
+    auto* xy = qobject_cast<QXYSeries*>(s);
+    show_values_on_hover(xy, QStringLiteral("% at or below"));
+    for (const QPointF& p : xy->points()) {
+      low = low == 0 ? p.x() : std::min(low, p.x());
+      high = std::max(high, p.x());
+    }
+  }
+  if (high > 0)
+    x_axis->setRange(std::pow(10.0, std::floor(std::log10(low))),
+                     std::pow(10.0, std::ceil(std::log10(high))));
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  auto* view = new QChartView(chart);
+  view->setRenderHint(QPainter::Antialiasing);
+  view->setMinimumSize(420, 300);
+  auto* page = new QSplitter(Qt::Horizontal);
+  page->addWidget(view);
+  page->addWidget(values_table(series, QStringLiteral("latency (ms)")));
+  page->setStretchFactor(0, 4);
+  page->setStretchFactor(1, 1);
+  page->setSizes({700, 180});
+  return NamedChart{QStringLiteral("Latency CDF"), page, view};
+}
+
 }  // namespace
 
 std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
@@ -310,6 +421,7 @@ std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
   std::vector<NamedChart> charts;
   for (const ChartSpec& spec : chart_specs())
     charts.push_back(build(spec, results, pinned));
+  if (results.latency_cdf) charts.insert(charts.begin() + 1, build_cdf(results, pinned));
   return charts;
 }
 

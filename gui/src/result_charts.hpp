@@ -27,8 +27,11 @@ struct NamedChart {
   QChartView* view = nullptr;  // inside page
 };
 
-// Cluster latency p50 / p99 over time (ms); where reads were served (local flash, remote flash,
-// array: % of read blocks, stacked); the array's IOPS (reads, writes, destage); dirty data and
+// Cluster latency p50 / p99 over time (ms); the latency distribution (CDF on a log latency axis,
+// reads and writes, with and without the tier; when the folder has latency_cdf.csv); where reads
+// were served (local flash, remote flash,
+// array: % of read blocks, stacked); the array's IOPS (reads, writes, destage; and without the
+// tier, when the folder has timeseries_baseline.csv); dirty data and
 // data at risk (MiB); p99 latency per VM (ms). `pinned` (may be null) is overlaid as A.
 std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
                                            const sim::ResultsFolder* pinned = nullptr);

@@ -124,8 +124,9 @@ int run(const RunArguments& a) {
   provenance.scenario_json = document.dump();
   provenance.overrides = a.overrides;
   provenance.seed = scenario.seed;
-  sim::write_results(a.output, *result.with_flash, comparison, &provenance);
-  std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv\n", a.output.c_str());
+  sim::write_results(a.output, *result.with_flash, comparison, &provenance, result.baseline.get());
+  std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv, latency_cdf.csv%s\n",
+              a.output.c_str(), result.baseline ? ", timeseries_baseline.csv" : "");
 
   int status = 0;
   for (const std::string& v : result.with_flash->cluster().violations) {

@@ -514,11 +514,46 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
   if (ec) fail("cannot replace it with " + temporary.string() + ": " + ec.message());
 }
 
+std::string latency_cdf_csv(const Metrics& run, const Metrics* baseline) {
+  require_finished(run, "latency_cdf_csv");
+  if (baseline != nullptr) require_finished(*baseline, "latency_cdf_csv");
+  std::vector<double> percentiles;
+  for (int p = 0; p <= 99; ++p)
+    percentiles.push_back(p);
+  for (int t = 1; t <= 9; ++t)
+    percentiles.push_back(99 + t / 10.0);
+  for (int h = 1; h <= 9; ++h)
+    percentiles.push_back(99.9 + h / 100.0);
+  percentiles.push_back(100);
+  auto at = [](const LatencyHistogram* h, double q) {
+    if (h == nullptr || h->empty()) return std::string();
+    return ms(q == 0 ? h->min() : h->percentile(q), true);
+  };
+  const Totals& io = run.cluster().io;
+  const Totals* base = baseline != nullptr ? &baseline->cluster().io : nullptr;
+  std::string text = "percentile,read_ms,write_ms,baseline_read_ms,baseline_write_ms\n";
+  for (const double q : percentiles) {
+    text += format::fixed(q, 2) + "," + at(&io.read_latency, q) + "," + at(&io.write_latency, q) +
+            "," + at(base ? &base->read_latency : nullptr, q) + "," +
+            at(base ? &base->write_latency : nullptr, q) + "\n";
+  }
+  return text;
+}
+
 void write_results(const std::filesystem::path& directory, const Metrics& run,
-                   const Comparison* comparison, const Provenance* provenance) {
+                   const Comparison* comparison, const Provenance* provenance,
+                   const Metrics* baseline) {
   write_file_atomically(directory / "summary.json", summary_json(run, comparison, provenance));
   write_file_atomically(directory / "timeseries.csv", timeseries_csv(run));
   write_file_atomically(directory / "timeseries_vms.csv", vm_timeseries_csv(run));
+  write_file_atomically(directory / "latency_cdf.csv", latency_cdf_csv(run, baseline));
+  const std::filesystem::path baseline_file = directory / "timeseries_baseline.csv";
+  if (baseline != nullptr) {
+    write_file_atomically(baseline_file, timeseries_csv(*baseline));
+  } else {
+    std::error_code ignored;  // an earlier run's baseline in this folder is not this run's
+    std::filesystem::remove(baseline_file, ignored);
+  }
 }
 
 }  // namespace flashtwin::sim

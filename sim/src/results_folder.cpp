@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 namespace flashtwin::sim {
 namespace {
@@ -137,6 +138,12 @@ ResultsFolder load_results(const std::filesystem::path& folder) {
   results.cluster = parse_csv(read_text(cluster), cluster.string(), std::nullopt).begin()->second;
   const std::filesystem::path vms = folder / "timeseries_vms.csv";
   results.vms = parse_csv(read_text(vms), vms.string(), "vm_name", &results.vm_order);
+  for (const auto& [name, series] : {std::pair{"timeseries_baseline.csv", &results.baseline},
+                                     std::pair{"latency_cdf.csv", &results.latency_cdf}}) {
+    const std::filesystem::path file = folder / name;
+    if (std::filesystem::exists(file))
+      *series = parse_csv(read_text(file), file.string(), std::nullopt).begin()->second;
+  }
   return results;
 }
 

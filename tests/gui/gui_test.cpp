@@ -57,7 +57,7 @@ qsizetype points_of(QAbstractSeries* series) {
 // Every chart: a title, two axes titled with a unit, and series with points.
 void expect_charts_drawn(const MainWindow& w) {
   const std::vector<QChartView*> views = w.chart_views();
-  ASSERT_EQ(views.size(), 5u);
+  ASSERT_EQ(views.size(), 6u);
   for (QChartView* view : views) {
     QChart* chart = view->chart();
     SCOPED_TRACE(chart->title().toStdString());
@@ -132,6 +132,19 @@ TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
   ASSERT_TRUE(w.results().has_value());
   EXPECT_FALSE(w.results()->interrupted);
   expect_charts_drawn(w);
+  // With the baseline: the CDF has both runs' reads and writes, the array chart both runs' I/O.
+  auto names = [](QChartView* view) {
+    QStringList list;
+    for (QAbstractSeries* series : view->chart()->series())
+      list << series->name();
+    return list;
+  };
+  const std::vector<QChartView*> views = w.chart_views();
+  EXPECT_EQ(views[1]->chart()->title(), QStringLiteral("Latency distribution (CDF)"));
+  EXPECT_EQ(names(views[1]), (QStringList{QStringLiteral("reads"), QStringLiteral("writes"),
+                                          QStringLiteral("reads without the tier"),
+                                          QStringLiteral("writes without the tier")}));
+  EXPECT_TRUE(names(views[3]).contains(QStringLiteral("without the tier: reads")));
   for (int i = 0; i < w.result_tabs()->count(); ++i) {
     w.result_tabs()->setCurrentIndex(i);
     save_png(&w, QStringLiteral("results-%1").arg(i));
@@ -221,7 +234,7 @@ TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
       text(QStringLiteral("compare.csv")).startsWith(QStringLiteral("figure,A,B,B − A,better\n")));
   const QString report = text(QStringLiteral("report.html"));
   EXPECT_TRUE(report.contains(QStringLiteral("<table>")));
-  EXPECT_EQ(report.count(QStringLiteral("data:image/png;base64,")), 5);
+  EXPECT_EQ(report.count(QStringLiteral("data:image/png;base64,")), 6);
 }
 
 }  // namespace

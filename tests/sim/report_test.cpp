@@ -427,15 +427,39 @@ TEST(Report, OutputDoesNotDependOnTheLocale) {
   std::locale::global(before);
 }
 
-TEST(Report, WriteResultsWritesThreeFiles) {
+TEST(Report, WriteResultsWritesItsFilesAndTheBaselinesSeriesWithOne) {
   const fs::path dir = scratch_dir();
   const Metrics run = sample_run();
-  write_results(dir, run);
+  const Metrics baseline = sample_run(4096);
+  write_results(dir, run, nullptr, nullptr, &baseline);
   EXPECT_EQ(read_file(dir / "summary.json"), summary_json(run));
   EXPECT_EQ(read_file(dir / "timeseries.csv"), timeseries_csv(run));
   EXPECT_EQ(read_file(dir / "timeseries_vms.csv"), vm_timeseries_csv(run));
+  EXPECT_EQ(read_file(dir / "latency_cdf.csv"), latency_cdf_csv(run, &baseline));
+  EXPECT_EQ(read_file(dir / "timeseries_baseline.csv"), timeseries_csv(baseline));
   EXPECT_FALSE(fs::exists(dir / "summary.json.tmp"));
+  // Without a baseline, none is left from an earlier run in the folder.
+  write_results(dir, run);
+  EXPECT_FALSE(fs::exists(dir / "timeseries_baseline.csv"));
+  EXPECT_EQ(read_file(dir / "latency_cdf.csv"), latency_cdf_csv(run));
   fs::remove_all(dir);
+}
+
+// Reads of 0.25, 2.1 and 0.3 ms, one write of 1.2 ms: min at 0, the histogram's percentiles
+// between, max at 100; the baseline's columns empty without one.
+TEST(Report, LatencyCdfRowsLiterally) {
+  const std::vector<std::string> csv = lines(latency_cdf_csv(sample_run()));
+  ASSERT_EQ(csv.size(), 1u + 100 + 9 + 9 + 1);
+  EXPECT_EQ(csv[0], "percentile,read_ms,write_ms,baseline_read_ms,baseline_write_ms");
+  EXPECT_EQ(csv[1], "0.00,0.250000,1.200000,,");
+  EXPECT_EQ(csv[2], "1.00,0.250000,1.200000,,");
+  EXPECT_EQ(csv[34], "33.00,0.250000,1.200000,,");  // rank 1: the minimum
+  EXPECT_EQ(csv.back(), "100.00,2.100000,1.200000,,");
+  EXPECT_EQ(csv[101], "99.10,2.100000,1.200000,,");
+  EXPECT_EQ(csv[110], "99.91,2.100000,1.200000,,");
+  const Metrics baseline = sample_run();
+  EXPECT_EQ(lines(latency_cdf_csv(sample_run(), &baseline))[1],
+            "0.00,0.250000,1.200000,0.250000,1.200000");
 }
 
 TEST(Report, FailedWriteNamesTheFileAndKeepsTheEarlierOne) {

@@ -19,6 +19,7 @@ void write(const std::filesystem::path& file, const std::string& text) {
 std::filesystem::path folder_with(const std::string& name, const std::string& summary,
                                   const std::string& cluster, const std::string& vms) {
   const std::filesystem::path folder = std::filesystem::temp_directory_path() / name;
+  std::filesystem::remove_all(folder);
   std::filesystem::create_directories(folder);
   write(folder / "summary.json", summary);
   write(folder / "timeseries.csv", cluster);
@@ -48,6 +49,15 @@ TEST(ResultsFolder, ReadsColumnsUndefinedFieldsAndVmsByName) {
   EXPECT_EQ(r.vms.at("a,b").column("p99_ms"), (std::vector<double>{2.5, 3}));
   EXPECT_FALSE(r.vms.at("web").has("vm_name"));
   EXPECT_FALSE(r.interrupted);
+  EXPECT_FALSE(r.baseline.has_value());  // optional files
+  EXPECT_FALSE(r.latency_cdf.has_value());
+  write(folder / "latency_cdf.csv", "percentile,read_ms\n0.00,0.25\n100.00,2.5\n");
+  write(folder / "timeseries_baseline.csv", "start_s,end_s,p50_ms\n0.0,1.0,9.5\n");
+  const ResultsFolder with_more = load_results(folder);
+  ASSERT_TRUE(with_more.latency_cdf.has_value());
+  EXPECT_EQ(with_more.latency_cdf->column("read_ms"), (std::vector<double>{0.25, 2.5}));
+  ASSERT_TRUE(with_more.baseline.has_value());
+  EXPECT_EQ(with_more.baseline->column("p50_ms"), std::vector<double>{9.5});
   const KeyFigures k = key_figures(r);
   EXPECT_DOUBLE_EQ(k.read_p50_ms, 2.0);
   EXPECT_DOUBLE_EQ(k.read_p99_ms, 9.0);

@@ -74,8 +74,17 @@ std::string summary_table(const Metrics& run, const Comparison* comparison = nul
 // Writes `contents` to `file` atomically (temporary file in the same directory, then rename).
 // Throws std::runtime_error naming `file` on failure; an existing `file` is then unchanged.
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents);
-// Writes summary.json, timeseries.csv and timeseries_vms.csv into `directory` (which must exist).
+// The latency distribution of the run's reads and writes (and of the baseline's, when given) as
+// percentile rows: percentile, then read_ms, write_ms, baseline_read_ms, baseline_write_ms (the
+// LatencyHistogram percentile: within 1/64 above the exact value; min at 0, max at 100; empty
+// when a run has no such request or there is no baseline). Percentiles 0, 1, 2 .. 99, 99.1 ..
+// 99.9, 99.91 .. 99.99, 100: a CDF plotted on a log latency axis. Requires run.finished().
+std::string latency_cdf_csv(const Metrics& run, const Metrics* baseline = nullptr);
+// Writes summary.json, timeseries.csv, timeseries_vms.csv and latency_cdf.csv into `directory`
+// (which must exist), and with a baseline timeseries_baseline.csv (the baseline run's
+// cluster-wide rows, as timeseries.csv).
 void write_results(const std::filesystem::path& directory, const Metrics& run,
-                   const Comparison* comparison = nullptr, const Provenance* provenance = nullptr);
+                   const Comparison* comparison = nullptr, const Provenance* provenance = nullptr,
+                   const Metrics* baseline = nullptr);
 
 }  // namespace flashtwin::sim

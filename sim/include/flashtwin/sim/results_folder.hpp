@@ -2,10 +2,11 @@
 // by report.hpp, described in docs/RESULTS.md): what the GUI plots and compares, and what later
 // tools merge. Part of flashtwin_documents, the part of sim/ without SimGrid.
 //
-// Contract: load_results reads the three files as report.hpp writes them (an interrupted run's
-// folder too). Empty CSV fields (undefined values) become NaN. A missing or malformed file throws
-// ResultsError naming the file and, for a CSV, the line and column; nothing is half loaded (the
-// caller's previous ResultsFolder is untouched, since a new one is returned).
+// Contract: load_results reads the files as report.hpp writes them (an interrupted run's folder
+// too): summary.json, timeseries.csv and timeseries_vms.csv must be there, latency_cdf.csv and
+// timeseries_baseline.csv may be. Empty CSV fields (undefined values) become NaN. A missing or
+// malformed file throws ResultsError naming the file and, for a CSV, the line and column; nothing
+// is half loaded (the caller's previous ResultsFolder is untouched, since a new one is returned).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,8 @@ struct ResultsFolder {
   TimeSeries cluster;                     // timeseries.csv
   std::map<std::string, TimeSeries> vms;  // timeseries_vms.csv, by VM name
   std::vector<std::string> vm_order;      // VM names in the file's order
+  std::optional<TimeSeries> baseline;     // timeseries_baseline.csv, when the run had one
+  std::optional<TimeSeries> latency_cdf;  // latency_cdf.csv (folders of older versions lack it)
   bool interrupted = false;               // summary.json says so
 };
 
