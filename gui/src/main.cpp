@@ -1,15 +1,52 @@
-// flashtwin-gui [SCENARIO]: the architect's workbench (gui/README.md). Opens on the embedded
-// default scenario, or on SCENARIO.
+// flashtwin-gui [SCENARIO]: the architect's workbench (docs/GUI.md). Opens on the embedded
+// default scenario, or on SCENARIO. `--screenshots DIR [--compare-set PATH=VALUE]...` takes the
+// program's own screenshots instead (screenshots.hpp) and exits: 0 when all were written.
 #include "main_window.hpp"
+#include "screenshots.hpp"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("flashtwin-gui"));
+  QCommandLineParser options;
+  options.setApplicationDescription(
+      QStringLiteral("flashtwin's workbench: design a flash tier, run it, compare designs"));
+  options.addHelpOption();
+  options.addPositionalArgument(QStringLiteral("scenario"),
+                                QStringLiteral("Scenario JSON file (default: the embedded one)"));
+  const QCommandLineOption screenshots(
+      QStringLiteral("screenshots"),
+      QStringLiteral("Write the main views as PNGs into DIR, then exit"), QStringLiteral("DIR"));
+  const QCommandLineOption compare(
+      QStringLiteral("compare-set"),
+      QStringLiteral("With --screenshots: pin the run as A, make this "
+                     "edit (PATH=VALUE, as flashtwin run --set) and run B"),
+      QStringLiteral("PATH=VALUE"));
+  options.addOption(screenshots);
+  options.addOption(compare);
+  options.process(app);
+
   flashtwin::gui::MainWindow window;
-  const QStringList arguments = QApplication::arguments();
-  if (arguments.size() > 1) window.open_scenario(arguments.at(1));
+  if (!options.positionalArguments().isEmpty() &&
+      !window.open_scenario(options.positionalArguments().first())) {
+    std::fprintf(stderr, "flashtwin-gui: %s\n", window.status().toLocal8Bit().constData());
+    if (options.isSet(screenshots)) return 2;
+  }
+  window.resize(1280, 800);
   window.show();
+  std::unique_ptr<flashtwin::gui::Screenshots> shooter;
+  if (options.isSet(screenshots)) {
+    shooter = std::make_unique<flashtwin::gui::Screenshots>(window, options.value(screenshots),
+                                                            options.values(compare));
+    QObject::connect(shooter.get(), &flashtwin::gui::Screenshots::finished, &app,
+                     [](bool ok) { QApplication::exit(ok ? 0 : 1); });
+    QTimer::singleShot(0, shooter.get(), [&shooter] { shooter->start(); });
+  }
   return QApplication::exec();
 }

@@ -113,10 +113,11 @@ std::vector<ChartSpec> chart_specs() {
                               {QStringLiteral("writes"), "array_write_iops"},
                               {QStringLiteral("of which destage"), "array_destage_iops"}},
                              1);
-  auto dirty =
-      cluster_lines({{QStringLiteral("dirty"), "dirty_bytes"},
-                     {QStringLiteral("at risk (fewer copies than asked)"), "underprotected_bytes"}},
-                    1 / kMiB);
+  auto dirty = cluster_lines(
+      {{QStringLiteral("dirty"), "dirty_bytes"},
+       {QStringLiteral("at risk (one host's flash the only copy)"), "bytes_at_risk"},
+       {QStringLiteral("under-protected (fewer copies than asked)"), "underprotected_bytes"}},
+      1 / kMiB);
   auto served = [](const sim::ResultsFolder& r) {
     const sim::TimeSeries& c = r.cluster;
     return stacked(interval_middles(c),
