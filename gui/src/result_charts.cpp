@@ -217,6 +217,32 @@ QTableWidget* values_table(const std::vector<QAbstractSeries*>& series,
   return table;
 }
 
+// A chart with its title set large and bold.
+QChart* titled_chart(const QString& title) {
+  auto* chart = new QChart;
+  chart->setTitle(title);
+  QFont title_font = chart->titleFont();
+  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
+  title_font.setBold(true);
+  chart->setTitleFont(title_font);
+  return chart;
+}
+
+// The tab's page: the chart (legend below) and its table of values side by side.
+NamedChart chart_page(const QString& tab, QChart* chart, QTableWidget* table) {
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  auto* view = new QChartView(chart);
+  view->setRenderHint(QPainter::Antialiasing);
+  view->setMinimumSize(420, 300);
+  auto* page = new QSplitter(Qt::Horizontal);
+  page->addWidget(view);
+  page->addWidget(table);
+  page->setStretchFactor(0, 4);
+  page->setStretchFactor(1, 1);
+  page->setSizes({700, 180});
+  return NamedChart{tab, page, view};
+}
+
 NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
                  const sim::ResultsFolder* pinned) {
   std::vector<QAbstractSeries*> series = spec.series(results);
@@ -245,12 +271,7 @@ NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
       series.push_back(s);
     }
   }
-  auto* chart = new QChart;
-  chart->setTitle(spec.title);
-  QFont title_font = chart->titleFont();
-  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
-  title_font.setBold(true);
-  chart->setTitleFont(title_font);
+  QChart* chart = titled_chart(spec.title);
   auto* x_axis = new QValueAxis;
   x_axis->setTitleText(QStringLiteral("simulated time (s)"));
   x_axis->setLabelFormat(QStringLiteral("%g"));
@@ -317,17 +338,7 @@ NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
         m->setVisible(false);
     first = false;
   }
-  chart->legend()->setAlignment(Qt::AlignBottom);
-  auto* view = new QChartView(chart);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumSize(420, 300);
-  auto* page = new QSplitter(Qt::Horizontal);
-  page->addWidget(view);
-  page->addWidget(values_table(series));
-  page->setStretchFactor(0, 4);
-  page->setStretchFactor(1, 1);
-  page->setSizes({700, 180});
-  return NamedChart{spec.tab, page, view};
+  return chart_page(spec.tab, chart, values_table(series));
 }
 
 // The latency distribution (latency_cdf.csv): the share of requests at or below each latency, on a
@@ -370,12 +381,7 @@ NamedChart build_cdf(const sim::ResultsFolder& results, const sim::ResultsFolder
     curve(*pinned->latency_cdf, "write_ms", QStringLiteral("A: writes"), Qt::DashLine,
           write.darker(150));
   }
-  auto* chart = new QChart;
-  chart->setTitle(QStringLiteral("Latency distribution (CDF)"));
-  QFont title_font = chart->titleFont();
-  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
-  title_font.setBold(true);
-  chart->setTitleFont(title_font);
+  QChart* chart = titled_chart(QStringLiteral("Latency distribution (CDF)"));
   auto* x_axis = new QLogValueAxis;
   x_axis->setTitleText(QStringLiteral("latency (ms, log scale)"));
   x_axis->setLabelFormat(QStringLiteral("%g"));
@@ -402,17 +408,8 @@ NamedChart build_cdf(const sim::ResultsFolder& results, const sim::ResultsFolder
   if (high > 0)
     x_axis->setRange(std::pow(10.0, std::floor(std::log10(low))),
                      std::pow(10.0, std::ceil(std::log10(high))));
-  chart->legend()->setAlignment(Qt::AlignBottom);
-  auto* view = new QChartView(chart);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumSize(420, 300);
-  auto* page = new QSplitter(Qt::Horizontal);
-  page->addWidget(view);
-  page->addWidget(values_table(series, QStringLiteral("latency (ms)")));
-  page->setStretchFactor(0, 4);
-  page->setStretchFactor(1, 1);
-  page->setSizes({700, 180});
-  return NamedChart{QStringLiteral("Latency CDF"), page, view};
+  return chart_page(QStringLiteral("Latency CDF"), chart,
+                    values_table(series, QStringLiteral("latency (ms)")));
 }
 
 }  // namespace
