@@ -1,5 +1,8 @@
 #include "design_form.hpp"
 
+#include "event_timeline.hpp"
+#include "json_fields.hpp"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -7,19 +10,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace flashtwin::gui {
-namespace {
-
-const QStringList kModes = {QStringLiteral("pass-through"), QStringLiteral("write-through"),
-                            QStringLiteral("write-around"), QStringLiteral("write-back")};
-
-std::string quoted(const QString& text) {
-  return nlohmann::json(text.toStdString()).dump();
-}
-
-}  // namespace
 
 DesignForm::DesignForm(QWidget* parent) : QWidget(parent) {
   new QVBoxLayout(this);
@@ -27,105 +23,75 @@ DesignForm::DesignForm(QWidget* parent) : QWidget(parent) {
 
 void DesignForm::add_field(QFormLayout* form, const QString& label, const std::string& path,
                            QWidget* w) {
+  form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // labels above fields in a narrow pane
   w->setObjectName(QString::fromStdString(path));
   w->setToolTip(QString::fromStdString("scenario path: " + path));
   form->addRow(label, w);
   fields_[path] = w;
 }
 
+QDoubleSpinBox* DesignForm::number_field(QFormLayout* form, const QString& label,
+                                         const std::string& path, double value, double low,
+                                         double high, int decimals, const QString& suffix) {
+  auto* box = new QDoubleSpinBox;
+  box->setRange(low, high);
+  box->setDecimals(decimals);
+  box->setSuffix(suffix);
+  box->setValue(value);
+  add_field(form, label, path, box);
+  connect(box, &QDoubleSpinBox::valueChanged, this, [this, path](double v) {
+    if (!loading_) emit edited(path, nlohmann::json(v).dump());
+  });
+  return box;
+}
+
+QSpinBox* DesignForm::integer_field(QFormLayout* form, const QString& label,
+                                    const std::string& path, int value, int low, int high) {
+  auto* box = new QSpinBox;
+  box->setRange(low, high);
+  box->setValue(value);
+  add_field(form, label, path, box);
+  connect(box, &QSpinBox::valueChanged, this, [this, path](int v) {
+    if (!loading_) emit edited(path, std::to_string(v));
+  });
+  return box;
+}
+
+QComboBox* DesignForm::choice_field(QFormLayout* form, const QString& label,
+                                    const std::string& path, const QStringList& choices,
+                                    const QString& current) {
+  auto* box = new QComboBox;
+  box->addItems(choices);
+  box->setCurrentText(current);
+  add_field(form, label, path, box);
+  connect(box, &QComboBox::currentTextChanged, this, [this, path](const QString& text) {
+    if (!loading_) emit edited(path, quoted(text));
+  });
+  return box;
+}
+
 void DesignForm::load(const nlohmann::json& scenario) {
   loading_ = true;
   fields_.clear();
+  trace_notes_.clear();
   QLayout* root = layout();
   while (QLayoutItem* item = root->takeAt(0)) {
     delete item->widget();
     delete item;
   }
-  auto* run = new QGroupBox(tr("Run"));
-  auto* run_form = new QFormLayout(run);
-  auto* duration = new QDoubleSpinBox;
-  duration->setRange(0.001, 1e7);
-  duration->setDecimals(3);
-  duration->setSuffix(tr(" s"));
-  duration->setValue(scenario.value("duration_s", 60.0));
-  add_field(run_form, tr("Duration (simulated)"), "duration_s", duration);
-  connect(duration, &QDoubleSpinBox::valueChanged, this, [this](double v) {
-    if (!loading_) emit edited("duration_s", nlohmann::json(v).dump());
-  });
-  auto* seed = new QSpinBox;
-  seed->setRange(0, 2147483647);
-  seed->setValue(scenario.value("seed", 1));
-  add_field(run_form, tr("Seed"), "seed", seed);
-  connect(seed, &QSpinBox::valueChanged, this, [this](int v) {
-    if (!loading_) emit edited("seed", std::to_string(v));
-  });
-  root->addWidget(run);
-
-  auto* hosts = new QGroupBox(tr("Hosts and their cache devices"));
-  auto* hosts_form = new QFormLayout(hosts);
-  const nlohmann::json empty = nlohmann::json::array();
-  const nlohmann::json& host_list =
-      scenario.contains("cluster") ? scenario["cluster"].value("hosts", empty) : empty;
-  for (std::size_t i = 0; i < host_list.size(); ++i) {
-    const nlohmann::json& host = host_list[i];
-    const QString name = QString::fromStdString(host.value("name", "host " + std::to_string(i)));
-    const nlohmann::json flash = host.value("flash", empty);
-    if (flash.empty()) {
-      hosts_form->addRow(
-          name,
-          new QLabel(host.contains("remote_flash")
-                         ? tr("no flash; caches on %1")
-                               .arg(QString::fromStdString(host["remote_flash"].get<std::string>()))
-                         : tr("no flash (pass-through)")));
-      continue;
-    }
-    for (std::size_t d = 0; d < flash.size(); ++d) {
-      const std::string at =
-          "cluster.hosts[" + std::to_string(i) + "].flash[" + std::to_string(d) + "]";
-      auto* device = new QLineEdit(QString::fromStdString(flash[d].value("device", "")));
-      add_field(hosts_form, tr("%1: device").arg(name), at + ".device", device);
-      connect(device, &QLineEdit::editingFinished, this, [this, device, at] {
-        if (!loading_) emit edited(at + ".device", quoted(device->text()));
-      });
-      auto* capacity = new QDoubleSpinBox;
-      capacity->setRange(0.001, 1e6);
-      capacity->setDecimals(1);
-      capacity->setSuffix(tr(" GiB"));
-      capacity->setValue(flash[d].value("capacity_gib", 0.0));
-      add_field(hosts_form, tr("%1: capacity").arg(name), at + ".capacity_gib", capacity);
-      connect(capacity, &QDoubleSpinBox::valueChanged, this, [this, at](double v) {
-        if (!loading_) emit edited(at + ".capacity_gib", nlohmann::json(v).dump());
-      });
-    }
-  }
-  root->addWidget(hosts);
-
-  auto* stores = new QGroupBox(tr("Datastore policies"));
-  auto* stores_form = new QFormLayout(stores);
-  const nlohmann::json& datastores = scenario.value("datastores", empty);
-  for (std::size_t i = 0; i < datastores.size(); ++i) {
-    const nlohmann::json& store = datastores[i];
-    const QString name =
-        QString::fromStdString(store.value("name", "datastore " + std::to_string(i)));
-    const nlohmann::json policy = store.value("policy", nlohmann::json::object());
-    const std::string at = "datastores[" + std::to_string(i) + "].policy";
-    auto* mode = new QComboBox;
-    mode->addItems(kModes);
-    mode->setCurrentText(QString::fromStdString(policy.value("mode", "write-through")));
-    add_field(stores_form, tr("%1: mode").arg(name), at + ".mode", mode);
-    connect(mode, &QComboBox::currentTextChanged, this, [this, at](const QString& text) {
-      if (!loading_) emit edited(at + ".mode", quoted(text));
-    });
-    auto* replicas = new QSpinBox;
-    replicas->setRange(0, 2);
-    replicas->setValue(policy.value("replicas", 0));
-    replicas->setToolTip(tr("peer copies of each write-back write (0, 1 or 2)"));
-    add_field(stores_form, tr("%1: replicas").arg(name), at + ".replicas", replicas);
-    connect(replicas, &QSpinBox::valueChanged, this, [this, at](int v) {
-      if (!loading_) emit edited(at + ".replicas", std::to_string(v));
-    });
-  }
-  root->addWidget(stores);
+  add_run(scenario);
+  add_network(scenario);
+  add_hosts(scenario);
+  add_datastores(scenario);
+  add_vms(scenario);
+  auto* events = new QGroupBox(tr("Events on the time line"));
+  auto* events_column = new QVBoxLayout(events);
+  events_ = new EventTimeline;
+  events_->load(scenario);
+  events_column->addWidget(events_);
+  fields_["events"] = events_->table();
+  connect(events_, &EventTimeline::edited, this, &DesignForm::edited);
+  root->addWidget(events);
 
   message_ = new QLabel;
   message_->setWordWrap(true);
@@ -135,8 +101,130 @@ void DesignForm::load(const nlohmann::json& scenario) {
   loading_ = false;
 }
 
+void DesignForm::add_run(const nlohmann::json& scenario) {
+  auto* run = new QGroupBox(tr("Run"));
+  auto* form = new QFormLayout(run);
+  number_field(form, tr("Duration (simulated)"), "duration_s", scenario.value("duration_s", 60.0),
+               0.001, 1e7, 3, tr(" s"));
+  integer_field(form, tr("Seed"), "seed", scenario.value("seed", 1), 0, 2147483647);
+  layout()->addWidget(run);
+}
+
+void DesignForm::add_network(const nlohmann::json& scenario) {
+  auto* group = new QGroupBox(tr("Network and array"));
+  auto* form = new QFormLayout(group);
+  const nlohmann::json cluster = member(scenario, "cluster");
+  choice_field(form, tr("Topology"), "cluster.topology",
+               {QStringLiteral("single-switch"), QStringLiteral("leaf-spine")},
+               QString::fromStdString(cluster.value("topology", "single-switch")));
+  number_field(form, tr("Link latency"), "cluster.link_latency_us",
+               cluster.value("link_latency_us", 5.0), 0, 1e6, 1, tr(" µs"));
+  number_field(form, tr("Spine uplinks"), "cluster.spine_gbps", cluster.value("spine_gbps", 40.0),
+               0.1, 1e5, 1, tr(" Gb/s"));
+  choice_field(form, tr("Array network"), "cluster.array_network",
+               {QStringLiteral("shared"), QStringLiteral("dedicated")},
+               QString::fromStdString(cluster.value("array_network", "shared")));
+  number_field(form, tr("Array links"), "cluster.array_gbps", cluster.value("array_gbps", 32.0),
+               0.1, 1e5, 1, tr(" Gb/s"));
+  auto* preset =
+      new QLineEdit(QString::fromStdString(member(scenario, "array").value("preset", "")));
+  preset->setPlaceholderText(tr("an array preset, e.g. hybrid-10k"));
+  add_field(form, tr("Array preset"), "array.preset", preset);
+  connect(preset, &QLineEdit::editingFinished, this, [this, preset] {
+    if (!loading_) emit edited("array.preset", quoted(preset->text()));
+  });
+  layout()->addWidget(group);
+}
+
+void DesignForm::add_hosts(const nlohmann::json& scenario) {
+  auto* hosts = new QGroupBox(tr("Hosts and their caches"));
+  auto* form = new QFormLayout(hosts);
+  const nlohmann::json host_list = array_at(member(scenario, "cluster"), "hosts");
+  for (std::size_t i = 0; i < host_list.size(); ++i) {
+    const nlohmann::json& host = host_list[i];
+    const std::string at = "cluster.hosts[" + std::to_string(i) + "]";
+    const QString name = QString::fromStdString(host.value("name", "host " + std::to_string(i)));
+    number_field(form, tr("%1: NIC").arg(name), at + ".nic_gbps", host.value("nic_gbps", 10.0), 0.1,
+                 1e5, 1, tr(" Gb/s"));
+    // The cache devices, kept whole: the RAM tier adds or removes an entry of the list.
+    auto flash = std::make_shared<nlohmann::json>(array_at(host, "flash"));
+    const auto ram_entry = [flash]() -> nlohmann::json* {
+      for (nlohmann::json& device : *flash)
+        if (device.value("device", "") == "ram") return &device;
+      return nullptr;
+    };
+    if (flash->empty() || (flash->size() == 1 && ram_entry() != nullptr)) {
+      form->addRow(
+          name,
+          new QLabel(host.contains("remote_flash")
+                         ? tr("no flash; caches on %1")
+                               .arg(QString::fromStdString(host["remote_flash"].get<std::string>()))
+                     : flash->empty() ? tr("no flash (pass-through)")
+                                      : tr("a RAM cache only")));
+      continue;
+    }
+    const std::string device_at = at + ".flash[0]";
+    auto* device = new QLineEdit(QString::fromStdString((*flash)[0].value("device", "")));
+    add_field(form, tr("%1: flash device").arg(name), device_at + ".device", device);
+    connect(device, &QLineEdit::editingFinished, this, [this, device, device_at, flash] {
+      if (loading_) return;
+      (*flash)[0]["device"] = device->text().toStdString();
+      emit edited(device_at + ".device", quoted(device->text()));
+    });
+    auto* capacity =
+        number_field(form, tr("%1: flash capacity").arg(name), device_at + ".capacity_gib",
+                     (*flash)[0].value("capacity_gib", 0.0), 0.001, 1e6, 1, tr(" GiB"));
+    connect(capacity, &QDoubleSpinBox::valueChanged, this,
+            [flash](double v) { (*flash)[0]["capacity_gib"] = v; });
+    const nlohmann::json* ram = ram_entry();
+    auto* ram_gib = new QDoubleSpinBox;
+    ram_gib->setRange(0, 1e5);
+    ram_gib->setDecimals(1);
+    ram_gib->setSuffix(tr(" GiB"));
+    ram_gib->setSpecialValueText(tr("none"));
+    ram_gib->setValue(ram != nullptr ? ram->value("capacity_gib", 0.0) : 0.0);
+    ram_gib->setToolTip(tr("a RAM cache beside the flash (VMs pick one with policy.medium)"));
+    add_field(form, tr("%1: RAM tier").arg(name), at + ".flash", ram_gib);
+    connect(ram_gib, &QDoubleSpinBox::valueChanged, this, [this, at, flash, ram_entry](double v) {
+      if (loading_) return;
+      if (nlohmann::json* entry = ram_entry(); v <= 0) {
+        nlohmann::json kept = nlohmann::json::array();
+        for (const nlohmann::json& entry_json : *flash)
+          if (entry_json.value("device", "") != "ram") kept.push_back(entry_json);
+        *flash = kept;
+      } else if (entry != nullptr) {
+        (*entry)["capacity_gib"] = v;
+      } else {
+        flash->push_back({{"device", "ram"}, {"capacity_gib", v}});
+      }
+      emit edited(at + ".flash", flash->dump());
+    });
+  }
+  layout()->addWidget(hosts);
+}
+
+void DesignForm::add_datastores(const nlohmann::json& scenario) {
+  auto* stores = new QGroupBox(tr("Datastore policies"));
+  auto* form = new QFormLayout(stores);
+  const nlohmann::json datastores = array_at(scenario, "datastores");
+  for (std::size_t i = 0; i < datastores.size(); ++i) {
+    const nlohmann::json& store = datastores[i];
+    const QString name =
+        QString::fromStdString(store.value("name", "datastore " + std::to_string(i)));
+    const nlohmann::json policy = member(store, "policy");
+    const std::string at = "datastores[" + std::to_string(i) + "].policy";
+    choice_field(form, tr("%1: mode").arg(name), at + ".mode", policy_modes(),
+                 QString::fromStdString(policy.value("mode", "write-through")));
+    auto* replicas = integer_field(form, tr("%1: replicas").arg(name), at + ".replicas",
+                                   policy.value("replicas", 0), 0, 2);
+    replicas->setToolTip(tr("peer copies of each write-back write (0, 1 or 2)"));
+  }
+  layout()->addWidget(stores);
+}
+
 bool DesignForm::mark_invalid(const QString& json_path, const QString& message) {
   for (auto& [path, w] : fields_) {
+    w->setProperty("invalid", false);
     w->setStyleSheet(QString());
     w->setToolTip(QString::fromStdString("scenario path: " + path));
   }
@@ -159,7 +247,9 @@ bool DesignForm::mark_invalid(const QString& json_path, const QString& message) 
     }
   }
   if (best == nullptr) return false;
-  best->setStyleSheet(QStringLiteral("border: 2px solid #b00020;"));
+  // Only the field itself: a table's header or a row's parts keep their own look.
+  best->setProperty("invalid", true);
+  best->setStyleSheet(QStringLiteral("*[invalid=\"true\"] { border: 2px solid #b00020; }"));
   best->setToolTip(message);
   return true;
 }

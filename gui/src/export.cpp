@@ -33,7 +33,7 @@ QString cell(const QTableWidget* table, int row, int column) {
   return item == nullptr ? QString() : item->text();
 }
 
-QByteArray png_of(QChartView* view) {
+QByteArray png_of(QWidget* view) {
   QByteArray bytes;
   QBuffer buffer(&bytes);
   buffer.open(QIODevice::WriteOnly);
@@ -44,6 +44,10 @@ QByteArray png_of(QChartView* view) {
 }  // namespace
 
 bool save_chart(QChartView* view, const QString& path, QString& error) {
+  return save_picture(view, view->chart()->title(), path, error);
+}
+
+bool save_picture(QWidget* view, const QString& title, const QString& path, QString& error) {
   if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -51,7 +55,7 @@ bool save_chart(QChartView* view, const QString& path, QString& error) {
     svg.setOutputDevice(&buffer);
     svg.setSize(view->size());
     svg.setViewBox(view->rect());
-    svg.setTitle(view->chart()->title());
+    svg.setTitle(title);
     QPainter painter(&svg);
     view->render(&painter);
     painter.end();
@@ -59,7 +63,7 @@ bool save_chart(QChartView* view, const QString& path, QString& error) {
   }
   if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
     return write_file(path, png_of(view), error);
-  error = path + QStringLiteral(": a chart is saved as .png or .svg");
+  error = path + QStringLiteral(": a picture is saved as .png or .svg");
   return false;
 }
 

@@ -12,12 +12,14 @@
 QT_BEGIN_NAMESPACE
 class QChartView;
 class QTableWidget;
+class QWidget;
 QT_END_NAMESPACE
 
 namespace flashtwin::gui {
 
-// The format follows the suffix: .png or .svg.
+// The format follows the suffix: .png or .svg. save_picture draws any widget (the cluster view).
 bool save_chart(QChartView* view, const QString& path, QString& error);
+bool save_picture(QWidget* view, const QString& title, const QString& path, QString& error);
 bool save_table_csv(const QTableWidget* table, const QString& path, QString& error);
 bool save_html_report(const QString& path, const QString& title, const QTableWidget* table,
                       const std::vector<QChartView*>& charts, QString& error);

@@ -1,6 +1,7 @@
 // flashtwin-gui [SCENARIO]: the architect's workbench (docs/GUI.md). Opens on the embedded
-// default scenario, or on SCENARIO. `--screenshots DIR [--compare-set PATH=VALUE]...` takes the
-// program's own screenshots instead (screenshots.hpp) and exits: 0 when all were written.
+// default scenario, or on SCENARIO. `--screenshots DIR [--compare-set PATH=VALUE]...
+// [--cluster-at SECONDS]` takes the program's own screenshots instead (screenshots.hpp) and
+// exits: 0 when all were written, 1 when a run or a save failed, 2 for bad arguments.
 #include "main_window.hpp"
 #include "screenshots.hpp"
 
@@ -28,9 +29,22 @@ int main(int argc, char** argv) {
       QStringLiteral("With --screenshots: pin the run as A, make this "
                      "edit (PATH=VALUE, as flashtwin run --set) and run B"),
       QStringLiteral("PATH=VALUE"));
+  const QCommandLineOption cluster_at(
+      QStringLiteral("cluster-at"),
+      QStringLiteral("With --screenshots: show the cluster view at this simulated time"),
+      QStringLiteral("SECONDS"));
   options.addOption(screenshots);
   options.addOption(compare);
+  options.addOption(cluster_at);
   options.process(app);
+  bool time_ok = true;
+  const double cluster_at_s =
+      options.isSet(cluster_at) ? options.value(cluster_at).toDouble(&time_ok) : -1.0;
+  if (!time_ok) {
+    std::fprintf(stderr, "flashtwin-gui: --cluster-at wants seconds, not '%s'\n",
+                 options.value(cluster_at).toLocal8Bit().constData());
+    return 2;
+  }
 
   flashtwin::gui::MainWindow window;
   if (!options.positionalArguments().isEmpty() &&
@@ -43,7 +57,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<flashtwin::gui::Screenshots> shooter;
   if (options.isSet(screenshots)) {
     shooter = std::make_unique<flashtwin::gui::Screenshots>(window, options.value(screenshots),
-                                                            options.values(compare));
+                                                            options.values(compare), cluster_at_s);
     QObject::connect(shooter.get(), &flashtwin::gui::Screenshots::finished, &app,
                      [](bool ok) { QApplication::exit(ok ? 0 : 1); });
     QTimer::singleShot(0, shooter.get(), [&shooter] { shooter->start(); });

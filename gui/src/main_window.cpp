@@ -1,8 +1,10 @@
 #include "main_window.hpp"
 
+#include "cluster_view.hpp"
 #include "compare_table.hpp"
 #include "design_form.hpp"
 #include "export.hpp"
+#include "host_table.hpp"
 #include "result_charts.hpp"
 
 #include "flashtwin/sim/json_reader.hpp"
@@ -16,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -31,12 +34,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("flashtwin — flash tier workbench"));
   auto* splitter = new QSplitter;
 
-  auto* design_tabs = new QTabWidget;
+  auto* design_tabs = design_tabs_ = new QTabWidget;
   form_ = new DesignForm;
-  auto* scroll = new QScrollArea;
+  auto* scroll = design_scroll_ = new QScrollArea;
   scroll->setWidget(form_);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   design_tabs->addTab(scroll, tr("Design"));
+  design_cluster_ = new ClusterCanvas;
+  design_cluster_->setToolTip(tr("The design: hosts by rack, their caches, the VMs on them"));
+  design_tabs->addTab(design_cluster_, tr("Cluster"));
   json_view_ = new QPlainTextEdit;
   json_view_->setReadOnly(true);
   json_view_->setFont(QFont(QStringLiteral("monospace")));
@@ -68,7 +75,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   splitter->addWidget(right);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 5);
-  splitter->setSizes({400, 880});
+  splitter->setSizes({420, 860});
   setCentralWidget(splitter);
 
   build_actions();
@@ -171,6 +178,8 @@ bool MainWindow::export_current(const QString& path, QString& error) {
     }
     return save_table_csv(table, path, error);
   }
+  if (auto* cluster = qobject_cast<ClusterPage*>(page))
+    return save_picture(cluster->canvas(), tr("The cluster"), path, error);
   auto* view = page == nullptr ? nullptr : page->findChild<QChartView*>();
   if (view == nullptr) {
     error = tr("the tab shown has no chart: export a table as .csv");
@@ -223,6 +232,7 @@ bool MainWindow::apply_edit(const std::string& path, const std::string& json_val
 
 void MainWindow::design_changed() {
   json_view_->setPlainText(QString::fromStdString(design_.json().dump(2)));
+  design_cluster_->show_state(ClusterPlayback(design_.json()).state_at(0));
   validation_ = validate(design_);
   form_->mark_invalid(validation_.json_path, validation_.ok ? QString() : validation_.message);
   run_action_->setEnabled(validation_.ok && !run_.running());
@@ -325,10 +335,15 @@ void MainWindow::rebuild_result_tabs() {
   const sim::ResultsFolder* a = pinned_ ? &*pinned_ : nullptr;
   if (a != nullptr)
     results_tabs_->addTab(make_compare_page(*a, pinned_label_, *results_, results_label_),
-                          tr("Compare A/B"));
-  for (const NamedChart& chart : make_result_charts(*results_, a))
-    results_tabs_->addTab(chart.page, chart.name);
-  results_tabs_->addTab(make_key_figures_table(*results_), tr("Key figures"));
+                          tr("A/B"));
+  results_tabs_->addTab(new ClusterPage(std::make_unique<ClusterPlayback>(*results_)),
+                        tr("Cluster"));
+  for (const NamedChart& chart : make_result_charts(*results_, a)) {
+    const int tab = results_tabs_->addTab(chart.page, chart.name);
+    results_tabs_->setTabToolTip(tab, chart.view->chart()->title());
+  }
+  results_tabs_->addTab(make_host_table(*results_), tr("Hosts"));
+  results_tabs_->addTab(make_key_figures_table(*results_), tr("Figures"));
 }
 
 std::vector<QChartView*> MainWindow::chart_views() const {
@@ -336,6 +351,12 @@ std::vector<QChartView*> MainWindow::chart_views() const {
   for (int i = 0; i < results_tabs_->count(); ++i)
     if (auto* view = results_tabs_->widget(i)->findChild<QChartView*>()) views.push_back(view);
   return views;
+}
+
+void MainWindow::show_design_part(QWidget* part) {
+  design_tabs_->setCurrentIndex(0);
+  form_->layout()->activate();  // positions as they will be drawn
+  design_scroll_->verticalScrollBar()->setValue(part->mapTo(form_, QPoint(0, 0)).y() - 8);
 }
 
 QString MainWindow::status() const {

@@ -1,12 +1,13 @@
 // MainWindow: the workbench. Left, the design: a form (DesignForm) and the scenario as JSON
-// (read-only); right, the run: progress (simulated time, rate, ETA), Run and Cancel, and the
-// results as charts and a table of key figures. Each edit is validated at once by `flashtwin
-// validate` and a bad value is flagged in its field with that program's message. A run happens
-// in a worker process (RunProcess); its results go to a folder of this session (kept until the
-// window closes, or chosen with "Open results..." from any run's folder). "Pin as A" keeps the
-// results shown as run A: every later run (B) is then compared with it — a table of the key
-// figures with differences and the better design, and A's lines overlaid on the charts. The
-// current chart or table exports as PNG, SVG or CSV, and the comparison as a one-page HTML report.
+// (read-only) and as a cluster picture; right, the run: progress (simulated time, rate, ETA), Run
+// and Cancel, and the results as the cluster played back over time, charts and a table of key
+// figures. Each edit is validated at once by `flashtwin validate` and a bad value is flagged in its
+// field with that program's message. A run happens in a worker process (RunProcess); its results go
+// to a folder of this session (kept until the window closes, or chosen with "Open results..." from
+// any run's folder). "Pin as A" keeps the results shown as run A: every later run (B) is then
+// compared with it — a table of the key figures with differences and the better design, and A's
+// lines overlaid on the charts. The current chart or table exports as PNG, SVG or CSV, and the
+// comparison as a one-page HTML report.
 #pragma once
 
 #include "design_document.hpp"
@@ -26,11 +27,13 @@ class QChartView;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
+class QScrollArea;
 class QTabWidget;
 QT_END_NAMESPACE
 
 namespace flashtwin::gui {
 
+class ClusterCanvas;
 class DesignForm;
 
 class MainWindow : public QMainWindow {
@@ -65,6 +68,9 @@ class MainWindow : public QMainWindow {
   QString design_label() const;
   std::vector<QChartView*> chart_views() const;
   QTabWidget* result_tabs() const { return results_tabs_; }
+  QTabWidget* design_tabs() const { return design_tabs_; }
+  // Scrolls the design form so that `part` (one of its widgets) shows.
+  void show_design_part(QWidget* part);
   QString status() const;
   bool running() const { return run_.running(); }
 
@@ -93,9 +99,12 @@ class MainWindow : public QMainWindow {
 
   DesignForm* form_ = nullptr;
   QPlainTextEdit* json_view_ = nullptr;
+  ClusterCanvas* design_cluster_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   QTabWidget* results_tabs_ = nullptr;
+  QTabWidget* design_tabs_ = nullptr;
+  QScrollArea* design_scroll_ = nullptr;
   QAction* run_action_ = nullptr;
   QAction* cancel_action_ = nullptr;
   QAction* pin_action_ = nullptr;

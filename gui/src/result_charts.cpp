@@ -81,12 +81,15 @@ struct ChartSpec {
 };
 
 std::vector<ChartSpec> chart_specs() {
-  auto baseline_lines = [](std::vector<std::pair<QString, std::string>> columns) {
-    return [columns](const sim::TimeSeries& b) {
+  auto baseline_lines = [](std::vector<std::pair<QString, std::string>> columns,
+                           double scale = 1.0) {
+    return [columns, scale](const sim::TimeSeries& b) {
       std::vector<QAbstractSeries*> out;
       const std::vector<double> x = interval_middles(b);
       for (const auto& [name, column] : columns)
-        out.push_back(line(QStringLiteral("without the tier: ") + name, x, b.column(column)));
+        if (b.has(column))
+          out.push_back(
+              line(QStringLiteral("without the tier: ") + name, x, b.column(column), scale));
       return out;
     };
   };
@@ -95,7 +98,7 @@ std::vector<ChartSpec> chart_specs() {
       std::vector<QAbstractSeries*> out;
       const std::vector<double> x = interval_middles(r.cluster);
       for (const auto& [name, column] : columns)
-        out.push_back(line(name, x, r.cluster.column(column), scale));
+        if (r.cluster.has(column)) out.push_back(line(name, x, r.cluster.column(column), scale));
       return out;
     };
   };
@@ -126,18 +129,41 @@ std::vector<ChartSpec> chart_specs() {
                     {QStringLiteral("array"), array_share(c)}},
                    100.0);
   };
+  auto utilisation = cluster_lines({{QStringLiteral("with the tier"), "array_utilisation"}}, 100.0);
+  auto network = [](const sim::ResultsFolder& r) {
+    const sim::TimeSeries& c = r.cluster;
+    std::vector<std::pair<QString, std::vector<double>>> layers;
+    for (const auto& [name, column] :
+         {std::pair{"array reads", "network_array_read_mb_per_s"},
+          std::pair{"array writes", "network_array_write_mb_per_s"},
+          std::pair{"destage", "network_destage_mb_per_s"},
+          std::pair{"replication", "network_replication_mb_per_s"},
+          std::pair{"remote reads (after a migration)", "network_remote_read_mb_per_s"},
+          std::pair{"vMotion memory copy", "network_vmotion_mb_per_s"},
+          std::pair{"remote cache (host without flash)", "network_remote_cache_mb_per_s"}}) {
+      if (c.has(column)) layers.emplace_back(QString::fromUtf8(name), c.column(column));
+    }
+    return stacked(interval_middles(c), layers, 1.0);
+  };
+  auto network_total = cluster_lines({{QStringLiteral("network"), "network_mb_per_s"}}, 1.0);
   auto flash_share =
       cluster_lines({{QStringLiteral("served from flash"), "read_hit_ratio"}}, 100.0);
   return {
       {QStringLiteral("Latency"), QStringLiteral("Cluster latency over time"),
        QStringLiteral("latency (ms)"), latency, latency, nullptr},
-      {QStringLiteral("Reads served"), QStringLiteral("Where read blocks were served"),
+      {QStringLiteral("Reads"), QStringLiteral("Where read blocks were served"),
        QStringLiteral("share of read blocks (%)"), served, flash_share, nullptr},
       {QStringLiteral("Array"), QStringLiteral("Array I/O with and without the flash tier"),
        QStringLiteral("array I/O (IOPS)"), array, array,
        baseline_lines({{QStringLiteral("reads"), "array_read_iops"},
                        {QStringLiteral("writes"), "array_write_iops"}})},
-      {QStringLiteral("Dirty data"), QStringLiteral("Dirty data and data at risk"),
+      {QStringLiteral("Array busy"),
+       QStringLiteral("Array backend utilisation with and without the flash tier"),
+       QStringLiteral("backend busy (%)"), utilisation, utilisation,
+       baseline_lines({{QStringLiteral("backend busy"), "array_utilisation"}}, 100.0)},
+      {QStringLiteral("Network"), QStringLiteral("Network traffic by purpose"),
+       QStringLiteral("network (MB/s)"), network, network_total, nullptr},
+      {QStringLiteral("Dirty"), QStringLiteral("Dirty data and data at risk"),
        QStringLiteral("data (MiB)"), dirty, dirty, nullptr},
       {QStringLiteral("Per VM"), QStringLiteral("p99 latency per VM"),
        QStringLiteral("latency (ms)"), per_vm, per_vm, nullptr},
@@ -408,7 +434,7 @@ NamedChart build_cdf(const sim::ResultsFolder& results, const sim::ResultsFolder
   if (high > 0)
     x_axis->setRange(std::pow(10.0, std::floor(std::log10(low))),
                      std::pow(10.0, std::ceil(std::log10(high))));
-  return chart_page(QStringLiteral("Latency CDF"), chart,
+  return chart_page(QStringLiteral("CDF"), chart,
                     values_table(series, QStringLiteral("latency (ms)")));
 }
 

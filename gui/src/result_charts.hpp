@@ -29,10 +29,11 @@ struct NamedChart {
 
 // Cluster latency p50 / p99 over time (ms); the latency distribution (CDF on a log latency axis,
 // reads and writes, with and without the tier; when the folder has latency_cdf.csv); where reads
-// were served (local flash, remote flash,
-// array: % of read blocks, stacked); the array's IOPS (reads, writes, destage; and without the
-// tier, when the folder has timeseries_baseline.csv); dirty data and
-// data at risk (MiB); p99 latency per VM (ms). `pinned` (may be null) is overlaid as A.
+// were served (local flash, remote flash, array: % of read blocks, stacked); the array's IOPS
+// (reads, writes, destage; and without the tier, when the folder has timeseries_baseline.csv); the
+// array backend's busy share (%, with and without the tier); the network by purpose (MB/s,
+// stacked); dirty data and data at risk (MiB); p99 latency per VM (ms). Columns a folder of an
+// older version lacks are left out. `pinned` (may be null) is overlaid as A.
 std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
                                            const sim::ResultsFolder* pinned = nullptr);
 // The key figures (key_figures.hpp) as a two-column table; owned by the caller.

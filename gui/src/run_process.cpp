@@ -28,30 +28,53 @@ QStringList scenario_arguments(const DesignDocument& design) {
   return arguments;
 }
 
+// What a short `flashtwin` command said, waited for: its exit code, and its output (stdout when
+// it succeeded, else its message on stderr without the "flashtwin: " prefix).
+struct Answer {
+  bool ran = false;
+  int exit_code = -1;
+  QString text;
+};
+
+Answer ask_worker(const QStringList& arguments, int timeout_ms) {
+  QProcess worker;
+  worker.start(flashtwin_program(), arguments);
+  Answer answer;
+  if (!worker.waitForFinished(timeout_ms) || worker.exitStatus() != QProcess::NormalExit) {
+    worker.kill();
+    answer.text = QStringLiteral("could not run %1 %2: %3")
+                      .arg(flashtwin_program(), arguments.first(), worker.errorString());
+    return answer;
+  }
+  answer.ran = true;
+  answer.exit_code = worker.exitCode();
+  answer.text = QString::fromUtf8(answer.exit_code == 0 ? worker.readAllStandardOutput()
+                                                        : worker.readAllStandardError())
+                    .trimmed();
+  if (answer.text.startsWith(QLatin1String("flashtwin: "))) answer.text.remove(0, 11);
+  return answer;
+}
+
 }  // namespace
 
 Validation validate(const DesignDocument& design) {
-  QProcess worker;
-  worker.start(flashtwin_program(),
-               QStringList{QStringLiteral("validate")} + scenario_arguments(design));
+  const Answer answer =
+      ask_worker(QStringList{QStringLiteral("validate")} + scenario_arguments(design), 30000);
   Validation result;
-  if (!worker.waitForFinished(30000) || worker.exitStatus() != QProcess::NormalExit) {
-    worker.kill();
-    result.message = QStringLiteral("could not run %1 validate: %2")
-                         .arg(flashtwin_program(), worker.errorString());
-    return result;
-  }
-  result.ok = worker.exitCode() == 0;
-  QString text = QString::fromUtf8(worker.readAllStandardError()).trimmed();
-  if (text.startsWith(QLatin1String("flashtwin: "))) text.remove(0, 11);
-  result.message = result.ok ? QString::fromUtf8(worker.readAllStandardOutput()).trimmed() : text;
+  result.ok = answer.ran && answer.exit_code == 0;
+  result.message = answer.text;
   // main() prints "flashtwin: $.path: message".
   static const QRegularExpression path(QStringLiteral("^(\\$[^:\\s]*):"));
-  if (!result.ok) {
-    if (const QRegularExpressionMatch match = path.match(text); match.hasMatch())
+  if (answer.ran && !result.ok) {
+    if (const QRegularExpressionMatch match = path.match(answer.text); match.hasMatch())
       result.json_path = match.captured(1);
   }
   return result;
+}
+
+TraceInfo trace_info(const QString& file) {
+  const Answer answer = ask_worker({QStringLiteral("trace"), QStringLiteral("info"), file}, 60000);
+  return TraceInfo{answer.ran && answer.exit_code == 0, answer.text};
 }
 
 RunProcess::RunProcess(QObject* parent) : QObject(parent) {

@@ -5,7 +5,8 @@
 // cleanly, keeping what it computed (exit 143, summary.json marked interrupted).
 //
 // flashtwin_program() finds the worker: $FLASHTWIN_PROGRAM, else `flashtwin` beside this program
-// or in the build tree's sim/, else on PATH. validate() runs `flashtwin validate` the same way.
+// or in the build tree's sim/, else on PATH. validate() and trace_info() run `flashtwin validate`
+// and `flashtwin trace info` the same way.
 #pragma once
 
 #include "design_document.hpp"
@@ -26,6 +27,14 @@ struct Validation {
 };
 // Waits for the worker (a scenario is checked in milliseconds).
 Validation validate(const DesignDocument& design);
+// `flashtwin trace info FILE`: what a trace holds (format, devices, requests, span, sizes), or the
+// reader's error (file, byte offset, reason); ok says which. Waits for the worker (up to 60 s: a
+// large trace is read through).
+struct TraceInfo {
+  bool ok = false;
+  QString text;
+};
+TraceInfo trace_info(const QString& file);
 
 class RunProcess : public QObject {
   Q_OBJECT

@@ -1,5 +1,8 @@
 #include "screenshots.hpp"
 
+#include "cluster_view.hpp"
+#include "design_form.hpp"
+#include "event_timeline.hpp"
 #include "main_window.hpp"
 
 #include <QDir>
@@ -9,8 +12,12 @@
 
 namespace flashtwin::gui {
 
-Screenshots::Screenshots(MainWindow& window, QString folder, QStringList compare_edits)
-    : window_(window), folder_(std::move(folder)), compare_edits_(std::move(compare_edits)) {
+Screenshots::Screenshots(MainWindow& window, QString folder, QStringList compare_edits,
+                         double cluster_at_s)
+    : window_(window),
+      folder_(std::move(folder)),
+      compare_edits_(std::move(compare_edits)),
+      cluster_at_s_(cluster_at_s) {
   connect(&window_, &MainWindow::run_ended, this,
           [this](RunProcess::Outcome outcome) { run_ended(static_cast<int>(outcome)); });
 }
@@ -27,6 +34,11 @@ void Screenshots::take(const QString& name) {
 void Screenshots::start() {
   QDir().mkpath(folder_);
   take(QStringLiteral("design"));
+  window_.show_design_part(window_.form()->events());
+  take(QStringLiteral("design-events"));
+  window_.design_tabs()->setCurrentIndex(1);
+  take(QStringLiteral("design-cluster"));
+  window_.show_design_part(window_.form());
   if (!window_.start_run()) {
     std::fprintf(stderr, "flashtwin-gui: the design cannot run: %s\n",
                  window_.validation().message.toLocal8Bit().constData());
@@ -44,6 +56,8 @@ void Screenshots::run_ended(int outcome) {
   QTabWidget* tabs = window_.result_tabs();
   for (int i = 0; i < tabs->count(); ++i) {
     tabs->setCurrentIndex(i);
+    if (auto* cluster = qobject_cast<ClusterPage*>(tabs->widget(i)); cluster && cluster_at_s_ >= 0)
+      cluster->show_time(cluster_at_s_);
     take((comparing_ ? QStringLiteral("compare-") : QString()) +
          tabs->tabText(i)
              .toLower()

@@ -171,6 +171,8 @@ Metrics::Metrics(RunLayout layout)
     host.totals.channels = std::max<std::uint32_t>(1, h.channels);
     host.totals.endurance_dwpd = h.endurance_dwpd;
     host.totals.volatile_cache = h.volatile_cache;
+    host.interval.host = hosts_.size();
+    host.interval.end_ns = interval_ns_;
     hosts_.push_back(std::move(host));
   }
   cluster_.window_start_ns = warmup_ns_;
@@ -240,6 +242,15 @@ void Metrics::close_interval(std::int64_t end_ns) {
                             row.io.read_blocks.total());
     vm.interval = IntervalIo{};
     vm.interval_latency.reset();
+  }
+  for (Host& host : hosts_) {
+    HostIntervalRow& row = host.interval;
+    row.end_ns = end_ns;
+    host_rows_.push_back(row);
+    row.start_ns = (open_index_ + 1) * interval_ns_;
+    row.end_ns = row.start_ns + interval_ns_;
+    for (Level* level : {&row.used_bytes, &row.dirty_bytes, &row.replica_bytes})
+      level->max = level->last;
   }
   // The next interval starts with the levels where this one left them.
   IntervalRow next;
@@ -370,6 +381,15 @@ void Metrics::on(const ArrayGauges& e) {
   }
   sample(open_.nvram_used_bytes, e.load.nvram_used_bytes);
   sample(open_.array_requests_on_hold, e.load.requests_on_hold);
+  open_.array_busy_server_s += e.load.backend_busy_server_s - array_busy_seen_s_;
+  array_busy_seen_s_ = e.load.backend_busy_server_s;
+  open_.array_servers = e.load.backend_servers;
+}
+
+double IntervalRow::array_utilisation() const {
+  const double capacity = static_cast<double>(array_servers) * static_cast<double>(length_ns());
+  return capacity > 0 ? array_busy_server_s * 1e9 / capacity
+                      : std::numeric_limits<double>::quiet_NaN();
 }
 
 models::ArraySaturation ClusterTotals::array_saturation() const {
@@ -394,6 +414,9 @@ void Metrics::on(const ClusterGauges& e) {
 void Metrics::on(const HostGauges& e) {
   Host& host = host_at(e.host, "host_gauges");
   advance_to(e.at_ns, "host_gauges");
+  sample(host.interval.used_bytes, e.used_bytes);
+  sample(host.interval.dirty_bytes, e.dirty_bytes);
+  sample(host.interval.replica_bytes, e.replica_bytes);
   switch (phase_of(e.at_ns)) {
     case Phase::warmup:
       host.evictions_before_window = e.evictions;
@@ -514,6 +537,8 @@ void Metrics::visit(MetricsVisitor& visitor) const {
     visitor.interval(row);
   for (const VmIntervalRow& row : vm_rows_)
     visitor.vm_interval(row, vms_[row.vm].name);
+  for (const HostIntervalRow& row : host_rows_)
+    visitor.host_interval(row, hosts_[row.host].totals.name);
 }
 
 namespace {

@@ -403,6 +403,14 @@ std::string csv_quoted(std::string_view text) {
   return out + "\"";
 }
 
+// The network's rate by purpose, after the other columns: network_array_read_mb_per_s, ...
+std::string network_header() {
+  std::string header;
+  for (std::size_t p = 0; p < kNetworkPurposes; ++p)
+    header += std::string(",network_") + purpose_name(static_cast<NetworkPurpose>(p)) + "_mb_per_s";
+  return header;
+}
+
 class ClusterCsv : public MetricsVisitor {
  public:
   std::string text = std::string("start_s,end_s,") + kIoHeader +
@@ -410,7 +418,8 @@ class ClusterCsv : public MetricsVisitor {
                      "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,"
                      "bytes_at_risk,bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max,"
                      "underprotected_bytes,underprotected_bytes_max,array_requests_on_hold,"
-                     "array_requests_on_hold_max\n";
+                     "array_requests_on_hold_max,array_utilisation" +
+                     network_header() + "\n";
 
   void interval(const IntervalRow& row) override {
     const std::int64_t len = row.length_ns();
@@ -426,10 +435,14 @@ class ClusterCsv : public MetricsVisitor {
           std::to_string(row.underprotected_bytes.last),
           std::to_string(row.underprotected_bytes.max),
           std::to_string(row.array_requests_on_hold.last),
-          std::to_string(row.array_requests_on_hold.max)}) {
+          std::to_string(row.array_requests_on_hold.max),
+          std::isnan(row.array_utilisation()) ? std::string()
+                                              : format::fixed(row.array_utilisation(), 6)}) {
       line += ',';
       line += field;
     }
+    for (std::uint64_t bytes : row.network.by_purpose)
+      line += "," + rate(bytes, len, 1e6);
     text += line + "\n";
   }
 };
@@ -442,6 +455,21 @@ class VmCsv : public MetricsVisitor {
     std::string line = format::seconds(row.start_ns) + "," + format::seconds(row.end_ns) + "," +
                        std::to_string(row.vm) + "," + csv_quoted(name);
     append_io(line, row.io, row.length_ns());
+    text += line + "\n";
+  }
+};
+
+class HostCsv : public MetricsVisitor {
+ public:
+  std::string text =
+      "start_s,end_s,host,host_name,used_bytes,used_bytes_max,dirty_bytes,dirty_bytes_max,"
+      "replica_bytes,replica_bytes_max\n";
+
+  void host_interval(const HostIntervalRow& row, std::string_view name) override {
+    std::string line = format::seconds(row.start_ns) + "," + format::seconds(row.end_ns) + "," +
+                       std::to_string(row.host) + "," + csv_quoted(name);
+    for (const Level& level : {row.used_bytes, row.dirty_bytes, row.replica_bytes})
+      line += "," + std::to_string(level.last) + "," + std::to_string(level.max);
     text += line + "\n";
   }
 };
@@ -484,6 +512,13 @@ std::string timeseries_csv(const Metrics& run) {
 std::string vm_timeseries_csv(const Metrics& run) {
   require_finished(run, "vm_timeseries_csv");
   VmCsv csv;
+  run.visit(csv);
+  return std::move(csv.text);
+}
+
+std::string host_timeseries_csv(const Metrics& run) {
+  require_finished(run, "host_timeseries_csv");
+  HostCsv csv;
   run.visit(csv);
   return std::move(csv.text);
 }
@@ -546,6 +581,7 @@ void write_results(const std::filesystem::path& directory, const Metrics& run,
   write_file_atomically(directory / "summary.json", summary_json(run, comparison, provenance));
   write_file_atomically(directory / "timeseries.csv", timeseries_csv(run));
   write_file_atomically(directory / "timeseries_vms.csv", vm_timeseries_csv(run));
+  write_file_atomically(directory / "timeseries_hosts.csv", host_timeseries_csv(run));
   write_file_atomically(directory / "latency_cdf.csv", latency_cdf_csv(run, baseline));
   const std::filesystem::path baseline_file = directory / "timeseries_baseline.csv";
   if (baseline != nullptr) {

@@ -92,7 +92,7 @@ std::map<std::string, TimeSeries> parse_csv(const std::string& text, const std::
     if (split_by && header[i] == *split_by) {
       key_column = i;
       is_text[i] = true;
-    } else if (header[i] == "vm_name") {
+    } else if (header[i].size() > 5 && header[i].ends_with("_name")) {
       is_text[i] = true;
     } else {
       names.push_back(header[i]);
@@ -138,6 +138,9 @@ ResultsFolder load_results(const std::filesystem::path& folder) {
   results.cluster = parse_csv(read_text(cluster), cluster.string(), std::nullopt).begin()->second;
   const std::filesystem::path vms = folder / "timeseries_vms.csv";
   results.vms = parse_csv(read_text(vms), vms.string(), "vm_name", &results.vm_order);
+  const std::filesystem::path hosts = folder / "timeseries_hosts.csv";
+  if (std::filesystem::exists(hosts))
+    results.hosts = parse_csv(read_text(hosts), hosts.string(), "host_name", &results.host_order);
   for (const auto& [name, series] : {std::pair{"timeseries_baseline.csv", &results.baseline},
                                      std::pair{"latency_cdf.csv", &results.latency_cdf}}) {
     const std::filesystem::path file = folder / name;

@@ -2,7 +2,9 @@
 // (FLASHTWIN_PROGRAM): the default scenario opens valid; a bad value is flagged in its field with
 // `flashtwin validate`'s message; a run ends with charts that have points and labelled axes
 // (written as PNGs to look at); Cancel stops a run and keeps its partial results.
+#include "cluster_view.hpp"
 #include "design_form.hpp"
+#include "event_timeline.hpp"
 #include "main_window.hpp"
 
 #include <gtest/gtest.h>
@@ -18,7 +20,9 @@
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -36,9 +40,27 @@ namespace {
 const QString kTwoHosts = QStringLiteral(FLASHTWIN_SOURCE_DIR "/tests/gui/data/two-hosts.json");
 
 void save_png(QWidget* widget, const QString& name) {
+  // Widgets added to a shown window are shown by a queued call, as layouts settle: let them.
+  QTest::qWait(20);
   QDir().mkpath(QStringLiteral(FLASHTWIN_SCREENSHOTS));
   const QString file = QStringLiteral(FLASHTWIN_SCREENSHOTS "/%1.png").arg(name);
   EXPECT_TRUE(widget->grab().save(file)) << file.toStdString();
+}
+
+void show_design_part_and_save(MainWindow& w, QWidget* part, const QString& name) {
+  QTest::qWait(20);  // the form's new fields shown and laid out
+  w.show_design_part(part);
+  save_png(&w, name);
+}
+
+// Writes `contents` to a file beside the screenshots; returns its path.
+QString scratch_file(const QString& name, const QByteArray& contents) {
+  QDir().mkpath(QStringLiteral(FLASHTWIN_SCREENSHOTS));
+  const QString path = QDir(QStringLiteral(FLASHTWIN_SCREENSHOTS)).filePath(name);
+  QFile file(path);
+  EXPECT_TRUE(file.open(QIODevice::WriteOnly)) << path.toStdString();
+  file.write(contents);
+  return path;
 }
 
 RunProcess::Outcome wait_for_end(MainWindow& w, int timeout_ms) {
@@ -57,7 +79,7 @@ qsizetype points_of(QAbstractSeries* series) {
 // Every chart: a title, two axes titled with a unit, and series with points.
 void expect_charts_drawn(const MainWindow& w) {
   const std::vector<QChartView*> views = w.chart_views();
-  ASSERT_EQ(views.size(), 6u);
+  ASSERT_EQ(views.size(), 8u);
   for (QChartView* view : views) {
     QChart* chart = view->chart();
     SCOPED_TRACE(chart->title().toStdString());
@@ -115,6 +137,68 @@ TEST(Workbench, ABadValueIsFlaggedInItsFieldWithTheMessageValidateGives) {
   EXPECT_TRUE(w.status().contains(QStringLiteral("unknown key"))) << w.status().toStdString();
 }
 
+// The form's other fields: a VM's own policy (from its datastore's), a RAM tier beside the flash,
+// an event added on the time line and pointed at a host that does not exist, a trace file
+// described by `flashtwin trace info`.
+TEST(Workbench, TheFormEditsPoliciesCachesEventsAndTraces) {
+  MainWindow w;
+  w.resize(1280, 800);
+  w.show();
+  ASSERT_TRUE(w.open_scenario(kTwoHosts));
+  auto* mode = qobject_cast<QComboBox*>(w.form()->field("vms[1].policy.mode"));
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->currentText(), QStringLiteral("write-through"));  // web01's datastore: silver
+  mode->setCurrentText(QStringLiteral("write-back"));
+  EXPECT_EQ(w.design().json()["vms"][1]["policy"], nlohmann::json({{"mode", "write-back"}}));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+
+  auto* ram = qobject_cast<QDoubleSpinBox*>(w.form()->field("cluster.hosts[0].flash"));
+  ASSERT_NE(ram, nullptr);
+  EXPECT_EQ(ram->value(), 0);
+  ram->setValue(4);
+  const nlohmann::json& flash = w.design().json()["cluster"]["hosts"][0]["flash"];
+  ASSERT_EQ(flash.size(), 2u);
+  EXPECT_EQ(flash[1], nlohmann::json({{"device", "ram"}, {"capacity_gib", 4.0}}));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+  ram->setValue(0);
+  EXPECT_EQ(w.design().json()["cluster"]["hosts"][0]["flash"].size(), 1u);
+
+  EventTimeline* events = w.form()->events();
+  events->add("migrate");
+  const nlohmann::json& added = w.design().json()["events"];
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(added[0]["at_s"], 2.0);  // the middle of the 4 s run
+  EXPECT_EQ(added[0]["migrate"], nlohmann::json({{"vm", "sql01"}, {"to", "esx2"}}));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+  QTableWidget* table = events->table();
+  ASSERT_EQ(table->rowCount(), 1);
+  table->item(0, 2)->setText(QStringLiteral(R"({"vm": "sql01", "to": "esx9"})"));
+  EXPECT_FALSE(w.validation().ok);
+  EXPECT_TRUE(w.validation().json_path.startsWith(QStringLiteral("$.events[0]")))
+      << w.validation().json_path.toStdString();
+  EXPECT_TRUE(table->styleSheet().contains(QStringLiteral("border")));
+  table->item(0, 2)->setText(QStringLiteral("not JSON"));  // flagged in its cell, not sent
+  EXPECT_EQ(w.design().json()["events"][0]["migrate"]["to"], "esx9");
+  EXPECT_NE(table->item(0, 2)->background().style(), Qt::NoBrush);
+  show_design_part_and_save(w, events, QStringLiteral("design-events"));
+  events->remove(0);
+  EXPECT_TRUE(w.design().json()["events"].empty());
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+
+  const QString trace =
+      scratch_file(QStringLiteral("web01.csv"), "0,R,0,4096\n250,W,8192,4096\n500,R,0,8192\n");
+  const QString info = w.form()->choose_trace(1, 0, trace);
+  EXPECT_TRUE(info.contains(QRegularExpression(QStringLiteral("requests +3 in"))))
+      << info.toStdString();
+  EXPECT_EQ(w.design().json()["vms"][1]["disks"][0]["workload"],
+            nlohmann::json({{"trace", trace.toStdString()}}));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+  // Not a trace: the reader's words, and the workload stays.
+  const QString bad = scratch_file(QStringLiteral("not-a-trace.csv"), "this is not a trace\n");
+  EXPECT_FALSE(w.form()->choose_trace(1, 0, bad).isEmpty());
+  EXPECT_EQ(w.design().json()["vms"][1]["disks"][0]["workload"]["trace"], trace.toStdString());
+}
+
 TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
   MainWindow w;
   w.resize(1280, 800);
@@ -145,10 +229,106 @@ TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
                                           QStringLiteral("reads without the tier"),
                                           QStringLiteral("writes without the tier")}));
   EXPECT_TRUE(names(views[3]).contains(QStringLiteral("without the tier: reads")));
+  EXPECT_EQ(names(views[4]), (QStringList{QStringLiteral("with the tier"),
+                                          QStringLiteral("without the tier: backend busy")}));
+  // The cluster view plays the run back: one slider step per interval.
+  ClusterPage* cluster = nullptr;
+  for (int i = 0; i < w.result_tabs()->count() && cluster == nullptr; ++i)
+    cluster = qobject_cast<ClusterPage*>(w.result_tabs()->widget(i));
+  ASSERT_NE(cluster, nullptr);
+  const std::vector<double>& ends = w.results()->cluster.column("end_s");
+  EXPECT_EQ(cluster->slider()->maximum(), static_cast<int>(ends.size()) - 1);
+  EXPECT_DOUBLE_EQ(cluster->canvas()->state().at_s, ends.back());
+  cluster->slider()->setValue(1);
+  EXPECT_DOUBLE_EQ(cluster->canvas()->state().at_s, ends[1]);
+  const ClusterState& shown = cluster->canvas()->state();
+  ASSERT_EQ(shown.hosts.size(), 2u);
+  EXPECT_EQ(shown.hosts[0].vms, std::vector<std::string>{"sql01"});
+  ASSERT_EQ(shown.hosts[0].caches.size(), 1u);
+  EXPECT_GT(shown.hosts[0].caches[0].used_bytes, 0);  // from timeseries_hosts.csv
+  EXPECT_TRUE(shown.replicas.empty());                // replicas were set to 0 above
+  // Per host: capacity, levels, device load and wear against the rating.
+  QTableWidget* hosts = nullptr;
+  for (int i = 0; i < w.result_tabs()->count(); ++i)
+    if (w.result_tabs()->tabText(i) == QLatin1String("Hosts"))
+      hosts = qobject_cast<QTableWidget*>(w.result_tabs()->widget(i));
+  ASSERT_NE(hosts, nullptr);
+  ASSERT_EQ(hosts->rowCount(), 2);
+  EXPECT_EQ(hosts->item(0, 0)->text(), QStringLiteral("esx1"));
+  bool wear_ok = false;
+  EXPECT_GT(hosts->item(0, 8)->text().toDouble(&wear_ok), 0);
+  EXPECT_TRUE(wear_ok) << hosts->item(0, 8)->text().toStdString();
   for (int i = 0; i < w.result_tabs()->count(); ++i) {
     w.result_tabs()->setCurrentIndex(i);
     save_png(&w, QStringLiteral("results-%1").arg(i));
   }
+}
+
+// The cluster view's playback follows the results' timeline: migrations, a host failure and the
+// VM's restart elsewhere, a cut link, a peer lost; cache levels from timeseries_hosts.csv.
+TEST(ClusterPlayback, FollowsMigrationsFailuresRestartsAndReplicaPeers) {
+  sim::ResultsFolder r;
+  r.summary = nlohmann::json::parse(R"({
+    "format": "flashtwin-summary/2", "interval_ns": 1000000000,
+    "produced_by": {"scenario": {
+      "array": {"preset": "hybrid-10k"},
+      "cluster": {"hosts": [
+        {"name": "esx1", "rack": "r1", "flash": [{"device": "nvme-1.6t", "capacity_gib": 1}]},
+        {"name": "esx2", "rack": "r1", "flash": [{"device": "nvme-1.6t", "capacity_gib": 1}]},
+        {"name": "esx3", "rack": "r2", "flash": [{"device": "nvme-1.6t", "capacity_gib": 1}]}]},
+      "vms": [{"name": "a", "host": "esx1"}, {"name": "b", "host": "esx2"}]}},
+    "hosts": [{"name": "esx1", "flash_bytes": 1073741824}, {"name": "esx2", "flash_bytes": 2048},
+              {"name": "esx3", "flash_bytes": 1073741824}],
+    "cluster": {
+      "replication": [{"vm": "a", "replicas": 1, "peers": ["esx3"], "write_through": false}],
+      "migrations": [{"vm": "b", "from": "esx2", "to": "esx3", "at_ns": 1500000000}],
+      "failures": {
+        "timeline": [
+          {"at_ns": 2000000000, "event": "host_failed", "host": "esx1", "vm": null},
+          {"at_ns": 2500000000, "event": "link_cut", "host": null, "vm": null,
+           "link": "esx2--leaf-r1"},
+          {"at_ns": 3500000000, "event": "vm_underprotected", "host": "esx3", "vm": "a"}],
+        "outages": [{"vm": "a", "cause": "host_failed", "failed_host": "esx1",
+                     "failed_at_ns": 2000000000, "restarted_at_ns": 3000000000,
+                     "restarted_on": "esx2"}]}}})");
+  r.cluster =
+      sim::parse_csv("start_s,end_s\n0,1\n1,2\n2,3\n3,4\n", "t", std::nullopt).begin()->second;
+  r.hosts = sim::parse_csv(
+      "start_s,end_s,host,host_name,used_bytes,dirty_bytes,replica_bytes\n"
+      "0,1,0,esx1,100,10,0\n1,2,0,esx1,200,20,0\n2,3,0,esx1,200,20,0\n3,4,0,esx1,0,0,0\n",
+      "h", "host_name");
+  const ClusterPlayback playback(r);
+  EXPECT_EQ(playback.moments(), (std::vector<double>{1, 2, 3, 4}));
+
+  const ClusterState one = playback.state_at(1);
+  ASSERT_EQ(one.hosts.size(), 3u);
+  EXPECT_EQ(one.array_preset, "hybrid-10k");
+  EXPECT_FALSE(one.hosts[0].down);
+  EXPECT_EQ(one.hosts[0].vms, std::vector<std::string>{"a"});
+  EXPECT_EQ(one.hosts[1].vms, std::vector<std::string>{"b"});
+  EXPECT_DOUBLE_EQ(one.hosts[0].caches[0].used_bytes, 100);
+  EXPECT_DOUBLE_EQ(one.hosts[0].caches[0].dirty_bytes, 10);
+  EXPECT_DOUBLE_EQ(one.hosts[1].caches[0].capacity_bytes, 2048);  // as the run reported it
+  ASSERT_EQ(one.replicas.size(), 1u);
+  EXPECT_EQ(one.replicas[0].from, "esx1");
+  EXPECT_EQ(one.replicas[0].to, "esx3");
+
+  const ClusterState two = playback.state_at(2);
+  EXPECT_TRUE(two.hosts[0].down);
+  EXPECT_EQ(two.hosts[2].vms, std::vector<std::string>{"b"});  // migrated at 1.5 s
+  EXPECT_EQ(two.down_vms, std::vector<std::string>{"a"});
+  EXPECT_TRUE(two.replicas.empty());
+  EXPECT_EQ(two.happened, (std::vector<std::string>{"b migrated to esx3", "host_failed esx1"}));
+
+  const ClusterState three = playback.state_at(3);
+  EXPECT_EQ(three.hosts[1].vms, std::vector<std::string>{"a"});  // restarted on esx2
+  EXPECT_TRUE(three.down_vms.empty());
+  EXPECT_EQ(three.hosts[1].cut_links, std::vector<std::string>{"esx2--leaf-r1"});
+  ASSERT_EQ(three.replicas.size(), 1u);
+  EXPECT_EQ(three.replicas[0].from, "esx2");  // the VM's replicas follow it
+
+  EXPECT_TRUE(playback.state_at(4).replicas.empty());                        // its peer esx3 lost
+  EXPECT_DOUBLE_EQ(playback.state_at(99).hosts[0].caches[0].used_bytes, 0);  // the last interval
 }
 
 TEST(Workbench, CancelStopsTheRunAndKeepsItsPartialResults) {
@@ -185,7 +365,7 @@ TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
 
   auto* compare = w.result_tabs()->widget(0)->findChild<QTableWidget*>();
   ASSERT_NE(compare, nullptr);
-  EXPECT_EQ(w.result_tabs()->tabText(0), QStringLiteral("Compare A/B"));
+  EXPECT_EQ(w.result_tabs()->tabText(0), QStringLiteral("A/B"));
   EXPECT_EQ(compare->rowCount(), 12);
   EXPECT_EQ(compare->horizontalHeaderItem(1)->toolTip(), QStringLiteral("two-hosts.json"));
   EXPECT_EQ(compare->horizontalHeaderItem(2)->toolTip(),
@@ -206,7 +386,8 @@ TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
   for (QAbstractSeries* series : views.front()->chart()->series())
     overlaid = overlaid || series->name().startsWith(QStringLiteral("A: "));
   EXPECT_TRUE(overlaid);
-  w.result_tabs()->setCurrentIndex(1);
+  w.result_tabs()->setCurrentIndex(2);
+  EXPECT_EQ(w.result_tabs()->tabText(2), QStringLiteral("Latency"));
   save_png(&w, QStringLiteral("compare-latency"));
 
   const QString dir = QStringLiteral(FLASHTWIN_SCREENSHOTS "/exports");
@@ -234,7 +415,7 @@ TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
       text(QStringLiteral("compare.csv")).startsWith(QStringLiteral("figure,A,B,B − A,better\n")));
   const QString report = text(QStringLiteral("report.html"));
   EXPECT_TRUE(report.contains(QStringLiteral("<table>")));
-  EXPECT_EQ(report.count(QStringLiteral("data:image/png;base64,")), 6);
+  EXPECT_EQ(report.count(QStringLiteral("data:image/png;base64,")), 8);
 }
 
 }  // namespace

@@ -375,17 +375,71 @@ TEST(Report, ClusterCsvHeaderAndRowLiterally) {
             "array_read_iops,array_write_iops,array_destage_iops,array_read_mb_per_s,"
             "array_write_mb_per_s,network_mb_per_s,dirty_bytes,dirty_bytes_max,bytes_at_risk,"
             "bytes_at_risk_max,nvram_used_bytes,nvram_used_bytes_max,underprotected_bytes,"
-            "underprotected_bytes_max,array_requests_on_hold,array_requests_on_hold_max");
+            "underprotected_bytes_max,array_requests_on_hold,array_requests_on_hold_max,"
+            "array_utilisation,network_array_read_mb_per_s,network_array_write_mb_per_s,"
+            "network_destage_mb_per_s,network_replication_mb_per_s,network_remote_read_mb_per_s,"
+            "network_vmotion_mb_per_s,network_remote_cache_mb_per_s");
   // (0, 1 s]: reads of 250 us and 2.1 ms, a write of 1.2 ms (p50: the upper edge of its bucket
   // [1196032, 1212415]); 3 blocks read, 1 local, 1 remote.
   EXPECT_EQ(csv[1],
             "0.000000000,1.000000000,3.000,2.000,1.000,0.016384,0.012288,0.004096,0,"
             "1.212415,2.100000,2.100000,2.100000,0.666667,0.333333,0.333333,"
-            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096,0,0,0,0,0,0");
+            "1.000,0.000,0.000,0.004096,0.000000,0.008192,4096,4096,4096,4096,0,0,0,0,0,0,"
+            ",0.000000,0.008192,0.000000,0.000000,0.000000,0.000000,0.000000");
   // (1 s, 2 s]: no request (empty latencies and hit ratios), the destage write, gauges to 0.
   EXPECT_EQ(csv[2],
             "1.000000000,2.000000000,0.000,0.000,0.000,0.000000,0.000000,0.000000,0,,,,,,,,"
-            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096,0,0,0,0,0,0");
+            "0.000,1.000,1.000,0.000000,0.004096,0.000000,0,4096,0,4096,0,0,0,0,0,0,,"
+            "0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000");
+}
+
+// The array backend's busy share per interval: the busy server-seconds between the last sample
+// before the interval and the last in it, over servers x length.
+TEST(Report, ArrayUtilisationPerIntervalFromTheBackendsBusyTime) {
+  Metrics m({"a"}, kSecond);
+  models::ArrayLoad load;
+  load.backend_servers = 4;
+  load.backend_busy_server_s = 1.0;  // (0, 1 s]: 1 of 4 server-seconds
+  m.record(ArrayGauges{kSecond, load});
+  load.backend_busy_server_s = 4.0;  // (1 s, 2 s]: 3 more, sampled mid-interval
+  m.record(ArrayGauges{kSecond + kSecond / 2, load});
+  m.finish(3 * kSecond);  // (2 s, 3 s]: no sample
+  const std::vector<std::string> csv = lines(timeseries_csv(m));
+  ASSERT_EQ(csv.size(), 4u);
+  const std::size_t column = 32;  // array_utilisation
+  auto field = [column](const std::string& line) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < column; ++i)
+      at = line.find(',', at) + 1;
+    return line.substr(at, line.find(',', at) - at);
+  };
+  EXPECT_EQ(field(csv[0]), "array_utilisation");
+  EXPECT_EQ(field(csv[1]), "0.250000");
+  EXPECT_EQ(field(csv[2]), "0.750000");
+  EXPECT_EQ(field(csv[3]), "");  // no sample: undefined, not idle
+}
+
+// Per-host levels per interval (what the GUI's cluster view plays back): the last sample and the
+// largest; an interval without a sample holds the level where the previous one left it.
+TEST(Report, HostCsvHoldsEachHostsLevelsPerInterval) {
+  RunLayout layout;
+  layout.vms = {"a"};
+  layout.hosts = {HostLayout{"esx1", 1 << 20, 1 << 20}, HostLayout{"esx \"2\"", 1 << 20, 1 << 20}};
+  layout.interval_ns = kSecond;
+  Metrics m(layout);
+  m.record(HostGauges{0, kSecond / 2, 8192, 4096, 0, 0, 1, 0});
+  m.record(HostGauges{0, kSecond, 4096, 0, 0, 0, 1, 0});
+  m.record(HostGauges{1, kSecond, 12288, 8192, 0, 0, 1, 4096});
+  m.finish(2 * kSecond);
+  const std::vector<std::string> csv = lines(host_timeseries_csv(m));
+  ASSERT_EQ(csv.size(), 5u);  // header + 2 intervals x 2 hosts
+  EXPECT_EQ(csv[0],
+            "start_s,end_s,host,host_name,used_bytes,used_bytes_max,dirty_bytes,dirty_bytes_max,"
+            "replica_bytes,replica_bytes_max");
+  EXPECT_EQ(csv[1], "0.000000000,1.000000000,0,esx1,4096,8192,0,4096,0,0");
+  EXPECT_EQ(csv[2], "0.000000000,1.000000000,1,\"esx \"\"2\"\"\",12288,12288,8192,8192,4096,4096");
+  EXPECT_EQ(csv[3], "1.000000000,2.000000000,0,esx1,4096,4096,0,0,0,0");
+  EXPECT_EQ(csv[4], "1.000000000,2.000000000,1,\"esx \"\"2\"\"\",12288,12288,8192,8192,4096,4096");
 }
 
 TEST(Report, VmCsvQuotesNamesAndHasOneRowPerVmAndInterval) {
@@ -435,6 +489,7 @@ TEST(Report, WriteResultsWritesItsFilesAndTheBaselinesSeriesWithOne) {
   EXPECT_EQ(read_file(dir / "summary.json"), summary_json(run));
   EXPECT_EQ(read_file(dir / "timeseries.csv"), timeseries_csv(run));
   EXPECT_EQ(read_file(dir / "timeseries_vms.csv"), vm_timeseries_csv(run));
+  EXPECT_EQ(read_file(dir / "timeseries_hosts.csv"), host_timeseries_csv(run));
   EXPECT_EQ(read_file(dir / "latency_cdf.csv"), latency_cdf_csv(run, &baseline));
   EXPECT_EQ(read_file(dir / "timeseries_baseline.csv"), timeseries_csv(baseline));
   EXPECT_FALSE(fs::exists(dir / "summary.json.tmp"));

@@ -51,13 +51,20 @@ TEST(ResultsFolder, ReadsColumnsUndefinedFieldsAndVmsByName) {
   EXPECT_FALSE(r.interrupted);
   EXPECT_FALSE(r.baseline.has_value());  // optional files
   EXPECT_FALSE(r.latency_cdf.has_value());
+  EXPECT_TRUE(r.hosts.empty());
   write(folder / "latency_cdf.csv", "percentile,read_ms\n0.00,0.25\n100.00,2.5\n");
+  write(folder / "timeseries_hosts.csv",
+        "start_s,end_s,host,host_name,used_bytes\n0,1,0,esx2,4096\n0,1,1,esx1,0\n"
+        "1,2,0,esx2,8192\n1,2,1,esx1,4096\n");
   write(folder / "timeseries_baseline.csv", "start_s,end_s,p50_ms\n0.0,1.0,9.5\n");
   const ResultsFolder with_more = load_results(folder);
   ASSERT_TRUE(with_more.latency_cdf.has_value());
   EXPECT_EQ(with_more.latency_cdf->column("read_ms"), (std::vector<double>{0.25, 2.5}));
   ASSERT_TRUE(with_more.baseline.has_value());
   EXPECT_EQ(with_more.baseline->column("p50_ms"), std::vector<double>{9.5});
+  ASSERT_EQ(with_more.host_order, (std::vector<std::string>{"esx2", "esx1"}));
+  EXPECT_EQ(with_more.hosts.at("esx2").column("used_bytes"), (std::vector<double>{4096, 8192}));
+  EXPECT_FALSE(with_more.hosts.at("esx1").has("host_name"));
   const KeyFigures k = key_figures(r);
   EXPECT_DOUBLE_EQ(k.read_p50_ms, 2.0);
   EXPECT_DOUBLE_EQ(k.read_p99_ms, 9.0);

@@ -260,7 +260,23 @@ struct IntervalRow {
   Level underprotected_bytes;
   Level nvram_used_bytes;        // the array's NVRAM within the interval
   Level array_requests_on_hold;  // host requests the array held (during an outage), sampled
+  // The array backend's busy server-seconds between the last array sample before the interval
+  // and the last in it, and its server count (0: no array sample in the interval).
+  double array_busy_server_s = 0;
+  std::uint32_t array_servers = 0;
   std::int64_t length_ns() const { return end_ns - start_ns; }
+  // The backend's busy share over the interval: busy / (servers x length); NaN for an interval
+  // without an array sample (the array is sampled until the workload's end, not in the drain).
+  double array_utilisation() const;
+};
+
+// One host's cache levels within one interval (last sample, largest), whatever the phase: what
+// the GUI's cluster view plays back. A level holds its value between samples.
+struct HostIntervalRow {
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::size_t host = 0;
+  Level used_bytes, dirty_bytes, replica_bytes;
 };
 
 struct VmIntervalRow {
@@ -273,7 +289,7 @@ struct VmIntervalRow {
 
 // Receives a run's results from Metrics::visit, in this order: cluster totals; each VM's totals
 // by VM number; each host's totals by host number; the cluster rows in time order; the per-VM rows
-// by interval, then VM number.
+// by interval, then VM number; the per-host rows by interval, then host number.
 class MetricsVisitor {
  public:
   virtual ~MetricsVisitor() = default;
@@ -282,6 +298,7 @@ class MetricsVisitor {
   virtual void host(std::size_t /*host*/, const HostTotals& /*totals*/) {}
   virtual void interval(const IntervalRow& /*row*/) {}
   virtual void vm_interval(const VmIntervalRow& /*row*/, std::string_view /*vm_name*/) {}
+  virtual void host_interval(const HostIntervalRow& /*row*/, std::string_view /*host_name*/) {}
 };
 
 // What Metrics needs to know about a run before it starts.
@@ -370,6 +387,7 @@ class Metrics {
     std::uint64_t evictions_before_window = 0;
     double channel_busy_before_window_s = 0;
     bool has_eviction_base = false;
+    HostIntervalRow interval;  // the open interval's levels
   };
   enum class Phase { warmup, window, drain };
 
@@ -411,6 +429,8 @@ class Metrics {
   bool finished_ = false;
   std::vector<IntervalRow> rows_;
   std::vector<VmIntervalRow> vm_rows_;
+  std::vector<HostIntervalRow> host_rows_;
+  double array_busy_seen_s_ = 0;  // the backend's busy server-seconds at the last array sample
 };
 
 // A run with flash against a baseline of the same workload without it (pass-through).

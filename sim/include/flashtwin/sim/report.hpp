@@ -59,10 +59,11 @@ struct Provenance {
 // otherwise); a provenance whose scenario_json is not JSON is std::invalid_argument.
 std::string summary_json(const Metrics& run, const Comparison* comparison = nullptr,
                          const Provenance* provenance = nullptr);
-// The text of timeseries.csv (cluster-wide rows) and timeseries_vms.csv (per-VM rows).
-// Require run.finished().
+// The text of timeseries.csv (cluster-wide rows), timeseries_vms.csv (per-VM rows) and
+// timeseries_hosts.csv (per-host cache levels: used, dirty, replicas). Require run.finished().
 std::string timeseries_csv(const Metrics& run);
 std::string vm_timeseries_csv(const Metrics& run);
+std::string host_timeseries_csv(const Metrics& run);
 // A human summary, at most 100 columns wide: the measurement window, per-VM and cluster
 // throughput, latency percentiles (ms) and hit ratios, one line per host (flash used and dirty,
 // evictions, device utilisation and latency, wear), array and network traffic by purpose, data
@@ -80,7 +81,8 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
 // when a run has no such request or there is no baseline). Percentiles 0, 1, 2 .. 99, 99.1 ..
 // 99.9, 99.91 .. 99.99, 100: a CDF plotted on a log latency axis. Requires run.finished().
 std::string latency_cdf_csv(const Metrics& run, const Metrics* baseline = nullptr);
-// Writes summary.json, timeseries.csv, timeseries_vms.csv and latency_cdf.csv into `directory`
+// Writes summary.json, timeseries.csv, timeseries_vms.csv, timeseries_hosts.csv and
+// latency_cdf.csv into `directory`
 // (which must exist), and with a baseline timeseries_baseline.csv (the baseline run's
 // cluster-wide rows, as timeseries.csv).
 void write_results(const std::filesystem::path& directory, const Metrics& run,

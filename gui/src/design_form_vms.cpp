@@ -1,0 +1,188 @@
+// DesignForm's VM fields: each VM's host and policy, and each disk's workload (a synthetic
+// pattern with its rate and read share, or a trace file described by `flashtwin trace info`).
+#include "design_form.hpp"
+#include "json_fields.hpp"
+#include "run_process.hpp"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include <memory>
+
+namespace flashtwin::gui {
+namespace {
+
+const QStringList kPatterns = {QStringLiteral("uniform"), QStringLiteral("zipf"),
+                               QStringLiteral("hot-set"), QStringLiteral("sequential")};
+
+}  // namespace
+
+void DesignForm::add_vms(const nlohmann::json& scenario) {
+  auto* group = new QGroupBox(tr("VMs: host, policy, workload"));
+  auto* form = new QFormLayout(group);
+  QStringList hosts;
+  for (const nlohmann::json& host : array_at(member(scenario, "cluster"), "hosts"))
+    hosts << QString::fromStdString(host.value("name", ""));
+  std::map<std::string, nlohmann::json> datastore_policy;
+  for (const nlohmann::json& store : array_at(scenario, "datastores"))
+    datastore_policy[store.value("name", "")] = member(store, "policy");
+  const nlohmann::json vms = array_at(scenario, "vms");
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    const nlohmann::json& vm = vms[i];
+    const std::string at = "vms[" + std::to_string(i) + "]";
+    const QString name = QString::fromStdString(vm.value("name", "vm " + std::to_string(i)));
+    choice_field(form, tr("%1: host").arg(name), at + ".host", hosts,
+                 QString::fromStdString(vm.value("host", "")));
+    // The policy the VM runs: its own, else its datastore's. An edit gives the VM its own.
+    const bool own = vm.contains("policy");
+    auto policy = std::make_shared<nlohmann::json>(
+        own ? member(vm, "policy") : datastore_policy[vm.value("datastore", "")]);
+    auto* mode = new QComboBox;
+    mode->addItems(policy_modes());
+    mode->setCurrentText(QString::fromStdString(policy->value("mode", "write-through")));
+    auto* replicas = new QSpinBox;
+    replicas->setRange(0, 2);
+    replicas->setPrefix(tr("replicas "));
+    replicas->setValue(policy->value("replicas", 0));
+    auto* row = new QWidget;
+    auto* line = new QHBoxLayout(row);
+    line->setContentsMargins(0, 0, 0, 0);
+    line->addWidget(mode, 1);
+    line->addWidget(replicas);
+    add_field(form, tr("%1: policy").arg(name), at + ".policy", row);
+    fields_[at + ".policy.mode"] = mode;
+    fields_[at + ".policy.replicas"] = replicas;
+    const QString origin = own ? tr("the VM's own policy")
+                               : tr("from datastore %1 until changed here")
+                                     .arg(QString::fromStdString(vm.value("datastore", "")));
+    mode->setToolTip(origin);
+    replicas->setToolTip(origin);
+    auto send = [this, at, policy] {
+      if (!loading_) emit edited(at + ".policy", policy->dump());
+    };
+    connect(mode, &QComboBox::currentTextChanged, this, [policy, send](const QString& text) {
+      (*policy)["mode"] = text.toStdString();
+      send();
+    });
+    connect(replicas, &QSpinBox::valueChanged, this, [policy, send](int v) {
+      (*policy)["replicas"] = v;
+      send();
+    });
+    const nlohmann::json disks = array_at(vm, "disks");
+    for (std::size_t d = 0; d < disks.size(); ++d)
+      add_workload(form, name, i, d, member(disks[d], "workload"));
+  }
+  layout()->addWidget(group);
+}
+
+void DesignForm::add_workload(QFormLayout* form, const QString& vm_name, std::size_t vm,
+                              std::size_t disk, const nlohmann::json& workload) {
+  const std::string at =
+      "vms[" + std::to_string(vm) + "].disks[" + std::to_string(disk) + "].workload";
+  const QString label = disk == 0 ? tr("%1: workload").arg(vm_name)
+                                  : tr("%1: disk %2 workload").arg(vm_name).arg(disk + 1);
+  const bool trace = workload.contains("trace");
+  auto* row = new QWidget;
+  auto* line = new QHBoxLayout(row);
+  line->setContentsMargins(0, 0, 0, 0);
+  auto* pattern = new QComboBox;
+  pattern->addItems(kPatterns);
+  if (trace) pattern->addItem(tr("trace"));
+  pattern->setCurrentText(trace ? tr("trace")
+                                : QString::fromStdString(workload.value("pattern", "uniform")));
+  pattern->setToolTip(tr("synthetic access pattern (docs/SCENARIOS.md)"));
+  line->addWidget(pattern, 1);
+  auto* choose = new QPushButton(tr("Trace…"));
+  choose->setToolTip(tr("replay a trace file (blktrace, blkparse, vscsi, csv, msr, fio)"));
+  line->addWidget(choose);
+  add_field(form, label, at, row);
+  auto* rates = new QWidget;
+  auto* rates_line = new QHBoxLayout(rates);
+  rates_line->setContentsMargins(0, 0, 0, 0);
+  auto* iops = new QDoubleSpinBox;
+  iops->setRange(0.001, 1e7);
+  iops->setDecimals(0);
+  iops->setSuffix(tr(" IOPS"));
+  iops->setValue(workload.value("iops", 1000.0));
+  iops->setEnabled(!trace);
+  rates_line->addWidget(iops, 1);
+  auto* reads = new QDoubleSpinBox;
+  reads->setRange(0, 100);
+  reads->setDecimals(0);
+  reads->setSuffix(tr(" % reads"));
+  reads->setValue(workload.value("read_ratio", 0.7) * 100);
+  reads->setEnabled(!trace);
+  rates_line->addWidget(reads, 1);
+  form->addRow(QString(), rates);
+  fields_[at + ".pattern"] = pattern;
+  fields_[at + ".iops"] = iops;
+  fields_[at + ".read_ratio"] = reads;
+  auto* note =
+      new QLabel(trace ? tr("replays %1")
+                             .arg(QString::fromStdString(workload["trace"].is_string()
+                                                             ? workload["trace"].get<std::string>()
+                                                             : workload["trace"].dump()))
+                       : QString());
+  note->setWordWrap(true);
+  note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  note->setVisible(trace);
+  form->addRow(QString(), note);
+  trace_notes_[at] = note;
+
+  connect(pattern, &QComboBox::currentTextChanged, this, [this, at, iops, reads](const QString& p) {
+    if (loading_ || !kPatterns.contains(p)) return;
+    iops->setEnabled(true);
+    reads->setEnabled(true);
+    // From a trace back to a synthetic stream: a whole new workload.
+    if (trace_notes_.count(at) && !trace_notes_[at]->isHidden()) {
+      trace_notes_[at]->hide();
+      emit edited(at, nlohmann::json{{"pattern", p.toStdString()},
+                                     {"iops", iops->value()},
+                                     {"read_ratio", reads->value() / 100}}
+                          .dump());
+    } else {
+      emit edited(at + ".pattern", quoted(p));
+    }
+  });
+  connect(iops, &QDoubleSpinBox::valueChanged, this, [this, at](double v) {
+    if (!loading_) emit edited(at + ".iops", nlohmann::json(v).dump());
+  });
+  connect(reads, &QDoubleSpinBox::valueChanged, this, [this, at](double v) {
+    if (!loading_) emit edited(at + ".read_ratio", nlohmann::json(v / 100).dump());
+  });
+  connect(choose, &QPushButton::clicked, this, [this, vm, disk] {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Replay a trace"));
+    if (!file.isEmpty()) choose_trace(vm, disk, file);
+  });
+}
+
+QString DesignForm::choose_trace(std::size_t vm, std::size_t disk, const QString& file) {
+  const std::string at =
+      "vms[" + std::to_string(vm) + "].disks[" + std::to_string(disk) + "].workload";
+  const TraceInfo info = trace_info(file);
+  if (auto* pattern = qobject_cast<QComboBox*>(field(at + ".pattern"))) {
+    loading_ = true;
+    if (pattern->findText(tr("trace")) < 0) pattern->addItem(tr("trace"));
+    pattern->setCurrentText(tr("trace"));
+    loading_ = false;
+  }
+  for (const char* part : {".iops", ".read_ratio"})
+    if (QWidget* w = field(at + part)) w->setEnabled(false);
+  if (const auto note = trace_notes_.find(at); note != trace_notes_.end()) {
+    note->second->setText(
+        (info.ok ? tr("replays %1:\n%2") : tr("%1 cannot be replayed: %2")).arg(file, info.text));
+    note->second->setStyleSheet(info.ok ? QString() : QStringLiteral("color: #b00020;"));
+    note->second->setVisible(true);
+  }
+  if (info.ok) emit edited(at, nlohmann::json{{"trace", file.toStdString()}}.dump());
+  return info.text;
+}
+
+}  // namespace flashtwin::gui

@@ -1,0 +1,39 @@
+// Small readers of a scenario document for the form: a member object or array that may be
+// missing (an empty one then), a text as a JSON string value, and the policy modes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <QString>
+#include <QStringList>
+
+#include <string>
+
+namespace flashtwin::gui {
+
+inline const QStringList& policy_modes() {
+  static const QStringList modes = {QStringLiteral("pass-through"), QStringLiteral("write-through"),
+                                    QStringLiteral("write-around"), QStringLiteral("write-back")};
+  return modes;
+}
+
+// `text` as a JSON string ("\"write-back\""): the value of an edit.
+inline std::string quoted(const QString& text) {
+  return nlohmann::json(text.toStdString()).dump();
+}
+
+// object[key] when it is an object, else {}.
+inline nlohmann::json member(const nlohmann::json& object, const char* key) {
+  return object.is_object() && object.contains(key) && object[key].is_object()
+             ? object[key]
+             : nlohmann::json::object();
+}
+
+// object[key] when it is an array, else [] (a copy: `object` may be a temporary).
+inline nlohmann::json array_at(const nlohmann::json& object, const char* key) {
+  return object.is_object() && object.contains(key) && object[key].is_array()
+             ? object[key]
+             : nlohmann::json::array();
+}
+
+}  // namespace flashtwin::gui
