@@ -104,9 +104,18 @@ std::vector<ChartSpec> chart_specs() {
   };
   auto per_vm = [](const sim::ResultsFolder& r) {
     std::vector<QAbstractSeries*> out;
+    for (const std::string& name : r.vm_order) {  // p99 shown; p50 at a click on its legend
+      const sim::TimeSeries& vm = r.vms.at(name);
+      const QString vm_name = QString::fromStdString(name);
+      out.push_back(
+          line(vm_name + QStringLiteral(" p99"), interval_middles(vm), vm.column("p99_ms")));
+    }
     for (const std::string& name : r.vm_order) {
       const sim::TimeSeries& vm = r.vms.at(name);
-      out.push_back(line(QString::fromStdString(name), interval_middles(vm), vm.column("p99_ms")));
+      QLineSeries* p50 = line(QString::fromStdString(name) + QStringLiteral(" p50"),
+                              interval_middles(vm), vm.column("p50_ms"));
+      p50->setVisible(false);
+      out.push_back(p50);
     }
     return out;
   };
@@ -165,7 +174,7 @@ std::vector<ChartSpec> chart_specs() {
        QStringLiteral("network (MB/s)"), network, network_total, nullptr},
       {QStringLiteral("Dirty"), QStringLiteral("Dirty data and data at risk"),
        QStringLiteral("data (MiB)"), dirty, dirty, nullptr},
-      {QStringLiteral("Per VM"), QStringLiteral("p99 latency per VM"),
+      {QStringLiteral("Per VM"), QStringLiteral("Latency per VM (click the legend: p50, p99)"),
        QStringLiteral("latency (ms)"), per_vm, per_vm, nullptr},
   };
 }
@@ -241,6 +250,26 @@ QTableWidget* values_table(const std::vector<QAbstractSeries*>& series,
   table->verticalHeader()->setVisible(false);
   table->resizeColumnsToContents();
   return table;
+}
+
+// A legend entry's look: full for a line shown, faded for one hidden.
+void show_marker_state(QLegendMarker* marker) {
+  marker->setVisible(true);  // hiding a series hides its marker: keep it, to show the line again
+  QColor label = marker->labelBrush().color();
+  label.setAlphaF(marker->series()->isVisible() ? 1.0F : 0.4F);
+  marker->setLabelBrush(label);
+}
+
+// A click on a legend entry shows or hides its line (the events' markers excepted).
+void toggle_series_from_legend(QChart* chart) {
+  for (QLegendMarker* marker : chart->legend()->markers()) {
+    if (marker->series()->name() == QLatin1String("scenario events")) continue;
+    show_marker_state(marker);
+    QObject::connect(marker, &QLegendMarker::clicked, marker, [marker] {
+      marker->series()->setVisible(!marker->series()->isVisible());
+      show_marker_state(marker);
+    });
+  }
 }
 
 // A chart with its title set large and bold.
@@ -364,6 +393,7 @@ NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
         m->setVisible(false);
     first = false;
   }
+  toggle_series_from_legend(chart);
   return chart_page(spec.tab, chart, values_table(series));
 }
 

@@ -32,7 +32,8 @@ struct NamedChart {
 // were served (local flash, remote flash, array: % of read blocks, stacked); the array's IOPS
 // (reads, writes, destage; and without the tier, when the folder has timeseries_baseline.csv); the
 // array backend's busy share (%, with and without the tier); the network by purpose (MB/s,
-// stacked); dirty data and data at risk (MiB); p99 latency per VM (ms). Columns a folder of an
+// stacked); dirty data and data at risk (MiB); latency per VM (ms: p99 shown, p50 hidden). A
+// click on a legend entry shows or hides its line. Columns a folder of an
 // older version lacks are left out. `pinned` (may be null) is overlaid as A.
 std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
                                            const sim::ResultsFolder* pinned = nullptr);

@@ -18,12 +18,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
@@ -231,6 +234,21 @@ TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
   EXPECT_TRUE(names(views[3]).contains(QStringLiteral("without the tier: reads")));
   EXPECT_EQ(names(views[4]), (QStringList{QStringLiteral("with the tier"),
                                           QStringLiteral("without the tier: backend busy")}));
+  // Per VM: p99 shown, p50 hidden until its legend entry is clicked.
+  QChart* per_vm = views[7]->chart();
+  EXPECT_EQ(names(views[7]),
+            (QStringList{QStringLiteral("sql01 p99"), QStringLiteral("web01 p99"),
+                         QStringLiteral("sql01 p50"), QStringLiteral("web01 p50")}));
+  QAbstractSeries* p50 = per_vm->series()[2];
+  EXPECT_FALSE(p50->isVisible());
+  const QList<QLegendMarker*> markers = per_vm->legend()->markers(p50);
+  ASSERT_EQ(markers.size(), 1);
+  emit markers[0]->clicked();
+  EXPECT_TRUE(p50->isVisible());
+  emit markers[0]->clicked();
+  EXPECT_FALSE(p50->isVisible());
+  QTest::qWait(10);
+  EXPECT_TRUE(markers[0]->isVisible());  // kept, to show the line again
   // The cluster view plays the run back: one slider step per interval.
   ClusterPage* cluster = nullptr;
   for (int i = 0; i < w.result_tabs()->count() && cluster == nullptr; ++i)
@@ -329,6 +347,43 @@ TEST(ClusterPlayback, FollowsMigrationsFailuresRestartsAndReplicaPeers) {
 
   EXPECT_TRUE(playback.state_at(4).replicas.empty());                        // its peer esx3 lost
   EXPECT_DOUBLE_EQ(playback.state_at(99).hosts[0].caches[0].used_bytes, 0);  // the last interval
+}
+
+// At 1280x800: the keyboard runs, pins and plays back; every result tab's label shows without
+// scrolling the tab bar, and the design form fits its pane (no horizontal clipping).
+TEST(Workbench, KeyboardDrivesItAndNothingIsClippedAt1280x800) {
+  MainWindow w;
+  w.resize(1280, 800);
+  w.show();
+  w.activateWindow();
+  ASSERT_TRUE(QTest::qWaitForWindowActive(&w));
+  ASSERT_TRUE(w.open_scenario(kTwoHosts));
+  QTest::qWait(20);
+  EXPECT_LE(w.form()->width(), w.form()->parentWidget()->width());
+  QTest::keyClick(&w, Qt::Key_R, Qt::ControlModifier);
+  ASSERT_TRUE(w.running());
+  ASSERT_EQ(wait_for_end(w, 120000), RunProcess::Outcome::finished) << w.status().toStdString();
+  QTest::keyClick(&w, Qt::Key_P, Qt::ControlModifier);
+  ASSERT_TRUE(w.pinned().has_value());
+  w.edit("datastores[0].policy.replicas", "0");
+  QTest::keyClick(&w, Qt::Key_R, Qt::ControlModifier);
+  ASSERT_EQ(wait_for_end(w, 120000), RunProcess::Outcome::finished) << w.status().toStdString();
+  QTest::qWait(20);
+  const QTabBar* bar = w.result_tabs()->tabBar();
+  ASSERT_GE(bar->count(), 12);  // A/B, the cluster, 8 charts, hosts, figures
+  EXPECT_LE(bar->tabRect(bar->count() - 1).right(), bar->width())
+      << "the last tab, " << bar->tabText(bar->count() - 1).toStdString() << ", is cut off";
+  ClusterPage* cluster = qobject_cast<ClusterPage*>(w.result_tabs()->widget(1));
+  ASSERT_NE(cluster, nullptr);
+  w.result_tabs()->setCurrentIndex(1);
+  cluster->slider()->setFocus();
+  cluster->slider()->setValue(0);
+  QTest::keyClick(cluster->slider(), Qt::Key_Right);
+  EXPECT_EQ(cluster->slider()->value(), 1);
+  QTest::keyClick(cluster->slider(), Qt::Key_End);
+  EXPECT_EQ(cluster->slider()->value(), cluster->slider()->maximum());
+  EXPECT_DOUBLE_EQ(cluster->canvas()->state().at_s, w.results()->cluster.column("end_s").back());
+  save_png(&w, QStringLiteral("keyboard-cluster"));
 }
 
 TEST(Workbench, CancelStopsTheRunAndKeepsItsPartialResults) {
