@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <set>
 
 namespace flashtwin::gui {
 namespace {
@@ -38,6 +40,17 @@ std::string host_of(const std::string& cache) {
   return cache.substr(0, cache.find('/'));
 }
 
+// Whether a device of the scenario keeps nothing through a power loss: its `devices` entry says
+// `volatile`, else the preset it starts from; of the presets, `ram`.
+bool is_volatile(const nlohmann::json& scenario, const std::string& device, int depth = 0) {
+  const nlohmann::json& entry = child(child(scenario, "devices"), device.c_str());
+  if (child(entry, "volatile").is_boolean()) return entry["volatile"].get<bool>();
+  const std::string preset = text(entry, "preset");
+  if (!preset.empty() && preset != device && depth < 8)
+    return is_volatile(scenario, preset, depth + 1);
+  return device == "ram";
+}
+
 void erase(std::vector<std::string>& list, const std::string& item) {
   list.erase(std::remove(list.begin(), list.end(), item), list.end());
 }
@@ -52,7 +65,17 @@ ClusterPlayback::ClusterPlayback(const nlohmann::json& scenario) {
 ClusterPlayback::ClusterPlayback(const sim::ResultsFolder& results) {
   const nlohmann::json& summary = results.summary;
   read_layout(child(child(summary, "produced_by"), "scenario"));
-  // Each cache's capacity as the run reported it.
+  // Each cache's capacity as the run reported it; a host's RAM cache is the one it reports as
+  // `<host>/ram` (whatever device preset it is).
+  for (const nlohmann::json& reported : child(summary, "hosts")) {
+    const std::string name = text(reported, "name");
+    for (HostState& host : initial_.hosts) {
+      if (host.caches.size() != 2 || name != host.name + "/ram") continue;
+      const bool first_is_ram = host.caches[0].ram && !host.caches[1].ram;
+      host.caches[first_is_ram ? 0 : 1].name = name;
+      host.caches[first_is_ram ? 1 : 0].name = host.name;
+    }
+  }
   for (const nlohmann::json& reported : child(summary, "hosts")) {
     const std::string name = text(reported, "name");
     for (HostState& host : initial_.hosts)
@@ -70,8 +93,7 @@ ClusterPlayback::ClusterPlayback(const sim::ResultsFolder& results) {
   for (const nlohmann::json& m : child(cluster, "migrations"))
     changes_.push_back(Change{seconds(m, "at_ns"), "migrated", text(m, "to"), text(m, "vm"), {}});
   const nlohmann::json& failures = child(cluster, "failures");
-  for (const nlohmann::json& o : child(failures, "outages")) {
-    if (text(o, "cause") != "host_failed" && text(o, "cause") != "host_isolated") continue;
+  for (const nlohmann::json& o : child(failures, "outages")) {  // any cause: down until restarted
     changes_.push_back(Change{seconds(o, "failed_at_ns"), "vm_down", {}, text(o, "vm"), {}});
     if (!std::isnan(seconds(o, "restarted_at_ns")))
       changes_.push_back(Change{
@@ -90,8 +112,6 @@ ClusterPlayback::ClusterPlayback(const sim::ResultsFolder& results) {
   initial_.levels = !levels_.empty();
   moments_ = results.cluster.has("end_s") ? results.cluster.column("end_s") : std::vector<double>{};
   if (moments_.empty()) moments_ = {0.0};
-  interval_s_ =
-      child(summary, "interval_ns").is_number() ? summary["interval_ns"].get<double>() / 1e9 : 0;
 }
 
 void ClusterPlayback::read_layout(const nlohmann::json& scenario) {
@@ -104,7 +124,7 @@ void ClusterPlayback::read_layout(const nlohmann::json& scenario) {
     for (const nlohmann::json& device : child(h, "flash")) {
       CacheState cache;
       cache.device = text(device, "device");
-      cache.ram = cache.device == "ram";
+      cache.ram = is_volatile(scenario, cache.device);
       cache.name = host.name + (cache.ram ? "/ram" : "");
       const nlohmann::json& capacity = child(device, "capacity_gib");
       if (capacity.is_number()) cache.capacity_bytes = capacity.get<double>() * kGiB;
@@ -123,8 +143,14 @@ void ClusterPlayback::read_layout(const nlohmann::json& scenario) {
 ClusterState ClusterPlayback::state_at(double t_s) const {
   ClusterState state = initial_;
   state.at_s = t_s;
-  std::map<std::string, std::string> vm_host = vm_host_;
+  std::map<std::string, std::string> vm_host =
+      vm_host_;                // where it runs, or ran before it went down
+  std::set<std::string> down;  // VMs waiting for a restart
   std::map<std::string, std::vector<std::string>> peers = peers_;
+  // The interval ending at t_s: what happened after the moment before it.
+  const auto moment = std::lower_bound(moments_.begin(), moments_.end(), t_s - 1e-9);
+  const double interval_start =
+      moment == moments_.begin() ? -std::numeric_limits<double>::infinity() : *(moment - 1);
   auto host_named = [&state](const std::string& name) -> HostState* {
     for (HostState& h : state.hosts)
       if (h.name == host_of(name)) return &h;
@@ -132,8 +158,7 @@ ClusterState ClusterPlayback::state_at(double t_s) const {
   };
   for (const Change& c : changes_) {
     if (c.at_s > t_s + 1e-9) break;
-    if (interval_s_ > 0 && c.at_s > t_s - interval_s_ + 1e-9 && c.event != "vm_down" &&
-        c.event != "vm_up")
+    if (c.at_s > interval_start + 1e-9 && c.event != "vm_down" && c.event != "vm_up")
       state.happened.push_back(c.event == "migrated"
                                    ? c.vm + " migrated to " + c.host
                                    : c.event + (c.host.empty() ? "" : " " + c.host) +
@@ -141,16 +166,19 @@ ClusterState ClusterPlayback::state_at(double t_s) const {
                                          (c.link.empty() ? "" : " " + c.link));
     HostState* host = host_named(c.host);
     if (c.event == "migrated" || c.event == "vm_up") {
+      // Elsewhere it has new peers, which the results do not record: its lines stop.
+      if (host_of(c.host) != host_of(vm_host[c.vm])) peers[c.vm].clear();
       vm_host[c.vm] = c.host;
+      down.erase(c.vm);
     } else if (c.event == "vm_down") {
-      vm_host[c.vm].clear();
+      down.insert(c.vm);
     } else if (c.event == "host_failed" || c.event == "host_isolated") {
       if (host != nullptr) host->down = true;
     } else if (c.event == "host_rejoined") {
       if (host != nullptr) host->down = false;
-    } else if (c.event == "power_lost" || c.event == "power_restored") {
+    } else if (c.event == "power_lost") {  // back at each host's host_rejoined
       for (HostState& h : state.hosts)
-        if (c.host.empty() || h.name == host_of(c.host)) h.down = c.event == "power_lost";
+        if (c.host.empty() || h.name == host_of(c.host)) h.down = true;
     } else if (c.event == "flash_failed") {
       if (host != nullptr) host->flash_failed = true;
     } else if (c.event == "link_cut") {
@@ -187,7 +215,8 @@ ClusterState ClusterPlayback::state_at(double t_s) const {
   }
   for (const std::string& vm : vm_order_) {
     const std::string on = host_of(vm_host[vm]);
-    if (HostState* host = host_named(on)) {
+    HostState* host = down.count(vm) != 0 ? nullptr : host_named(on);
+    if (host != nullptr) {
       host->vms.push_back(vm);
     } else {
       state.down_vms.push_back(vm);

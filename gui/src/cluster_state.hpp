@@ -8,10 +8,12 @@
 // Contract: state_at(t) applies every timeline entry, migration and restart with a time <= t
 // (seconds), and takes each cache's levels from the interval containing t (the last one after the
 // run's end). A host is down from host_failed, host_isolated or a power_lost naming it (or the
-// whole cluster) until host_rejoined, or power_restored of the same scope. A VM whose host failed
-// is down (no host) from the failure until its restart; its replica lines then start at its new
-// host. vm_underprotected removes the peer it names from the VM's replicas, vm_reprotected adds
-// one.
+// whole cluster) until its host_rejoined. A VM with an outage (any cause) is down from its failure
+// until its restart. Replica lines are the placement the run reported at its start: when a VM
+// moves to another host (a migration, a restart elsewhere) its new peers are not in the results,
+// so its lines stop; vm_underprotected removes the peer it names, vm_reprotected adds one. A
+// host's RAM cache is the one its scenario device makes volatile (`ram`, or a `devices` entry),
+// named `<host>/ram` as in the results. `happened` lists the entries after the moment before t.
 #pragma once
 
 #include "flashtwin/sim/results_folder.hpp"
@@ -87,7 +89,6 @@ class ClusterPlayback {
   std::vector<Change> changes_;                            // by time, stable
   std::map<std::string, sim::TimeSeries> levels_;          // timeseries_hosts.csv, by cache
   std::vector<double> moments_;
-  double interval_s_ = 0;
 };
 
 }  // namespace flashtwin::gui

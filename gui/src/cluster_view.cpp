@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSlider>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -284,7 +285,6 @@ ClusterPage::ClusterPage(std::unique_ptr<ClusterPlayback> playback, QWidget* par
   column->addWidget(canvas_, 1);
   auto* controls = new QHBoxLayout;
   play_ = new QPushButton(tr("Play"));
-  play_->setShortcut(QKeySequence(Qt::Key_Space));
   play_->setToolTip(tr("Play the run back (Space)"));
   controls->addWidget(play_);
   slider_ = new QSlider(Qt::Horizontal);
@@ -312,6 +312,10 @@ ClusterPage::ClusterPage(std::unique_ptr<ClusterPlayback> playback, QWidget* par
     slider_->setValue(slider_->value() + 1);
   });
   connect(play_, &QPushButton::clicked, this, [this] { play(!timer_->isActive()); });
+  // Space plays or pauses while the focus is in this page (not on a field of the design).
+  auto* space = new QShortcut(QKeySequence(Qt::Key_Space), this);
+  space->setContext(Qt::WidgetWithChildrenShortcut);
+  connect(space, &QShortcut::activated, this, [this] { play(!timer_->isActive()); });
   connect(slider_, &QSlider::valueChanged, this, &ClusterPage::show_moment);
   slider_->setValue(std::max(0, last));
   show_moment(slider_->value());

@@ -32,21 +32,14 @@ DesignDocument DesignDocument::open(const QString& path) {
 void DesignDocument::set(const std::string& path, const std::string& value) {
   nlohmann::json trial = edited_;
   sim::apply_override(trial, path + "=" + value);  // throws before anything here changes
-  const auto same = [&](const auto& edit) { return edit.first == path; };
-  if (const auto it = std::find_if(edits_.begin(), edits_.end(), same); it != edits_.end()) {
-    it->second = value;
-    apply_edits();
-  } else {
-    edits_.emplace_back(path, value);
-    edited_ = std::move(trial);
-  }
-}
-
-void DesignDocument::apply_edits() {
-  nlohmann::json edited = base_;
-  for (const auto& [path, value] : edits_)
-    sim::apply_override(edited, path + "=" + value);
-  edited_ = std::move(edited);
+  // Earlier edits of this path or inside it are part of the new value now: the last edit wins.
+  std::erase_if(edits_, [&](const auto& edit) {
+    const std::string& earlier = edit.first;
+    return earlier == path || (earlier.size() > path.size() && earlier.starts_with(path) &&
+                               (earlier[path.size()] == '.' || earlier[path.size()] == '['));
+  });
+  edits_.emplace_back(path, value);
+  edited_ = std::move(trial);
 }
 
 QStringList DesignDocument::overrides() const {

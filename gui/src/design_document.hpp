@@ -25,7 +25,8 @@ class DesignDocument {
 
   const QString& path() const { return path_; }  // empty: the embedded default
   const nlohmann::json& json() const { return edited_; }
-  // Records `path=value` (an earlier edit of the same path is replaced). Throws
+  // Records `path=value` as the last edit; earlier edits of the same path or of paths inside it
+  // (`cluster.hosts[0].flash[0].capacity_gib` under `cluster.hosts[0].flash`) are dropped. Throws
   // sim::ScenarioError when the path does not lead into the document; nothing changes then.
   void set(const std::string& path, const std::string& value);
   // The edits as `--set` arguments, in the order made.
@@ -35,8 +36,6 @@ class DesignDocument {
   void save_as(const QString& path);
 
  private:
-  void apply_edits();
-
   QString path_;
   nlohmann::json base_;
   nlohmann::json edited_;

@@ -13,7 +13,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include <memory>
+#include <algorithm>
 
 namespace flashtwin::gui {
 
@@ -70,8 +70,25 @@ QComboBox* DesignForm::choice_field(QFormLayout* form, const QString& label,
   return box;
 }
 
+void DesignForm::follow(const nlohmann::json& scenario) {
+  scenario_ = scenario;
+  if (events_ != nullptr) events_->follow(scenario);
+  // A VM following its datastore shows the datastore's policy as it is now.
+  loading_ = true;
+  for (std::size_t vm = 0; vm < array_at(scenario_, "vms").size(); ++vm) {
+    const std::string at = "vms[" + std::to_string(vm) + "].policy";
+    const nlohmann::json policy = running_policy(vm);
+    if (auto* mode = qobject_cast<QComboBox*>(field(at + ".mode")))
+      mode->setCurrentText(QString::fromStdString(policy.value("mode", "write-through")));
+    if (auto* replicas = qobject_cast<QSpinBox*>(field(at + ".replicas")))
+      replicas->setValue(policy.value("replicas", 0));
+  }
+  loading_ = false;
+}
+
 void DesignForm::load(const nlohmann::json& scenario) {
   loading_ = true;
+  scenario_ = scenario;
   fields_.clear();
   trace_notes_.clear();
   QLayout* root = layout();
@@ -146,58 +163,47 @@ void DesignForm::add_hosts(const nlohmann::json& scenario) {
     const QString name = QString::fromStdString(host.value("name", "host " + std::to_string(i)));
     number_field(form, tr("%1: NIC").arg(name), at + ".nic_gbps", host.value("nic_gbps", 10.0), 0.1,
                  1e5, 1, tr(" Gb/s"));
-    // The cache devices, kept whole: the RAM tier adds or removes an entry of the list.
-    auto flash = std::make_shared<nlohmann::json>(array_at(host, "flash"));
-    const auto ram_entry = [flash]() -> nlohmann::json* {
-      for (nlohmann::json& device : *flash)
-        if (device.value("device", "") == "ram") return &device;
-      return nullptr;
-    };
-    if (flash->empty() || (flash->size() == 1 && ram_entry() != nullptr)) {
+    const nlohmann::json flash = array_at(host, "flash");
+    const auto is_ram = [](const nlohmann::json& d) { return d.value("device", "") == "ram"; };
+    const auto ram = std::find_if(flash.begin(), flash.end(), is_ram);
+    if (flash.empty() || (flash.size() == 1 && ram != flash.end())) {
       form->addRow(
           name,
           new QLabel(host.contains("remote_flash")
                          ? tr("no flash; caches on %1")
                                .arg(QString::fromStdString(host["remote_flash"].get<std::string>()))
-                     : flash->empty() ? tr("no flash (pass-through)")
-                                      : tr("a RAM cache only")));
+                     : flash.empty() ? tr("no flash (pass-through)")
+                                     : tr("a RAM cache only")));
       continue;
     }
     const std::string device_at = at + ".flash[0]";
-    auto* device = new QLineEdit(QString::fromStdString((*flash)[0].value("device", "")));
+    auto* device = new QLineEdit(QString::fromStdString(flash[0].value("device", "")));
     add_field(form, tr("%1: flash device").arg(name), device_at + ".device", device);
-    connect(device, &QLineEdit::editingFinished, this, [this, device, device_at, flash] {
-      if (loading_) return;
-      (*flash)[0]["device"] = device->text().toStdString();
-      emit edited(device_at + ".device", quoted(device->text()));
+    connect(device, &QLineEdit::editingFinished, this, [this, device, device_at] {
+      if (!loading_) emit edited(device_at + ".device", quoted(device->text()));
     });
-    auto* capacity =
-        number_field(form, tr("%1: flash capacity").arg(name), device_at + ".capacity_gib",
-                     (*flash)[0].value("capacity_gib", 0.0), 0.001, 1e6, 1, tr(" GiB"));
-    connect(capacity, &QDoubleSpinBox::valueChanged, this,
-            [flash](double v) { (*flash)[0]["capacity_gib"] = v; });
-    const nlohmann::json* ram = ram_entry();
+    number_field(form, tr("%1: flash capacity").arg(name), device_at + ".capacity_gib",
+                 flash[0].value("capacity_gib", 0.0), 0.001, 1e6, 1, tr(" GiB"));
     auto* ram_gib = new QDoubleSpinBox;
     ram_gib->setRange(0, 1e5);
     ram_gib->setDecimals(1);
     ram_gib->setSuffix(tr(" GiB"));
     ram_gib->setSpecialValueText(tr("none"));
-    ram_gib->setValue(ram != nullptr ? ram->value("capacity_gib", 0.0) : 0.0);
-    ram_gib->setToolTip(tr("a RAM cache beside the flash (VMs pick one with policy.medium)"));
+    ram_gib->setValue(ram != flash.end() ? ram->value("capacity_gib", 0.0) : 0.0);
+    ram_gib->setToolTip(
+        tr("a RAM cache (the ram preset) beside the flash; VMs pick one with "
+           "policy.medium"));
     add_field(form, tr("%1: RAM tier").arg(name), at + ".flash", ram_gib);
-    connect(ram_gib, &QDoubleSpinBox::valueChanged, this, [this, at, flash, ram_entry](double v) {
+    // The device list as the design has it now, with the RAM entry added, resized or removed.
+    connect(ram_gib, &QDoubleSpinBox::valueChanged, this, [this, i, at, is_ram](double v) {
       if (loading_) return;
-      if (nlohmann::json* entry = ram_entry(); v <= 0) {
-        nlohmann::json kept = nlohmann::json::array();
-        for (const nlohmann::json& entry_json : *flash)
-          if (entry_json.value("device", "") != "ram") kept.push_back(entry_json);
-        *flash = kept;
-      } else if (entry != nullptr) {
-        (*entry)["capacity_gib"] = v;
-      } else {
-        flash->push_back({{"device", "ram"}, {"capacity_gib", v}});
-      }
-      emit edited(at + ".flash", flash->dump());
+      const nlohmann::json now =
+          array_at(array_at(member(scenario_, "cluster"), "hosts")[i], "flash");
+      nlohmann::json devices = nlohmann::json::array();
+      for (const nlohmann::json& d : now)
+        if (!is_ram(d)) devices.push_back(d);
+      if (v > 0) devices.push_back({{"device", "ram"}, {"capacity_gib", v}});
+      emit edited(at + ".flash", devices.dump());
     });
   }
   layout()->addWidget(hosts);

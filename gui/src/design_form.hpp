@@ -36,6 +36,9 @@ class DesignForm : public QWidget {
   explicit DesignForm(QWidget* parent = nullptr);
   // Rebuilds the fields from `scenario` (no edited() is emitted).
   void load(const nlohmann::json& scenario);
+  // The design as it is after an edit, without rebuilding the fields (focus stays): edits that
+  // send a whole object (a RAM tier, a VM's policy, a workload) start from it.
+  void follow(const nlohmann::json& scenario);
   // Flags the field at `json_path` ("$.cluster.hosts[1].flash[0].capacity_gib", or a path inside
   // or above a field's) with `message`; an empty path clears every flag. Returns whether a field
   // was flagged.
@@ -64,9 +67,14 @@ class DesignForm : public QWidget {
   void add_hosts(const nlohmann::json& scenario);
   void add_datastores(const nlohmann::json& scenario);
   void add_vms(const nlohmann::json& scenario);
+  // From the design as it is now: the policy VM `vm` runs (its own, else its datastore's), and
+  // the workload of its disk `disk` ({} when there is none).
+  nlohmann::json running_policy(std::size_t vm) const;
+  nlohmann::json workload_now(std::size_t vm, std::size_t disk) const;
   void add_workload(QFormLayout* form, const QString& vm_name, std::size_t vm, std::size_t disk,
                     const nlohmann::json& workload);
 
+  nlohmann::json scenario_;  // the design as it is now (load, follow)
   std::map<std::string, QWidget*> fields_;
   std::map<std::string, QLabel*> trace_notes_;  // by workload path: trace info's text
   EventTimeline* events_ = nullptr;

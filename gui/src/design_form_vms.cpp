@@ -14,8 +14,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 
-#include <memory>
-
 namespace flashtwin::gui {
 namespace {
 
@@ -24,15 +22,28 @@ const QStringList kPatterns = {QStringLiteral("uniform"), QStringLiteral("zipf")
 
 }  // namespace
 
+nlohmann::json DesignForm::running_policy(std::size_t vm) const {
+  const nlohmann::json vms = array_at(scenario_, "vms");
+  if (vm >= vms.size()) return nlohmann::json::object();
+  if (vms[vm].contains("policy")) return member(vms[vm], "policy");
+  for (const nlohmann::json& store : array_at(scenario_, "datastores"))
+    if (store.value("name", "") == vms[vm].value("datastore", "")) return member(store, "policy");
+  return nlohmann::json::object();
+}
+
+nlohmann::json DesignForm::workload_now(std::size_t vm, std::size_t disk) const {
+  const nlohmann::json vms = array_at(scenario_, "vms");
+  if (vm >= vms.size()) return nlohmann::json::object();
+  const nlohmann::json disks = array_at(vms[vm], "disks");
+  return disk < disks.size() ? member(disks[disk], "workload") : nlohmann::json::object();
+}
+
 void DesignForm::add_vms(const nlohmann::json& scenario) {
   auto* group = new QGroupBox(tr("VMs: host, policy, workload"));
   auto* form = new QFormLayout(group);
   QStringList hosts;
   for (const nlohmann::json& host : array_at(member(scenario, "cluster"), "hosts"))
     hosts << QString::fromStdString(host.value("name", ""));
-  std::map<std::string, nlohmann::json> datastore_policy;
-  for (const nlohmann::json& store : array_at(scenario, "datastores"))
-    datastore_policy[store.value("name", "")] = member(store, "policy");
   const nlohmann::json vms = array_at(scenario, "vms");
   for (std::size_t i = 0; i < vms.size(); ++i) {
     const nlohmann::json& vm = vms[i];
@@ -40,17 +51,17 @@ void DesignForm::add_vms(const nlohmann::json& scenario) {
     const QString name = QString::fromStdString(vm.value("name", "vm " + std::to_string(i)));
     choice_field(form, tr("%1: host").arg(name), at + ".host", hosts,
                  QString::fromStdString(vm.value("host", "")));
-    // The policy the VM runs: its own, else its datastore's. An edit gives the VM its own.
+    // The policy the VM runs: its own, else its datastore's. An edit gives the VM its own,
+    // starting from the one it runs when the edit is made.
     const bool own = vm.contains("policy");
-    auto policy = std::make_shared<nlohmann::json>(
-        own ? member(vm, "policy") : datastore_policy[vm.value("datastore", "")]);
+    const nlohmann::json policy = running_policy(i);
     auto* mode = new QComboBox;
     mode->addItems(policy_modes());
-    mode->setCurrentText(QString::fromStdString(policy->value("mode", "write-through")));
+    mode->setCurrentText(QString::fromStdString(policy.value("mode", "write-through")));
     auto* replicas = new QSpinBox;
     replicas->setRange(0, 2);
     replicas->setPrefix(tr("replicas "));
-    replicas->setValue(policy->value("replicas", 0));
+    replicas->setValue(policy.value("replicas", 0));
     auto* row = new QWidget;
     auto* line = new QHBoxLayout(row);
     line->setContentsMargins(0, 0, 0, 0);
@@ -64,17 +75,15 @@ void DesignForm::add_vms(const nlohmann::json& scenario) {
                                      .arg(QString::fromStdString(vm.value("datastore", "")));
     mode->setToolTip(origin);
     replicas->setToolTip(origin);
-    auto send = [this, at, policy] {
-      if (!loading_) emit edited(at + ".policy", policy->dump());
+    auto send = [this, i, at](const char* key, const nlohmann::json& value) {
+      if (loading_) return;
+      nlohmann::json changed = running_policy(i);
+      changed[key] = value;
+      emit edited(at + ".policy", changed.dump());
     };
-    connect(mode, &QComboBox::currentTextChanged, this, [policy, send](const QString& text) {
-      (*policy)["mode"] = text.toStdString();
-      send();
-    });
-    connect(replicas, &QSpinBox::valueChanged, this, [policy, send](int v) {
-      (*policy)["replicas"] = v;
-      send();
-    });
+    connect(mode, &QComboBox::currentTextChanged, this,
+            [send](const QString& text) { send("mode", text.toStdString()); });
+    connect(replicas, &QSpinBox::valueChanged, this, [send](int v) { send("replicas", v); });
     const nlohmann::json disks = array_at(vm, "disks");
     for (std::size_t d = 0; d < disks.size(); ++d)
       add_workload(form, name, i, d, member(disks[d], "workload"));
@@ -136,21 +145,25 @@ void DesignForm::add_workload(QFormLayout* form, const QString& vm_name, std::si
   form->addRow(QString(), note);
   trace_notes_[at] = note;
 
-  connect(pattern, &QComboBox::currentTextChanged, this, [this, at, iops, reads](const QString& p) {
-    if (loading_ || !kPatterns.contains(p)) return;
-    iops->setEnabled(true);
-    reads->setEnabled(true);
-    // From a trace back to a synthetic stream: a whole new workload.
-    if (trace_notes_.count(at) && !trace_notes_[at]->isHidden()) {
-      trace_notes_[at]->hide();
-      emit edited(at, nlohmann::json{{"pattern", p.toStdString()},
-                                     {"iops", iops->value()},
-                                     {"read_ratio", reads->value() / 100}}
-                          .dump());
-    } else {
-      emit edited(at + ".pattern", quoted(p));
-    }
-  });
+  connect(pattern, &QComboBox::currentTextChanged, this,
+          [this, vm, disk, at, iops, reads](const QString& p) {
+            if (loading_ || !kPatterns.contains(p)) return;
+            iops->setEnabled(true);
+            reads->setEnabled(true);
+            const nlohmann::json now = workload_now(vm, disk);
+            if (!now.contains("trace")) {
+              emit edited(at + ".pattern", quoted(p));
+              return;
+            }
+            // From a trace back to a synthetic stream: a new workload, keeping the guest's queue.
+            trace_notes_[at]->hide();
+            nlohmann::json synthetic = {{"pattern", p.toStdString()},
+                                        {"iops", iops->value()},
+                                        {"read_ratio", reads->value() / 100}};
+            for (const char* kept : {"queue_depth", "max_outstanding"})
+              if (now.contains(kept)) synthetic[kept] = now[kept];
+            emit edited(at, synthetic.dump());
+          });
   connect(iops, &QDoubleSpinBox::valueChanged, this, [this, at](double v) {
     if (!loading_) emit edited(at + ".iops", nlohmann::json(v).dump());
   });
@@ -167,6 +180,13 @@ QString DesignForm::choose_trace(std::size_t vm, std::size_t disk, const QString
   const std::string at =
       "vms[" + std::to_string(vm) + "].disks[" + std::to_string(disk) + "].workload";
   const TraceInfo info = trace_info(file);
+  if (const auto note = trace_notes_.find(at); note != trace_notes_.end()) {
+    note->second->setText(
+        (info.ok ? tr("replays %1:\n%2") : tr("%1 cannot be replayed: %2")).arg(file, info.text));
+    note->second->setStyleSheet(info.ok ? QString() : QStringLiteral("color: #b00020;"));
+    note->second->setVisible(true);
+  }
+  if (!info.ok) return info.text;  // the workload and its fields stay as they were
   if (auto* pattern = qobject_cast<QComboBox*>(field(at + ".pattern"))) {
     loading_ = true;
     if (pattern->findText(tr("trace")) < 0) pattern->addItem(tr("trace"));
@@ -175,13 +195,11 @@ QString DesignForm::choose_trace(std::size_t vm, std::size_t disk, const QString
   }
   for (const char* part : {".iops", ".read_ratio"})
     if (QWidget* w = field(at + part)) w->setEnabled(false);
-  if (const auto note = trace_notes_.find(at); note != trace_notes_.end()) {
-    note->second->setText(
-        (info.ok ? tr("replays %1:\n%2") : tr("%1 cannot be replayed: %2")).arg(file, info.text));
-    note->second->setStyleSheet(info.ok ? QString() : QStringLiteral("color: #b00020;"));
-    note->second->setVisible(true);
-  }
-  if (info.ok) emit edited(at, nlohmann::json{{"trace", file.toStdString()}}.dump());
+  const nlohmann::json now = workload_now(vm, disk);
+  nlohmann::json replay = {{"trace", file.toStdString()}};
+  for (const char* kept : {"queue_depth", "max_outstanding"})
+    if (now.contains(kept)) replay[kept] = now[kept];
+  emit edited(at, replay.dump());
   return info.text;
 }
 

@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -145,6 +146,16 @@ void EventTimeline::load(const nlohmann::json& scenario) {
   fill_table();
 }
 
+void EventTimeline::follow(const nlohmann::json& scenario) {
+  scenario_ = scenario;
+  if (array_at(scenario, "events") != events_) {  // changed elsewhere (an override, a reload)
+    events_ = array_at(scenario, "events");
+    fill_table();
+  } else {
+    strip_->show_events(events_, scenario_.value("duration_s", 1.0));
+  }
+}
+
 void EventTimeline::fill_table() {
   filling_ = true;
   table_->setRowCount(static_cast<int>(events_.size()));
@@ -173,10 +184,13 @@ void EventTimeline::cell_changed(int row, int column) {
   QTableWidgetItem* item = table_->item(row, column);
   nlohmann::json value = nlohmann::json::parse(item->text().toStdString(), nullptr, false);
   const bool ok = column == 0 ? value.is_number() : value.is_object();
-  item->setBackground(ok ? QBrush() : QBrush(QColor(255, 205, 210)));
-  item->setToolTip(ok            ? QString()
-                   : column == 0 ? tr("a time in seconds")
-                                 : tr("the action's details as a JSON object"));
+  {
+    const QSignalBlocker quiet(table_);  // decorating the cell is not an edit
+    item->setBackground(ok ? QBrush() : QBrush(QColor(255, 205, 210)));
+    item->setToolTip(ok            ? QString()
+                     : column == 0 ? tr("a time in seconds")
+                                   : tr("the action's details as a JSON object"));
+  }
   if (!ok) return;
   nlohmann::json& event = events_[static_cast<std::size_t>(row)];
   if (column == 0) event["at_s"] = value;

@@ -45,6 +45,9 @@ class EventTimeline : public QWidget {
   explicit EventTimeline(QWidget* parent = nullptr);
   // Shows `scenario`'s events (no edited() is emitted).
   void load(const nlohmann::json& scenario);
+  // The design after an edit: its duration (the strip's scale, where Add puts an event) and,
+  // when they changed elsewhere, its events.
+  void follow(const nlohmann::json& scenario);
   // Adds an event of `action` ("migrate", "fail_host", "fail_flash", "power_loss",
   // "array_outage", "array_slowdown", "cut_link", "vm_policy") at the middle of the run.
   void add(const std::string& action);

@@ -232,6 +232,7 @@ bool MainWindow::apply_edit(const std::string& path, const std::string& json_val
 
 void MainWindow::design_changed() {
   json_view_->setPlainText(QString::fromStdString(design_.json().dump(2)));
+  form_->follow(design_.json());
   design_cluster_->show_state(ClusterPlayback(design_.json()).state_at(0));
   validation_ = validate(design_);
   form_->mark_invalid(validation_.json_path, validation_.ok ? QString() : validation_.message);

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace flashtwin::gui {
 namespace {
@@ -298,9 +299,11 @@ NamedChart chart_page(const QString& tab, QChart* chart, QTableWidget* table) {
   return NamedChart{tab, page, view};
 }
 
-NamedChart build(const ChartSpec& spec, const sim::ResultsFolder& results,
-                 const sim::ResultsFolder* pinned) {
+// Null when the folder has none of the chart's columns (a folder of an older version).
+std::optional<NamedChart> build(const ChartSpec& spec, const sim::ResultsFolder& results,
+                                const sim::ResultsFolder* pinned) {
   std::vector<QAbstractSeries*> series = spec.series(results);
+  if (series.empty()) return std::nullopt;
   if (pinned != nullptr) {
     for (QAbstractSeries* s : series)
       s->setName(QStringLiteral("B: ") + s->name());
@@ -464,6 +467,7 @@ NamedChart build_cdf(const sim::ResultsFolder& results, const sim::ResultsFolder
   if (high > 0)
     x_axis->setRange(std::pow(10.0, std::floor(std::log10(low))),
                      std::pow(10.0, std::ceil(std::log10(high))));
+  toggle_series_from_legend(chart);
   return chart_page(QStringLiteral("CDF"), chart,
                     values_table(series, QStringLiteral("latency (ms)")));
 }
@@ -474,7 +478,7 @@ std::vector<NamedChart> make_result_charts(const sim::ResultsFolder& results,
                                            const sim::ResultsFolder* pinned) {
   std::vector<NamedChart> charts;
   for (const ChartSpec& spec : chart_specs())
-    charts.push_back(build(spec, results, pinned));
+    if (std::optional<NamedChart> chart = build(spec, results, pinned)) charts.push_back(*chart);
   if (results.latency_cdf) charts.insert(charts.begin() + 1, build_cdf(results, pinned));
   return charts;
 }

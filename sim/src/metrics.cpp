@@ -382,12 +382,15 @@ void Metrics::on(const ArrayGauges& e) {
   sample(open_.nvram_used_bytes, e.load.nvram_used_bytes);
   sample(open_.array_requests_on_hold, e.load.requests_on_hold);
   open_.array_busy_server_s += e.load.backend_busy_server_s - array_busy_seen_s_;
+  open_.array_sampled_ns += e.at_ns - array_seen_ns_;
   array_busy_seen_s_ = e.load.backend_busy_server_s;
+  array_seen_ns_ = e.at_ns;
   open_.array_servers = e.load.backend_servers;
 }
 
 double IntervalRow::array_utilisation() const {
-  const double capacity = static_cast<double>(array_servers) * static_cast<double>(length_ns());
+  const double capacity =
+      static_cast<double>(array_servers) * static_cast<double>(array_sampled_ns);
   return capacity > 0 ? array_busy_server_s * 1e9 / capacity
                       : std::numeric_limits<double>::quiet_NaN();
 }

@@ -441,8 +441,10 @@ class ClusterCsv : public MetricsVisitor {
       line += ',';
       line += field;
     }
-    for (std::uint64_t bytes : row.network.by_purpose)
-      line += "," + rate(bytes, len, 1e6);
+    for (std::uint64_t bytes : row.network.by_purpose) {
+      line += ',';
+      line += rate(bytes, len, 1e6);
+    }
     text += line + "\n";
   }
 };
@@ -468,8 +470,12 @@ class HostCsv : public MetricsVisitor {
   void host_interval(const HostIntervalRow& row, std::string_view name) override {
     std::string line = format::seconds(row.start_ns) + "," + format::seconds(row.end_ns) + "," +
                        std::to_string(row.host) + "," + csv_quoted(name);
-    for (const Level& level : {row.used_bytes, row.dirty_bytes, row.replica_bytes})
-      line += "," + std::to_string(level.last) + "," + std::to_string(level.max);
+    for (const Level& level : {row.used_bytes, row.dirty_bytes, row.replica_bytes}) {
+      line += ',';
+      line += std::to_string(level.last);
+      line += ',';
+      line += std::to_string(level.max);
+    }
     text += line + "\n";
   }
 };

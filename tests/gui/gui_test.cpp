@@ -165,6 +165,29 @@ TEST(Workbench, TheFormEditsPoliciesCachesEventsAndTraces) {
   EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
   ram->setValue(0);
   EXPECT_EQ(w.design().json()["cluster"]["hosts"][0]["flash"].size(), 1u);
+  // A field, then the list holding it, then the field again: the last edit wins.
+  auto* capacity =
+      qobject_cast<QDoubleSpinBox*>(w.form()->field("cluster.hosts[0].flash[0].capacity_gib"));
+  ASSERT_NE(capacity, nullptr);
+  capacity->setValue(3);
+  ram->setValue(2);
+  capacity->setValue(5);
+  EXPECT_EQ(w.design().json()["cluster"]["hosts"][0]["flash"],
+            nlohmann::json::parse(R"([{"device": "nvme-1.6t", "capacity_gib": 5.0},
+                                      {"device": "ram", "capacity_gib": 2.0}])"));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
+  // A VM following its datastore shows the datastore's policy as it is, and takes it when the
+  // VM is edited.
+  qobject_cast<QSpinBox*>(w.form()->field("datastores[0].policy.replicas"))->setValue(0);
+  qobject_cast<QComboBox*>(w.form()->field("datastores[0].policy.mode"))
+      ->setCurrentText(QStringLiteral("write-through"));
+  auto* sql_mode = qobject_cast<QComboBox*>(w.form()->field("vms[0].policy.mode"));
+  EXPECT_EQ(sql_mode->currentText(), QStringLiteral("write-through"));
+  EXPECT_EQ(qobject_cast<QSpinBox*>(w.form()->field("vms[0].policy.replicas"))->value(), 0);
+  sql_mode->setCurrentText(QStringLiteral("write-around"));
+  EXPECT_EQ(w.design().json()["vms"][0]["policy"],
+            nlohmann::json({{"mode", "write-around"}, {"replicas", 0}}));
+  EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
 
   EventTimeline* events = w.form()->events();
   events->add("migrate");
@@ -188,6 +211,14 @@ TEST(Workbench, TheFormEditsPoliciesCachesEventsAndTraces) {
   EXPECT_TRUE(w.design().json()["events"].empty());
   EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
 
+  // Not a trace: the reader's words under the field; the workload and its fields stay.
+  const QString bad = scratch_file(QStringLiteral("not-a-trace.csv"), "this is not a trace\n");
+  EXPECT_FALSE(w.form()->choose_trace(0, 0, bad).isEmpty());
+  EXPECT_FALSE(w.design().json()["vms"][0]["disks"][0]["workload"].contains("trace"));
+  EXPECT_EQ(
+      qobject_cast<QComboBox*>(w.form()->field("vms[0].disks[0].workload.pattern"))->currentText(),
+      QStringLiteral("zipf"));
+  EXPECT_TRUE(w.form()->field("vms[0].disks[0].workload.iops")->isEnabled());
   const QString trace =
       scratch_file(QStringLiteral("web01.csv"), "0,R,0,4096\n250,W,8192,4096\n500,R,0,8192\n");
   const QString info = w.form()->choose_trace(1, 0, trace);
@@ -196,10 +227,7 @@ TEST(Workbench, TheFormEditsPoliciesCachesEventsAndTraces) {
   EXPECT_EQ(w.design().json()["vms"][1]["disks"][0]["workload"],
             nlohmann::json({{"trace", trace.toStdString()}}));
   EXPECT_TRUE(w.validation().ok) << w.validation().message.toStdString();
-  // Not a trace: the reader's words, and the workload stays.
-  const QString bad = scratch_file(QStringLiteral("not-a-trace.csv"), "this is not a trace\n");
-  EXPECT_FALSE(w.form()->choose_trace(1, 0, bad).isEmpty());
-  EXPECT_EQ(w.design().json()["vms"][1]["disks"][0]["workload"]["trace"], trace.toStdString());
+  EXPECT_FALSE(w.form()->field("vms[1].disks[0].workload.iops")->isEnabled());
 }
 
 TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
@@ -282,8 +310,10 @@ TEST(Workbench, ARunEndsWithChartsThatHavePointsAndLabelledAxes) {
   }
 }
 
-// The cluster view's playback follows the results' timeline: migrations, a host failure and the
-// VM's restart elsewhere, a cut link, a peer lost; cache levels from timeseries_hosts.csv.
+// The cluster view's playback follows the results' timeline: a migration, a host failure and the
+// VM's restart elsewhere (its new peers unknown until re-protected), a cut link, a peer lost, a
+// power loss of the whole cluster that only host_rejoined ends; cache levels from
+// timeseries_hosts.csv.
 TEST(ClusterPlayback, FollowsMigrationsFailuresRestartsAndReplicaPeers) {
   sim::ResultsFolder r;
   r.summary = nlohmann::json::parse(R"({
@@ -304,19 +334,24 @@ TEST(ClusterPlayback, FollowsMigrationsFailuresRestartsAndReplicaPeers) {
         "timeline": [
           {"at_ns": 2000000000, "event": "host_failed", "host": "esx1", "vm": null},
           {"at_ns": 2500000000, "event": "link_cut", "host": null, "vm": null,
-           "link": "esx2--leaf-r1"},
-          {"at_ns": 3500000000, "event": "vm_underprotected", "host": "esx3", "vm": "a"}],
+           "link": "esx2--tor-r1"},
+          {"at_ns": 3200000000, "event": "vm_reprotected", "host": "esx3", "vm": "a"},
+          {"at_ns": 4200000000, "event": "power_lost", "host": null, "vm": null},
+          {"at_ns": 4500000000, "event": "vm_underprotected", "host": "esx3", "vm": "a"},
+          {"at_ns": 4800000000, "event": "power_restored", "host": null, "vm": null},
+          {"at_ns": 4900000000, "event": "host_rejoined", "host": "esx2", "vm": null}],
         "outages": [{"vm": "a", "cause": "host_failed", "failed_host": "esx1",
                      "failed_at_ns": 2000000000, "restarted_at_ns": 3000000000,
                      "restarted_on": "esx2"}]}}})");
   r.cluster =
-      sim::parse_csv("start_s,end_s\n0,1\n1,2\n2,3\n3,4\n", "t", std::nullopt).begin()->second;
+      sim::parse_csv("start_s,end_s\n0,1\n1,2\n2,3\n3,4\n4,5\n", "t", std::nullopt).begin()->second;
   r.hosts = sim::parse_csv(
       "start_s,end_s,host,host_name,used_bytes,dirty_bytes,replica_bytes\n"
-      "0,1,0,esx1,100,10,0\n1,2,0,esx1,200,20,0\n2,3,0,esx1,200,20,0\n3,4,0,esx1,0,0,0\n",
+      "0,1,0,esx1,100,10,0\n1,2,0,esx1,200,20,0\n2,3,0,esx1,200,20,0\n3,4,0,esx1,0,0,0\n"
+      "4,5,0,esx1,0,0,0\n",
       "h", "host_name");
   const ClusterPlayback playback(r);
-  EXPECT_EQ(playback.moments(), (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(playback.moments(), (std::vector<double>{1, 2, 3, 4, 5}));
 
   const ClusterState one = playback.state_at(1);
   ASSERT_EQ(one.hosts.size(), 3u);
@@ -341,12 +376,52 @@ TEST(ClusterPlayback, FollowsMigrationsFailuresRestartsAndReplicaPeers) {
   const ClusterState three = playback.state_at(3);
   EXPECT_EQ(three.hosts[1].vms, std::vector<std::string>{"a"});  // restarted on esx2
   EXPECT_TRUE(three.down_vms.empty());
-  EXPECT_EQ(three.hosts[1].cut_links, std::vector<std::string>{"esx2--leaf-r1"});
-  ASSERT_EQ(three.replicas.size(), 1u);
-  EXPECT_EQ(three.replicas[0].from, "esx2");  // the VM's replicas follow it
+  EXPECT_EQ(three.hosts[1].cut_links, std::vector<std::string>{"esx2--tor-r1"});
+  EXPECT_TRUE(three.replicas.empty());  // its new peers are not in the results
 
-  EXPECT_TRUE(playback.state_at(4).replicas.empty());                        // its peer esx3 lost
+  const ClusterState four = playback.state_at(4);
+  ASSERT_EQ(four.replicas.size(), 1u);  // re-protected on esx3
+  EXPECT_EQ(four.replicas[0].from, "esx2");
+  EXPECT_EQ(four.replicas[0].to, "esx3");
+  EXPECT_EQ(four.happened, std::vector<std::string>{"vm_reprotected esx3 a"});
+
+  const ClusterState five = playback.state_at(5);
+  EXPECT_TRUE(five.hosts[0].down);
+  EXPECT_FALSE(five.hosts[1].down);    // rejoined
+  EXPECT_TRUE(five.hosts[2].down);     // power_restored alone does not bring a host back
+  EXPECT_TRUE(five.replicas.empty());  // its peer esx3 lost
   EXPECT_DOUBLE_EQ(playback.state_at(99).hosts[0].caches[0].used_bytes, 0);  // the last interval
+}
+
+// A host's RAM cache is the one its device makes volatile, whatever the preset's name, and the
+// results name it `<host>/ram`.
+TEST(ClusterPlayback, ARamCacheIsTheVolatileDeviceNamedHostSlashRam) {
+  const nlohmann::json scenario = nlohmann::json::parse(R"({
+    "devices": {"dram": {"preset": "ram", "read_latency_us": 1}},
+    "cluster": {"hosts": [{"name": "esx1", "flash": [
+      {"device": "dram", "capacity_gib": 16}, {"device": "nvme-1.6t", "capacity_gib": 64}]}]},
+    "vms": []})");
+  const ClusterState design = ClusterPlayback(scenario).state_at(0);
+  ASSERT_EQ(design.hosts[0].caches.size(), 2u);
+  EXPECT_TRUE(design.hosts[0].caches[0].ram);
+  EXPECT_EQ(design.hosts[0].caches[0].name, "esx1/ram");
+  EXPECT_FALSE(design.hosts[0].caches[1].ram);
+  EXPECT_EQ(design.hosts[0].caches[1].name, "esx1");
+  EXPECT_FALSE(design.levels);
+
+  sim::ResultsFolder r;
+  r.summary = {{"produced_by", {{"scenario", scenario}}},
+               {"hosts", nlohmann::json::array({{{"name", "esx1"}, {"flash_bytes", 64}},
+                                                {{"name", "esx1/ram"}, {"flash_bytes", 16}}})}};
+  r.cluster = sim::parse_csv("start_s,end_s\n0,1\n", "t", std::nullopt).begin()->second;
+  r.hosts =
+      sim::parse_csv("start_s,end_s,host,host_name,used_bytes\n0,1,0,esx1,7\n0,1,1,esx1/ram,5\n",
+                     "h", "host_name");
+  const ClusterState run = ClusterPlayback(r).state_at(1);
+  EXPECT_TRUE(run.levels);
+  EXPECT_DOUBLE_EQ(run.hosts[0].caches[0].used_bytes, 5);
+  EXPECT_DOUBLE_EQ(run.hosts[0].caches[0].capacity_bytes, 16);
+  EXPECT_DOUBLE_EQ(run.hosts[0].caches[1].used_bytes, 7);
 }
 
 // At 1280x800: the keyboard runs, pins and plays back; every result tab's label shows without
@@ -410,6 +485,13 @@ TEST(Workbench, PinnedRunAIsComparedWithRunBAndEverythingExports) {
   ASSERT_TRUE(w.open_scenario(kTwoHosts));
   ASSERT_TRUE(w.start_run());
   ASSERT_EQ(wait_for_end(w, 120000), RunProcess::Outcome::finished) << w.status().toStdString();
+  // A keeps one replica for gold: the cluster view draws sql01's line from esx1 to its peer.
+  auto* cluster_a = qobject_cast<ClusterPage*>(w.result_tabs()->widget(0));
+  ASSERT_NE(cluster_a, nullptr);
+  const ClusterState& a_state = cluster_a->canvas()->state();
+  ASSERT_EQ(a_state.replicas.size(), 1u);
+  EXPECT_EQ(a_state.replicas[0].from, "esx1");
+  EXPECT_EQ(a_state.replicas[0].to, "esx2");
   ASSERT_TRUE(w.pin_results());
   w.edit("datastores[0].policy.replicas", "0");
   w.edit("datastores[0].policy.mode", "\"write-through\"");

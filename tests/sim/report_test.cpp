@@ -394,18 +394,20 @@ TEST(Report, ClusterCsvHeaderAndRowLiterally) {
 }
 
 // The array backend's busy share per interval: the busy server-seconds between the last sample
-// before the interval and the last in it, over servers x length.
+// before the interval and the last in it, over servers x the time between those samples.
 TEST(Report, ArrayUtilisationPerIntervalFromTheBackendsBusyTime) {
   Metrics m({"a"}, kSecond);
   models::ArrayLoad load;
   load.backend_servers = 4;
   load.backend_busy_server_s = 1.0;  // (0, 1 s]: 1 of 4 server-seconds
   m.record(ArrayGauges{kSecond, load});
-  load.backend_busy_server_s = 4.0;  // (1 s, 2 s]: 3 more, sampled mid-interval
+  load.backend_busy_server_s = 2.0;  // (1 s, 2 s]: 1 more in the 0.5 s to a mid-interval sample
   m.record(ArrayGauges{kSecond + kSecond / 2, load});
-  m.finish(3 * kSecond);  // (2 s, 3 s]: no sample
+  load.backend_busy_server_s = 4.0;  // (2 s, 3 s]: no sample; (3 s, 4 s]: 2 more in 2.5 s
+  m.record(ArrayGauges{4 * kSecond, load});
+  m.finish(4 * kSecond);
   const std::vector<std::string> csv = lines(timeseries_csv(m));
-  ASSERT_EQ(csv.size(), 4u);
+  ASSERT_EQ(csv.size(), 5u);
   const std::size_t column = 32;  // array_utilisation
   auto field = [column](const std::string& line) {
     std::size_t at = 0;
@@ -415,8 +417,9 @@ TEST(Report, ArrayUtilisationPerIntervalFromTheBackendsBusyTime) {
   };
   EXPECT_EQ(field(csv[0]), "array_utilisation");
   EXPECT_EQ(field(csv[1]), "0.250000");
-  EXPECT_EQ(field(csv[2]), "0.750000");
-  EXPECT_EQ(field(csv[3]), "");  // no sample: undefined, not idle
+  EXPECT_EQ(field(csv[2]), "0.500000");
+  EXPECT_EQ(field(csv[3]), "");          // no sample: undefined, not idle
+  EXPECT_EQ(field(csv[4]), "0.200000");  // over the 2.5 s since the sample before
 }
 
 // Per-host levels per interval (what the GUI's cluster view plays back): the last sample and the

@@ -261,12 +261,15 @@ struct IntervalRow {
   Level nvram_used_bytes;        // the array's NVRAM within the interval
   Level array_requests_on_hold;  // host requests the array held (during an outage), sampled
   // The array backend's busy server-seconds between the last array sample before the interval
-  // and the last in it, and its server count (0: no array sample in the interval).
+  // and the last in it, the time between those samples (from 0 for the first), and its server
+  // count (0: no array sample in the interval).
   double array_busy_server_s = 0;
+  std::int64_t array_sampled_ns = 0;
   std::uint32_t array_servers = 0;
   std::int64_t length_ns() const { return end_ns - start_ns; }
-  // The backend's busy share over the interval: busy / (servers x length); NaN for an interval
-  // without an array sample (the array is sampled until the workload's end, not in the drain).
+  // The backend's busy share between those samples: busy / (servers x their time); NaN for an
+  // interval without an array sample (the array is sampled until the workload's end, not in the
+  // drain).
   double array_utilisation() const;
 };
 
@@ -430,7 +433,8 @@ class Metrics {
   std::vector<IntervalRow> rows_;
   std::vector<VmIntervalRow> vm_rows_;
   std::vector<HostIntervalRow> host_rows_;
-  double array_busy_seen_s_ = 0;  // the backend's busy server-seconds at the last array sample
+  double array_busy_seen_s_ = 0;    // the backend's busy server-seconds at the last array sample
+  std::int64_t array_seen_ns_ = 0;  // that sample's time (0 before any: the array starts idle)
 };
 
 // A run with flash against a baseline of the same workload without it (pass-through).
