@@ -31,7 +31,7 @@ QString size_text(double bytes) {
 }
 
 // One cache's fill: used (blue) with its dirty part (orange) from the left, replicas held for
-// peers (purple) after them, against the capacity; the figures beside it.
+// peers (purple) after them (the used bytes count them), against the capacity.
 void paint_cache(QPainter& p, const QRectF& bar, const CacheState& cache) {
   p.setPen(Qt::NoPen);
   p.setBrush(QColor(232, 232, 232));

@@ -82,9 +82,8 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
 // 99.9, 99.91 .. 99.99, 100: a CDF plotted on a log latency axis. Requires run.finished().
 std::string latency_cdf_csv(const Metrics& run, const Metrics* baseline = nullptr);
 // Writes summary.json, timeseries.csv, timeseries_vms.csv, timeseries_hosts.csv and
-// latency_cdf.csv into `directory`
-// (which must exist), and with a baseline timeseries_baseline.csv (the baseline run's
-// cluster-wide rows, as timeseries.csv).
+// latency_cdf.csv into `directory` (which must exist), and with a baseline
+// timeseries_baseline.csv (the baseline run's cluster-wide rows, as timeseries.csv).
 void write_results(const std::filesystem::path& directory, const Metrics& run,
                    const Comparison* comparison = nullptr, const Provenance* provenance = nullptr,
                    const Metrics* baseline = nullptr);
