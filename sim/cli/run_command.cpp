@@ -125,8 +125,10 @@ int run(const RunArguments& a) {
   provenance.overrides = a.overrides;
   provenance.seed = scenario.seed;
   sim::write_results(a.output, *result.with_flash, comparison, &provenance, result.baseline.get());
-  std::printf("results: %s/summary.json, timeseries.csv, timeseries_vms.csv, latency_cdf.csv%s\n",
-              a.output.c_str(), result.baseline ? ", timeseries_baseline.csv" : "");
+  std::printf(
+      "results: %s/summary.json, timeseries.csv, timeseries_vms.csv, timeseries_hosts.csv, "
+      "latency_cdf.csv%s\n",
+      a.output.c_str(), result.baseline ? ", timeseries_baseline.csv" : "");
 
   int status = 0;
   for (const std::string& v : result.with_flash->cluster().violations) {
