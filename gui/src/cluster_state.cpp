@@ -143,9 +143,9 @@ void ClusterPlayback::read_layout(const nlohmann::json& scenario) {
 ClusterState ClusterPlayback::state_at(double t_s) const {
   ClusterState state = initial_;
   state.at_s = t_s;
-  std::map<std::string, std::string> vm_host =
-      vm_host_;                // where it runs, or ran before it went down
-  std::set<std::string> down;  // VMs waiting for a restart
+  // Where each VM runs (or ran before it went down), and the VMs waiting for a restart.
+  std::map<std::string, std::string> vm_host = vm_host_;
+  std::set<std::string> down;
   std::map<std::string, std::vector<std::string>> peers = peers_;
   // The interval ending at t_s: what happened after the moment before it.
   const auto moment = std::lower_bound(moments_.begin(), moments_.end(), t_s - 1e-9);
