@@ -75,7 +75,7 @@ void DesignForm::follow(const nlohmann::json& scenario) {
   if (events_ != nullptr) events_->follow(scenario);
   // A VM following its datastore shows the datastore's policy as it is now.
   loading_ = true;
-  for (std::size_t vm = 0; vm < array_at(scenario_, "vms").size(); ++vm) {
+  for (std::size_t vm = 0; vm_now(vm) != nullptr; ++vm) {
     const std::string at = "vms[" + std::to_string(vm) + "].policy";
     const nlohmann::json policy = running_policy(vm);
     if (auto* mode = qobject_cast<QComboBox*>(field(at + ".mode")))

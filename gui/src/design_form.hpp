@@ -67,8 +67,9 @@ class DesignForm : public QWidget {
   void add_hosts(const nlohmann::json& scenario);
   void add_datastores(const nlohmann::json& scenario);
   void add_vms(const nlohmann::json& scenario);
-  // From the design as it is now: the policy VM `vm` runs (its own, else its datastore's), and
-  // the workload of its disk `disk` ({} when there is none).
+  // From the design as it is now: VM `vm` (null past the last), the policy it runs (its own,
+  // else its datastore's), and the workload of its disk `disk` ({} when there is none).
+  const nlohmann::json* vm_now(std::size_t vm) const;
   nlohmann::json running_policy(std::size_t vm) const;
   nlohmann::json workload_now(std::size_t vm, std::size_t disk) const;
   void add_workload(QFormLayout* form, const QString& vm_name, std::size_t vm, std::size_t disk,

@@ -22,20 +22,31 @@ const QStringList kPatterns = {QStringLiteral("uniform"), QStringLiteral("zipf")
 
 }  // namespace
 
+// Read in place, not copied: follow() asks for every VM after each edit.
+const nlohmann::json* DesignForm::vm_now(std::size_t vm) const {
+  if (!scenario_.is_object() || !scenario_.contains("vms")) return nullptr;
+  const nlohmann::json& vms = scenario_["vms"];
+  return vms.is_array() && vm < vms.size() && vms[vm].is_object() ? &vms[vm] : nullptr;
+}
+
 nlohmann::json DesignForm::running_policy(std::size_t vm) const {
-  const nlohmann::json vms = array_at(scenario_, "vms");
-  if (vm >= vms.size()) return nlohmann::json::object();
-  if (vms[vm].contains("policy")) return member(vms[vm], "policy");
-  for (const nlohmann::json& store : array_at(scenario_, "datastores"))
-    if (store.value("name", "") == vms[vm].value("datastore", "")) return member(store, "policy");
+  const nlohmann::json* now = vm_now(vm);
+  if (now == nullptr) return nlohmann::json::object();
+  if (now->contains("policy")) return member(*now, "policy");
+  if (scenario_.contains("datastores") && scenario_["datastores"].is_array()) {
+    for (const nlohmann::json& store : scenario_["datastores"])
+      if (store.is_object() && store.value("name", "") == now->value("datastore", ""))
+        return member(store, "policy");
+  }
   return nlohmann::json::object();
 }
 
 nlohmann::json DesignForm::workload_now(std::size_t vm, std::size_t disk) const {
-  const nlohmann::json vms = array_at(scenario_, "vms");
-  if (vm >= vms.size()) return nlohmann::json::object();
-  const nlohmann::json disks = array_at(vms[vm], "disks");
-  return disk < disks.size() ? member(disks[disk], "workload") : nlohmann::json::object();
+  const nlohmann::json* now = vm_now(vm);
+  if (now == nullptr || !now->contains("disks") || !(*now)["disks"].is_array() ||
+      disk >= (*now)["disks"].size())
+    return nlohmann::json::object();
+  return member((*now)["disks"][disk], "workload");
 }
 
 void DesignForm::add_vms(const nlohmann::json& scenario) {
