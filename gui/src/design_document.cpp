@@ -24,6 +24,8 @@ DesignDocument DesignDocument::open(const QString& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw std::runtime_error(path.toStdString() + " is not valid JSON: " + e.what());
   }
+  if (!d.base_.is_object())
+    throw std::runtime_error(path.toStdString() + " is not a scenario: not a JSON object");
   d.path_ = path;
   d.edited_ = d.base_;
   return d;

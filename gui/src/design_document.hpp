@@ -20,7 +20,7 @@ class DesignDocument {
  public:
   // The embedded default scenario.
   DesignDocument();
-  // Throws std::runtime_error naming the file when it cannot be read or is not JSON.
+  // Throws std::runtime_error naming the file when it cannot be read or is not a JSON object.
   static DesignDocument open(const QString& path);
 
   const QString& path() const { return path_; }  // empty: the embedded default

@@ -72,16 +72,20 @@ QComboBox* DesignForm::choice_field(QFormLayout* form, const QString& label,
 
 void DesignForm::follow(const nlohmann::json& scenario) {
   scenario_ = scenario;
-  if (events_ != nullptr) events_->follow(scenario);
-  // A VM following its datastore shows the datastore's policy as it is now.
   loading_ = true;
-  for (std::size_t vm = 0; vm_now(vm) != nullptr; ++vm) {
-    const std::string at = "vms[" + std::to_string(vm) + "].policy";
-    const nlohmann::json policy = running_policy(vm);
-    if (auto* mode = qobject_cast<QComboBox*>(field(at + ".mode")))
-      mode->setCurrentText(QString::fromStdString(policy.value("mode", "write-through")));
-    if (auto* replicas = qobject_cast<QSpinBox*>(field(at + ".replicas")))
-      replicas->setValue(policy.value("replicas", 0));
+  try {
+    if (events_ != nullptr) events_->follow(scenario);
+    // A VM following its datastore shows the datastore's policy as it is now.
+    for (std::size_t vm = 0; vm_now(vm) != nullptr; ++vm) {
+      const std::string at = "vms[" + std::to_string(vm) + "].policy";
+      const nlohmann::json policy = running_policy(vm);
+      if (auto* mode = qobject_cast<QComboBox*>(field(at + ".mode")))
+        mode->setCurrentText(QString::fromStdString(policy.value("mode", "write-through")));
+      if (auto* replicas = qobject_cast<QSpinBox*>(field(at + ".replicas")))
+        replicas->setValue(policy.value("replicas", 0));
+    }
+  } catch (const nlohmann::json::exception&) {
+    // A value of another type than the format's: validate's message names it; the fields stay.
   }
   loading_ = false;
 }
@@ -96,19 +100,32 @@ void DesignForm::load(const nlohmann::json& scenario) {
     delete item->widget();
     delete item;
   }
-  add_run(scenario);
-  add_network(scenario);
-  add_hosts(scenario);
-  add_datastores(scenario);
-  add_vms(scenario);
-  auto* events = new QGroupBox(tr("Events on the time line"));
-  auto* events_column = new QVBoxLayout(events);
-  events_ = new EventTimeline;
-  events_->load(scenario);
-  events_column->addWidget(events_);
-  fields_["events"] = events_->table();
-  connect(events_, &EventTimeline::edited, this, &DesignForm::edited);
-  root->addWidget(events);
+  events_ = nullptr;
+  try {
+    add_run(scenario);
+    add_network(scenario);
+    add_hosts(scenario);
+    add_datastores(scenario);
+    add_vms(scenario);
+    auto* events = new QGroupBox(tr("Events on the time line"));
+    root->addWidget(events);
+    auto* events_column = new QVBoxLayout(events);
+    auto* timeline = new EventTimeline;
+    events_column->addWidget(timeline);
+    timeline->load(scenario);
+    events_ = timeline;
+    fields_["events"] = events_->table();
+    connect(events_, &EventTimeline::edited, this, &DesignForm::edited);
+  } catch (const nlohmann::json::exception&) {
+    // A value of another type than the scenario format's (a text where a number goes): the
+    // form stops there; `flashtwin validate`'s message, under it, names the value.
+    auto* stopped =
+        new QLabel(tr("The form stops here: a value of the scenario has a type it "
+                      "cannot show. Mend it in the file (the message below names "
+                      "it) and open the file again."));
+    stopped->setWordWrap(true);
+    root->addWidget(stopped);
+  }
 
   message_ = new QLabel;
   message_->setWordWrap(true);

@@ -237,7 +237,10 @@ void MainWindow::design_changed() {
   validation_ = validate(design_);
   form_->mark_invalid(validation_.json_path, validation_.ok ? QString() : validation_.message);
   run_action_->setEnabled(validation_.ok && !run_.running());
-  const QString name = QString::fromStdString(design_.json().value("name", std::string()));
+  const nlohmann::json& scenario = design_.json();
+  const QString name = scenario.contains("name") && scenario["name"].is_string()
+                           ? QString::fromStdString(scenario["name"].get<std::string>())
+                           : QString();
   setWindowTitle(tr("flashtwin — %1%2")
                      .arg(design_.path().isEmpty() ? tr("default scenario") : design_.path(),
                           design_.overrides().isEmpty() ? QString() : tr(" (edited)")));
@@ -356,6 +359,7 @@ std::vector<QChartView*> MainWindow::chart_views() const {
 
 void MainWindow::show_design_part(QWidget* part) {
   design_tabs_->setCurrentIndex(0);
+  if (part == nullptr) return;
   form_->layout()->activate();  // positions as they will be drawn
   design_scroll_->verticalScrollBar()->setValue(part->mapTo(form_, QPoint(0, 0)).y() - 8);
 }

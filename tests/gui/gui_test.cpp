@@ -138,6 +138,23 @@ TEST(Workbench, ABadValueIsFlaggedInItsFieldWithTheMessageValidateGives) {
   EXPECT_FALSE(w.validation().ok);
   EXPECT_EQ(w.validation().json_path.toStdString(), "$.cluster.hosts[0].device_typo");
   EXPECT_TRUE(w.status().contains(QStringLiteral("unknown key"))) << w.status().toStdString();
+  // A file with a value of the wrong type: the window stays, validate's message names it.
+  QFile good(kTwoHosts);
+  ASSERT_TRUE(good.open(QIODevice::ReadOnly));
+  nlohmann::json typo = nlohmann::json::parse(good.readAll().toStdString());
+  typo["duration_s"] = "4";
+  typo["vms"][0]["name"] = 7;
+  const QString typo_file =
+      scratch_file(QStringLiteral("typo.json"), QByteArray::fromStdString(typo.dump()));
+  ASSERT_TRUE(w.open_scenario(typo_file));
+  EXPECT_FALSE(w.validation().ok);
+  EXPECT_TRUE(w.validation().json_path.startsWith(QStringLiteral("$.duration_s")))
+      << w.validation().message.toStdString();
+  // Not a scenario at all: refused, the design before it kept.
+  const QString list = scratch_file(QStringLiteral("list.json"), "[1, 2]");
+  EXPECT_FALSE(w.open_scenario(list));
+  EXPECT_TRUE(w.status().contains(QStringLiteral("not a JSON object"))) << w.status().toStdString();
+  EXPECT_EQ(w.design().path(), typo_file);
 }
 
 // The form's other fields: a VM's own policy (from its datastore's), a RAM tier beside the flash,
