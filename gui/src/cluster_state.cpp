@@ -1,5 +1,7 @@
 #include "cluster_state.hpp"
 
+#include "json_fields.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,19 +12,9 @@ namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
-std::string text(const nlohmann::json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return {};
-  return object[key].get<std::string>();
-}
-
 double seconds(const nlohmann::json& object, const char* key) {
   if (!object.is_object() || !object.contains(key) || !object[key].is_number()) return NAN;
   return object[key].get<double>() / 1e9;
-}
-
-const nlohmann::json& child(const nlohmann::json& object, const char* key) {
-  static const nlohmann::json kNull;
-  return object.is_object() && object.contains(key) ? object[key] : kNull;
 }
 
 // The value of `column` in the interval of `series` that contains t (the last one after it).
