@@ -24,7 +24,6 @@ std::size_t grow_limit(std::size_t buckets) {
 std::size_t grown(std::size_t buckets) {
   return buckets + std::max<std::size_t>(buckets / 4, 16);
 }
-
 }  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
@@ -65,6 +64,23 @@ SlotId BlockIndex::find(std::uint64_t key) const {
     if (entry == 0) return kNoSlot;
     if (stored(entry - 1) == key) return entry - 1;
   }
+}
+
+void BlockIndex::prefetch_bucket(std::uint64_t key) const {
+  if (!storable(key)) return;
+  const std::uint64_t hash = mix_key(pack(key));
+  const Shard& shard = shard_of(hash);
+  __builtin_prefetch(&shard.buckets[home(shard, hash)]);
+}
+
+void BlockIndex::prefetch_slot(std::uint64_t key) const {
+  if (!storable(key)) return;
+  const std::uint64_t hash = mix_key(pack(key));
+  const Shard& shard = shard_of(hash);
+  const SlotId entry = shard.buckets[home(shard, hash)];
+  if (entry == 0) return;
+  __builtin_prefetch(&key_low_[entry - 1]);
+  __builtin_prefetch(&key_high_[entry - 1]);
 }
 
 SlotId BlockIndex::allocate(std::uint64_t key, SlotState state) {
@@ -139,7 +155,15 @@ void BlockIndex::grow(Shard& shard) {
   ZeroedArray<SlotId> old = std::move(shard.buckets);
   shard.buckets = ZeroedArray<SlotId>(grown(old.size()));
   shard.grow_above = grow_limit(shard.buckets.size());
-  for (const SlotId entry : old) {
+  // Each entry's key is read from the slot arrays, a cache miss per entry in a large index: the
+  // keys a few entries ahead are fetched while this one is placed.
+  constexpr std::size_t kAhead = 16;
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    if (i + kAhead < old.size() && old[i + kAhead] != 0) {
+      __builtin_prefetch(&key_low_[old[i + kAhead] - 1]);
+      __builtin_prefetch(&key_high_[old[i + kAhead] - 1]);
+    }
+    const SlotId entry = old[i];
     if (entry != 0) place(shard, home(shard, mix_key(stored(entry - 1))), entry - 1);
   }
 }

@@ -65,6 +65,12 @@ class BlockIndex {
   // The slot holding `key`, or kNoSlot.
   SlotId find(std::uint64_t key) const;
 
+  // Hints, for callers that know the keys they will look up next (a batch of requests): the
+  // memory find(key) reads is loaded ahead, in two steps some requests apart: the key's home
+  // bucket, then (once that is in the cache) the key of the slot it names. They change nothing.
+  void prefetch_bucket(std::uint64_t key) const;
+  void prefetch_slot(std::uint64_t key) const;
+
   // Takes a slot off the free list for `key` (which must not be indexed) in state `state`.
   // Returns kNoSlot when no slot is free; throws std::out_of_range if the key is not storable.
   SlotId allocate(std::uint64_t key, SlotState state);

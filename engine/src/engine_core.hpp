@@ -120,6 +120,8 @@ class HostEngine::Core final : private SlotPins {
   void restore(TimeNs now, const FlashImage& image);
 
   void submit(TimeNs now, const IoRequest& request);
+  bool warm_read(const IoRequest& request, std::vector<WarmFill>& filled);
+  std::size_t warm_reads(std::span<const IoRequest> requests, std::vector<WarmFill>& filled);
   void received(TimeNs now, HostId from, const PeerMessage& message);
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data);
   void timer_fired(TimeNs now, TimerId timer);
@@ -135,6 +137,7 @@ class HostEngine::Core final : private SlotPins {
   static constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 30;
 
   // engine_core.cpp
+  LocalDisk checked_disk(const IoRequest& request);
   bool pinned(SlotId slot) const override;
   void enqueue(OpId id);
   void start(OpId id);
@@ -281,6 +284,7 @@ class HostEngine::Core final : private SlotPins {
   std::vector<std::uint64_t> overdue_scratch_;  // sequences of overdue replica acks
   std::vector<OpId> ready_;                     // granted on all blocks, not started
   std::vector<OpId> starting_;                  // the batch of ready_ being started
+  std::vector<bool> warm_hits_;                 // warm_read: which of its blocks hit
   std::deque<OpId> dirty_gate_;  // writes waiting, in order, for room under the dirty limit
   std::vector<OpId> flushes_;    // flushes waiting for destage
 

@@ -82,6 +82,15 @@ void HostEngine::received(TimeNs now, HostId from, const PeerMessage& message) {
 void HostEngine::timer_fired(TimeNs now, TimerId timer) {
   core_->timer_fired(now, timer);
 }
+bool HostEngine::warm_read(const IoRequest& request, std::vector<WarmFill>& filled) {
+  return core_->warm_read(request, filled);
+}
+
+std::size_t HostEngine::warm_reads(std::span<const IoRequest> requests,
+                                   std::vector<WarmFill>& filled) {
+  return core_->warm_reads(requests, filled);
+}
+
 std::span<const Command> HostEngine::drain() {
   return core_->drain();
 }

@@ -2,23 +2,22 @@
 #include "prewarm.hpp"
 
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string_view>
-#include <type_traits>
 #include <variant>
 
 namespace flashtwin::sim {
 
 namespace {
 
-constexpr engine::TimeNs kAt = 0;  // everything happens before the run starts
 // Long enough for any footprint: the prewarm stream must not end with the scenario's duration.
 constexpr double kPrewarmStreamS = 1e7;
 
 // The hit ratio levels off when a round of kRoundBlocks block reads hits less than kLevelledOff
 // (absolute) more often than the round before.
 constexpr std::uint64_t kRoundBlocks = 1 << 20;
-constexpr std::uint64_t kCheckEvery = 256;  // requests between looks at the engine's counters
+constexpr std::size_t kCheckEvery = 256;  // requests between looks at the engine's counters
 constexpr double kLevelledOff = 0.005;
 
 struct Fill final : engine::CounterVisitor {
@@ -47,33 +46,14 @@ struct Stream {
   bool live;
 };
 
-// Completes every command at once until the engine has nothing more to say.
-void run_commands(engine::HostEngine& engine, FlashVersions& flash, const ArrayVersions& array,
-                  std::optional<engine::SetTimer>& timer) {
-  std::vector<engine::Version> data;
-  for (auto commands = engine.drain(); !commands.empty(); commands = engine.drain()) {
-    for (const engine::Command& command : commands) {
-      std::visit(
-          [&](const auto& c) {
-            using T = std::decay_t<decltype(c)>;
-            if constexpr (std::is_same_v<T, engine::FlashRead>) {
-              flash.read(c.slots, data);
-              engine.completed(kAt, c.id, engine::Status::ok, data);
-            } else if constexpr (std::is_same_v<T, engine::FlashWrite>) {
-              flash.write(c.slots, c.versions);
-              engine.completed(kAt, c.id, engine::Status::ok);
-            } else if constexpr (std::is_same_v<T, engine::ArrayRead>) {
-              array.read(c.disk, c.first_block, c.block_count, data);
-              engine.completed(kAt, c.id, engine::Status::ok, data);
-            } else if constexpr (std::is_same_v<T, engine::ArrayWrite>) {
-              throw std::logic_error("prewarm: the engine wrote to the array on reads only");
-            } else if constexpr (std::is_same_v<T, engine::SendToPeer>) {
-              throw std::logic_error("prewarm: the engine sent a peer message on reads only");
-            } else if constexpr (std::is_same_v<T, engine::SetTimer>) {
-              timer = c;
-            }
-          },
-          command);
+// Keeps the engine's last timer request for the runtime. Throws if the engine asks for anything
+// else (it has nothing to do before a request).
+void take_commands(engine::HostEngine& engine, std::optional<engine::SetTimer>& timer) {
+  for (const engine::Command& command : engine.drain()) {
+    if (const auto* t = std::get_if<engine::SetTimer>(&command)) {
+      timer = *t;
+    } else {
+      throw std::logic_error("prewarm: the engine issued a command before any request");
     }
   }
 }
@@ -102,14 +82,18 @@ PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const Ar
     streams.push_back(std::move(s));
     footprint_blocks += (w.disk_bytes + block_bytes - 1) / block_bytes;
   }
-  run_commands(engine, flash, array, result.timer);
+  take_commands(engine, result.timer);
   Fill fill = fill_of(engine);
   if (fill.capacity == 0) return result;
   std::uint64_t blocks_read = 0;
   engine::RequestId next_request = first_request;
   Fill round_start = fill;
   double last_round_hit_ratio = -1;
-  while (fill.cached < fill.capacity && blocks_read < footprint_blocks) {
+  std::vector<engine::IoRequest> batch;
+  std::vector<engine::WarmFill> filled;
+  std::vector<engine::Version> version;
+  bool streams_left = true;
+  while (streams_left && fill.cached < fill.capacity && blocks_read < footprint_blocks) {
     const std::uint64_t round = (fill.hits - round_start.hits) + (fill.misses - round_start.misses);
     if (round >= kRoundBlocks) {
       const double hit_ratio =
@@ -118,26 +102,37 @@ PrewarmResult prewarm(engine::HostEngine& engine, FlashVersions& flash, const Ar
       last_round_hit_ratio = hit_ratio;
       round_start = fill;
     }
-    // The stream whose next request is earliest (ties: the first disk): a merge by issue time.
-    Stream* earliest = nullptr;
-    for (Stream& s : streams) {
-      if (s.live && (earliest == nullptr || s.next.time_ns < earliest->next.time_ns)) earliest = &s;
+    // The next kCheckEvery reads, each from the stream whose next request is earliest (ties: the
+    // first disk): a merge by issue time. Writes are read; flushes and discards are left out.
+    batch.clear();
+    while (batch.size() < kCheckEvery && blocks_read < footprint_blocks) {
+      Stream* earliest = nullptr;
+      for (Stream& s : streams) {
+        if (s.live && (earliest == nullptr || s.next.time_ns < earliest->next.time_ns))
+          earliest = &s;
+      }
+      if (earliest == nullptr) {
+        streams_left = false;
+        break;
+      }
+      const models::StreamRequest r = earliest->next;
+      earliest->live = earliest->requests->next(earliest->next);
+      if (r.kind != engine::IoKind::read && r.kind != engine::IoKind::write) continue;
+      batch.push_back(engine::IoRequest{next_request++, earliest->disk, engine::IoKind::read,
+                                        r.offset_bytes, r.length_bytes, 0});
+      blocks_read += (r.length_bytes + block_bytes - 1) / block_bytes;
     }
-    if (earliest == nullptr) break;
-    const models::StreamRequest r = earliest->next;
-    earliest->live = earliest->requests->next(earliest->next);
-    if (r.kind != engine::IoKind::read && r.kind != engine::IoKind::write) continue;
-    engine.submit(kAt, engine::IoRequest{next_request++, earliest->disk, engine::IoKind::read,
-                                         r.offset_bytes, r.length_bytes, 0});
-    run_commands(engine, flash, array, result.timer);
-    ++result.requests;
-    blocks_read += (r.length_bytes + block_bytes - 1) / block_bytes;
-    if (result.requests % kCheckEvery == 0) {
-      fill = fill_of(engine);
-      if (stop != nullptr && stop->load()) break;
+    filled.clear();
+    result.requests += engine.warm_reads(batch, filled);  // all, or up to a full cache
+    // The filled slots take the array's versions, as a fill's flash write would give them.
+    for (const engine::WarmFill& f : filled) {
+      array.read(f.disk, f.block, 1, version);
+      flash.write(std::span<const engine::SlotId>(&f.slot, 1), version);
     }
+    fill = fill_of(engine);
+    if (stop != nullptr && stop->load()) break;
   }
-  result.cached_blocks = fill_of(engine).cached;
+  result.cached_blocks = fill.cached;
   return result;
 }
 

@@ -78,6 +78,25 @@ TEST(BlockIndex, StartsSmallAndGrowsAcrossManyRehashesAgreeingWithAReferenceMap)
   EXPECT_LE(index.used(), index.buckets() * 3 / 4);
 }
 
+TEST(BlockIndex, PrefetchHintsChangeNothing) {
+  BlockIndex hinted(1u << 16), plain(1u << 16);
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20'000; ++i) {
+    const std::uint64_t key = block_key(static_cast<LocalDisk>(rng() % 2), rng() % 50'000);
+    // Present and absent keys, and one no slot can hold.
+    hinted.prefetch_bucket(key);
+    hinted.prefetch_slot(key);
+    hinted.prefetch_slot(block_key(kMaxLocalDisks, 1));
+    ASSERT_EQ(hinted.find(key), plain.find(key));
+    if (plain.find(key) == BlockIndex::kNoSlot && plain.used() < plain.capacity()) {
+      ASSERT_EQ(hinted.allocate(key, SlotState::clean), plain.allocate(key, SlotState::clean));
+    }
+  }
+  EXPECT_EQ(hinted.buckets(), plain.buckets());
+  EXPECT_EQ(hinted.memory_bytes(), plain.memory_bytes());
+  EXPECT_EQ(hinted.check_invariants(), "");
+}
+
 TEST(BlockIndex, SameCallsGiveTheSameLayoutAndResults) {
   BlockIndex a(1u << 18), b(1u << 18);
   const std::vector<SlotId> from_a = run_against_reference(a, 11, 200'000, 100'000);

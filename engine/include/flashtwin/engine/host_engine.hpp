@@ -42,6 +42,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace flashtwin::engine {
 
@@ -153,6 +154,19 @@ class HostEngine {
   // range outside the disk or longer than 1 GiB (the runtime splits larger ones); the request is
   // then not accepted. For a read that fails, the versions in its completion mean nothing.
   void submit(TimeNs now, const IoRequest& request);
+  // Warming a cache before the run (the runtime's prewarm): serves a read exactly as submit()
+  // would if every command it caused completed at once, without an operation, block locks or
+  // commands. Hits refresh the eviction policy; missed blocks that admission takes are placed,
+  // clean, in free slots and appended to `filled` (the runtime gives their slots the array's
+  // versions); the counters move as for the read. It never evicts: once no slot is free, missed
+  // blocks stay out and it returns false (the cache is full); true otherwise. Requires an engine
+  // with nothing in flight, no lost blocks and no migration (std::logic_error otherwise); a bad
+  // disk or range throws as submit() does, before anything changes.
+  bool warm_read(const IoRequest& request, std::vector<WarmFill>& filled);
+  // warm_read of each request in turn, faster for a batch known ahead (its index lookups are
+  // started early). Returns how many requests were taken: all of them, or up to and including
+  // the first that found the cache full. Throws as warm_read; the requests before it are taken.
+  std::size_t warm_reads(std::span<const IoRequest> requests, std::vector<WarmFill>& filled);
   // A command finished. `data` is required for successful reads: one version per slot (FlashRead)
   // or per block (ArrayRead); a failed read's data is ignored; a write's must be empty. Throws
   // std::invalid_argument for an unknown (or already completed) command id, a status outside

@@ -28,6 +28,14 @@ struct ServedBlocks {
   std::uint32_t array = 0;
 };
 
+// A block a warming read placed in the cache (HostEngine::warm_read): its slot, and the disk and
+// block it holds.
+struct WarmFill {
+  SlotId slot = 0;
+  DiskId disk = 0;
+  BlockNo block = 0;
+};
+
 // Where a write's time went, measured by the engine on the times it is given (zero for requests
 // that are not writes). waited_ns: from submission until it started (the dirty gate, block
 // locks). local_flash_ns: from its start until its local flash write completed. For a write-back
