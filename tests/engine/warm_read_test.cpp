@@ -15,24 +15,10 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace flashtwin::testing {
 namespace {
-
-struct AllCounters final : CounterVisitor {
-  std::map<std::string, std::uint64_t> values;
-  void counter(std::string_view name, std::uint64_t value) override {
-    values[std::string(name)] = value;
-  }
-};
-
-std::map<std::string, std::uint64_t> counters_of(const HostEngine& engine) {
-  AllCounters all;
-  engine.visit_counters(all);
-  return all.values;
-}
 
 struct Read {
   std::uint64_t offset = 0;
@@ -95,8 +81,8 @@ TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
               {fitting + 1, FakeRuntime::kDisk, IoKind::read, r.offset, r.length, 0}, filled))
         break;
     }
-    EXPECT_EQ(counters_of(probe.engine()).at("evictions"), 0u) << "warm_read never evicts";
-    EXPECT_EQ(counters_of(probe.engine()).at("cached_blocks"), kCapacity);
+    EXPECT_EQ(probe.counters().at("evictions"), 0u) << "warm_read never evicts";
+    EXPECT_EQ(probe.counters().at("cached_blocks"), kCapacity);
     EXPECT_EQ(probe.engine().check_invariants(), "");
   }
   ASSERT_GT(fitting, 50u) << "the cache filled too soon to compare anything";
@@ -116,7 +102,7 @@ TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
     served.read(r.offset, r.length);
     served.complete_all();
   }
-  EXPECT_EQ(counters_of(served.engine()), counters_of(warmed.engine()));
+  EXPECT_EQ(served.counters(), warmed.counters());
   EXPECT_EQ(warmed.engine().check_invariants(), "");
   EXPECT_TRUE(warmed.engine().drain().empty()) << "warming issues no command";
 
@@ -128,8 +114,8 @@ TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
     warmed.read(r.offset, r.length);
     warmed.complete_all();
   }
-  EXPECT_EQ(counters_of(served.engine()), counters_of(warmed.engine()));
-  EXPECT_GT(counters_of(warmed.engine()).at("evictions"), 0u);
+  EXPECT_EQ(served.counters(), warmed.counters());
+  EXPECT_GT(warmed.counters().at("evictions"), 0u);
   EXPECT_EQ(warmed.engine().check_invariants(), "");
   EXPECT_TRUE(warmed.violations().empty());
 }
@@ -171,7 +157,7 @@ TEST(WarmReadRules, ABatchTakesItsReadsAsOneAtATime) {
     taken += batched.engine().warm_reads(std::span(requests).subspan(from, n), batch_fills);
   }
   EXPECT_EQ(taken, taken_one_by_one) << "up to and including the read that found it full";
-  EXPECT_EQ(counters_of(batched.engine()), counters_of(single.engine()));
+  EXPECT_EQ(batched.counters(), single.counters());
   ASSERT_EQ(batch_fills.size(), single_fills.size());
   for (std::size_t i = 0; i < batch_fills.size(); ++i) {
     EXPECT_EQ(batch_fills[i].slot, single_fills[i].slot);

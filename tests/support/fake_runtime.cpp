@@ -252,11 +252,16 @@ void FakeRuntime::advance_to(TimeNs now) {
   }
 }
 
-std::uint64_t FakeRuntime::counter(const std::string& name) const {
+std::map<std::string, std::uint64_t> FakeRuntime::counters() const {
   CounterReader reader;
   engine_->visit_counters(reader);
-  auto it = reader.values.find(name);
-  if (it == reader.values.end()) throw std::invalid_argument("no counter " + name);
+  return reader.values;
+}
+
+std::uint64_t FakeRuntime::counter(const std::string& name) const {
+  const std::map<std::string, std::uint64_t> values = counters();
+  auto it = values.find(name);
+  if (it == values.end()) throw std::invalid_argument("no counter " + name);
   return it->second;
 }
 

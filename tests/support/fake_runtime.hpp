@@ -115,6 +115,7 @@ class FakeRuntime {
   const std::vector<IndexRebuilt>& rebuilt() const { return rebuilt_; }
   const std::vector<PeerUnreachable>& unreachable() const { return unreachable_; }
   std::uint64_t counter(const std::string& name) const;
+  std::map<std::string, std::uint64_t> counters() const;  // every counter the engine reports
 
   const sim::ArrayVersions& array() const { return ledger_->array(); }
   const sim::ConsistencyOracle& oracle() const { return ledger_->oracle(); }
