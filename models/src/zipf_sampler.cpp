@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace flashtwin::models {
 namespace {
@@ -54,8 +57,16 @@ double zeta_euler_maclaurin(std::uint64_t n, double theta) {
 
 double zeta(std::uint64_t n, double theta) {
   require_arguments(n, theta);
-  if (n <= kZetaSummationLimit) return sum_terms(1, n, theta);
-  return zeta_euler_maclaurin(n, theta);
+  if (n > kZetaSummationLimit) return zeta_euler_maclaurin(n, theta);
+  // Disks of one size share their sum (a scenario's VMs often do, and prewarm draws from a second
+  // sampler of each disk): computed once per process, since a sum of millions of terms costs as
+  // much as simulating a hundred thousand I/Os.
+  static std::mutex mutex;
+  static std::map<std::pair<std::uint64_t, double>, double> sums;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto [it, added] = sums.try_emplace({n, theta}, 0.0);
+  if (added) it->second = sum_terms(1, n, theta);
+  return it->second;
 }
 
 ZipfSampler::ZipfSampler(std::uint64_t item_count, double theta)
