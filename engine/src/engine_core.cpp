@@ -114,16 +114,18 @@ ModeState HostEngine::Core::mode_of(VmId vm) const {
 
 // ---- events
 
-// The request's disk, after checking that it is known and that the range fits it; throws as
-// HostEngine::submit says.
-LocalDisk HostEngine::Core::checked_disk(const IoRequest& request) {
+// The request's disk; throws std::invalid_argument for an unknown one.
+LocalDisk HostEngine::Core::known_disk(const IoRequest& request) {
   const std::optional<LocalDisk> found = modes_.find_disk(request.disk);
   require(found.has_value(), [&] {
     return std::string("request " + std::to_string(request.id) + ": unknown disk " +
                        std::to_string(request.disk));
   });
-  const LocalDisk disk = *found;
-  const DiskState& d = modes_.disk(disk);
+  return *found;
+}
+
+// Throws std::out_of_range for a range outside the disk or longer than one request may carry.
+void HostEngine::Core::check_range(const IoRequest& request, const DiskState& d) const {
   if (request.kind != IoKind::flush &&
       (request.length_bytes == 0 || request.offset_bytes > d.size_bytes ||
        request.length_bytes > d.size_bytes - request.offset_bytes)) {
@@ -139,15 +141,15 @@ LocalDisk HostEngine::Core::checked_disk(const IoRequest& request) {
                             "request may carry (" + std::to_string(kMaxRequestBytes) +
                             "); the runtime splits larger ones");
   }
-  return disk;
 }
 
 void HostEngine::Core::submit(TimeNs now, const IoRequest& request) {
   if (rebuilding_) refuse_while_rebuilding("request " + std::to_string(request.id));
   now_ = now;
-  const LocalDisk disk = checked_disk(request);
+  const LocalDisk disk = known_disk(request);
   DiskState& d = modes_.disk(disk);
   if (migration_.any()) require_owner(d.vm);
+  check_range(request, d);
   static constexpr OpKind kKinds[] = {OpKind::read, OpKind::write, OpKind::flush, OpKind::discard};
   const OpId id = ops_.create(kKinds[static_cast<int>(request.kind)]);
   Op& op = ops_[id];

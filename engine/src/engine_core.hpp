@@ -137,7 +137,8 @@ class HostEngine::Core final : private SlotPins {
   static constexpr std::uint64_t kMaxRequestBytes = std::uint64_t{1} << 30;
 
   // engine_core.cpp
-  LocalDisk checked_disk(const IoRequest& request);
+  LocalDisk known_disk(const IoRequest& request);
+  void check_range(const IoRequest& request, const DiskState& d) const;
   bool pinned(SlotId slot) const override;
   void enqueue(OpId id);
   void start(OpId id);

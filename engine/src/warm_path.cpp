@@ -20,7 +20,8 @@ bool HostEngine::Core::warm_read(const IoRequest& request, std::vector<WarmFill>
         "warm_read: the engine is busy (requests in flight, rebuilding, lost "
         "blocks or a migration); warming is for an engine before its run");
   }
-  const LocalDisk disk = checked_disk(request);
+  const LocalDisk disk = known_disk(request);
+  check_range(request, modes_.disk(disk));
   const CacheMode mode = modes_.request_mode(disk);
   const bool cached_mode = mode != CacheMode::pass_through;
   const std::uint64_t offset = request.offset_bytes;

@@ -26,19 +26,24 @@ struct Read {
 };
 
 // Reads of 1 to 8 blocks, some not block-aligned, Zipf-like over `footprint` blocks (a hot
-// region and a cold one) with now and then a sequential run long enough for the cutoff.
+// region and a cold one), now and then a burst of four sequential 8-block reads (past a
+// 16-block sequential cutoff) and a 120-block read (past the bypass limit of a 400-block cache).
 std::vector<Read> reads(std::uint64_t seed, std::uint64_t footprint, int n) {
   std::mt19937_64 rng(seed);
   std::vector<Read> out;
   std::uint64_t sequential = footprint;  // the next block of a sequential run
-  for (int i = 0; i < n; ++i) {
-    const std::uint64_t roll = rng() % 10;
-    if (roll == 0) {  // part of a sequential scan beyond the footprint
-      out.push_back({sequential * kBlock, 8 * kBlock});
-      sequential += 8;
+  while (out.size() < static_cast<std::size_t>(n)) {
+    const std::uint64_t roll = rng() % 20;
+    if (roll < 2) {  // a sequential burst beyond the footprint
+      for (int i = 0; i < 4; ++i, sequential += 8)
+        out.push_back({sequential * kBlock, 8 * kBlock});
       continue;
     }
-    const std::uint64_t block = roll < 6 ? rng() % (footprint / 8) : rng() % footprint;
+    if (roll == 2) {  // too long to be admitted
+      out.push_back({(rng() % footprint) * kBlock, 120 * kBlock});
+      continue;
+    }
+    const std::uint64_t block = roll < 12 ? rng() % (footprint / 8) : rng() % footprint;
     const std::uint64_t blocks = 1 + rng() % 8;
     const std::uint64_t skew = rng() % 4 == 0 ? 512 : 0;  // a read that is not block-aligned
     out.push_back({block * kBlock + skew, blocks * kBlock - 2 * skew});
@@ -65,9 +70,11 @@ TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
   config.eviction = GetParam().eviction;
   config.admission.policies = GetParam().admission;
   config.admission.sequential_cutoff_bytes = 16 * kBlock;
+  // A counter per block: the default (capacity / 4, shared) fills this cache only very late.
+  config.admission.promote_table_entries = 4096;
   FakeRuntime warmed(config, CacheMode::write_through, std::uint64_t{1} << 32);
   FakeRuntime served(config, CacheMode::write_through, std::uint64_t{1} << 32);
-  const std::vector<Read> sequence = reads(17, 4 * kCapacity, 6000);
+  const std::vector<Read> sequence = reads(17, 2 * kCapacity, 8000);
 
   // A probe finds the first read that meets a full cache (the read path would evict there, warming
   // does not); both engines then take the reads before it, one warmed, one served.
@@ -166,14 +173,20 @@ TEST(WarmReadRules, ABatchTakesItsReadsAsOneAtATime) {
   }
 }
 
-TEST(WarmReadRules, PassThroughReadsPlaceNothing) {
-  FakeRuntime rt(small_config(64), CacheMode::pass_through, std::uint64_t{1} << 30);
+TEST(WarmReadRules, PassThroughReadsPlaceNothingAndCountAsTheReadPath) {
+  FakeRuntime warmed(small_config(64), CacheMode::pass_through, std::uint64_t{1} << 30);
+  FakeRuntime served(small_config(64), CacheMode::pass_through, std::uint64_t{1} << 30);
   std::vector<WarmFill> filled;
-  EXPECT_TRUE(
-      rt.engine().warm_read({1, FakeRuntime::kDisk, IoKind::read, 0, 4 * kBlock, 0}, filled));
+  RequestId id = 1;
+  for (const Read& r : reads(41, 256, 200)) {
+    EXPECT_TRUE(warmed.engine().warm_read(
+        {id++, FakeRuntime::kDisk, IoKind::read, r.offset, r.length, 0}, filled));
+    served.read(r.offset, r.length);
+    served.complete_all();
+  }
   EXPECT_TRUE(filled.empty());
-  EXPECT_EQ(rt.counter("cached_blocks"), 0u);
-  EXPECT_EQ(rt.counter("read_miss_blocks"), 4u);
+  EXPECT_EQ(warmed.counter("cached_blocks"), 0u);
+  EXPECT_EQ(warmed.counters(), served.counters());
 }
 
 TEST(WarmReadRules, StopsAtAFullCacheWithoutEvicting) {

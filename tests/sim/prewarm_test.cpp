@@ -61,6 +61,7 @@ TEST(Prewarm, FillsTheCacheWithoutDirtyData) {
   EXPECT_EQ(c.at("cached_blocks"), 1024u);
   EXPECT_EQ(r.cached_blocks, 1024u);
   EXPECT_EQ(c.at("dirty_blocks"), 0u);
+  EXPECT_EQ(c.at("evictions"), 0u);  // it stops at a full cache: warming never evicts
   EXPECT_EQ(c.at("write_requests"), 0u);
   EXPECT_EQ(c.at("read_requests"), r.requests);
   EXPECT_GT(r.requests, 1000u);  // more than the scenario stream's 100: its own, longer stream

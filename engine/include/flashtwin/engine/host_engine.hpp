@@ -156,12 +156,15 @@ class HostEngine {
   void submit(TimeNs now, const IoRequest& request);
   // Warming a cache before the run (the runtime's prewarm): serves a read exactly as submit()
   // would if every command it caused completed at once, without an operation, block locks or
-  // commands. Hits refresh the eviction policy; missed blocks that admission takes are placed,
-  // clean, in free slots and appended to `filled` (the runtime gives their slots the array's
-  // versions); the counters move as for the read. It never evicts: once no slot is free, missed
-  // blocks stay out and it returns false (the cache is full); true otherwise. Requires an engine
-  // with nothing in flight, no lost blocks and no migration (std::logic_error otherwise); a bad
-  // disk or range throws as submit() does, before anything changes.
+  // commands. Hits refresh the eviction policy (unless the disk's mode is pass-through); missed
+  // blocks that admission takes are placed, clean, in free slots and appended to `filled` (the
+  // runtime gives their slots the array's versions); the counters move as for the read. It never
+  // evicts: once no slot is free, missed blocks stay out and it returns false (the cache is full;
+  // that read is then only partly like the read path's, which would evict); true otherwise.
+  // Requires an engine with no VM request in flight, no block locked (e.g. by a destage), no lost
+  // blocks, no migration and no rebuild (std::logic_error otherwise); a request that is not a read
+  // throws std::invalid_argument, and a bad disk or range throws as submit() does, before
+  // anything changes.
   bool warm_read(const IoRequest& request, std::vector<WarmFill>& filled);
   // warm_read of each request in turn, faster for a batch known ahead (its index lookups are
   // started early). Returns how many requests were taken: all of them, or up to and including
