@@ -32,7 +32,7 @@ inline constexpr std::uint64_t kZetaSummationLimit = 10'000'000;
 inline constexpr std::uint64_t kExactRanks = 16;
 
 // zeta(n, theta) = sum over i = 1..n of i^-theta. Requires n >= 1 and theta > 0. Sums are kept
-// for the rest of the process (a few bytes per distinct n and theta); thread-safe.
+// for the rest of the process (one map entry per distinct n and theta); thread-safe.
 double zeta(std::uint64_t n, double theta);
 
 // The same sum: the first 1000 terms summed, the rest by Euler-Maclaurin (integral, end-point term
