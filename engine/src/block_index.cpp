@@ -24,6 +24,7 @@ std::size_t grow_limit(std::size_t buckets) {
 std::size_t grown(std::size_t buckets) {
   return buckets + std::max<std::size_t>(buckets / 4, 16);
 }
+
 }  // namespace
 
 BlockIndex::BlockIndex(std::uint32_t capacity_slots)
