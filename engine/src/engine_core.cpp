@@ -436,13 +436,13 @@ bool HostEngine::Core::pinned(SlotId slot) const {
   return index_.state(slot) != SlotState::clean || locks_.busy(index_.key_of(slot));
 }
 
-SlotId HostEngine::Core::take_slot(std::uint64_t key, SlotState state) {
+SlotId HostEngine::Core::take_slot(std::uint64_t key, SlotState state, const SlotPins& pins) {
   SlotId slot = index_.allocate(key, state);
   if (slot == BlockIndex::kNoSlot) {
     // Every slot dirty or filling (dirty_limit 1.0 gets there): nothing to evict, and asking the
     // policy would walk all of its slots on every miss.
     if (index_.clean() == 0) return BlockIndex::kNoSlot;
-    std::optional<SlotId> victim = policy_->evict(key, *this);
+    std::optional<SlotId> victim = policy_->evict(key, pins);
     if (!victim) return BlockIndex::kNoSlot;
     slot = *victim;
     index_.reassign(slot, key, state);

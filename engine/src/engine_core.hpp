@@ -122,6 +122,9 @@ class HostEngine::Core final : private SlotPins {
   void submit(TimeNs now, const IoRequest& request);
   bool warm_read(const IoRequest& request, std::vector<WarmFill>& filled);
   std::size_t warm_reads(std::span<const IoRequest> requests, std::vector<WarmFill>& filled);
+  bool at_rest() const;
+  bool reads_at_once(TimeNs now, std::span<const IoRequest> reads,
+                     std::vector<ServedBlock>& blocks);
   void received(TimeNs now, HostId from, const PeerMessage& message);
   void completed(TimeNs now, CommandId command, Status status, std::span<const Version> data);
   void timer_fired(TimeNs now, TimerId timer);
@@ -146,11 +149,23 @@ class HostEngine::Core final : private SlotPins {
   void finish(OpId id, TimeNs now);
   void ack(Op& op);
   void release_locks(OpId id);
-  SlotId take_slot(std::uint64_t key, SlotState state);
+  SlotId take_slot(std::uint64_t key, SlotState state) { return take_slot(key, state, *this); }
+  SlotId take_slot(std::uint64_t key, SlotState state, const SlotPins& pins);
   void drop_slot(SlotId slot);
   void mark_dirty(std::uint64_t key, SlotId slot);
   void mark_clean(std::uint64_t key, SlotId slot);
   std::uint64_t bypass_blocks() const { return config_.capacity_blocks / 4; }
+
+  // at_once_path.cpp: reads served with every command done at once (warm_read, reads_at_once).
+  class ServingPins;
+  // One read: its blocks' plans and slots in at_once_plan_ / at_once_slots_. Without
+  // `may_evict`, a missed block finding no free slot stays out and the result is false.
+  bool read_at_once(const IoRequest& request, bool may_evict);
+  // Calls serve(request) for each request in turn, with each one's index lookups started some
+  // requests ahead; stops after the first for which serve returns false. Returns how many were
+  // served.
+  template <class Serve>
+  std::size_t serve_ahead(std::span<const IoRequest> requests, Serve&& serve);
 
   // read_path.cpp
   void start_read(OpId id);
@@ -285,7 +300,8 @@ class HostEngine::Core final : private SlotPins {
   std::vector<std::uint64_t> overdue_scratch_;  // sequences of overdue replica acks
   std::vector<OpId> ready_;                     // granted on all blocks, not started
   std::vector<OpId> starting_;                  // the batch of ready_ being started
-  std::vector<bool> warm_hits_;                 // warm_read: which of its blocks hit
+  std::vector<BlockPlan> at_once_plan_;         // read_at_once: hit, miss or miss_fill per block
+  std::vector<SlotId> at_once_slots_;           // and the slot of each hit and fill
   std::deque<OpId> dirty_gate_;  // writes waiting, in order, for room under the dirty limit
   std::vector<OpId> flushes_;    // flushes waiting for destage
 

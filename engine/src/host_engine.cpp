@@ -91,6 +91,15 @@ std::size_t HostEngine::warm_reads(std::span<const IoRequest> requests,
   return core_->warm_reads(requests, filled);
 }
 
+bool HostEngine::at_rest() const {
+  return core_->at_rest();
+}
+
+bool HostEngine::reads_at_once(TimeNs now, std::span<const IoRequest> reads,
+                               std::vector<ServedBlock>& blocks) {
+  return core_->reads_at_once(now, reads, blocks);
+}
+
 std::span<const Command> HostEngine::drain() {
   return core_->drain();
 }

@@ -5,13 +5,12 @@
 // never evicts, refuses an engine with work in flight, and checks its request as submit does.
 #include "engine_test_config.hpp"
 #include "fake_runtime.hpp"
+#include "read_mix.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
-#include <ostream>
-#include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -20,58 +19,11 @@
 namespace flashtwin::testing {
 namespace {
 
-struct Read {
-  std::uint64_t offset = 0;
-  std::uint64_t length = 0;
-};
-
-// Reads of 1 to 8 blocks, some not block-aligned, Zipf-like over `footprint` blocks (a hot
-// region and a cold one), now and then a burst of four sequential 8-block reads (past a
-// 16-block sequential cutoff) and a 120-block read (past the bypass limit of a 400-block cache).
-std::vector<Read> reads(std::uint64_t seed, std::uint64_t footprint, int n) {
-  std::mt19937_64 rng(seed);
-  std::vector<Read> out;
-  std::uint64_t sequential = footprint;  // the next block of a sequential run
-  while (out.size() < static_cast<std::size_t>(n)) {
-    const std::uint64_t roll = rng() % 20;
-    if (roll < 2) {  // a sequential burst beyond the footprint
-      for (int i = 0; i < 4; ++i, sequential += 8)
-        out.push_back({sequential * kBlock, 8 * kBlock});
-      continue;
-    }
-    if (roll == 2) {  // too long to be admitted
-      out.push_back({(rng() % footprint) * kBlock, 120 * kBlock});
-      continue;
-    }
-    const std::uint64_t block = roll < 12 ? rng() % (footprint / 8) : rng() % footprint;
-    const std::uint64_t blocks = 1 + rng() % 8;
-    const std::uint64_t skew = rng() % 4 == 0 ? 512 : 0;  // a read that is not block-aligned
-    out.push_back({block * kBlock + skew, blocks * kBlock - 2 * skew});
-  }
-  return out;
-}
-
-struct Case {
-  std::string eviction;
-  std::vector<std::string> admission;
-};
-
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.eviction;
-  for (const std::string& a : c.admission)
-    *os << " + " << a;
-}
-
 class WarmRead : public ::testing::TestWithParam<Case> {};
 
 TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
   constexpr std::uint64_t kCapacity = 400;
-  EngineConfig config = small_config(kCapacity);
-  config.eviction = GetParam().eviction;
-  config.admission.policies = GetParam().admission;
-  config.admission.sequential_cutoff_bytes = 16 * kBlock;
-  // A counter per block: the default (capacity / 4, shared) fills this cache only very late.
-  config.admission.promote_table_entries = 4096;
+  const EngineConfig config = case_config(GetParam(), kCapacity);
   FakeRuntime warmed(config, CacheMode::write_through, std::uint64_t{1} << 32);
   FakeRuntime served(config, CacheMode::write_through, std::uint64_t{1} << 32);
   const std::vector<Read> sequence = reads(17, 2 * kCapacity, 8000);
@@ -127,19 +79,7 @@ TEST_P(WarmRead, LeavesTheEngineAsTheReadPathDoes) {
   EXPECT_TRUE(warmed.violations().empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, WarmRead,
-                         ::testing::Values(Case{"lru", {}}, Case{"arc", {}}, Case{"2q", {}},
-                                           Case{"lru", {"sequential-cutoff"}},
-                                           Case{"arc", {"promote-after-hits"}},
-                                           Case{"2q", {"sequential-cutoff", "promote-after-hits"}}),
-                         [](const ::testing::TestParamInfo<Case>& param_info) {
-                           std::string name = param_info.param.eviction == "2q"
-                                                  ? "two_queue"
-                                                  : param_info.param.eviction;
-                           for (const std::string& a : param_info.param.admission)
-                             name += a == "sequential-cutoff" ? "_cutoff" : "_promote";
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Policies, WarmRead, policy_cases(), case_name);
 
 TEST(WarmReadRules, ABatchTakesItsReadsAsOneAtATime) {
   constexpr std::uint64_t kCapacity = 400;

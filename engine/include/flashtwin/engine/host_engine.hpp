@@ -170,6 +170,23 @@ class HostEngine {
   // started early). Returns how many requests were taken: all of them, or up to and including
   // the first that found the cache full. Throws as warm_read; the requests before it are taken.
   std::size_t warm_reads(std::span<const IoRequest> requests, std::vector<WarmFill>& filled);
+  // Nothing in flight and nothing to do: no VM request, destage, command or block lock, no dirty
+  // block, no lost block, no migration, drain or rebuild. Only an engine at rest takes
+  // reads_at_once.
+  bool at_rest() const;
+  // A cache-only replay's fast path (every command completes at once, one request at a time):
+  // serves each read of `reads` in turn, exactly as submit() followed by every command it caused
+  // completing at once with status ok would, but without an operation, locks or commands: the
+  // index, the eviction policy (evictions included), admission and the counters move as they
+  // would, and no CompleteRequest is emitted. For each read, appends one ServedBlock per block of
+  // its range, in block order, from which the runtime completes it. `now` is the time of the last
+  // read (the earlier ones' are not needed: at rest, the engine's state does not depend on them);
+  // every timer due at or before it must have been fired. Returns false and changes nothing when
+  // the engine is not at_rest(). A request that is not a read throws std::invalid_argument, and a
+  // bad disk or range throws as submit() does; the reads before it are served (an engine at rest
+  // stays at rest).
+  bool reads_at_once(TimeNs now, std::span<const IoRequest> reads,
+                     std::vector<ServedBlock>& blocks);
   // A command finished. `data` is required for successful reads: one version per slot (FlashRead)
   // or per block (ArrayRead); a failed read's data is ignored; a write's must be empty. Throws
   // std::invalid_argument for an unknown (or already completed) command id, a status outside

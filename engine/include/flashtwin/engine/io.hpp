@@ -36,6 +36,15 @@ struct WarmFill {
   BlockNo block = 0;
 };
 
+// Where a block of a read served at once (HostEngine::reads_at_once) came from: the cache's flash
+// at `slot`, the array, or the array and then written to `slot` (a fill: the runtime gives that
+// slot the array's version, as the fill's FlashWrite would have).
+enum class BlockSource : std::uint8_t { flash, array, array_filled };
+struct ServedBlock {
+  SlotId slot = 0;  // flash and array_filled only
+  BlockSource source = BlockSource::array;
+};
+
 // Where a write's time went, measured by the engine on the times it is given (zero for requests
 // that are not writes). waited_ns: from submission until it started (the dirty gate, block
 // locks). local_flash_ns: from its start until its local flash write completed. For a write-back

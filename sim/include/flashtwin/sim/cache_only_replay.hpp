@@ -7,6 +7,12 @@
 // command the engine emits completes at once, before the next request: one request in flight at a
 // time. Simulated time follows the streams' timestamps, so idle destage happens in the gaps.
 //
+// Reads that find the engine at rest (HostEngine::at_rest: nothing in flight, nothing dirty) are
+// served in batches by HostEngine::reads_at_once, which does to the engine exactly what submit()
+// and the commands completing at once would, without an operation, locks or commands per read; the
+// replay completes them itself from the blocks' sources. Everything else goes through submit().
+// The results are the same either way (tests/sim/cache_only_replay_test.cpp runs both).
+//
 // Requests are numbered and judged by a RequestLedger, as in every runtime. With check_consistency
 // (the default) the devices hold versions and every read is checked by the ConsistencyOracle;
 // quiesce() then destages everything and checks that every acknowledged write
@@ -33,10 +39,12 @@ struct CacheOnlyOptions {
   engine::CacheMode mode = engine::CacheMode::write_back;
   bool check_consistency = true;
   std::uint64_t max_requests = 0;  // 0: until every stream ends
+  bool reads_at_once = true;       // false: every request through submit() (for comparisons)
 };
 
 struct CacheOnlyReport {
   std::uint64_t requests = 0;
+  std::uint64_t reads_at_once = 0;  // of them, reads served by HostEngine::reads_at_once
   std::map<std::string, std::uint64_t> counters;  // the engine's, by name
   std::uint64_t reads_checked = 0;
   std::uint64_t reads_failed = 0;       // reads completed with an error: reported, not violations
@@ -71,6 +79,9 @@ class CacheOnlyReplay {
     models::StreamRequest next;
     bool live;
   };
+  Source* earliest_source();
+  bool may_serve_at_once(const Source& source) const;
+  void serve_reads_at_once();
   void submit(const Source& source);
   void run_commands();
   void advance_to(engine::TimeNs now);
@@ -82,9 +93,13 @@ class CacheOnlyReplay {
   std::optional<engine::TimeNs> timer_at_;
   engine::TimerId timer_id_ = 0;
   std::uint64_t requests_ = 0;
+  std::uint64_t reads_at_once_ = 0;
   FlashVersions flash_;
   RequestLedger ledger_;
-  std::vector<engine::Version> data_;  // scratch for read completions
+  std::vector<engine::Version> data_;        // scratch for read completions
+  std::vector<engine::IoRequest> batch_;     // reads served at once
+  std::vector<engine::ServedBlock> served_;  // and their blocks
+  std::vector<engine::Version> scratch_;     // one block's array version
   std::vector<std::string> violations_;
 };
 
