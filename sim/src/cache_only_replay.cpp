@@ -99,7 +99,7 @@ void CacheOnlyReplay::serve_reads_at_once() {
        (options_.max_requests == 0 || requests_ < options_.max_requests);
        source = earliest_source()) {
     const models::StreamRequest& r = source->next;
-    batch_.push_back(ledger_.submit(source->disk, r.kind, r.offset_bytes, r.length_bytes));
+    batch_.push_back(ledger_.submit_at_once(source->disk, r.offset_bytes, r.length_bytes));
     ++requests_;
     now_ = std::max(now_, r.time_ns);
     source->live = source->stream->next(source->next);
@@ -116,23 +116,20 @@ void CacheOnlyReplay::serve_reads_at_once() {
     const engine::BlockNo first = read.offset_bytes >> block_shift;
     const auto blocks = static_cast<std::uint32_t>(
         ((read.offset_bytes + read.length_bytes + block_mask) >> block_shift) - first);
-    engine::ServedBlocks served;
     data_.assign(blocks, 0);
-    for (std::uint32_t i = 0; i < blocks; ++i, ++block) {
-      const bool from_flash = block->source == engine::BlockSource::flash;
-      ++(from_flash ? served.local_flash : served.array);
-      if (!check) continue;
-      if (from_flash) {
-        data_[i] = flash_.at(block->slot);
+    for (std::uint32_t i = 0; check && i < blocks; ++i) {
+      const engine::ServedBlock& b = block[i];
+      if (b.source == engine::BlockSource::flash) {
+        data_[i] = flash_.at(b.slot);
         continue;
       }
       ledger_.array().read(read.disk, first + i, 1, scratch_);
       data_[i] = scratch_[0];
-      if (block->source == engine::BlockSource::array_filled)
-        flash_.write(std::span<const engine::SlotId>(&block->slot, 1), scratch_);
+      if (b.source == engine::BlockSource::array_filled)
+        flash_.write(std::span<const engine::SlotId>(&b.slot, 1), scratch_);
     }
-    const engine::CompleteRequest done{read.id, engine::Status::ok, served, data_, {}};
-    if (auto judged = ledger_.completed(done); judged.violation)
+    block += blocks;
+    if (auto judged = ledger_.completed_at_once(read, data_); judged.violation)
       violations_.push_back("request " + std::to_string(read.id) + " " + *judged.violation);
   }
 }

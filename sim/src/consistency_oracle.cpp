@@ -137,11 +137,14 @@ void ConsistencyOracle::forget_returned(std::span<const engine::DiskId> disks) {
   }
 }
 
-void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId disk,
-                                       engine::BlockNo first_block, std::uint32_t blocks) {
-  Pending read{disk, first_block, blocks, 0, 0, 0, {}, {}, {}};
+void ConsistencyOracle::take_floors(Pending& read, engine::DiskId disk, engine::BlockNo first_block,
+                                    std::uint32_t blocks) const {
+  read.disk = disk;
+  read.first_block = first_block;
+  read.blocks = blocks;
   read.floor.resize(blocks);
   read.acked.resize(blocks);
+  read.covers.clear();
   for (std::uint32_t i = 0; i < blocks; ++i) {
     const std::uint64_t key = disk_block_key(disk, first_block + i);
     const BlockState state = state_of(key);
@@ -149,7 +152,20 @@ void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId
     read.acked[i] = state.acked;
     if (const std::vector<VersionPart>* parts = cover(key)) read.covers.emplace_back(i, *parts);
   }
+}
+
+void ConsistencyOracle::read_submitted(engine::RequestId request, engine::DiskId disk,
+                                       engine::BlockNo first_block, std::uint32_t blocks) {
+  Pending read;
+  take_floors(read, disk, first_block, blocks);
   pending_[request] = std::move(read);
+}
+
+std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_at_once(
+    engine::RequestId request, engine::DiskId disk, engine::BlockNo first_block,
+    std::uint32_t blocks, std::span<const engine::Version> versions, const ArrayVersions* array) {
+  take_floors(at_once_, disk, first_block, blocks);
+  return judge_read(request, at_once_, versions, array);
 }
 
 std::optional<ConsistencyOracle::Violation> ConsistencyOracle::check_mixed(
@@ -188,8 +204,14 @@ std::optional<ConsistencyOracle::Violation> ConsistencyOracle::read_completed(
     const ArrayVersions* array) {
   auto it = pending_.find(request);
   if (it == pending_.end()) throw std::logic_error("oracle: completion of an unknown read");
-  Pending read = std::move(it->second);
+  const Pending read = std::move(it->second);
   pending_.erase(it);
+  return judge_read(request, read, versions, array);
+}
+
+std::optional<ConsistencyOracle::Violation> ConsistencyOracle::judge_read(
+    engine::RequestId request, const Pending& read, std::span<const engine::Version> versions,
+    const ArrayVersions* array) {
   ++reads_checked_;
   if (versions.size() != read.blocks) {
     return Violation{request, read.disk, read.first_block, 0,

@@ -75,6 +75,22 @@ RequestLedger::Completion RequestLedger::completed(const engine::CompleteRequest
   return result;
 }
 
+RequestLedger::Completion RequestLedger::completed_at_once(
+    const engine::IoRequest& read, std::span<const engine::Version> versions) {
+  Completion result{engine::IoKind::read, true, std::nullopt};
+  if (!checking_) return result;
+  const std::uint64_t block = block_bytes_;
+  const engine::BlockNo first = read.offset_bytes / block;
+  const engine::BlockNo end = (read.offset_bytes + read.length_bytes + block - 1) / block;
+  if (auto v = oracle_.read_at_once(read.id, read.disk, first,
+                                    static_cast<std::uint32_t>(end - first), versions, &array_)) {
+    ++violations_;
+    result.violation =
+        "disk " + std::to_string(v->disk) + " block " + std::to_string(v->block) + ": " + v->reason;
+  }
+  return result;
+}
+
 void RequestLedger::array_read(const engine::ArrayRead& read,
                                std::vector<engine::Version>& out) const {
   if (!checking_) {

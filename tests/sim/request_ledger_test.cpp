@@ -63,6 +63,35 @@ TEST(RequestLedger, NumbersRequestsAndVersionsOnlyWritesAndDiscards) {
 
 // The trace of the issue: write, discard, read. After the discard is acknowledged the read must
 // return the discard's version, and the array (which recorded the discard) matches the oracle.
+// A read served at once is judged as a read submitted and completed at that moment: the same
+// verdicts, numbered in the same sequence, never in flight.
+TEST(RequestLedger, AReadAtOnceIsJudgedAsSubmittedAndCompletedAtOnce) {
+  RequestLedger ledger(kBlock);
+  const engine::IoRequest w = ledger.submit(kDisk, IoKind::write, kBlock, 2 * kBlock);
+  ledger.completed(done(w.id));
+  const engine::IoRequest r = ledger.submit_at_once(kDisk, 512, 2 * kBlock);  // blocks 0 to 2
+  EXPECT_EQ(r.id, 2u);
+  EXPECT_EQ(r.kind, IoKind::read);
+  EXPECT_EQ(ledger.in_flight(), 0u);
+  const std::vector<Version> right = {0, w.version, w.version};
+  EXPECT_FALSE(ledger.completed_at_once(r, right).violation.has_value());
+  const std::vector<Version> stale = {0, w.version, 0};
+  const auto judged =
+      ledger.completed_at_once(ledger.submit_at_once(kDisk, 512, 2 * kBlock), stale);
+  ASSERT_TRUE(judged.violation.has_value());
+  EXPECT_NE(judged.violation->find("block 2: stale read"), std::string::npos) << *judged.violation;
+  const std::vector<Version> invented = {w.version, w.version, w.version};
+  EXPECT_TRUE(ledger.completed_at_once(ledger.submit_at_once(kDisk, 0, kBlock), invented)
+                  .violation.has_value())
+      << "block 0 was never written";
+  const std::vector<Version> too_few = {w.version};
+  EXPECT_TRUE(ledger.completed_at_once(ledger.submit_at_once(kDisk, kBlock, 2 * kBlock), too_few)
+                  .violation.has_value());
+  EXPECT_EQ(ledger.violations(), 3u);
+  EXPECT_EQ(ledger.oracle().reads_checked(), 4u);
+  EXPECT_EQ(ledger.requests(), 5u);
+}
+
 TEST(RequestLedger, ADiscardIsAWriteOfItsWholeBlocks) {
   RequestLedger ledger(kBlock);
   const auto w = ledger.submit(kDisk, IoKind::write, 0, kBlock);

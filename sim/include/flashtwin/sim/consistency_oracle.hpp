@@ -66,6 +66,12 @@ class ConsistencyOracle {
   std::optional<Violation> read_completed(engine::RequestId request,
                                           std::span<const engine::Version> versions,
                                           const ArrayVersions* array = nullptr);
+  // A read submitted and completed with nothing in between (a cache-only replay's reads at
+  // once): read_submitted and read_completed in one step, with nothing held in flight.
+  std::optional<Violation> read_at_once(engine::RequestId request, engine::DiskId disk,
+                                        engine::BlockNo first_block, std::uint32_t blocks,
+                                        std::span<const engine::Version> versions,
+                                        const ArrayVersions* array = nullptr);
   // The read completed with an error: nothing to check; its floors are dropped.
   void read_failed(engine::RequestId request);
   // The block's acknowledged data is lost (a failure beyond the protection level, counted by the
@@ -129,6 +135,12 @@ class ConsistencyOracle {
   };
 
   BlockState state_of(std::uint64_t key) const;
+  // A read's floors and covers as of now, into `read` (its vectors reused).
+  void take_floors(Pending& read, engine::DiskId disk, engine::BlockNo first_block,
+                   std::uint32_t blocks) const;
+  std::optional<Violation> judge_read(engine::RequestId request, const Pending& read,
+                                      std::span<const engine::Version> versions,
+                                      const ArrayVersions* array);
   // Forgets the block's unsettled entry once its acknowledged version caught up with it.
   void settle(std::uint64_t key);
   const std::vector<VersionPart>* cover(std::uint64_t key) const;
@@ -140,6 +152,7 @@ class ConsistencyOracle {
   BlockMap<std::uint32_t> cover_index_;  // by disk_block_key: 1 + index in covers_
   std::vector<std::vector<VersionPart>> covers_;
   std::unordered_map<engine::RequestId, Pending> pending_;
+  Pending at_once_;  // read_at_once's floors (kept for their vectors' storage)
   std::uint64_t reads_checked_ = 0;
 };
 

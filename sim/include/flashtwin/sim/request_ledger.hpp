@@ -60,6 +60,18 @@ class RequestLedger {
   // std::logic_error for a request never submitted or completed twice.
   Completion completed(const engine::CompleteRequest& done);
 
+  // A read served at once (CacheOnlyReplay's reads at once: nothing happens between its
+  // submission and its completion, and nothing else is in flight): numbered like submit(), then
+  // judged in one step by completed_at_once (ConsistencyOracle::read_at_once), never held in
+  // flight.
+  engine::IoRequest submit_at_once(engine::DiskId disk, std::uint64_t offset_bytes,
+                                   std::uint64_t length_bytes) {
+    return {next_request_++, disk, engine::IoKind::read, offset_bytes, length_bytes, 0};
+  }
+  // `versions`: one per block the read touches. Completed ok, by definition.
+  Completion completed_at_once(const engine::IoRequest& read,
+                               std::span<const engine::Version> versions);
+
   // The array carrying out the engine's commands: the labels it holds (ArrayVersions; a write that
   // covers part of a block leaves it mixed).
   void array_read(const engine::ArrayRead& read, std::vector<engine::Version>& out) const;
