@@ -61,9 +61,10 @@ const std::vector<models::StreamRequest>& prepared(std::uint64_t footprint_block
   return requests;
 }
 
-// Footprint = capacity * footprint_halves / 2 (default: twice the cache).
+// Footprint = capacity * footprint_halves / 2 (default: twice the cache). `at_once`: reads of an
+// engine at rest served by HostEngine::reads_at_once (CacheOnlyOptions::reads_at_once).
 void Replay(benchmark::State& state, const char* policy, engine::CacheMode mode, bool check,
-            bool skewed, int read_percent = 70, int footprint_halves = 4) {
+            bool skewed, int read_percent = 70, int footprint_halves = 4, bool at_once = true) {
   const std::uint64_t capacity = static_cast<std::uint64_t>(state.range(0));
   const std::uint64_t footprint = capacity * static_cast<std::uint64_t>(footprint_halves) / 2;
   const auto& requests = prepared(footprint, skewed, read_percent);
@@ -77,6 +78,7 @@ void Replay(benchmark::State& state, const char* policy, engine::CacheMode mode,
     options.engine.destage.max_rate_bytes_per_s = 0;
     options.mode = mode;
     options.check_consistency = check;
+    options.reads_at_once = at_once;
     sim::CacheOnlyReplay replay(options);
     replay.add_disk(footprint * kBlock, std::make_unique<VectorStream>(requests));
     replay.run();
@@ -161,6 +163,17 @@ BENCHMARK_CAPTURE(Replay, lru_reads_skewed_engine_only, "lru", engine::CacheMode
 BENCHMARK_CAPTURE(Replay, lru_read_hits_engine_only, "lru", engine::CacheMode::write_through, false,
                   false, 100, 1)
     ->Arg(1 << 16)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+// The same two with every request through submit() and the commands (no reads at once).
+BENCHMARK_CAPTURE(Replay, lru_read_hits_submit_path, "lru", engine::CacheMode::write_through, false,
+                  false, 100, 1, false)
+    ->Arg(1 << 16)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(Replay, lru_reads_skewed_submit_path, "lru", engine::CacheMode::write_through,
+                  false, true, 100, 4, false)
+    ->Arg(1 << 20)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 BENCHMARK_CAPTURE(Replay, lru_writeback_cache_resident, "lru", engine::CacheMode::write_back, false,
