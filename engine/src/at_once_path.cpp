@@ -123,27 +123,16 @@ std::size_t HostEngine::Core::serve_ahead(std::span<const IoRequest> requests, S
   constexpr std::size_t kBucketsAhead = 16;
   constexpr std::size_t kSlotsAhead = 8;
   constexpr std::uint64_t kBlocksHinted = 16;  // of a longer read, its first blocks
-  // The last disk looked up, kept here in plain values (an optional's bytes in memory would make
-  // each hint wait for a store to reach the load that reads it back).
-  DiskId hinted_disk = 0;
-  LocalDisk hinted_local = 0;
-  bool hinted_known = false;
   const auto hint = [&](const IoRequest& r, bool slots) {
-    if (r.disk != hinted_disk || !hinted_known) {
-      const std::optional<LocalDisk> disk = modes_.find_disk(r.disk);
-      if (!disk) return;
-      hinted_disk = r.disk;
-      hinted_local = *disk;
-      hinted_known = true;
-    }
-    if (r.length_bytes == 0) return;
+    const std::optional<LocalDisk> disk = modes_.find_disk(r.disk);
+    if (!disk || r.length_bytes == 0) return;
     const BlockNo first = r.offset_bytes >> block_shift_;
     const BlockNo last = (r.offset_bytes + r.length_bytes - 1) >> block_shift_;
     for (BlockNo b = first; b <= last && b < first + kBlocksHinted; ++b) {
       if (slots) {
-        index_.prefetch_slot(block_key(hinted_local, b));
+        index_.prefetch_slot(block_key(*disk, b));
       } else {
-        index_.prefetch_bucket(block_key(hinted_local, b));
+        index_.prefetch_bucket(block_key(*disk, b));
       }
     }
   };
