@@ -4,6 +4,7 @@
 #include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/json_reader.hpp"
 #include "run_command.hpp"
+#include "sweep_command.hpp"
 #include "trace_command.hpp"
 #include "validate_command.hpp"
 
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   flashtwin::cli::add_cachesim_command(app, exit_code);
   flashtwin::cli::add_validate_command(app, exit_code);
   flashtwin::cli::add_run_command(app, exit_code);
+  flashtwin::cli::add_sweep_command(app, exit_code);
   flashtwin::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -82,6 +82,17 @@ void mark_interrupted(const std::filesystem::path& folder, int signal, double at
   sim::write_file_atomically(file, marked.dump(2) + "\n");
 }
 
+// summary.json says which of the scenario's expectations failed (an empty list: all held, or
+// none stated), so that a sweep or a CI report reads them from the file, not from stderr.
+void record_expectations(const std::filesystem::path& folder,
+                         const std::vector<std::string>& failed) {
+  const std::filesystem::path file = folder / "summary.json";
+  std::ifstream in(file);
+  nlohmann::ordered_json summary = nlohmann::ordered_json::parse(in);
+  summary["expectations"] = {{"failed", failed}};
+  sim::write_file_atomically(file, summary.dump(2) + "\n");
+}
+
 int run(const RunArguments& a) {
   // From here SIGINT / SIGTERM stop the run with partial results (exit 130 / 143).
   InterruptSignals signals;
@@ -125,6 +136,7 @@ int run(const RunArguments& a) {
   provenance.overrides = a.overrides;
   provenance.seed = scenario.seed;
   sim::write_results(a.output, *result.with_flash, comparison, &provenance, result.baseline.get());
+  record_expectations(a.output, result.failed_expectations);
   std::printf(
       "results: %s/summary.json, timeseries.csv, timeseries_vms.csv, timeseries_hosts.csv, "
       "latency_cdf.csv%s\n",

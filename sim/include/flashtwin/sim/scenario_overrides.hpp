@@ -16,4 +16,8 @@ namespace flashtwin::sim {
 
 void apply_override(nlohmann::json& document, const std::string& assignment);
 
+// The value PATH (the same syntax) leads to in `document`, or nullptr when it leads nowhere
+// (nothing is created). Throws ScenarioError for a malformed path.
+const nlohmann::json* find_at_path(const nlohmann::json& document, const std::string& path);
+
 }  // namespace flashtwin::sim
