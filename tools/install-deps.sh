@@ -10,6 +10,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libzstd-dev zlib1g-dev blktrace zstd gzip
+  slurm-wlm munge  # sweeps on Slurm; the Slurm test starts its own one-node cluster
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,7 +72,8 @@ std::vector<DesignWorkers::Finished> DesignWorkers::reap(bool block) {
   std::vector<Finished> finished;
   while (!running_.empty()) {
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, block && finished.empty() ? 0 : WNOHANG);
+    rusage usage{};
+    const pid_t pid = wait4(-1, &status, block && finished.empty() ? 0 : WNOHANG, &usage);
     if (pid <= 0) {
       if (pid < 0 && errno == EINTR) continue;
       break;
@@ -80,7 +82,8 @@ std::vector<DesignWorkers::Finished> DesignWorkers::reap(bool block) {
     if (child == running_.end()) continue;  // not ours
     const std::chrono::duration<double> wall =
         std::chrono::steady_clock::now() - child->second.started;
-    finished.push_back({child->second.id, exit_status_of(status), wall.count()});
+    finished.push_back({child->second.id, exit_status_of(status), wall.count(),
+                        static_cast<std::uint64_t>(usage.ru_maxrss) * 1024});
     running_.erase(child);
   }
   return finished;

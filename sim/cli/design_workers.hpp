@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -26,6 +27,7 @@ class DesignWorkers {
     std::size_t id = 0;
     int exit_status = 0;  // the process's exit status, or 128 + the signal that killed it
     double wall_s = 0;
+    std::uint64_t peak_memory_bytes = 0;  // its largest resident set, or its children's largest
   };
 
   explicit DesignWorkers(std::size_t jobs);

@@ -302,6 +302,7 @@ SweepSpec parse_sweep(const nlohmann::json& document, const std::string& sweep_f
   const std::filesystem::path folder = std::filesystem::path(sweep_file).parent_path();
   if (const nlohmann::json* base = top.child("base")) {
     const std::string file = json_as<std::string>(*base, top.path_of("base"));
+    sweep.base_name = file;
     const std::filesystem::path at =
         std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : folder / file;
     sweep.base_file = at.lexically_normal().string();
@@ -309,6 +310,7 @@ SweepSpec parse_sweep(const nlohmann::json& document, const std::string& sweep_f
     sweep.base = read_json_file(sweep.base_file, top.path_of("base"), "base scenario");
   } else {
     sweep.base_folder = ".";
+    sweep.base_name = "(the default scenario)";
     sweep.base = nlohmann::json::parse(default_scenario_json());
   }
   nlohmann::json with_set = sweep.base;

@@ -114,7 +114,7 @@ nlohmann::ordered_json results_json(const SweepSpec& sweep,
   nlohmann::ordered_json j;
   j["format"] = "flashtwin-sweep-1";
   j["sweep"] = sweep.name;
-  j["base"] = sweep.base_file.empty() ? "(default scenario)" : sweep.base_file;
+  j["base"] = sweep.base_name;
   j["currency"] = sweep.cost.currency;
   nlohmann::ordered_json axes = nlohmann::ordered_json::array();
   for (const SweepAxis& axis : sweep.axes)
@@ -158,8 +158,8 @@ std::string results_markdown(const SweepSpec& sweep, const std::vector<DesignOut
   for (const DesignOutcome& o : outcomes)
     ran += has_figures(o) ? 1 : 0;
   out << "# Sweep: " << sweep.name << "\n\n";
-  out << "Base scenario: " << (sweep.base_file.empty() ? "the default scenario" : sweep.base_file)
-      << ". " << outcomes.size() << " designs, " << ran << " with results"
+  out << "Base scenario: " << sweep.base_name << ". " << outcomes.size() << " designs, " << ran
+      << " with results"
       << (ran < outcomes.size() ? " (the others have not run or failed: see status)" : "")
       << ". Cost in " << sweep.cost.currency
       << "; offload is the share of bytes kept off the array (docs/RESULTS.md). "

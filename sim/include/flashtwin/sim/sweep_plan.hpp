@@ -67,7 +67,8 @@ CostPrices default_cost_prices();
 
 struct SweepSpec {
   std::string name;
-  std::string base_file;         // "" = the embedded default scenario
+  std::string base_file;         // the base scenario's path; "" = the embedded default scenario
+  std::string base_name;         // as the sweep file names it (reports: the same from any folder)
   std::string base_folder;       // where the base scenario's relative paths start
   nlohmann::json base;           // the base scenario document
   std::vector<std::string> set;  // PATH=VALUE applied to every design, before its axes

@@ -1,0 +1,267 @@
+#include "slurm_sweep.hpp"
+
+#include "design_workers.hpp"
+#include "flashtwin/sim/report.hpp"
+#include "program_output.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace flashtwin::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+nlohmann::ordered_json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument("cannot read '" + file.string() + "'");
+  try {
+    return nlohmann::ordered_json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument("'" + file.string() + "' is not valid JSON: " + e.what());
+  }
+}
+
+// The job id sbatch --parsable printed ("12" or "12;cluster").
+std::string submit(const std::vector<std::string>& argv) {
+  const std::optional<ProgramOutput> out = run_program(argv);
+  if (!out) throw std::runtime_error("cannot run sbatch: is Slurm installed (slurm-client)?");
+  if (out->exit_status != 0)
+    throw std::runtime_error("sbatch refused the job (exit status " +
+                             std::to_string(out->exit_status) + "): " + out->output);
+  std::string id = out->output.substr(0, out->output.find_first_of(";\n"));
+  if (id.empty()) throw std::runtime_error("sbatch printed no job id: " + out->output);
+  return id;
+}
+
+void write_script(const fs::path& file, const std::string& text) {
+  sim::write_file_atomically(file, text);
+  fs::permissions(file, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
+}
+
+std::string header_lines(const SlurmOptions& options) {
+  std::string lines;
+  if (!options.partition.empty()) lines += "#SBATCH --partition=" + options.partition + "\n";
+  if (!options.time_limit.empty()) lines += "#SBATCH --time=" + options.time_limit + "\n";
+  return lines;
+}
+
+// Every job id a submissions.json names, comma-separated.
+std::string job_ids(const nlohmann::ordered_json& record) {
+  std::string ids;
+  for (const auto& s : record.at("submissions")) {
+    ids += (ids.empty() ? "" : ",") + s.at("array_job").get<std::string>() + "," +
+           s.at("merge_job").get<std::string>();
+  }
+  return ids;
+}
+
+// The jobs of earlier submissions still in squeue, as squeue names them ("" when none).
+std::string queued_jobs(const nlohmann::ordered_json& record) {
+  const std::string ids = job_ids(record);
+  if (ids.empty()) return "";
+  const std::optional<ProgramOutput> queue =
+      run_program({"squeue", "--noheader", "--format=%i", "--jobs=" + ids});
+  if (!queue || queue->exit_status != 0) return "";
+  std::string names = queue->output;
+  std::replace(names.begin(), names.end(), '\n', ' ');
+  while (!names.empty() && names.back() == ' ')
+    names.pop_back();
+  return names;
+}
+
+}  // namespace
+
+std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
+                              const std::vector<PlannedDesign>& planned,
+                              const SweepFolder& folder) {
+  double ratio = 1;
+  bool measured = false;
+  for (const PlannedDesign& p : planned) {
+    const std::optional<RunRecord> run = folder.record(p.hash);
+    if (!run || run->peak_memory_bytes == 0 || p.memory_estimate_bytes == 0) continue;
+    const double r =
+        static_cast<double>(run->peak_memory_bytes) / static_cast<double>(p.memory_estimate_bytes);
+    ratio = measured ? std::max(ratio, r) : r;
+    measured = true;
+  }
+  std::uint64_t largest = 0;
+  for (const PlannedDesign* p : task)
+    largest = std::max(largest, p->memory_estimate_bytes);
+  const double bytes = static_cast<double>(largest) * ratio * 2 * 1.25;
+  const auto mib = static_cast<std::uint64_t>(std::ceil(bytes / 1048576.0));
+  return std::max<std::uint64_t>(256, (mib + 63) / 64 * 64);
+}
+
+int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>& planned,
+                 const SweepFolder& folder, const SlurmOptions& options) {
+  const fs::path root = fs::absolute(folder.root());
+  const fs::path slurm = root / "slurm";
+  fs::create_directories(slurm);
+  fs::create_directories(root / "designs");
+
+  std::vector<std::vector<const PlannedDesign*>> tasks;
+  std::set<std::string> queued;
+  for (const PlannedDesign& p : planned) {
+    if (folder.has_run(p.hash) || !queued.insert(p.hash).second) continue;
+    if (tasks.empty() || tasks.back().size() >= options.designs_per_task) tasks.emplace_back();
+    tasks.back().push_back(&p);
+  }
+  if (tasks.empty()) {
+    std::printf("nothing to submit: every design has a result in %s\n", root.c_str());
+    return 0;
+  }
+
+  const fs::path record_file = slurm / "submissions.json";
+  nlohmann::ordered_json record{{"format", "flashtwin-slurm-1"},
+                                {"sweep_file", fs::absolute(sweep_file).string()},
+                                {"submissions", nlohmann::ordered_json::array()}};
+  if (fs::exists(record_file)) {
+    record = nlohmann::ordered_json::parse(std::ifstream(record_file));
+    const std::string still_queued = queued_jobs(record);
+    if (!still_queued.empty())
+      throw std::runtime_error("jobs of an earlier submission are still queued or running (" +
+                               still_queued + "): wait for them (flashtwin sweep --status " +
+                               root.string() + ") or scancel them, then submit again");
+  }
+  const std::string n = std::to_string(record["submissions"].size() + 1);
+
+  nlohmann::ordered_json task_list = nlohmann::ordered_json::array();
+  std::uint64_t memory_mib = 0;
+  std::size_t designs = 0;
+  for (const auto& task : tasks) {
+    nlohmann::ordered_json numbers = nlohmann::ordered_json::array();
+    for (const PlannedDesign* p : task)
+      numbers.push_back(p->design.index);
+    task_list.push_back(numbers);
+    memory_mib = std::max(memory_mib, task_memory_mib(task, planned, folder));
+    designs += task.size();
+  }
+  const fs::path tasks_file = slurm / ("tasks-" + n + ".json");
+  sim::write_file_atomically(tasks_file,
+                             nlohmann::ordered_json{{"tasks", task_list}}.dump(2) + "\n");
+  const std::string memory =
+      options.memory.empty() ? std::to_string(memory_mib) + "M" : options.memory;
+  bool measured = false;
+  for (const PlannedDesign& p : planned) {
+    const std::optional<RunRecord> run = folder.record(p.hash);
+    measured = measured || (run && run->peak_memory_bytes > 0);
+  }
+  const char* memory_source = !options.memory.empty() ? "as asked"
+                              : measured ? "from the peaks measured in this sweep's runs"
+                                         : "estimated before any run: an upper bound";
+
+  const std::string program = shell_quoted(this_program().string());
+  const std::string sweep = shell_quoted(fs::absolute(sweep_file).string());
+  const fs::path array_script = slurm / ("array-" + n + ".sh");
+  write_script(array_script,
+               "#!/bin/sh\n#SBATCH --job-name=flashtwin-sweep\n#SBATCH --array=0-" +
+                   std::to_string(tasks.size() - 1) + "\n#SBATCH --output=" +
+                   (slurm / "task-%A_%a.log").string() + "\n#SBATCH --mem=" + memory +
+                   "\n#SBATCH --cpus-per-task=" + std::to_string(options.jobs_per_task) + "\n" +
+                   header_lines(options) + "exec " + program + " sweep " + sweep + " -o " +
+                   shell_quoted(root.string()) + " --tasks " + shell_quoted(tasks_file.string()) +
+                   " --task \"$SLURM_ARRAY_TASK_ID\" -j " + std::to_string(options.jobs_per_task) +
+                   "\n");
+  const fs::path merge_script = slurm / ("merge-" + n + ".sh");
+  write_script(merge_script, "#!/bin/sh\n#SBATCH --job-name=flashtwin-merge\n#SBATCH --output=" +
+                                 (slurm / "merge-%j.log").string() + "\n#SBATCH --mem=256M\n" +
+                                 header_lines(options) + "exec " + program + " sweep " + sweep +
+                                 " -o " + shell_quoted(root.string()) + " --merge\n");
+
+  const std::string array_job = submit({"sbatch", "--parsable", array_script.string()});
+  const std::string merge_job =
+      submit({"sbatch", "--parsable", "--dependency=afterok:" + array_job, merge_script.string()});
+  record["submissions"].push_back({{"array_job", array_job},
+                                   {"merge_job", merge_job},
+                                   {"tasks_file", tasks_file.string()},
+                                   {"tasks", tasks.size()},
+                                   {"designs", designs},
+                                   {"memory_per_task", memory}});
+  sim::write_file_atomically(record_file, record.dump(2) + "\n");
+  std::printf(
+      "submitted %zu designs as job array %s (%zu tasks, %s each), merge job %s after it\n"
+      "memory per task %s: %s (--mem-per-task sets it)\n"
+      "follow it with: flashtwin sweep --status %s\n",
+      designs, array_job.c_str(), tasks.size(), memory.c_str(), merge_job.c_str(), memory.c_str(),
+      memory_source, root.c_str());
+  return 0;
+}
+
+std::vector<std::size_t> task_designs(const fs::path& tasks_file, std::size_t task) {
+  const nlohmann::ordered_json tasks = read_json(tasks_file).at("tasks");
+  if (task >= tasks.size())
+    throw std::invalid_argument("--task " + std::to_string(task) + ": '" + tasks_file.string() +
+                                "' has " + std::to_string(tasks.size()) + " tasks");
+  return tasks[task].get<std::vector<std::size_t>>();
+}
+
+int print_status(const fs::path& folder) {
+  const nlohmann::ordered_json record = read_json(folder / "slurm" / "submissions.json");
+  const std::string sweep_file = record.at("sweep_file").get<std::string>();
+  const sim::SweepSpec spec = sim::load_sweep(sweep_file);
+  const std::vector<PlannedDesign> planned = prepare(spec, sim::plan_designs(spec));
+  const SweepFolder designs(folder);
+  std::size_t done = 0;
+  std::vector<const PlannedDesign*> failed;
+  for (const PlannedDesign& p : planned) {
+    const sim::DesignStatus s = designs.outcome(p).status;
+    if (s == sim::DesignStatus::ok || s == sim::DesignStatus::check_failed) ++done;
+    if (s == sim::DesignStatus::failed) failed.push_back(&p);
+  }
+  std::printf("sweep \"%s\" (%s): %zu designs: %zu with results, %zu failed, %zu not run\n",
+              spec.name.c_str(), sweep_file.c_str(), planned.size(), done, failed.size(),
+              planned.size() - done - failed.size());
+
+  const std::string ids = job_ids(record);
+  for (const auto& s : record.at("submissions")) {
+    std::printf("submission: job array %s (%zu tasks, %zu designs, %s per task), merge job %s\n",
+                s.at("array_job").get<std::string>().c_str(), s.at("tasks").get<std::size_t>(),
+                s.at("designs").get<std::size_t>(),
+                s.at("memory_per_task").get<std::string>().c_str(),
+                s.at("merge_job").get<std::string>().c_str());
+  }
+  const std::optional<ProgramOutput> queue =
+      run_program({"squeue", "--noheader", "--array", "--format=%i %T %r", "--jobs=" + ids});
+  if (!queue) {
+    std::printf("squeue: not found (is Slurm installed?)\n");
+  } else if (queue->output.empty()) {
+    std::printf("squeue: none of these jobs is queued or running any more\n");
+  } else {
+    std::printf("squeue (job state reason):\n%s", queue->output.c_str());
+  }
+  const std::optional<ProgramOutput> accounting = run_program(
+      {"sacct", "--noheader", "--parsable2", "--format=JobID,State,ExitCode", "--jobs=" + ids});
+  if (accounting && accounting->exit_status == 0 && !accounting->output.empty()) {
+    std::printf("sacct (job|state|exit code):\n%s", accounting->output.c_str());
+  } else {
+    std::printf("sacct: no accounting on this cluster (the folder is the record)\n");
+  }
+  for (const PlannedDesign* p : failed) {
+    const std::optional<RunRecord> run = designs.record(p->hash);
+    std::printf("failed: design %zu (%s), exit status %d, log %s/run.log\n", p->design.index,
+                p->design.name.c_str(), run ? run->exit_status : -1,
+                designs.failed(p->hash).c_str());
+  }
+  if (done < planned.size())
+    std::printf(
+        "to run what has no result (failed designs alone): flashtwin sweep %s --slurm -o %s\n",
+        sweep_file.c_str(), folder.c_str());
+  return 0;
+}
+
+}  // namespace flashtwin::cli
