@@ -1,8 +1,8 @@
 #include "design_workers.hpp"
 
-#include <fcntl.h>
+#include "child_process.hpp"
+
 #include <pthread.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-
-extern char** environ;
 
 namespace flashtwin::cli {
 namespace {
@@ -43,27 +41,8 @@ DesignWorkers::~DesignWorkers() {
 
 void DesignWorkers::start(std::size_t id, const std::vector<std::string>& argv,
                           const std::filesystem::path& log) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, args[0], &files, &attributes, args.data(), environ);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attributes);
-  if (error != 0)
+  if (const int error = start_process(argv, ProcessOutput{-1, -1, log}, pid); error != 0)
     throw std::runtime_error("cannot start '" + argv[0] + "': " + std::strerror(error));
   running_.emplace(pid, Child{id, std::chrono::steady_clock::now()});
 }

@@ -1,8 +1,8 @@
 #include "slurm_sweep.hpp"
 
+#include "child_process.hpp"
 #include "design_workers.hpp"
 #include "flashtwin/sim/report.hpp"
-#include "program_output.hpp"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,4 @@
-#include "program_output.hpp"
+#include "child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -12,18 +12,21 @@ extern char** environ;
 
 namespace flashtwin::cli {
 
-std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv) {
-  int pipe_ends[2];
-  if (pipe(pipe_ends) != 0) return std::nullopt;
+int start_process(const std::vector<std::string>& argv, const ProcessOutput& output, pid_t& pid) {
   std::vector<char*> args;
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_adddup2(&files, pipe_ends[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&files, pipe_ends[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&files, pipe_ends[0]);
+  if (output.fd >= 0) {
+    posix_spawn_file_actions_adddup2(&files, output.fd, STDOUT_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, output.file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
+  if (output.close_fd >= 0) posix_spawn_file_actions_addclose(&files, output.close_fd);
   posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -31,10 +34,17 @@ std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv) {
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = 0;
   const int error = posix_spawnp(&pid, args[0], &files, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attributes);
+  return error;
+}
+
+std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv) {
+  int pipe_ends[2];
+  if (pipe(pipe_ends) != 0) return std::nullopt;
+  pid_t pid = 0;
+  const int error = start_process(argv, ProcessOutput{pipe_ends[1], pipe_ends[0], {}}, pid);
   close(pipe_ends[1]);
   if (error != 0) {
     close(pipe_ends[0]);
