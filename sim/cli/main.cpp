@@ -1,6 +1,7 @@
 // The flashtwin command. Only main() turns errors into exit codes: 0 ok, 1 a check failed
 // (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
 #include "cachesim_command.hpp"
+#include "ci_command.hpp"
 #include "flashtwin/models/blktrace_reader.hpp"
 #include "flashtwin/sim/json_reader.hpp"
 #include "run_command.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   flashtwin::cli::add_validate_command(app, exit_code);
   flashtwin::cli::add_run_command(app, exit_code);
   flashtwin::cli::add_sweep_command(app, exit_code);
+  flashtwin::cli::add_ci_command(app, exit_code);
   flashtwin::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -82,14 +83,23 @@ void mark_interrupted(const std::filesystem::path& folder, int signal, double at
   sim::write_file_atomically(file, marked.dump(2) + "\n");
 }
 
-// summary.json says which of the scenario's expectations failed (an empty list: all held, or
-// none stated), so that a sweep or a CI report reads them from the file, not from stderr.
-void record_expectations(const std::filesystem::path& folder,
-                         const std::vector<std::string>& failed) {
+// summary.json says how each of the scenario's expectations went ("checked", empty when none
+// was stated) and which failed, so that a sweep or a CI report reads them from the file, not
+// from stderr.
+void record_expectations(const std::filesystem::path& folder, const sim::RunResult& result) {
   const std::filesystem::path file = folder / "summary.json";
   std::ifstream in(file);
   nlohmann::ordered_json summary = nlohmann::ordered_json::parse(in);
-  summary["expectations"] = {{"failed", failed}};
+  nlohmann::ordered_json checked = nlohmann::ordered_json::array();
+  for (const sim::ExpectationCheck& c : result.expectations) {
+    checked.push_back({{"name", c.name},
+                       {"limit", c.limit},
+                       {"measured", std::isfinite(c.measured) ? nlohmann::ordered_json(c.measured)
+                                                              : nlohmann::ordered_json(nullptr)},
+                       {"met", c.met},
+                       {"message", c.message}});
+  }
+  summary["expectations"] = {{"checked", checked}, {"failed", result.failed_expectations}};
   sim::write_file_atomically(file, summary.dump(2) + "\n");
 }
 
@@ -136,7 +146,7 @@ int run(const RunArguments& a) {
   provenance.overrides = a.overrides;
   provenance.seed = scenario.seed;
   sim::write_results(a.output, *result.with_flash, comparison, &provenance, result.baseline.get());
-  record_expectations(a.output, result.failed_expectations);
+  record_expectations(a.output, result);
   std::printf(
       "results: %s/summary.json, timeseries.csv, timeseries_vms.csv, timeseries_hosts.csv, "
       "latency_cdf.csv%s\n",

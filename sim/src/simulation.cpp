@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -220,35 +221,50 @@ std::int64_t BaselineProcess::finish() {
   return replayer_.finish();
 }
 
-std::vector<std::string> check_expectations(const Scenario& s, const RunResult& r) {
-  std::vector<std::string> failed;
+std::vector<ExpectationCheck> check_expectations(const Scenario& s, const RunResult& r) {
+  std::vector<ExpectationCheck> checks;
   const Expectations& x = s.expectations;
   const ClusterTotals& c = r.with_flash->cluster();
   char line[256];
   if (x.p99_latency_ms_max) {
     const double p99_ms = static_cast<double>(c.io.latency.percentile(99)) / 1e6;
-    if (p99_ms > *x.p99_latency_ms_max) {
+    ExpectationCheck check{"p99_latency_ms_max", *x.p99_latency_ms_max, p99_ms,
+                           p99_ms <= *x.p99_latency_ms_max, ""};
+    if (!check.met) {
       std::snprintf(line, sizeof line, "p99 latency %.3f ms exceeds %.3f ms", p99_ms,
                     *x.p99_latency_ms_max);
-      failed.emplace_back(line);
+      check.message = line;
     }
+    checks.push_back(check);
   }
   if (x.array_read_offload_min) {
+    ExpectationCheck check{"array_read_offload_min", *x.array_read_offload_min, std::nan(""), false,
+                           ""};
     if (!r.comparison) {
-      failed.emplace_back("array_read_offload_min needs the baseline run (output.baseline)");
-    } else if (r.comparison->read_offload < *x.array_read_offload_min) {
-      std::snprintf(line, sizeof line, "array read offload %.1f %% is below %.1f %%",
-                    100 * r.comparison->read_offload, 100 * *x.array_read_offload_min);
-      failed.emplace_back(line);
+      check.message = "array_read_offload_min needs the baseline run (output.baseline)";
+    } else {
+      check.measured = r.comparison->read_offload;
+      check.met = check.measured >= *x.array_read_offload_min;
+      if (!check.met) {
+        std::snprintf(line, sizeof line, "array read offload %.1f %% is below %.1f %%",
+                      100 * check.measured, 100 * *x.array_read_offload_min);
+        check.message = line;
+      }
     }
+    checks.push_back(check);
   }
-  if (x.acknowledged_writes_lost_max &&
-      c.acknowledged_writes_lost > *x.acknowledged_writes_lost_max) {
-    failed.emplace_back(std::to_string(c.acknowledged_writes_lost) +
-                        " acknowledged writes lost, more than " +
-                        std::to_string(*x.acknowledged_writes_lost_max));
+  if (x.acknowledged_writes_lost_max) {
+    const auto lost = static_cast<double>(c.acknowledged_writes_lost);
+    ExpectationCheck check{"acknowledged_writes_lost_max",
+                           static_cast<double>(*x.acknowledged_writes_lost_max), lost,
+                           c.acknowledged_writes_lost <= *x.acknowledged_writes_lost_max, ""};
+    if (!check.met)
+      check.message = std::to_string(c.acknowledged_writes_lost) +
+                      " acknowledged writes lost, more than " +
+                      std::to_string(*x.acknowledged_writes_lost_max);
+    checks.push_back(check);
   }
-  return failed;
+  return checks;
 }
 
 }  // namespace
@@ -284,7 +300,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.baseline->finish(baseline->finish());
     result.comparison = compare(*result.with_flash, *result.baseline);
   }
-  result.failed_expectations = check_expectations(scenario, result);
+  result.expectations = check_expectations(scenario, result);
+  for (const ExpectationCheck& check : result.expectations)
+    if (!check.met) result.failed_expectations.push_back(check.message);
   return result;
 }
 

@@ -30,6 +30,15 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// One expectation the scenario stated (docs/SCENARIOS.md, "expectations"), checked after the run.
+struct ExpectationCheck {
+  std::string name;     // the scenario's key, e.g. "p99_latency_ms_max"
+  double limit = 0;     // the value the scenario gave
+  double measured = 0;  // what the run measured (NaN when it could not: no baseline)
+  bool met = false;
+  std::string message;  // what failed, "" when met
+};
+
 struct RunResult {
   std::unique_ptr<Metrics> with_flash;
   std::unique_ptr<Metrics> baseline;     // null when the scenario's output.baseline is false
@@ -38,7 +47,8 @@ struct RunResult {
                        // (or a migration's late switch-over, if later: docs/CLUSTER.md)
   double wall_s = 0;   // wall-clock time of the main run
   std::uint64_t simulated_ios = 0;               // VM requests completed by the main run
-  std::vector<std::string> failed_expectations;  // empty when every expectation held
+  std::vector<ExpectationCheck> expectations;    // every stated one (p99, offload, lost writes)
+  std::vector<std::string> failed_expectations;  // their messages; empty when every one held
   // The run was stopped through RunOptions::stop: with_flash holds the metrics up to
   // interrupted_at_s (no final destage, no lost-writes check), and there is no baseline,
   // comparison nor expectation check. The baseline process, if started, is killed and reaped.
