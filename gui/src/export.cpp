@@ -85,7 +85,8 @@ bool save_table_csv(const QTableWidget* table, const QString& path, QString& err
 }
 
 bool save_html_report(const QString& path, const QString& title, const QTableWidget* table,
-                      const std::vector<QChartView*>& charts, QString& error) {
+                      const std::vector<QChartView*>& charts, QString& error,
+                      const QStringList& notes) {
   QString html = QStringLiteral(
                      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
                      "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
@@ -93,6 +94,8 @@ bool save_html_report(const QString& path, const QString& title, const QTableWid
                      "td{text-align:right}td:first-child{text-align:left}"
                      "img{max-width:100%;margin:1em 0}</style></head><body>\n<h1>%1</h1>\n")
                      .arg(title.toHtmlEscaped());
+  for (const QString& note : notes)
+    html += QStringLiteral("<p>%1</p>\n").arg(note.toHtmlEscaped());
   html += QStringLiteral("<table><tr>");
   for (int c = 0; c < table->columnCount(); ++c) {
     const QTableWidgetItem* item = table->horizontalHeaderItem(c);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -21,7 +22,9 @@ namespace flashtwin::gui {
 bool save_chart(QChartView* view, const QString& path, QString& error);
 bool save_picture(QWidget* view, const QString& title, const QString& path, QString& error);
 bool save_table_csv(const QTableWidget* table, const QString& path, QString& error);
+// `notes` (may be empty) are paragraphs between the title and the table.
 bool save_html_report(const QString& path, const QString& title, const QTableWidget* table,
-                      const std::vector<QChartView*>& charts, QString& error);
+                      const std::vector<QChartView*>& charts, QString& error,
+                      const QStringList& notes = {});
 
 }  // namespace flashtwin::gui

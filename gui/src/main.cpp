@@ -1,9 +1,11 @@
 // flashtwin-gui [SCENARIO]: the architect's workbench (docs/GUI.md). Opens on the embedded
-// default scenario, or on SCENARIO. `--screenshots DIR [--compare-set PATH=VALUE]...
+// default scenario, or on SCENARIO. `--sweep-report DIR` writes a sweep's report.html
+// (sweep_report.hpp) and exits: 0 written, 1 not. `--screenshots DIR [--compare-set PATH=VALUE]...
 // [--cluster-at SECONDS]` takes the program's own screenshots instead (screenshots.hpp) and
 // exits: 0 when all were written, 1 when a run or a save failed, 2 for bad arguments.
 #include "main_window.hpp"
 #include "screenshots.hpp"
+#include "sweep_report.hpp"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,10 +35,23 @@ int main(int argc, char** argv) {
       QStringLiteral("cluster-at"),
       QStringLiteral("With --screenshots: show the cluster view at this simulated time"),
       QStringLiteral("SECONDS"));
+  const QCommandLineOption sweep_report(
+      QStringLiteral("sweep-report"),
+      QStringLiteral("Write DIR/report.html from a sweep's DIR/results.json, then exit"),
+      QStringLiteral("DIR"));
+  options.addOption(sweep_report);
   options.addOption(screenshots);
   options.addOption(compare);
   options.addOption(cluster_at);
   options.process(app);
+  if (options.isSet(sweep_report)) {
+    QString error;
+    if (!flashtwin::gui::write_sweep_report(options.value(sweep_report), error)) {
+      std::fprintf(stderr, "flashtwin-gui: %s\n", error.toLocal8Bit().constData());
+      return 1;
+    }
+    return 0;
+  }
   bool time_ok = true;
   const double cluster_at_s =
       options.isSet(cluster_at) ? options.value(cluster_at).toDouble(&time_ok) : -1.0;

@@ -1,5 +1,6 @@
 #include "sweep_command.hpp"
 
+#include "child_process.hpp"
 #include "design_workers.hpp"
 #include "flashtwin/sim/sweep_plan.hpp"
 #include "flashtwin/sim/sweep_results.hpp"
@@ -47,6 +48,27 @@ void print_plan(const sim::SweepSpec& sweep, const std::vector<PlannedDesign>& p
   }
 }
 
+// report.html from the merged results, drawn by flashtwin-gui (gui/src/sweep_report.hpp) when it
+// is installed beside this program (or in the build tree's gui/): the charts are the GUI's. Not
+// having it is no failure; the CSV, JSON and Markdown results are complete without it.
+void write_report(const fs::path& root) {
+  const fs::path here = this_program().parent_path();
+  for (const fs::path& gui :
+       {here / "flashtwin-gui", here.parent_path() / "gui" / "flashtwin-gui"}) {
+    if (!fs::exists(gui)) continue;
+    const std::optional<ProgramOutput> out = run_program(
+        {"env", "QT_QPA_PLATFORM=offscreen", gui.string(), "--sweep-report", root.string()});
+    if (out && out->exit_status == 0) {
+      std::printf("report: %s/report.html\n", root.c_str());
+    } else {
+      std::fprintf(stderr, "sweep: report.html not written: %s\n",
+                   out ? out->output.c_str() : "flashtwin-gui did not start");
+    }
+    return;
+  }
+  std::printf("report.html: not written (flashtwin-gui, which draws it, is not installed here)\n");
+}
+
 // Merges, prints the outcome, and returns 1 when a design of `mine` failed the consistency check.
 int merge_and_report(const sim::SweepSpec& spec, const SweepFolder& folder,
                      const std::vector<PlannedDesign>& planned, const std::set<std::size_t>& mine) {
@@ -72,6 +94,7 @@ int merge_and_report(const sim::SweepSpec& spec, const SweepFolder& folder,
   }
   std::printf("results: %s/results.csv, results.json, summary.md, runs.csv\n",
               folder.root().c_str());
+  write_report(folder.root());
   if (inconsistent > 0)
     std::fprintf(stderr, "sweep: %zu designs failed the consistency check\n", inconsistent);
   return inconsistent > 0 ? 1 : 0;

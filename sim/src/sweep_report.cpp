@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace flashtwin::sim {
 namespace {
@@ -46,27 +47,37 @@ std::string joined(const std::vector<std::string>& parts, const std::string& sep
   return text;
 }
 
-// Figures a design row carries after its axis values, in column order.
+// Figures a design row carries after its axis values, in column order; `field` null stands for
+// acknowledged_writes_lost, the one whole number.
 struct Column {
   const char* name;
-  double (*get)(const DesignOutcome&);
+  double DesignOutcome::*field;
+  double get(const DesignOutcome& o) const {
+    return field != nullptr ? o.*field : static_cast<double>(o.acknowledged_writes_lost);
+  }
+  void set(DesignOutcome& o, double value) const {
+    if (field != nullptr) {
+      o.*field = value;
+    } else {
+      o.acknowledged_writes_lost = std::isnan(value) ? 0 : static_cast<std::uint64_t>(value);
+    }
+  }
 };
 constexpr std::array<Column, 14> kFigures{{
-    {"cost", [](const DesignOutcome& o) { return o.cost; }},
-    {"read_p50_ms", [](const DesignOutcome& o) { return o.read_p50_ms; }},
-    {"read_p95_ms", [](const DesignOutcome& o) { return o.read_p95_ms; }},
-    {"read_p99_ms", [](const DesignOutcome& o) { return o.read_p99_ms; }},
-    {"write_p50_ms", [](const DesignOutcome& o) { return o.write_p50_ms; }},
-    {"write_p95_ms", [](const DesignOutcome& o) { return o.write_p95_ms; }},
-    {"write_p99_ms", [](const DesignOutcome& o) { return o.write_p99_ms; }},
-    {"read_offload", [](const DesignOutcome& o) { return o.read_offload; }},
-    {"write_offload", [](const DesignOutcome& o) { return o.write_offload; }},
-    {"bytes_offload", [](const DesignOutcome& o) { return o.bytes_offload; }},
-    {"read_hit_ratio", [](const DesignOutcome& o) { return o.read_hit_ratio; }},
-    {"data_at_risk_bytes", [](const DesignOutcome& o) { return o.data_at_risk_bytes; }},
-    {"acknowledged_writes_lost",
-     [](const DesignOutcome& o) { return static_cast<double>(o.acknowledged_writes_lost); }},
-    {"drive_writes_per_day_max", [](const DesignOutcome& o) { return o.drive_writes_per_day_max; }},
+    {"cost", &DesignOutcome::cost},
+    {"read_p50_ms", &DesignOutcome::read_p50_ms},
+    {"read_p95_ms", &DesignOutcome::read_p95_ms},
+    {"read_p99_ms", &DesignOutcome::read_p99_ms},
+    {"write_p50_ms", &DesignOutcome::write_p50_ms},
+    {"write_p95_ms", &DesignOutcome::write_p95_ms},
+    {"write_p99_ms", &DesignOutcome::write_p99_ms},
+    {"read_offload", &DesignOutcome::read_offload},
+    {"write_offload", &DesignOutcome::write_offload},
+    {"bytes_offload", &DesignOutcome::bytes_offload},
+    {"read_hit_ratio", &DesignOutcome::read_hit_ratio},
+    {"data_at_risk_bytes", &DesignOutcome::data_at_risk_bytes},
+    {"acknowledged_writes_lost", nullptr},
+    {"drive_writes_per_day_max", &DesignOutcome::drive_writes_per_day_max},
 }};
 
 bool has_figures(const DesignOutcome& o) {
@@ -99,7 +110,7 @@ std::string results_csv(const SweepSpec& sweep, const std::vector<DesignOutcome>
     out << ',' << o.hash << ',' << design_status_name(o.status);
     const bool figures = has_figures(o);
     for (const Column& c : kFigures)
-      out << ',' << (figures || c.get == kFigures[0].get ? plain(c.get(o)) : "");
+      out << ',' << (figures || c.field == &DesignOutcome::cost ? plain(c.get(o)) : "");
     out << ',' << csv_field(o.consistency) << ',' << csv_field(joined(o.expectations_failed, "; "))
         << ',' << (o.pareto ? 1 : 0);
     for (const Slo& slo : sweep.slos)
@@ -129,7 +140,7 @@ nlohmann::ordered_json results_json(const SweepSpec& sweep,
     d["hash"] = o.hash;
     d["status"] = design_status_name(o.status);
     for (const Column& c : kFigures)
-      d[c.name] = has_figures(o) || c.get == kFigures[0].get ? number(c.get(o)) : nullptr;
+      d[c.name] = has_figures(o) || c.field == &DesignOutcome::cost ? number(c.get(o)) : nullptr;
     d["consistency"] = o.consistency.empty() ? nlohmann::ordered_json(nullptr)
                                              : nlohmann::ordered_json(o.consistency);
     d["expectations_failed"] = o.expectations_failed;
@@ -150,6 +161,62 @@ nlohmann::ordered_json results_json(const SweepSpec& sweep,
   }
   j["slos"] = slos;
   return j;
+}
+
+namespace {
+
+DesignStatus status_named(const std::string& name) {
+  for (const DesignStatus s :
+       {DesignStatus::not_run, DesignStatus::ok, DesignStatus::check_failed, DesignStatus::failed})
+    if (name == design_status_name(s)) return s;
+  throw std::invalid_argument("results.json: unknown design status '" + name + "'");
+}
+
+double figure(const nlohmann::json& design, const char* key) {
+  const nlohmann::json& value = design.at(key);
+  return value.is_number() ? value.get<double>() : DesignOutcome::kNaN;
+}
+
+}  // namespace
+
+SweepResultsFile read_results_json(const nlohmann::json& json) {
+  try {
+    if (json.at("format") != "flashtwin-sweep-1")
+      throw std::invalid_argument("results.json: format is not flashtwin-sweep-1");
+    SweepResultsFile file;
+    file.sweep = json.at("sweep").get<std::string>();
+    file.base = json.at("base").get<std::string>();
+    file.currency = json.at("currency").get<std::string>();
+    for (const nlohmann::json& axis : json.at("axes")) {
+      file.axes.push_back({axis.at("name").get<std::string>(),
+                           axis.at("paths").get<std::vector<std::string>>(),
+                           axis.at("values").get<std::vector<nlohmann::json>>()});
+    }
+    for (const nlohmann::json& d : json.at("designs")) {
+      DesignOutcome o;
+      o.design.index = d.at("design").get<std::size_t>();
+      o.design.name = d.at("name").get<std::string>();
+      o.design.values = d.at("values").get<std::vector<nlohmann::json>>();
+      o.hash = d.at("hash").get<std::string>();
+      o.status = status_named(d.at("status").get<std::string>());
+      for (const Column& c : kFigures)
+        c.set(o, figure(d, c.name));
+      o.consistency = d.at("consistency").is_string() ? d.at("consistency").get<std::string>() : "";
+      o.expectations_failed = d.at("expectations_failed").get<std::vector<std::string>>();
+      o.pareto = d.at("pareto").get<bool>();
+      file.outcomes.push_back(std::move(o));
+    }
+    for (const nlohmann::json& slo : json.at("slos")) {
+      file.slos.push_back({slo.at("name").get<std::string>(),
+                           slo.at("designs_meeting").get<std::size_t>(),
+                           slo.at("best").is_string()
+                               ? std::optional<std::string>(slo.at("best").get<std::string>())
+                               : std::nullopt});
+    }
+    return file;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("results.json: ") + e.what());
+  }
 }
 
 std::string results_markdown(const SweepSpec& sweep, const std::vector<DesignOutcome>& outcomes) {

@@ -189,5 +189,40 @@ TEST(SweepResults, CsvReadsBackWithOneRowPerDesign) {
   EXPECT_EQ(json["slos"][0]["best"], "d0");
 }
 
+TEST(SweepResults, ResultsJsonReadsBackEqual) {
+  SweepSpec sweep;
+  sweep.name = "s";
+  sweep.base_name = "base.json";
+  sweep.axes = {{"flash", {"x[0]", "x[1]"}, {100, "200GB"}}};
+  std::vector<DesignOutcome> outcomes{outcome(0, 100, 5, 0.5, 0), outcome(1, 200, 2, 0.25, 4096)};
+  outcomes[0].design.values = {100};
+  outcomes[1].design.values = {"200GB"};
+  outcomes[1].expectations_failed = {"p99 latency 2 ms exceeds 1 ms"};
+  outcomes[1].acknowledged_writes_lost = 7;
+  outcomes[0].write_p99_ms = DesignOutcome::kNaN;
+  mark_pareto(outcomes);
+  const SweepResultsFile back =
+      read_results_json(nlohmann::json::parse(results_json(sweep, outcomes).dump()));
+  EXPECT_EQ(back.sweep, "s");
+  EXPECT_EQ(back.base, "base.json");
+  ASSERT_EQ(back.axes.size(), 1u);
+  EXPECT_EQ(back.axes[0].paths, (std::vector<std::string>{"x[0]", "x[1]"}));
+  ASSERT_EQ(back.outcomes.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(back.outcomes[i].design.name, outcomes[i].design.name);
+    EXPECT_EQ(back.outcomes[i].design.values, outcomes[i].design.values);
+    EXPECT_EQ(back.outcomes[i].cost, outcomes[i].cost);
+    EXPECT_EQ(back.outcomes[i].read_p99_ms, outcomes[i].read_p99_ms);
+    EXPECT_EQ(back.outcomes[i].bytes_offload, outcomes[i].bytes_offload);
+    EXPECT_EQ(back.outcomes[i].data_at_risk_bytes, outcomes[i].data_at_risk_bytes);
+    EXPECT_EQ(back.outcomes[i].acknowledged_writes_lost, outcomes[i].acknowledged_writes_lost);
+    EXPECT_EQ(back.outcomes[i].expectations_failed, outcomes[i].expectations_failed);
+    EXPECT_EQ(back.outcomes[i].pareto, outcomes[i].pareto);
+    EXPECT_EQ(back.outcomes[i].status, outcomes[i].status);
+  }
+  EXPECT_TRUE(std::isnan(back.outcomes[0].write_p99_ms));
+  EXPECT_THROW(read_results_json(nlohmann::json{{"format", "other"}}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace flashtwin::sim

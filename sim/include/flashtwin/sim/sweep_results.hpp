@@ -65,6 +65,23 @@ bool meets(const Slo& slo, const DesignOutcome& outcome);
 // index into `outcomes`.
 std::optional<std::size_t> best_for(const Slo& slo, const std::vector<DesignOutcome>& outcomes);
 
+// results.json read back (what results_json writes): what the GUI's sweep report draws.
+struct SweepResultsFile {
+  std::string sweep;
+  std::string base;
+  std::string currency;
+  std::vector<SweepAxis> axes;  // names, paths and values
+  std::vector<DesignOutcome> outcomes;
+  struct SloBest {
+    std::string name;
+    std::size_t designs_meeting = 0;
+    std::optional<std::string> best;  // the design's name
+  };
+  std::vector<SloBest> slos;
+};
+// Throws std::invalid_argument naming the key when `json` is not a results.json.
+SweepResultsFile read_results_json(const nlohmann::json& json);
+
 std::string results_csv(const SweepSpec& sweep, const std::vector<DesignOutcome>& outcomes);
 nlohmann::ordered_json results_json(const SweepSpec& sweep,
                                     const std::vector<DesignOutcome>& outcomes);
