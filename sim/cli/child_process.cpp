@@ -40,6 +40,10 @@ int start_process(const std::vector<std::string>& argv, const ProcessOutput& out
   return error;
 }
 
+std::filesystem::path this_program() {
+  return std::filesystem::read_symlink("/proc/self/exe");
+}
+
 std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv) {
   int pipe_ends[2];
   if (pipe(pipe_ends) != 0) return std::nullopt;

@@ -29,6 +29,9 @@ struct ProgramOutput {
   std::string output;   // stdout and stderr, interleaved
 };
 
+// The path of the running program (/proc/self/exe): what Slurm tasks run, where flashtwin-gui is.
+std::filesystem::path this_program();
+
 // std::nullopt when the program cannot be started (not installed).
 std::optional<ProgramOutput> run_program(const std::vector<std::string>& argv);
 

@@ -5,6 +5,7 @@
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
 #include "interrupt_signals.hpp"
+#include "run_command.hpp"
 #include "scenario_document.hpp"
 
 #include <cstdio>
@@ -110,10 +111,9 @@ int ci(const CiArguments& a) {
     while (workers.has_room() && next < runs.size()) {
       fs::remove_all(runs[next].folder);
       fs::create_directories(runs[next].folder);
-      workers.start(
-          next,
-          {this_program().string(), "run", runs[next].scenario, "-o", runs[next].folder.string()},
-          runs[next].folder / "run.log");
+      const RunArguments run{runs[next].scenario, runs[next].folder.string(), {}, false};
+      workers.start_forked(
+          next, [run] { return run_scenario_command(run); }, runs[next].folder / "run.log");
       ++next;
     }
     for (const DesignWorkers::Finished& f : workers.wait(std::chrono::milliseconds(200)))

@@ -1,5 +1,6 @@
 // `flashtwin ci SCENARIO... [-o DIR] [--junit FILE] [-j N]` (docs/SWEEPS.md, "CI mode"): runs
-// each scenario as a `flashtwin run` worker into DIR/<file stem>/ (its output in run.log) and
+// each scenario in a worker process running `flashtwin run`'s code (design_workers.hpp) into
+// DIR/<file stem>/ (its output in run.log) and
 // writes a JUnit XML file: one test suite per scenario, test cases "run", "consistency", one per
 // expectation the scenario states, and "no acknowledged write lost" when it states none about
 // lost writes. Exit status 0 when every case passes, 1 otherwise, 2 for bad input (every

@@ -1,13 +1,15 @@
 #include "design_workers.hpp"
 
-#include "child_process.hpp"
+#include "exit_status.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -39,11 +41,33 @@ DesignWorkers::~DesignWorkers() {
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
-void DesignWorkers::start(std::size_t id, const std::vector<std::string>& argv,
-                          const std::filesystem::path& log) {
-  pid_t pid = 0;
-  if (const int error = start_process(argv, ProcessOutput{-1, -1, log}, pid); error != 0)
-    throw std::runtime_error("cannot start '" + argv[0] + "': " + std::strerror(error));
+void DesignWorkers::start_forked(std::size_t id, const std::function<int()>& body,
+                                 const std::filesystem::path& log) {
+  std::fflush(nullptr);  // nothing buffered here is written twice
+  const pid_t pid = fork();
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot fork a worker: ") + std::strerror(errno));
+  if (pid == 0) {
+    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int in = open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0) _exit(1);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    dup2(in, STDIN_FILENO);
+    close(out);
+    close(in);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    int status = 1;
+    try {
+      status = body();
+    } catch (...) {
+      status = exit_status_for_current_exception();
+    }
+    std::fflush(nullptr);
+    _exit(status);
+  }
   running_.emplace(pid, Child{id, std::chrono::steady_clock::now()});
 }
 
@@ -88,10 +112,6 @@ std::vector<DesignWorkers::Finished> DesignWorkers::stop_all() {
     all.insert(all.end(), some.begin(), some.end());
   }
   return all;
-}
-
-std::filesystem::path this_program() {
-  return std::filesystem::read_symlink("/proc/self/exe");
 }
 
 }  // namespace flashtwin::cli

@@ -1,10 +1,14 @@
-// Worker processes of a sweep: each design runs as its own `flashtwin run` (the same worker as the
-// GUI's, docs/GUI.md), at most `jobs` at once. A process per design keeps SimGrid's one engine
-// per process, and a design that crashes takes nothing else with it.
+// Worker processes of a sweep or a CI run: each design runs in its own process, at most `jobs` at
+// once. A process per design keeps SimGrid's one engine per process, and a design that crashes
+// takes nothing else with it. A worker is a fork of this process running a function (for sweeps
+// and CI, `flashtwin run`'s own code, as the GUI's worker runs it), which spares each design the
+// program's start: about 50 ms, most of it dynamic linking of SimGrid and ns-3
+// (docs/PERFORMANCE.md, "Sweeps").
 //
 // Contract: construct the pool before InterruptSignals (it blocks SIGCHLD in the calling thread,
 // which threads created later inherit, so that wait() can sleep until a child ends). Children
-// start with no signal blocked and their stdout and stderr in `log`. Not thread-safe; the
+// start with no signal blocked and their stdout and stderr in `log`. start_forked may only be used
+// while this process has started no SimGrid engine (sweeps and CI never do). Not thread-safe; the
 // destructor stops (SIGTERM) and reaps any child still running.
 #pragma once
 
@@ -13,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,10 +42,10 @@ class DesignWorkers {
 
   bool has_room() const { return running_.size() < jobs_; }
   std::size_t running() const { return running_.size(); }
-  // Starts `argv` (argv[0] the program's path) for design `id`. Throws std::runtime_error when
-  // the process cannot start.
-  void start(std::size_t id, const std::vector<std::string>& argv,
-             const std::filesystem::path& log);
+  // Forks; the child runs `body` and exits with what it returns (an exception: the exit status
+  // main() would give it). Throws std::runtime_error when fork fails.
+  void start_forked(std::size_t id, const std::function<int()>& body,
+                    const std::filesystem::path& log);
   // The children that ended, waiting up to `timeout` for the first one when none has.
   std::vector<Finished> wait(std::chrono::milliseconds timeout);
   // Sends SIGTERM to every running child and reaps them all (they keep partial results).
@@ -57,8 +62,5 @@ class DesignWorkers {
   std::map<pid_t, Child> running_;
   sigset_t previous_mask_{};
 };
-
-// The path of the running program (/proc/self/exe), to start workers of the same build.
-std::filesystem::path this_program();
 
 }  // namespace flashtwin::cli

@@ -2,19 +2,13 @@
 // (consistency, expectations), 2 bad input. A user's mistake gets a message, never a backtrace.
 #include "cachesim_command.hpp"
 #include "ci_command.hpp"
-#include "flashtwin/models/blktrace_reader.hpp"
-#include "flashtwin/sim/json_reader.hpp"
+#include "exit_status.hpp"
 #include "run_command.hpp"
 #include "sweep_command.hpp"
 #include "trace_command.hpp"
 #include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <stdexcept>
 
 int main(int argc, char** argv) {
   CLI::App app{"flashtwin: simulator and digital twin of cluster-wide server-side flash tiers"};
@@ -38,24 +32,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
-  } catch (const flashtwin::sim::ScenarioError& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 2;
-  } catch (const flashtwin::models::TraceError& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 2;
-  } catch (const std::out_of_range& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 2;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "flashtwin: %s\n", e.what());
-    return 1;
+  } catch (...) {
+    return flashtwin::cli::exit_status_for_current_exception();
   }
   return exit_code;
 }

@@ -20,13 +20,6 @@ namespace flashtwin::cli {
 
 namespace {
 
-struct RunArguments {
-  std::string scenario;
-  std::string output = "flashtwin-results";
-  std::vector<std::string> overrides;
-  bool progress_lines = false;
-};
-
 // The output folder must be writable before an hour of simulation is spent, not after.
 void prepare_output(const std::filesystem::path& folder) {
   std::error_code error;
@@ -103,7 +96,9 @@ void record_expectations(const std::filesystem::path& folder, const sim::RunResu
   sim::write_file_atomically(file, summary.dump(2) + "\n");
 }
 
-int run(const RunArguments& a) {
+}  // namespace
+
+int run_scenario_command(const RunArguments& a) {
   // From here SIGINT / SIGTERM stop the run with partial results (exit 130 / 143).
   InterruptSignals signals;
   const auto [document, scenario] = read_scenario(a.scenario, a.overrides);
@@ -175,8 +170,6 @@ int run(const RunArguments& a) {
   return status;
 }
 
-}  // namespace
-
 void add_run_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArguments>();
   CLI::App* cmd = app.add_subcommand(
@@ -189,7 +182,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--progress-lines", args->progress_lines,
                 "Report progress as lines 'flashtwin-progress SIMULATED_S DURATION_S' on stderr "
                 "(for programs: the GUI)");
-  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+  cmd->callback([args, &exit_code] { exit_code = run_scenario_command(*args); });
 }
 
 }  // namespace flashtwin::cli

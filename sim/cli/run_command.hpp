@@ -5,7 +5,21 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 namespace flashtwin::cli {
+
+struct RunArguments {
+  std::string scenario;  // "": the embedded default
+  std::string output = "flashtwin-results";
+  std::vector<std::string> overrides;
+  bool progress_lines = false;
+};
+
+// The `run` command's body (sweeps call it in forked workers): exit status 0 or 1, or 130 / 143
+// when interrupted; bad input throws, as for main() to turn into exit status 2.
+int run_scenario_command(const RunArguments& arguments);
 
 void add_run_command(CLI::App& app, int& exit_code);
 

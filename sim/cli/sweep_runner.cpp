@@ -1,6 +1,7 @@
 #include "sweep_runner.hpp"
 
 #include "design_workers.hpp"
+#include "run_command.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -35,19 +36,6 @@ class ProgressLine {
 
 }  // namespace
 
-std::vector<std::string> worker_command(const sim::SweepSpec& sweep, const PlannedDesign& p,
-                                        const fs::path& output) {
-  std::vector<std::string> argv{this_program().string(), "run"};
-  if (!sweep.base_file.empty()) argv.push_back(sweep.base_file);
-  for (const std::string& assignment : p.overrides) {
-    argv.push_back("--set");
-    argv.push_back(assignment);
-  }
-  argv.push_back("-o");
-  argv.push_back(output.string());
-  return argv;
-}
-
 RunTally run_designs(const sim::SweepSpec& sweep, const SweepFolder& folder,
                      const std::vector<const PlannedDesign*>& pending, std::size_t total,
                      std::size_t already, DesignWorkers& workers, const InterruptSignals& signals) {
@@ -79,8 +67,10 @@ RunTally run_designs(const sim::SweepSpec& sweep, const SweepFolder& folder,
       fs::remove_all(folder.running(p.hash));
       fs::create_directories(folder.running(p.hash));
       by_index[p.design.index] = &p;
-      workers.start(p.design.index, worker_command(sweep, p, folder.running(p.hash)),
-                    folder.running(p.hash) / "run.log");
+      const RunArguments run{sweep.base_file, folder.running(p.hash).string(), p.overrides, false};
+      workers.start_forked(
+          p.design.index, [run] { return run_scenario_command(run); },
+          folder.running(p.hash) / "run.log");
     }
     for (const DesignWorkers::Finished& f : workers.wait(std::chrono::milliseconds(200)))
       finish(f);

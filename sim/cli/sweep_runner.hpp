@@ -1,4 +1,5 @@
-// Runs designs of a sweep as worker processes (design_workers.hpp) into its folder
+// Runs designs of a sweep as worker processes (design_workers.hpp: forks running `flashtwin run`'s
+// code, with the design's --set overrides, into DESIGN.running/) into its folder
 // (sweep_folder.hpp): at most `jobs` at once, a progress line per finished design, and on SIGINT /
 // SIGTERM the running workers stopped and their partial folders removed (finished designs stay).
 #pragma once
@@ -15,10 +16,6 @@ struct RunTally {
   std::size_t finished = 0;  // ran to the end (exit status 0 or 1)
   std::size_t failed = 0;    // did not (crashed, refused, killed)
 };
-
-// The command that runs one design: `flashtwin run [BASE] --set ... -o OUTPUT`.
-std::vector<std::string> worker_command(const sim::SweepSpec& sweep, const PlannedDesign& design,
-                                        const std::filesystem::path& output);
 
 // Runs `pending` (each with a distinct hash). `already` designs counted as done in the progress
 // line out of `total`. Construct `workers` before `signals` (design_workers.hpp).
