@@ -107,6 +107,18 @@ std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
   return std::max<std::uint64_t>(256, (mib + 63) / 64 * 64);
 }
 
+std::size_t designs_per_task_for(const std::vector<PlannedDesign>& planned,
+                                 const SweepFolder& folder) {
+  std::vector<double> walls;
+  for (const PlannedDesign& p : planned)
+    if (const std::optional<RunRecord> run = folder.record(p.hash); run && run->exit_status <= 1)
+      walls.push_back(run->wall_s);
+  if (walls.empty()) return 1;
+  std::nth_element(walls.begin(), walls.begin() + walls.size() / 2, walls.end());
+  const double median = std::max(walls[walls.size() / 2], 1e-3);
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(kTaskTarget_s / median)));
+}
+
 int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>& planned,
                  const SweepFolder& folder, const SlurmOptions& options) {
   const fs::path root = fs::absolute(folder.root());
@@ -114,11 +126,13 @@ int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>
   fs::create_directories(slurm);
   fs::create_directories(root / "designs");
 
+  const std::size_t per_task = options.designs_per_task > 0 ? options.designs_per_task
+                                                            : designs_per_task_for(planned, folder);
   std::vector<std::vector<const PlannedDesign*>> tasks;
   std::set<std::string> queued;
   for (const PlannedDesign& p : planned) {
     if (folder.has_run(p.hash) || !queued.insert(p.hash).second) continue;
-    if (tasks.empty() || tasks.back().size() >= options.designs_per_task) tasks.emplace_back();
+    if (tasks.empty() || tasks.back().size() >= per_task) tasks.emplace_back();
     tasks.back().push_back(&p);
   }
   if (tasks.empty()) {

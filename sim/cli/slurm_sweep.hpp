@@ -24,7 +24,7 @@ struct SlurmOptions {
   std::string partition;             // "": the cluster's default
   std::string time_limit;            // sbatch --time, e.g. "30" or "2:00:00"; "": the partition's
   std::string memory;                // sbatch --mem per task, e.g. "2G"; "": estimated
-  std::size_t designs_per_task = 1;  // chunks for short designs
+  std::size_t designs_per_task = 0;  // chunks for short designs; 0: designs_per_task_for()
   std::size_t jobs_per_task = 1;     // worker processes in a task (and --cpus-per-task)
 };
 
@@ -33,6 +33,13 @@ struct SlurmOptions {
 // doubled for a baseline child running beside it, with 25 % headroom, at least 256 MiB.
 std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
                               const std::vector<PlannedDesign>& planned, const SweepFolder& folder);
+
+// Designs per task when not given: enough for a task of at least kTaskTarget_s by the median wall
+// time of the sweep's designs that already ran (short designs go in chunks: a Slurm task has its
+// own cost, seconds of scheduling and start); 1 when none ran yet.
+inline constexpr double kTaskTarget_s = 60;
+std::size_t designs_per_task_for(const std::vector<PlannedDesign>& planned,
+                                 const SweepFolder& folder);
 
 // Submits the designs of `planned` that have no result. Returns the exit status (0 submitted or
 // nothing to do). Throws std::runtime_error when sbatch is missing or refuses.

@@ -196,9 +196,9 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--mem-per-task", args->slurm_options.memory,
                   "Slurm memory per task (sbatch --mem, e.g. 4G); default: estimated");
   cmd->add_option("--designs-per-task", args->slurm_options.designs_per_task,
-                  "Designs per Slurm task (chunks of short designs)")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
+                  "Designs per Slurm task (chunks of short designs); default: a minute of the "
+                  "designs already run, or 1")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--tasks", args->tasks_file, "(a Slurm task) the submission's tasks file");
   cmd->add_option("--task", args->task, "(a Slurm task) which task of --tasks to run");
   cmd->add_option("--status", args->status,

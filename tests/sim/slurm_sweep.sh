@@ -89,6 +89,7 @@ echo "slurm: node $node idle, controller on port $port"
 cat "$work/submit.log"
 grep -q "submitted 12 designs as job array [0-9]* (6 tasks, [0-9]*M each), merge job [0-9]*" \
   "$work/submit.log" || fail "submission line"
+grep -q "estimated before any run" "$work/submit.log" || fail "memory estimated before any run"
 waited=0
 until [ -n "$(ls "$work/slurm/slurm" | grep '^merge-[0-9]*\.log$')" ] &&
       [ -z "$(squeue --noheader 2>/dev/null)" ]; do
@@ -108,7 +109,8 @@ cmp "$work/local/summary.md" "$work/slurm/summary.md" || fail "summary.md differ
 victim=$(ls "$work/slurm/designs" | head -n 1)
 rm -rf "$work/slurm/designs/$victim"
 "$flashtwin" sweep "$sweep" --slurm -o "$work/slurm" >"$work/resubmit.log" 2>&1 || { cat "$work/resubmit.log"; fail "resubmission"; }
-grep -q "submitted 1 designs as job array" "$work/resubmit.log" || { cat "$work/resubmit.log"; fail "resubmits one design"; }
+grep -q "submitted 1 designs as job array [0-9]* (1 tasks" "$work/resubmit.log" || { cat "$work/resubmit.log"; fail "resubmits one design"; }
+grep -q "memory per task [0-9]*M: from the peaks measured" "$work/resubmit.log" || { cat "$work/resubmit.log"; fail "memory from measured peaks"; }
 waited=0
 until [ "$(ls "$work/slurm/slurm" | grep -c '^merge-[0-9]*\.log$')" -eq 2 ] &&
       [ -z "$(squeue --noheader 2>/dev/null)" ]; do
