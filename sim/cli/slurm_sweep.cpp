@@ -265,6 +265,34 @@ int print_status(const fs::path& folder) {
   } else {
     std::printf("sacct: no accounting on this cluster (the folder is the record)\n");
   }
+  // A task that left the queue with designs of its own still without a result ended before them
+  // (killed at its time or memory limit, its node lost): its log says why.
+  std::set<std::string> queued;
+  if (queue && queue->exit_status == 0) {
+    std::istringstream lines(queue->output);
+    for (std::string line; std::getline(lines, line);)
+      queued.insert(line.substr(0, line.find(' ')));
+  }
+  for (const auto& s : record.at("submissions")) {
+    const std::string job = s.at("array_job").get<std::string>();
+    const nlohmann::ordered_json tasks =
+        read_json(s.at("tasks_file").get<std::string>()).at("tasks");
+    for (std::size_t k = 0; k < tasks.size(); ++k) {
+      if (queued.contains(job + "_" + std::to_string(k)) || queued.contains(job)) continue;
+      std::string missing;
+      for (const auto& index : tasks[k]) {
+        const std::size_t i = index.get<std::size_t>();
+        if (i < planned.size() && designs.outcome(planned[i]).status == sim::DesignStatus::not_run)
+          missing += (missing.empty() ? "" : ", ") + std::to_string(i);
+      }
+      if (!missing.empty()) {
+        std::printf(
+            "failed task: %s_%zu ended without designs %s (log %s)\n", job.c_str(), k,
+            missing.c_str(),
+            (folder / "slurm" / ("task-" + job + "_" + std::to_string(k) + ".log")).c_str());
+      }
+    }
+  }
   for (const PlannedDesign* p : failed) {
     const std::optional<RunRecord> run = designs.record(p->hash);
     std::printf("failed: design %zu (%s), exit status %d, log %s/run.log\n", p->design.index,

@@ -105,9 +105,14 @@ cmp "$work/local/results.csv" "$work/slurm/results.csv" || fail "results.csv dif
 cmp "$work/local/results.json" "$work/slurm/results.json" || fail "results.json differs"
 cmp "$work/local/summary.md" "$work/slurm/summary.md" || fail "summary.md differs"
 
-# One design loses its result: submitting again submits it alone, and the merge restores the rest.
+# One design loses its result (as when its task was killed): --status lists the task, and
+# submitting again submits the design alone; the merge restores the same results.
 victim=$(ls "$work/slurm/designs" | head -n 1)
 rm -rf "$work/slurm/designs/$victim"
+"$flashtwin" sweep --status "$work/slurm" >"$work/status2.log" 2>&1 || fail "--status after a loss"
+grep -q "11 with results, 0 failed, 1 not run" "$work/status2.log" || { cat "$work/status2.log"; fail "status counts the lost design"; }
+grep -q "failed task: [0-9]*_[0-9]* ended without designs [0-9]* (log .*/slurm/task-[0-9]*_[0-9]*.log)" \
+  "$work/status2.log" || { cat "$work/status2.log"; fail "the task that lacks a design is listed"; }
 "$flashtwin" sweep "$sweep" --slurm -o "$work/slurm" >"$work/resubmit.log" 2>&1 || { cat "$work/resubmit.log"; fail "resubmission"; }
 grep -q "submitted 1 designs as job array [0-9]* (1 tasks" "$work/resubmit.log" || { cat "$work/resubmit.log"; fail "resubmits one design"; }
 grep -q "memory per task [0-9]*M: from the peaks measured" "$work/resubmit.log" || { cat "$work/resubmit.log"; fail "memory from measured peaks"; }
