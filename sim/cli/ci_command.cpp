@@ -7,6 +7,7 @@
 #include "interrupt_signals.hpp"
 #include "run_command.hpp"
 #include "scenario_document.hpp"
+#include "sweep_runner.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -49,9 +50,16 @@ sim::JunitSuite suite_of(const CiRun& run) {
                                " (see " + (run.folder / "run.log").string() + ")"});
     return suite;
   }
-  suite.cases.push_back({"run", run.finished->wall_s, std::nullopt, std::nullopt});
   std::ifstream in(run.folder / "summary.json");
-  const nlohmann::json summary = nlohmann::json::parse(in);
+  const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+  if (summary.is_discarded() || !summary.contains("expectations")) {
+    suite.cases.push_back({"run", run.finished->wall_s, std::nullopt,
+                           "the run ended (exit status " + std::to_string(status) +
+                               ") without a whole summary.json (see " +
+                               (run.folder / "run.log").string() + ")"});
+    return suite;
+  }
+  suite.cases.push_back({"run", run.finished->wall_s, std::nullopt, std::nullopt});
   const nlohmann::json& consistency = summary.at("consistency");
   sim::JunitCase consistent{"consistency", 0, std::nullopt, std::nullopt};
   const auto violations = consistency.at("violations").get<std::uint64_t>();
@@ -82,6 +90,14 @@ sim::JunitSuite suite_of(const CiRun& run) {
   return suite;
 }
 
+// An earlier run's folder is replaced; any other folder of that name is left alone (bad input,
+// refused before anything runs).
+void check_run_folder(const fs::path& folder) {
+  if (fs::exists(folder) && !fs::exists(folder / "run.log"))
+    throw std::invalid_argument("'" + folder.string() +
+                                "' exists and is not a run's folder: choose another -o");
+}
+
 int ci(const CiArguments& a) {
   // Every scenario is checked before any runs: bad input is exit 2 at once.
   for (const std::string& file : a.scenarios)
@@ -93,6 +109,7 @@ int ci(const CiArguments& a) {
     for (int n = 2; !names.insert(name).second; ++n)
       name = fs::path(file).stem().string() + "-" + std::to_string(n);
     runs.push_back({file, fs::path(a.output) / name, std::nullopt});
+    check_run_folder(runs.back().folder);
   }
   fs::create_directories(a.output);
 
@@ -101,7 +118,8 @@ int ci(const CiArguments& a) {
   std::size_t next = 0;
   std::size_t finished = 0;
   const auto record = [&](const DesignWorkers::Finished& f) {
-    if (f.exit_status > 1 && signals.stop().load()) return;  // stopped part way: not run
+    if (interrupted(f.exit_status) || (f.exit_status > 1 && signals.stop().load()))
+      return;  // stopped part way: not run
     runs[f.id].finished = f;
     ++finished;
     std::fprintf(stderr, "ci: %zu/%zu scenarios run (%s: exit status %d)\n", finished, runs.size(),

@@ -32,6 +32,11 @@ int exit_status_of(int status) {
 }  // namespace
 
 DesignWorkers::DesignWorkers(std::size_t jobs) : jobs_(jobs == 0 ? 1 : jobs) {
+  // SIGCHLD ignored (inherited so across exec) would reap children behind our back.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  sigaction(SIGCHLD, &default_action, nullptr);
   const sigset_t set = child_signal();
   pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
 }
@@ -50,7 +55,7 @@ void DesignWorkers::start_forked(std::size_t id, const std::function<int()>& bod
   if (pid == 0) {
     const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int in = open("/dev/null", O_RDONLY);
-    if (out < 0 || in < 0) _exit(1);
+    if (out < 0 || in < 0) _exit(kWorkerSetupFailed);
     dup2(out, STDOUT_FILENO);
     dup2(out, STDERR_FILENO);
     dup2(in, STDIN_FILENO);
@@ -59,11 +64,12 @@ void DesignWorkers::start_forked(std::size_t id, const std::function<int()>& bod
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, nullptr);
-    int status = 1;
+    int status = kWorkerSetupFailed;
     try {
       status = body();
     } catch (...) {
-      status = exit_status_for_current_exception();
+      exit_status_for_current_exception();  // prints it
+      status = kWorkerFailed;               // not a run that failed a check (exit status 1)
     }
     std::fflush(nullptr);
     _exit(status);
@@ -79,6 +85,11 @@ std::vector<DesignWorkers::Finished> DesignWorkers::reap(bool block) {
     const pid_t pid = wait4(-1, &status, block && finished.empty() ? 0 : WNOHANG, &usage);
     if (pid <= 0) {
       if (pid < 0 && errno == EINTR) continue;
+      if (pid < 0 && errno == ECHILD) {  // reaped elsewhere: their outcome is unknown
+        for (const auto& [lost, child] : running_)
+          finished.push_back({child.id, 255, 0, 0});
+        running_.clear();
+      }
       break;
     }
     const auto child = running_.find(pid);

@@ -26,6 +26,9 @@
 
 namespace flashtwin::cli {
 
+inline constexpr int kWorkerFailed = 70;       // EX_SOFTWARE
+inline constexpr int kWorkerSetupFailed = 71;  // EX_OSERR
+
 class DesignWorkers {
  public:
   struct Finished {
@@ -42,13 +45,15 @@ class DesignWorkers {
 
   bool has_room() const { return running_.size() < jobs_; }
   std::size_t running() const { return running_.size(); }
-  // Forks; the child runs `body` and exits with what it returns (an exception: the exit status
-  // main() would give it). Throws std::runtime_error when fork fails.
+  // Forks; the child runs `body` and exits with what it returns: an exception escaping it is
+  // printed and exits kWorkerFailed, a child that cannot open `log` exits kWorkerSetupFailed
+  // (neither is mistaken for a run that failed a check, exit status 1). Throws
+  // std::runtime_error when fork fails.
   void start_forked(std::size_t id, const std::function<int()>& body,
                     const std::filesystem::path& log);
   // The children that ended, waiting up to `timeout` for the first one when none has.
   std::vector<Finished> wait(std::chrono::milliseconds timeout);
-  // Sends SIGTERM to every running child and reaps them all (they keep partial results).
+  // Sends SIGTERM to every running child and reaps them all.
   std::vector<Finished> stop_all();
 
  private:

@@ -36,16 +36,20 @@ nlohmann::ordered_json read_json(const fs::path& file) {
   }
 }
 
-// The job id sbatch --parsable printed ("12" or "12;cluster").
+// The job id sbatch --parsable printed ("12" or "12;cluster"), found among the lines it printed
+// (warnings of sbatch and of the site's plugins come with it).
 std::string submit(const std::vector<std::string>& argv) {
   const std::optional<ProgramOutput> out = run_program(argv);
   if (!out) throw std::runtime_error("cannot run sbatch: is Slurm installed (slurm-client)?");
   if (out->exit_status != 0)
     throw std::runtime_error("sbatch refused the job (exit status " +
                              std::to_string(out->exit_status) + "): " + out->output);
-  std::string id = out->output.substr(0, out->output.find_first_of(";\n"));
-  if (id.empty()) throw std::runtime_error("sbatch printed no job id: " + out->output);
-  return id;
+  std::istringstream lines(out->output);
+  for (std::string line; std::getline(lines, line);) {
+    const std::string id = line.substr(0, line.find(';'));
+    if (!id.empty() && std::all_of(id.begin(), id.end(), ::isdigit)) return id;
+  }
+  throw std::runtime_error("sbatch printed no job id: " + out->output);
 }
 
 void write_script(const fs::path& file, const std::string& text) {
@@ -53,19 +57,30 @@ void write_script(const fs::path& file, const std::string& text) {
   fs::permissions(file, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
 }
 
-std::string header_lines(const SlurmOptions& options) {
-  std::string lines;
-  if (!options.partition.empty()) lines += "#SBATCH --partition=" + options.partition + "\n";
-  if (!options.time_limit.empty()) lines += "#SBATCH --time=" + options.time_limit + "\n";
-  return lines;
+// A file name pattern for sbatch's --output under `folder`, whose '%' would start a pattern.
+std::string output_pattern(const fs::path& folder, const std::string& name) {
+  std::string escaped;
+  for (const char c : folder.string())
+    escaped += c == '%' ? std::string("%%") : std::string(1, c);
+  return escaped + "/" + name;
+}
+
+// sbatch with the user's settings, as arguments (never parsed by a shell, unlike #SBATCH lines).
+std::vector<std::string> sbatch(const SlurmOptions& options, std::vector<std::string> more) {
+  std::vector<std::string> argv{"sbatch", "--parsable"};
+  if (!options.partition.empty()) argv.push_back("--partition=" + options.partition);
+  if (!options.time_limit.empty()) argv.push_back("--time=" + options.time_limit);
+  argv.insert(argv.end(), more.begin(), more.end());
+  return argv;
 }
 
 // Every job id a submissions.json names, comma-separated.
 std::string job_ids(const nlohmann::ordered_json& record) {
   std::string ids;
   for (const auto& s : record.at("submissions")) {
-    ids += (ids.empty() ? "" : ",") + s.at("array_job").get<std::string>() + "," +
-           s.at("merge_job").get<std::string>();
+    ids += (ids.empty() ? "" : ",") + s.at("array_job").get<std::string>();
+    if (!s.at("merge_job").get<std::string>().empty())
+      ids += "," + s.at("merge_job").get<std::string>();
   }
   return ids;
 }
@@ -76,7 +91,9 @@ std::string queued_jobs(const nlohmann::ordered_json& record) {
   if (ids.empty()) return "";
   const std::optional<ProgramOutput> queue =
       run_program({"squeue", "--noheader", "--format=%i", "--jobs=" + ids});
-  if (!queue || queue->exit_status != 0) return "";
+  if (!queue || queue->exit_status != 0)
+    throw std::runtime_error("cannot tell whether earlier jobs are still queued: squeue " +
+                             (queue ? "said: " + queue->output : std::string("is missing")));
   std::string names = queue->output;
   std::replace(names.begin(), names.end(), '\n', ' ');
   while (!names.empty() && names.back() == ' ')
@@ -87,8 +104,8 @@ std::string queued_jobs(const nlohmann::ordered_json& record) {
 }  // namespace
 
 std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
-                              const std::vector<PlannedDesign>& planned,
-                              const SweepFolder& folder) {
+                              const std::vector<PlannedDesign>& planned, const SweepFolder& folder,
+                              std::size_t jobs) {
   double ratio = 1;
   bool measured = false;
   for (const PlannedDesign& p : planned) {
@@ -100,9 +117,13 @@ std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
     measured = true;
   }
   std::uint64_t largest = 0;
-  for (const PlannedDesign* p : task)
+  bool baseline = false;
+  for (const PlannedDesign* p : task) {
     largest = std::max(largest, p->memory_estimate_bytes);
-  const double bytes = static_cast<double>(largest) * ratio * 2 * 1.25;
+    baseline = baseline || p->baseline;
+  }
+  const auto at_once = static_cast<double>(std::min(std::max<std::size_t>(jobs, 1), task.size()));
+  const double bytes = static_cast<double>(largest) * ratio * (baseline ? 2 : 1) * at_once * 1.25;
   const auto mib = static_cast<std::uint64_t>(std::ceil(bytes / 1048576.0));
   return std::max<std::uint64_t>(256, (mib + 63) / 64 * 64);
 }
@@ -126,14 +147,19 @@ int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>
   fs::create_directories(slurm);
   fs::create_directories(root / "designs");
 
-  const std::size_t per_task = options.designs_per_task > 0 ? options.designs_per_task
-                                                            : designs_per_task_for(planned, folder);
-  std::vector<std::vector<const PlannedDesign*>> tasks;
+  std::vector<const PlannedDesign*> pending;
   std::set<std::string> queued;
-  for (const PlannedDesign& p : planned) {
-    if (folder.has_run(p.hash) || !queued.insert(p.hash).second) continue;
+  for (const PlannedDesign& p : planned)
+    if (!folder.has_run(p.hash) && queued.insert(p.hash).second) pending.push_back(&p);
+  // Slurm's default MaxArraySize is 1001: a larger sweep goes in larger chunks.
+  const std::size_t per_task =
+      std::max(options.designs_per_task > 0 ? options.designs_per_task
+                                            : designs_per_task_for(planned, folder),
+               (pending.size() + kMaxArrayTasks - 1) / kMaxArrayTasks);
+  std::vector<std::vector<const PlannedDesign*>> tasks;
+  for (const PlannedDesign* p : pending) {
     if (tasks.empty() || tasks.back().size() >= per_task) tasks.emplace_back();
-    tasks.back().push_back(&p);
+    tasks.back().push_back(p);
   }
   if (tasks.empty()) {
     std::printf("nothing to submit: every design has a result in %s\n", root.c_str());
@@ -156,14 +182,13 @@ int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>
 
   nlohmann::ordered_json task_list = nlohmann::ordered_json::array();
   std::uint64_t memory_mib = 0;
-  std::size_t designs = 0;
   for (const auto& task : tasks) {
-    nlohmann::ordered_json numbers = nlohmann::ordered_json::array();
+    nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     for (const PlannedDesign* p : task)
-      numbers.push_back(p->design.index);
-    task_list.push_back(numbers);
-    memory_mib = std::max(memory_mib, task_memory_mib(task, planned, folder));
-    designs += task.size();
+      entries.push_back({{"design", p->design.index}, {"hash", p->hash}});
+    task_list.push_back(entries);
+    memory_mib =
+        std::max(memory_mib, task_memory_mib(task, planned, folder, options.jobs_per_task));
   }
   const fs::path tasks_file = slurm / ("tasks-" + n + ".json");
   sim::write_file_atomically(tasks_file,
@@ -182,46 +207,60 @@ int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>
   const std::string program = shell_quoted(this_program().string());
   const std::string sweep = shell_quoted(fs::absolute(sweep_file).string());
   const fs::path array_script = slurm / ("array-" + n + ".sh");
-  write_script(array_script,
-               "#!/bin/sh\n#SBATCH --job-name=flashtwin-sweep\n#SBATCH --array=0-" +
-                   std::to_string(tasks.size() - 1) + "\n#SBATCH --output=" +
-                   (slurm / "task-%A_%a.log").string() + "\n#SBATCH --mem=" + memory +
-                   "\n#SBATCH --cpus-per-task=" + std::to_string(options.jobs_per_task) + "\n" +
-                   header_lines(options) + "exec " + program + " sweep " + sweep + " -o " +
-                   shell_quoted(root.string()) + " --tasks " + shell_quoted(tasks_file.string()) +
-                   " --task \"$SLURM_ARRAY_TASK_ID\" -j " + std::to_string(options.jobs_per_task) +
-                   "\n");
+  write_script(array_script, "#!/bin/sh\nexec " + program + " sweep " + sweep + " -o " +
+                                 shell_quoted(root.string()) + " --tasks " +
+                                 shell_quoted(tasks_file.string()) +
+                                 " --task \"$SLURM_ARRAY_TASK_ID\" -j " +
+                                 std::to_string(options.jobs_per_task) + "\n");
   const fs::path merge_script = slurm / ("merge-" + n + ".sh");
-  write_script(merge_script, "#!/bin/sh\n#SBATCH --job-name=flashtwin-merge\n#SBATCH --output=" +
-                                 (slurm / "merge-%j.log").string() + "\n#SBATCH --mem=256M\n" +
-                                 header_lines(options) + "exec " + program + " sweep " + sweep +
-                                 " -o " + shell_quoted(root.string()) + " --merge\n");
+  write_script(merge_script, "#!/bin/sh\nexec " + program + " sweep " + sweep + " -o " +
+                                 shell_quoted(root.string()) + " --merge\n");
 
-  const std::string array_job = submit({"sbatch", "--parsable", array_script.string()});
-  const std::string merge_job =
-      submit({"sbatch", "--parsable", "--dependency=afterok:" + array_job, merge_script.string()});
+  const std::string array_job = submit(
+      sbatch(options,
+             {"--job-name=flashtwin-sweep", "--array=0-" + std::to_string(tasks.size() - 1),
+              "--output=" + output_pattern(slurm, "task-%A_%a.log"), "--mem=" + memory,
+              "--cpus-per-task=" + std::to_string(options.jobs_per_task), array_script.string()}));
+  // Recorded at once: no job runs that the folder does not know of.
   record["submissions"].push_back({{"array_job", array_job},
-                                   {"merge_job", merge_job},
+                                   {"merge_job", ""},
                                    {"tasks_file", tasks_file.string()},
                                    {"tasks", tasks.size()},
-                                   {"designs", designs},
+                                   {"designs", pending.size()},
                                    {"memory_per_task", memory}});
+  sim::write_file_atomically(record_file, record.dump(2) + "\n");
+  std::string merge_job;
+  try {
+    // afterok: a task succeeds once it ran its designs, failed ones included (they are recorded);
+    // only a task killed or stopped fails, and then the merge is cancelled, not left pending.
+    merge_job = submit(sbatch(
+        options, {"--job-name=flashtwin-merge", "--dependency=afterok:" + array_job,
+                  "--kill-on-invalid-dep=yes", "--output=" + output_pattern(slurm, "merge-%j.log"),
+                  "--mem=256M", merge_script.string()}));
+  } catch (const std::exception&) {
+    run_program({"scancel", array_job});
+    throw;
+  }
+  record["submissions"].back()["merge_job"] = merge_job;
   sim::write_file_atomically(record_file, record.dump(2) + "\n");
   std::printf(
       "submitted %zu designs as job array %s (%zu tasks, %s each), merge job %s after it\n"
       "memory per task %s: %s (--mem-per-task sets it)\n"
       "follow it with: flashtwin sweep --status %s\n",
-      designs, array_job.c_str(), tasks.size(), memory.c_str(), merge_job.c_str(), memory.c_str(),
-      memory_source, root.c_str());
+      pending.size(), array_job.c_str(), tasks.size(), memory.c_str(), merge_job.c_str(),
+      memory.c_str(), memory_source, root.c_str());
   return 0;
 }
 
-std::vector<std::size_t> task_designs(const fs::path& tasks_file, std::size_t task) {
+std::vector<TaskDesign> task_designs(const fs::path& tasks_file, std::size_t task) {
   const nlohmann::ordered_json tasks = read_json(tasks_file).at("tasks");
   if (task >= tasks.size())
     throw std::invalid_argument("--task " + std::to_string(task) + ": '" + tasks_file.string() +
                                 "' has " + std::to_string(tasks.size()) + " tasks");
-  return tasks[task].get<std::vector<std::size_t>>();
+  std::vector<TaskDesign> designs;
+  for (const auto& entry : tasks[task])
+    designs.push_back({entry.at("design").get<std::size_t>(), entry.at("hash").get<std::string>()});
+  return designs;
 }
 
 int print_status(const fs::path& folder) {
@@ -280,8 +319,8 @@ int print_status(const fs::path& folder) {
     for (std::size_t k = 0; k < tasks.size(); ++k) {
       if (queued.contains(job + "_" + std::to_string(k)) || queued.contains(job)) continue;
       std::string missing;
-      for (const auto& index : tasks[k]) {
-        const std::size_t i = index.get<std::size_t>();
+      for (const auto& entry : tasks[k]) {
+        const std::size_t i = entry.at("design").get<std::size_t>();
         if (i < planned.size() && designs.outcome(planned[i]).status == sim::DesignStatus::not_run)
           missing += (missing.empty() ? "" : ", ") + std::to_string(i);
       }

@@ -28,16 +28,19 @@ struct SlurmOptions {
   std::size_t jobs_per_task = 1;     // worker processes in a task (and --cpus-per-task)
 };
 
-// The memory to ask per task, in MiB: each design's estimate (design_memory.hpp) scaled by the
-// largest measured / estimated ratio among designs of the sweep that already ran (when any did),
-// doubled for a baseline child running beside it, with 25 % headroom, at least 256 MiB.
+// The memory to ask per task, in MiB: a process's estimate (design_memory.hpp) for its largest
+// design, scaled by the largest measured / estimated ratio among designs of the sweep that already
+// ran (when any did: both are one process's peak), times the processes running at once (two per
+// design with a baseline, `jobs` designs at once), with 25 % headroom, at least 256 MiB.
 std::uint64_t task_memory_mib(const std::vector<const PlannedDesign*>& task,
-                              const std::vector<PlannedDesign>& planned, const SweepFolder& folder);
+                              const std::vector<PlannedDesign>& planned, const SweepFolder& folder,
+                              std::size_t jobs);
 
 // Designs per task when not given: enough for a task of at least kTaskTarget_s by the median wall
 // time of the sweep's designs that already ran (short designs go in chunks: a Slurm task has its
 // own cost, seconds of scheduling and start); 1 when none ran yet.
 inline constexpr double kTaskTarget_s = 60;
+inline constexpr std::size_t kMaxArrayTasks = 1000;  // below Slurm's default MaxArraySize, 1001
 std::size_t designs_per_task_for(const std::vector<PlannedDesign>& planned,
                                  const SweepFolder& folder);
 
@@ -46,9 +49,15 @@ std::size_t designs_per_task_for(const std::vector<PlannedDesign>& planned,
 int submit_sweep(const std::string& sweep_file, const std::vector<PlannedDesign>& planned,
                  const SweepFolder& folder, const SlurmOptions& options);
 
-// The design numbers of task `task` in a tasks-N.json file; std::invalid_argument when the file or
-// the task is not there.
-std::vector<std::size_t> task_designs(const std::filesystem::path& tasks_file, std::size_t task);
+// A design as a task file names it: its number in the plan and the content hash it had when
+// submitted (a task refuses a design whose hash changed since).
+struct TaskDesign {
+  std::size_t index = 0;
+  std::string hash;
+};
+// The designs of task `task` in a tasks-N.json file; std::invalid_argument when the file or the
+// task is not there.
+std::vector<TaskDesign> task_designs(const std::filesystem::path& tasks_file, std::size_t task);
 
 // `flashtwin sweep --status DIR`: designs with results, failed and not run; each submission's
 // jobs as squeue (and sacct, when the cluster keeps accounting) see them. Returns 0.

@@ -105,17 +105,22 @@ std::vector<const PlannedDesign*> chosen_designs(const SweepArguments& a,
                                                  const std::vector<PlannedDesign>& planned) {
   std::vector<const PlannedDesign*> chosen;
   if (!a.tasks_file.empty()) {
-    for (const std::size_t index : task_designs(a.tasks_file, a.task)) {
-      if (index >= planned.size())
+    for (const TaskDesign& d : task_designs(a.tasks_file, a.task)) {
+      if (d.index >= planned.size() || planned[d.index].hash != d.hash)
         throw std::invalid_argument("--task " + std::to_string(a.task) + ": design " +
-                                    std::to_string(index) + " is not in the sweep");
-      chosen.push_back(&planned[index]);
+                                    std::to_string(d.index) +
+                                    " is not the one submitted (the sweep or its base scenario "
+                                    "changed since): submit again");
+      chosen.push_back(&planned[d.index]);
     }
     return chosen;
   }
   const sim::Shard shard = a.shard.empty() ? sim::Shard{} : sim::parse_shard(a.shard);
+  std::vector<sim::Design> designs;
   for (const PlannedDesign& p : planned)
-    if (p.design.index % shard.count == shard.index - 1) chosen.push_back(&p);
+    designs.push_back(p.design);
+  for (const sim::Design& d : sim::shard_designs(designs, shard))
+    chosen.push_back(&planned[d.index]);
   return chosen;
 }
 
@@ -160,8 +165,9 @@ int sweep(const SweepArguments& a) {
   const RunTally tally =
       run_designs(spec, folder, pending, distinct, distinct - pending.size(), workers, signals);
   if (!a.tasks_file.empty()) {  // a Slurm task: the merge job merges
-    if (signals.stop().load()) return signals.exit_status();
-    return tally.failed > 0 ? 1 : 0;
+    // A design that failed is recorded (HASH.failed) and listed by the merge and --status: the
+    // task succeeded in running it, so the merge job (afterok) still runs.
+    return signals.stop().load() ? signals.exit_status() : 0;
   }
   const int checks = merge_and_report(spec, folder, planned, mine);
   if (signals.stop().load()) {

@@ -5,6 +5,10 @@
 #include "flashtwin/sim/report.hpp"
 #include "flashtwin/sim/simulation.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -24,7 +28,7 @@ std::vector<PlannedDesign> prepare(const sim::SweepSpec& sweep,
       sim::check_supported(scenario);
       planned.push_back({design, sim::design_overrides(sweep, design), sim::design_hash(resolved),
                          sim::design_cost(scenario, sweep.cost),
-                         sim::estimate_peak_memory_bytes(scenario)});
+                         sim::estimate_peak_memory_bytes(scenario), scenario.output.baseline});
     } catch (const sim::ScenarioError& e) {
       throw std::invalid_argument("design " + std::to_string(design.index) + " (" + design.name +
                                   "): " + e.what());
@@ -46,8 +50,24 @@ bool SweepFolder::has_run(const std::string& hash) const {
   return fs::exists(done(hash) / "design.json");
 }
 
+namespace {
+
+// A run that ended with exit status 0 or 1 and left a whole summary.json (with the expectations,
+// written last): anything else is a run that did not finish (exit status 1 is also what an
+// unexpected exception gives).
+bool finished_whole(const fs::path& folder, int exit_status) {
+  if (exit_status > 1) return false;
+  std::ifstream in(folder / "summary.json");
+  if (!in) return false;
+  const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+  return !summary.is_discarded() && summary.contains("expectations");
+}
+
+}  // namespace
+
 void SweepFolder::settle(const PlannedDesign& p, const RunRecord& run) const {
   const fs::path from = running(p.hash);
+  const bool whole = finished_whole(from, run.exit_status);
   const nlohmann::ordered_json record{{"format", "flashtwin-design-1"},
                                       {"design", p.design.index},
                                       {"name", p.design.name},
@@ -56,10 +76,10 @@ void SweepFolder::settle(const PlannedDesign& p, const RunRecord& run) const {
                                       {"wall_s", run.wall_s},
                                       {"peak_memory_bytes", run.peak_memory_bytes}};
   sim::write_file_atomically(from / "design.json", record.dump(2) + "\n");
-  const fs::path to = run.exit_status <= 1 ? done(p.hash) : failed(p.hash);
+  const fs::path to = whole ? done(p.hash) : failed(p.hash);
   fs::remove_all(to);
   fs::rename(from, to);
-  if (run.exit_status <= 1) fs::remove_all(failed(p.hash));
+  if (whole) fs::remove_all(failed(p.hash));
 }
 
 std::optional<RunRecord> SweepFolder::record(const std::string& hash) const {
@@ -84,8 +104,13 @@ sim::DesignOutcome SweepFolder::outcome(const PlannedDesign& p) const {
     outcome.status = sim::DesignStatus::failed;
     return outcome;
   }
-  std::ifstream summary(done(p.hash) / "summary.json");
-  sim::read_summary(nlohmann::json::parse(summary), outcome);
+  const fs::path file = done(p.hash) / "summary.json";
+  std::ifstream summary(file);
+  try {
+    sim::read_summary(nlohmann::json::parse(summary), outcome);
+  } catch (const std::exception& e) {  // changed by hand since: name the file, merge the rest
+    throw std::invalid_argument(file.string() + ": " + e.what());
+  }
   outcome.status = run->exit_status == 0 ? sim::DesignStatus::ok : sim::DesignStatus::check_failed;
   return outcome;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -36,6 +37,10 @@ class ProgressLine {
 
 }  // namespace
 
+bool interrupted(int exit_status) {
+  return exit_status == 128 + SIGINT || exit_status == 128 + SIGTERM;
+}
+
 RunTally run_designs(const sim::SweepSpec& sweep, const SweepFolder& folder,
                      const std::vector<const PlannedDesign*>& pending, std::size_t total,
                      std::size_t already, DesignWorkers& workers, const InterruptSignals& signals) {
@@ -45,12 +50,12 @@ RunTally run_designs(const sim::SweepSpec& sweep, const SweepFolder& folder,
   RunTally tally;
   const auto finish = [&](const DesignWorkers::Finished& f) {
     const PlannedDesign& p = *by_index.at(f.id);
-    if (f.exit_status > 1 && signals.stop().load()) {
+    if (interrupted(f.exit_status) || (f.exit_status > 1 && signals.stop().load())) {
       fs::remove_all(folder.running(p.hash));  // stopped part way: it runs again next time
       return;
     }
     folder.settle(p, RunRecord{f.exit_status, f.wall_s, f.peak_memory_bytes});
-    if (f.exit_status > 1) {
+    if (!folder.has_run(p.hash)) {
       ++tally.failed;
       std::fprintf(stderr, "sweep: design %zu (%s) failed with exit status %d: see %s/run.log\n",
                    p.design.index, p.design.name.c_str(), f.exit_status,

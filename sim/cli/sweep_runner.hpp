@@ -17,6 +17,10 @@ struct RunTally {
   std::size_t failed = 0;    // did not (crashed, refused, killed)
 };
 
+// A worker stopped by SIGINT / SIGTERM (the terminal's Ctrl-C reaches the whole process group,
+// Slurm's time limit sends SIGTERM): its design is not run, whatever this process saw.
+bool interrupted(int exit_status);
+
 // Runs `pending` (each with a distinct hash). `already` designs counted as done in the progress
 // line out of `total`. Construct `workers` before `signals` (design_workers.hpp).
 RunTally run_designs(const sim::SweepSpec& sweep, const SweepFolder& folder,

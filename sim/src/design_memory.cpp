@@ -39,10 +39,7 @@ std::uint64_t touched_blocks_bound(const Scenario& scenario) {
 }
 
 std::uint64_t estimate_peak_memory_bytes(const Scenario& scenario) {
-  const double one_run =
-      static_cast<double>(kBaseBytes) + static_cast<double>(kBytesPerTouchedBlock) *
-                                            static_cast<double>(touched_blocks_bound(scenario));
-  return static_cast<std::uint64_t>(one_run * (scenario.output.baseline ? 2 : 1));
+  return kBaseBytes + kBytesPerTouchedBlock * touched_blocks_bound(scenario);
 }
 
 }  // namespace flashtwin::sim

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -326,11 +327,18 @@ SweepSpec parse_sweep(const nlohmann::json& document, const std::string& sweep_f
   if (axes == nullptr || !axes->is_array() || axes->empty())
     throw ScenarioError(top.path_of("axes"), "expected a non-empty array of axes");
   std::set<std::string> names;
+  std::map<std::string, std::string> written;  // scenario path -> the axis that writes it
   for (std::size_t i = 0; i < axes->size(); ++i) {
     const std::string path = top.path_of("axes") + "[" + std::to_string(i) + "]";
     sweep.axes.push_back(read_axis((*axes)[i], path, with_set));
     if (!names.insert(sweep.axes.back().name).second)
       throw ScenarioError(path + ".name", "'" + sweep.axes.back().name + "' names two axes");
+    // Two axes writing one value would make different choices the same design.
+    for (const std::string& target : sweep.axes.back().paths) {
+      const auto [at, fresh] = written.emplace(target, sweep.axes.back().name);
+      if (!fresh)
+        throw ScenarioError(path, "'" + target + "' is also set by axis '" + at->second + "'");
+    }
   }
   read_sample(top, sweep);
   if (const nlohmann::json* cost = top.child("cost")) {

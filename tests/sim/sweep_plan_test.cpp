@@ -193,6 +193,12 @@ TEST(SweepPlan, ErrorsNameTheJsonPath) {
   json repeated{{"axes", {{{"path", "seed"}, {"values", {1, 2, 1}}}}}};
   EXPECT_NE(error_of(repeated).find("$.axes[0].values[2]: 1 is already value 0"),
             std::string::npos);
+  json overlap{{"axes",
+                {{{"name", "a"}, {"paths", {"cluster.hosts[*].rack"}}, {"values", {"r1"}}},
+                 {{"name", "b"}, {"path", "cluster.hosts[2].rack"}, {"values", {"r2"}}}}}};
+  EXPECT_NE(error_of(overlap).find("$.axes[1]: 'cluster.hosts[2].rack' is also set by axis 'a'"),
+            std::string::npos)
+      << error_of(overlap);
   json price{{"axes", three_axes()}, {"cost", {{"per_gb", {{"ram", -1}}}}}};
   EXPECT_NE(error_of(price).find("$.cost.per_gb.ram: must be from 0"), std::string::npos);
   json slo{{"axes", three_axes()}, {"slos", {{{"name", "s"}, {"p99_read_ms", 2}}}}};
@@ -203,7 +209,7 @@ TEST(SweepPlan, ErrorsNameTheJsonPath) {
   json huge = json::array();
   for (int i = 0; i < 7; ++i)
     huge.push_back({{"name", "a" + std::to_string(i)},
-                    {"path", "seed"},
+                    {"path", "x" + std::to_string(i)},
                     {"range", {{"from", 1}, {"to", 10}, {"step", 1}}}});
   EXPECT_NE(error_of(json{{"axes", huge}}).find("more than 1000000 designs"), std::string::npos);
   EXPECT_EQ(plan_designs(sweep_of(huge, {{"method", "latin-hypercube"}, {"designs", 50}})).size(),

@@ -15,8 +15,9 @@
 //         grid is smaller), in the order drawn;
 //       latin-hypercube: `designs` designs, each axis cut into `designs` equal strata of its
 //         values, each stratum used once per axis; a design equal to an earlier one is dropped.
-//     An axis's values are distinct (a repeated value is an error), so distinct choices are
-//     distinct designs.
+//     An axis's values are distinct and no two axes (or paths of one) write the same scenario
+//     value (both are errors), so distinct choices are distinct designs, at least in the values
+//     written (a `set` path under an axis's path could still be overwritten).
 //   - resolve_design applies the sweep's fixed `set` and then the design's values to the base
 //     document; design_hash names the result by content, so a design already run is found again
 //     whatever its position or name.
