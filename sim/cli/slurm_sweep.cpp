@@ -4,8 +4,6 @@
 #include "design_workers.hpp"
 #include "flashtwin/sim/report.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
