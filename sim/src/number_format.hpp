@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace flashtwin::sim::format {
 
@@ -20,6 +21,8 @@ double round_significant(double value, int digits);
 std::string seconds(std::int64_t ns);
 // Bytes with a binary unit and one decimal: "0 B", "512 B", "1.5 KiB", "12.3 MiB".
 std::string bytes_iec(std::uint64_t bytes);
+// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line break.
+std::string csv_quoted(std::string_view text);
 // Right-aligns `text` in `width` columns (no truncation).
 std::string pad_left(const std::string& text, std::size_t width);
 // Left-aligns `text` in `width` columns, cutting it to width - 1 characters if longer.

@@ -393,16 +393,6 @@ void append_io(std::string& line, const IntervalIo& io, std::int64_t length_ns) 
   }
 }
 
-std::string csv_quoted(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // The network's rate by purpose, after the other columns: network_array_read_mb_per_s, ...
 std::string network_header() {
   std::string header;
@@ -455,7 +445,7 @@ class VmCsv : public MetricsVisitor {
 
   void vm_interval(const VmIntervalRow& row, std::string_view name) override {
     std::string line = format::seconds(row.start_ns) + "," + format::seconds(row.end_ns) + "," +
-                       std::to_string(row.vm) + "," + csv_quoted(name);
+                       std::to_string(row.vm) + "," + format::csv_quoted(name);
     append_io(line, row.io, row.length_ns());
     text += line + "\n";
   }
@@ -469,7 +459,7 @@ class HostCsv : public MetricsVisitor {
 
   void host_interval(const HostIntervalRow& row, std::string_view name) override {
     std::string line = format::seconds(row.start_ns) + "," + format::seconds(row.end_ns) + "," +
-                       std::to_string(row.host) + "," + csv_quoted(name);
+                       std::to_string(row.host) + "," + format::csv_quoted(name);
     for (const Level& level : {row.used_bytes, row.dirty_bytes, row.replica_bytes}) {
       line += ',';
       line += std::to_string(level.last);

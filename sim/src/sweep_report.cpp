@@ -21,16 +21,6 @@ std::string plain(double value) {
   return std::string(buf.data(), end);
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 std::string value_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
@@ -95,24 +85,24 @@ std::string results_csv(const SweepSpec& sweep, const std::vector<DesignOutcome>
   std::ostringstream out;
   out << "design,name";
   for (const SweepAxis& axis : sweep.axes)
-    out << ',' << csv_field(axis.name);
+    out << ',' << format::csv_quoted(axis.name);
   out << ",hash,status";
   for (const Column& c : kFigures)
     out << ',' << c.name;
   out << ",consistency,expectations_failed,pareto";
   for (const Slo& slo : sweep.slos)
-    out << ',' << csv_field("slo: " + slo.name);
+    out << ',' << format::csv_quoted("slo: " + slo.name);
   out << '\n';
   for (const DesignOutcome& o : outcomes) {
-    out << o.design.index << ',' << csv_field(o.design.name);
+    out << o.design.index << ',' << format::csv_quoted(o.design.name);
     for (const nlohmann::json& value : o.design.values)
-      out << ',' << csv_field(value_text(value));
+      out << ',' << format::csv_quoted(value_text(value));
     out << ',' << o.hash << ',' << design_status_name(o.status);
     const bool figures = has_figures(o);
     for (const Column& c : kFigures)
       out << ',' << (figures || c.field == &DesignOutcome::cost ? plain(c.get(o)) : "");
-    out << ',' << csv_field(o.consistency) << ',' << csv_field(joined(o.expectations_failed, "; "))
-        << ',' << (o.pareto ? 1 : 0);
+    out << ',' << format::csv_quoted(o.consistency) << ','
+        << format::csv_quoted(joined(o.expectations_failed, "; ")) << ',' << (o.pareto ? 1 : 0);
     for (const Slo& slo : sweep.slos)
       out << ',' << (meets(slo, o) ? 1 : 0);
     out << '\n';
