@@ -1,7 +1,10 @@
 // Miss-ratio curves: the exact curve against a brute-force LRU at every size, the capacity for a
 // target, resolution bins, and SHARDS against the exact curve on the shared real traces.
+#include "flashtwin/models/synthetic_workload.hpp"
 #include "flashtwin/sim/block_map.hpp"
+#include "flashtwin/sim/cache_only_replay.hpp"
 #include "flashtwin/sim/miss_ratio_curve.hpp"
+#include "flashtwin/sim/stream_merge.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 
 #include <gtest/gtest.h>
@@ -167,6 +170,56 @@ TEST(ExactMissRatioCurve, RequestsTouchEveryBlockOfTheirRangeAndSkipFlushes) {
   EXPECT_EQ(curve.read_miss_ratio(1), 0);
   EXPECT_EQ(curve.read_miss_ratio(0), 1);
   EXPECT_EQ(curve.footprint_blocks, 3);
+}
+
+// The curve is the real engine's LRU: write-through (nothing dirty to hold back) without
+// admission control, a hot Zipf disk and a scan competing, at sizes across the curve.
+TEST(ExactMissRatioCurve, EqualsTheEnginesLruInWriteThrough) {
+  auto zipf = [] {
+    models::SyntheticWorkload w;
+    w.disk_bytes = std::uint64_t{256} << 20;
+    w.pattern = models::AddressPattern::zipf;
+    w.zipf_theta = 0.9;
+    w.read_ratio = 0.6;
+    w.size_mix = {{4096, 0.7}, {16384, 0.3}};
+    w.iops = 2000;
+    w.max_requests = 30'000;
+    w.seed = 4;
+    return w;
+  };
+  auto scan = [] {
+    models::SyntheticWorkload w;
+    w.disk_bytes = std::uint64_t{64} << 20;
+    w.pattern = models::AddressPattern::sequential;
+    w.read_ratio = 1.0;
+    w.size_mix = {{65536, 1}};
+    w.iops = 300;
+    w.max_requests = 4'000;
+    return w;
+  };
+  CurveBuilder builder;
+  StreamMerge merge;
+  merge.add(models::make_synthetic_stream(zipf()));
+  merge.add(models::make_synthetic_stream(scan()));
+  std::uint32_t disk = 0;
+  models::StreamRequest r;
+  while (merge.next(disk, r))
+    builder.request(disk, r);
+  const MissRatioCurve curve = builder.curve();
+  for (const std::uint64_t blocks : {500, 2'000, 8'000, 20'000, 40'000}) {
+    CacheOnlyOptions options;
+    options.engine.capacity_blocks = blocks;
+    options.engine.eviction = "lru";
+    options.engine.admission.policies.clear();
+    options.mode = engine::CacheMode::write_through;
+    CacheOnlyReplay replay(options);
+    replay.add_disk(zipf().disk_bytes, models::make_synthetic_stream(zipf()));
+    replay.add_disk(scan().disk_bytes, models::make_synthetic_stream(scan()));
+    replay.run();
+    const CacheOnlyReport report = replay.report();
+    EXPECT_NEAR(curve.read_hit_ratio(blocks), report.read_hit_ratio(), 1e-12) << blocks;
+    EXPECT_GT(report.read_hit_ratio(), 0.05) << blocks;  // a size on the curve, not at its foot
+  }
 }
 
 TEST(CurveOptions, BadOptionsAreRefusedByName) {
