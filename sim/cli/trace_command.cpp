@@ -7,6 +7,7 @@
 #include "flashtwin/models/vscsi_reader.hpp"
 #include "flashtwin/sim/block_map.hpp"
 #include "flashtwin/sim/trace_source.hpp"
+#include "flashtwin/sim/working_set.hpp"
 #include "trace_convert_command.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ struct TraceArguments {
   bool json = false;
   bool lenient = false;
   bool issue_events = false;
+  double window_s = 60;  // working set windows
 };
 
 struct TraceStats {
@@ -43,6 +45,8 @@ struct TraceStats {
   std::array<std::uint64_t, 4> bytes{};
   std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
   std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
+  std::unique_ptr<sim::WorkingSetWindows> working_set;  // per device, in order of appearance
+  std::vector<std::uint32_t> devices;                    // [disk - 1]: the trace's device
   std::int64_t last_ns = 0;
   // Requests issued in each second that has any: sparse, so a trace whose timestamps jump by
   // years (a corrupt or fuzzed record) costs one entry, not one per second of the span.
@@ -104,7 +108,7 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   if (msr != nullptr) s.latency_source = "response times recorded in the trace";
   if (blktrace != nullptr && a.issue_events) s.latency_source = "observed D to C, device time";
   s.description = stream->describe();
-  sim::BlockMap<bool> touched;
+  s.working_set = std::make_unique<sim::WorkingSetWindows>(a.window_s);
   models::StreamRequest r;
   while (stream->next(r)) {
     const auto kind = static_cast<std::size_t>(r.kind);
@@ -123,15 +127,12 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
     if (msr != nullptr) s.latencies_ns.push_back(msr->last_response_time_ns());
     if (r.length_bytes == 0) continue;
     ++s.sizes[std::bit_ceil(r.length_bytes)];
-    if (r.kind == engine::IoKind::read || r.kind == engine::IoKind::write) {
-      for (std::uint64_t b = r.offset_bytes >> 12; b <= (r.offset_bytes + r.length_bytes - 1) >> 12;
-           ++b) {
-        bool& seen = touched[sim::disk_block_key(r.device & 0xFFFFF, b)];
-        if (!seen) ++s.footprint_blocks;
-        seen = true;
-      }
-    }
+    auto device = std::find(s.devices.begin(), s.devices.end(), r.device);
+    if (device == s.devices.end()) device = s.devices.insert(s.devices.end(), r.device);
+    s.working_set->request(static_cast<std::uint32_t>(device - s.devices.begin()) + 1, r);
   }
+  for (const auto& [window, w] : s.working_set->total())
+    s.footprint_blocks += w.new_blocks;
   std::sort(s.latencies_ns.begin(), s.latencies_ns.end());
   s.anomalies = anomalies_of(*stream);
   if (blktrace != nullptr) {
@@ -148,6 +149,38 @@ TraceStats scan(const std::string& file, const TraceArguments& a) {
   return s;
 }
 
+std::string device_name(std::uint32_t device) {
+  return std::to_string(device >> 20) + "," + std::to_string(device & 0xFFFFF);
+}
+
+nlohmann::ordered_json windows_json(const std::map<std::uint64_t, sim::WorkingSetWindow>& windows,
+                                    double window_s) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& [index, w] : windows) {
+    out.push_back({{"start_s", std::round(static_cast<double>(index) * window_s * 1e9) / 1e9},
+                   {"bytes", w.blocks * 4096},
+                   {"new_bytes", w.new_blocks * 4096}});
+  }
+  return out;
+}
+
+nlohmann::ordered_json working_set_json(const TraceStats& s) {
+  const sim::WorkingSetWindows& ws = *s.working_set;
+  nlohmann::ordered_json j;
+  j["window_s"] = ws.window_s();
+  j["block_bytes"] = ws.block_bytes();
+  j["windows"] = windows_json(ws.total(), ws.window_s());
+  if (s.devices.size() > 1) {
+    nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+    for (const auto& [disk, windows] : ws.by_disk()) {
+      devices.push_back({{"device", device_name(s.devices[disk - 1])},
+                         {"windows", windows_json(windows, ws.window_s())}});
+    }
+    j["devices"] = devices;
+  }
+  return j;
+}
+
 nlohmann::ordered_json to_json(const TraceStats& s) {
   static const char* kKinds[] = {"reads", "writes", "flushes", "discards"};
   nlohmann::ordered_json j;
@@ -161,6 +194,7 @@ nlohmann::ordered_json to_json(const TraceStats& s) {
   j["request_sizes_bytes"] = sizes;
   j["footprint_bytes"] = s.footprint_blocks * 4096;
   j["duration_s"] = static_cast<double>(s.last_ns) / 1e9;
+  j["working_set"] = working_set_json(s);
   // One entry per second of the trace; a trace spanning more than kDenseSeconds (a jump in its
   // timestamps) lists only its busy seconds instead, as [second, requests] pairs.
   constexpr std::uint64_t kDenseSeconds = 1'000'000;
@@ -198,6 +232,32 @@ std::string mib(std::uint64_t bytes) {
   return text;
 }
 
+// "per 60 s: median 12.3 MiB, largest 40.0 MiB (from 600 s), ..." for one set of windows.
+std::string working_set_line(const std::map<std::uint64_t, sim::WorkingSetWindow>& windows,
+                             double window_s) {
+  if (windows.empty()) return "no reads or writes";
+  std::vector<std::uint64_t> sizes;
+  std::uint64_t largest_at = 0, largest = 0, fresh = 0;
+  for (const auto& [index, w] : windows) {
+    sizes.push_back(w.blocks);
+    fresh += w.new_blocks;
+    if (w.blocks > largest) {
+      largest = w.blocks;
+      largest_at = index;
+    }
+  }
+  std::sort(sizes.begin(), sizes.end());
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "per %g s window: median %s, largest %s (from %g s), last %s; new data %s "
+                "per window on average (%zu windows with I/O)",
+                window_s, mib(sizes[(sizes.size() - 1) / 2] * 4096).c_str(),
+                mib(largest * 4096).c_str(), static_cast<double>(largest_at) * window_s,
+                mib(windows.rbegin()->second.blocks * 4096).c_str(),
+                mib(fresh * 4096 / windows.size()).c_str(), windows.size());
+  return text;
+}
+
 void print(const TraceStats& s) {
   const std::uint64_t total = s.requests[0] + s.requests[1] + s.requests[2] + s.requests[3];
   const double seconds = std::max(1e-9, static_cast<double>(s.last_ns) / 1e9);
@@ -220,6 +280,14 @@ void print(const TraceStats& s) {
   }
   std::printf("  footprint     %s (distinct 4 KiB blocks read or written)\n",
               mib(s.footprint_blocks * 4096).c_str());
+  const sim::WorkingSetWindows& ws = *s.working_set;
+  std::printf("  working set   %s\n", working_set_line(ws.total(), ws.window_s()).c_str());
+  if (s.devices.size() > 1) {
+    for (const auto& [disk, windows] : ws.by_disk()) {
+      std::printf("    %-10s  %s\n", device_name(s.devices[disk - 1]).c_str(),
+                  working_set_line(windows, ws.window_s()).c_str());
+    }
+  }
   std::printf("  sizes        ");
   for (const auto& [bound, n] : s.sizes) {
     std::printf(" <=%s: %.1f%%", format_byte_size(bound).c_str(),
@@ -282,6 +350,9 @@ void add_trace_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   info->add_option("--device", args->device, "Only this device, MAJOR,MINOR (blktrace)");
   info->add_flag("--json", args->json, "Print JSON");
+  info->add_option("--window-s", args->window_s, "Working set: window length, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   info->add_flag("--issue-events", args->issue_events,
                  "blktrace / blkparse: the device's (D) requests instead of the queued (Q) ones");
   info->add_flag("--lenient", args->lenient,
