@@ -4,6 +4,7 @@
 #include "ci_command.hpp"
 #include "exit_status.hpp"
 #include "run_command.hpp"
+#include "size_command.hpp"
 #include "sweep_command.hpp"
 #include "trace_command.hpp"
 #include "validate_command.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   flashtwin::cli::add_run_command(app, exit_code);
   flashtwin::cli::add_sweep_command(app, exit_code);
   flashtwin::cli::add_ci_command(app, exit_code);
+  flashtwin::cli::add_size_command(app, exit_code);
   flashtwin::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -100,6 +100,7 @@ struct CurveBuilder::State {
   std::uint64_t bin_blocks = 1;
   double weight_all = 0, weight_read = 0;  // every sampled reference, weighted
   std::uint64_t references = 0, read_references = 0, sampled = 0;
+  CurveBuilder::Tally tally;
 
   double weight() const { return double{kHashSpace} / threshold; }
 
@@ -168,25 +169,31 @@ CurveBuilder::CurveBuilder(const CurveOptions& options) : state_(std::make_uniqu
 
 CurveBuilder::~CurveBuilder() = default;
 
-void CurveBuilder::reference(std::uint64_t key, bool read) {
+void CurveBuilder::reference(std::uint64_t key, bool read, bool counted) {
   State& s = *state_;
-  ++s.references;
-  if (read) ++s.read_references;
+  if (counted) {
+    ++s.references;
+    if (read) ++s.read_references;
+  }
   std::uint32_t hash = 0;
   if (s.options.sampling != CurveSampling::exact) {
     hash = spatial_hash(key, s.options.hash_seed);
     if (hash >= s.threshold) return;
   }
-  ++s.sampled;
   const double w = s.weight();
-  s.weight_all += w;
-  if (read) s.weight_read += w;
+  ++s.tally.sampled;
+  if (counted) {
+    ++s.sampled;
+    s.weight_all += w;
+    if (read) s.weight_read += w;
+  }
   if (s.next_position == s.latest.size()) s.renumber();
   std::uint32_t& position = s.last[key];
   const bool seen = s.last.size() == s.live;  // operator[] inserted nothing
   if (seen) {
+    ++s.tally.repeated;
     const std::int64_t distance = s.live - s.latest.prefix(position);
-    s.count_hit(static_cast<double>(distance) * w, w, read);
+    if (counted) s.count_hit(static_cast<double>(distance) * w, w, read);
     s.latest.add(position, -1);
   } else {
     ++s.live;
@@ -200,14 +207,18 @@ void CurveBuilder::reference(std::uint64_t key, bool read) {
   if (!seen && s.options.sampling == CurveSampling::fixed_size) s.shed();
 }
 
-void CurveBuilder::request(std::uint32_t disk, const models::StreamRequest& r) {
+void CurveBuilder::request(std::uint32_t disk, const models::StreamRequest& r, bool counted) {
   if (r.length_bytes == 0) return;
   const bool read = r.kind == engine::IoKind::read;
   if (!read && r.kind != engine::IoKind::write) return;
   const std::uint64_t block_bytes = state_->options.block_bytes;
   const std::uint64_t last_block = (r.offset_bytes + r.length_bytes - 1) / block_bytes;
   for (std::uint64_t b = r.offset_bytes / block_bytes; b <= last_block; ++b)
-    reference(disk_block_key(disk, b), read);
+    reference(disk_block_key(disk, b), read, counted);
+}
+
+CurveBuilder::Tally CurveBuilder::tally() const {
+  return state_->tally;
 }
 
 MissRatioCurve CurveBuilder::curve() const {

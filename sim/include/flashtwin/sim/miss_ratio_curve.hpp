@@ -105,12 +105,21 @@ class CurveBuilder {
   CurveBuilder(const CurveBuilder&) = delete;
   CurveBuilder& operator=(const CurveBuilder&) = delete;
 
-  // One reference to block `key` (any 64-bit key but ~0: use disk_block_key).
-  void reference(std::uint64_t key, bool read);
+  // One reference to block `key` (any 64-bit key but ~0: use disk_block_key). Uncounted, it only
+  // makes the block most recent (a warm-up: the curve leaves it out).
+  void reference(std::uint64_t key, bool read, bool counted = true);
   // Every block of a read or write request of virtual disk `disk` (< 2^20); others are ignored.
-  void request(std::uint32_t disk, const models::StreamRequest& request);
+  void request(std::uint32_t disk, const models::StreamRequest& request, bool counted = true);
 
   MissRatioCurve curve() const;
+
+  // Every sampled reference so far, counted or not, and of them those whose block was tracked
+  // already (a hit in a cache that never evicts): how a warm-up sees its hit ratio level off.
+  struct Tally {
+    std::uint64_t sampled = 0;
+    std::uint64_t repeated = 0;
+  };
+  Tally tally() const;
 
  private:
   struct State;
