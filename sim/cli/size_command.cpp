@@ -28,6 +28,10 @@ namespace {
 namespace fs = std::filesystem;
 constexpr double kGiB = 1024.0 * 1024 * 1024;
 
+double gib_blocks(const sim::HostDemand& d, double gib) {
+  return gib * kGiB / d.curve.block_bytes;
+}
+
 struct SizeArguments {
   std::string scenario;  // "": the embedded default
   std::vector<std::string> overrides;
@@ -175,8 +179,18 @@ std::pair<std::uint64_t, std::uint64_t> working_set_bytes(const sim::HostDemand&
   return {sizes[(sizes.size() - 1) / 2], sizes.back()};
 }
 
-double gib_blocks(const sim::HostDemand& d, double gib) {
-  return gib * kGiB / d.curve.block_bytes;
+// The cluster's read hit ratio the curves predict for capacities `gib`: each host's, weighted by
+// its read references.
+double predicted_read_hit(const std::vector<sim::HostDemand>& demands,
+                          const std::vector<double>& gib) {
+  double hits = 0, reads = 0;
+  for (std::size_t i = 0; i < demands.size(); ++i) {
+    const sim::MissRatioCurve& c = demands[i].curve;
+    const auto blocks = static_cast<std::uint64_t>(gib_blocks(demands[i], gib[i]));
+    hits += c.read_hit_ratio(blocks) * static_cast<double>(c.read_references);
+    reads += static_cast<double>(c.read_references);
+  }
+  return reads > 0 ? hits / reads : 0;
 }
 
 void print_demands(const std::vector<sim::HostDemand>& demands,
@@ -199,22 +213,27 @@ void print_demands(const std::vector<sim::HostDemand>& demands,
   }
 }
 
-void print_run(const sim::SizingGoal& goal, const TimedRun& run) {
+void print_run(const sim::SizingGoal& goal, const TimedRun& run,
+               const std::vector<sim::HostDemand>& demands) {
   const sim::DesignOutcome& o = run.outcome;
   if (run.exit_status != 0 && run.exit_status != 1) {
     std::printf("  %-14s %s: did not finish (exit status %d, see its run.log)\n", run.name.c_str(),
                 gib_list(run.capacity_gib).c_str(), run.exit_status);
     return;
   }
-  std::printf("  %-14s %s: read hit %.3f, p99 read %.2f ms, bytes offload %.3f: %s\n",
+  std::printf("  %-14s %s: read hit %.3f (curves: %.3f), p99 read %.2f ms, bytes offload %.3f: "
+              "%s\n",
               run.name.c_str(), gib_list(run.capacity_gib).c_str(), o.read_hit_ratio,
-              o.read_p99_ms, o.bytes_offload, meets(goal, run) ? "meets the goal" : "misses it");
+              predicted_read_hit(demands, run.capacity_gib), o.read_p99_ms, o.bytes_offload,
+              meets(goal, run) ? "meets the goal" : "misses it");
 }
 
-nlohmann::ordered_json run_json(const sim::SizingGoal& goal, const TimedRun& run) {
+nlohmann::ordered_json run_json(const sim::SizingGoal& goal, const TimedRun& run,
+                                const std::vector<sim::HostDemand>& demands) {
   return {{"name", run.name},
           {"capacity_gib", run.capacity_gib},
           {"exit_status", run.exit_status},
+          {"predicted_read_hit_ratio", predicted_read_hit(demands, run.capacity_gib)},
           {"read_hit_ratio", run.outcome.read_hit_ratio},
           {"read_p99_ms", run.outcome.read_p99_ms},
           {"bytes_offload", run.outcome.bytes_offload},
@@ -356,7 +375,7 @@ int size(const SizeArguments& a) {
   if (!runs.empty()) {
     std::printf("\ntimed runs (each with its baseline; results in %s/runs/):\n", a.output.c_str());
     for (const TimedRun& run : runs)
-      if (run.exit_status >= 0) print_run(goal, run);
+      if (run.exit_status >= 0) print_run(goal, run, demands);
   }
   const bool confirmed = runs.size() > 1 && meets(goal, runs.back());
   std::printf("\nrecommendation:");
@@ -393,7 +412,7 @@ int size(const SizeArguments& a) {
   }
   out["runs"] = nlohmann::ordered_json::array();
   for (const TimedRun& run : runs)
-    if (run.exit_status >= 0) out["runs"].push_back(run_json(goal, run));
+    if (run.exit_status >= 0) out["runs"].push_back(run_json(goal, run, demands));
   out["confirmed"] = confirmed;
   sim::write_file_atomically(fs::path(a.output) / "sizing.json", out.dump(2) + "\n");
   std::vector<double> largest = recommended;

@@ -1,5 +1,6 @@
 #include "flashtwin/sim/flash_sizing.hpp"
 
+#include "flashtwin/engine/request_admission.hpp"
 #include "flashtwin/models/synthetic_workload.hpp"
 #include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/stream_merge.hpp"
@@ -41,8 +42,8 @@ engine::CacheMode mode_of(const Scenario& scenario, const ScenarioIndex& index, 
 // run's prewarm's stopping rules (prewarm.hpp) for a cache that never fills: as many blocks as
 // the disks hold, or until a round of 2^20 block reads hits less than 0.5 percentage point more
 // often than the round before.
-void warm(CurveBuilder& builder, const std::vector<const WorkloadSpec*>& disks,
-          std::uint32_t block_bytes) {
+void warm(CurveBuilder& builder, engine::RequestAdmission& admission,
+          const std::vector<const WorkloadSpec*>& disks, std::uint32_t block_bytes) {
   constexpr std::uint64_t kRoundBlocks = std::uint64_t{1} << 20;
   constexpr double kLevelledOff = 0.005;
   StreamMerge merge;
@@ -65,7 +66,8 @@ void warm(CurveBuilder& builder, const std::vector<const WorkloadSpec*>& disks,
   while (read < blocks && merge.next(disk, r)) {
     if (r.kind != engine::IoKind::read && r.kind != engine::IoKind::write) continue;
     r.kind = engine::IoKind::read;
-    builder.request(disk_of[disk - 1], r, false);
+    const std::uint32_t d = disk_of[disk - 1];
+    builder.request(d, r, false, admission.admit(d, r.offset_bytes, r.length_bytes));
     read += (r.length_bytes + block_bytes - 1) / block_bytes;
     if (read < round_end) continue;
     const CurveBuilder::Tally now = builder.tally();
@@ -151,7 +153,8 @@ std::vector<HostDemand> host_demands(const Scenario& scenario, const CurveOption
       }
     }
     CurveBuilder builder(options);
-    if (scenario.prewarm) warm(builder, disks, options.block_bytes);
+    engine::RequestAdmission admission(scenario.cache.admission);
+    if (scenario.prewarm) warm(builder, admission, disks, options.block_bytes);
     WorkingSetWindows working_set(window_s, options.block_bytes);
     StreamMerge merge;
     for (const WorkloadSpec* disk : disks)
@@ -161,7 +164,9 @@ std::vector<HostDemand> host_demands(const Scenario& scenario, const CurveOption
     std::uint32_t disk = 0;
     models::StreamRequest r;
     while (merge.next(disk, r) && r.time_ns < end_ns) {
-      builder.request(disk, r, r.time_ns >= warmup_ns);
+      const bool io = r.kind == engine::IoKind::read || r.kind == engine::IoKind::write;
+      builder.request(disk, r, r.time_ns >= warmup_ns,
+                      io && admission.admit(disk, r.offset_bytes, r.length_bytes));
       working_set.request(disk, r);
     }
     demand.curve = builder.curve();

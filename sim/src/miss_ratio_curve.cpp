@@ -169,7 +169,7 @@ CurveBuilder::CurveBuilder(const CurveOptions& options) : state_(std::make_uniqu
 
 CurveBuilder::~CurveBuilder() = default;
 
-void CurveBuilder::reference(std::uint64_t key, bool read, bool counted) {
+void CurveBuilder::reference(std::uint64_t key, bool read, bool counted, bool admitted) {
   State& s = *state_;
   if (counted) {
     ++s.references;
@@ -187,6 +187,7 @@ void CurveBuilder::reference(std::uint64_t key, bool read, bool counted) {
     s.weight_all += w;
     if (read) s.weight_read += w;
   }
+  if (!admitted && s.last.find(key) == nullptr) return;  // a miss, left out of the stack
   if (s.next_position == s.latest.size()) s.renumber();
   std::uint32_t& position = s.last[key];
   const bool seen = s.last.size() == s.live;  // operator[] inserted nothing
@@ -207,14 +208,15 @@ void CurveBuilder::reference(std::uint64_t key, bool read, bool counted) {
   if (!seen && s.options.sampling == CurveSampling::fixed_size) s.shed();
 }
 
-void CurveBuilder::request(std::uint32_t disk, const models::StreamRequest& r, bool counted) {
+void CurveBuilder::request(std::uint32_t disk, const models::StreamRequest& r, bool counted,
+                           bool admitted) {
   if (r.length_bytes == 0) return;
   const bool read = r.kind == engine::IoKind::read;
   if (!read && r.kind != engine::IoKind::write) return;
   const std::uint64_t block_bytes = state_->options.block_bytes;
   const std::uint64_t last_block = (r.offset_bytes + r.length_bytes - 1) / block_bytes;
   for (std::uint64_t b = r.offset_bytes / block_bytes; b <= last_block; ++b)
-    reference(disk_block_key(disk, b), read, counted);
+    reference(disk_block_key(disk, b), read, counted, admitted);
 }
 
 CurveBuilder::Tally CurveBuilder::tally() const {

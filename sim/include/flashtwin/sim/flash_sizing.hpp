@@ -14,6 +14,10 @@
 // first ones, which for a stationary workload is alike. Streams are read to duration_s
 // at their issue times (closed-loop disks too: their pace in the run may differ).
 //
+// The scenario's admission policies are applied as the engine applies them to requests
+// (engine::RequestAdmission: sequential-cutoff's runs); a refused request's blocks are misses
+// that do not enter the curve's stack. The curve is LRU's, whatever the scenario's eviction.
+//
 // Deterministic for a scenario. Throws what opening a stream throws (TraceError for a bad trace).
 #pragma once
 

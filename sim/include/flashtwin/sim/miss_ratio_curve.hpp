@@ -106,10 +106,14 @@ class CurveBuilder {
   CurveBuilder& operator=(const CurveBuilder&) = delete;
 
   // One reference to block `key` (any 64-bit key but ~0: use disk_block_key). Uncounted, it only
-  // makes the block most recent (a warm-up: the curve leaves it out).
-  void reference(std::uint64_t key, bool read, bool counted = true);
+  // makes the block most recent (a warm-up: the curve leaves it out). Not admitted (the engine's
+  // admission refused its request), a block referenced before is referenced as usual, and one
+  // never referenced is a miss that does not enter the stack (the engine does not fill it; a
+  // block it holds still hits, which this approximates where the cache is too small to hold it).
+  void reference(std::uint64_t key, bool read, bool counted = true, bool admitted = true);
   // Every block of a read or write request of virtual disk `disk` (< 2^20); others are ignored.
-  void request(std::uint32_t disk, const models::StreamRequest& request, bool counted = true);
+  void request(std::uint32_t disk, const models::StreamRequest& request, bool counted = true,
+               bool admitted = true);
 
   MissRatioCurve curve() const;
 
