@@ -52,9 +52,9 @@ void run(benchmark::State& state, const CurveOptions& options) {
       builder.reference(key, true);
     benchmark::DoNotOptimize(builder.curve().miss_ratio(1 << 18));
   }
-  state.counters["references_per_second"] = benchmark::Counter(
-      static_cast<double>(keys.size()) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["references_per_second"] =
+      benchmark::Counter(static_cast<double>(keys.size()) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 void CurveExact(benchmark::State& state) {

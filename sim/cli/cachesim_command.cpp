@@ -35,11 +35,11 @@ struct CachesimOptions {
   std::uint64_t seed = 1;
   bool no_check = false;
   bool json = false;
-  std::string curve;                 // "csv" or "json": print miss-ratio curves instead
-  std::uint32_t points = 20;         // --curve: capacities evenly spaced up to the footprint
-  double shards_rate = 0;            // --curve: LRU by SHARDS at this rate (0: exact)
-  std::uint64_t shards_blocks = 0;   // --curve: LRU by SHARDS tracking this many blocks
-  bool capacities_given = false;     // --capacity-bytes or --capacity-blocks on the command line
+  std::string curve;                // "csv" or "json": print miss-ratio curves instead
+  std::uint32_t points = 20;        // --curve: capacities evenly spaced up to the footprint
+  double shards_rate = 0;           // --curve: LRU by SHARDS at this rate (0: exact)
+  std::uint64_t shards_blocks = 0;  // --curve: LRU by SHARDS tracking this many blocks
+  bool capacities_given = false;    // --capacity-bytes or --capacity-blocks on the command line
   bool admission_given = false;
   sim::TraceSpec trace;                // path empty: the demo mix
   std::uint64_t trace_disk_bytes = 0;  // set by a first pass over the trace
@@ -244,7 +244,8 @@ int run_curves(const CachesimOptions& o, std::uint64_t block_bytes,
       const auto& n = run.report.counters;
       const std::uint64_t hits = n.at("read_hit_blocks") + n.at("write_hit_blocks");
       const std::uint64_t all = hits + n.at("read_miss_blocks") + n.at("write_miss_blocks");
-      c.points.push_back({blocks, all == 0 ? 0 : static_cast<double>(hits) / static_cast<double>(all),
+      c.points.push_back({blocks,
+                          all == 0 ? 0 : static_cast<double>(hits) / static_cast<double>(all),
                           run.report.read_hit_ratio()});
       for (const std::string& v : run.report.violations) {
         std::fprintf(stderr, "consistency violation (%s): %s\n", policy.c_str(), v.c_str());
@@ -306,18 +307,20 @@ void add_cachesim_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember(engine::eviction_policy_names()))
       ->capture_default_str();
   CLI::Option* capacity_bytes = cmd->add_option("--capacity-bytes", options->capacities,
-                  "Flash capacities to try (e.g. 1GiB,4GiB)")
-      ->delimiter(',')
-      ->capture_default_str();
-  CLI::Option* capacity_blocks = cmd->add_option("--capacity-blocks", options->capacity_blocks,
-                  "Flash capacities in cache blocks (instead of --capacity-bytes)")
-      ->delimiter(',');
+                                                "Flash capacities to try (e.g. 1GiB,4GiB)")
+                                    ->delimiter(',')
+                                    ->capture_default_str();
+  CLI::Option* capacity_blocks =
+      cmd->add_option("--capacity-blocks", options->capacity_blocks,
+                      "Flash capacities in cache blocks (instead of --capacity-bytes)")
+          ->delimiter(',');
   cmd->add_option("--block-size", options->block_size, "Cache block size")->capture_default_str();
   cmd->add_option("--mode", options->mode, "Cache mode of the VM")->capture_default_str();
-  CLI::Option* admission = cmd->add_option("--admission", options->admission,
-                  "Admission policies (sequential-cutoff, promote-after-hits); 'none' for none")
-      ->delimiter(',')
-      ->capture_default_str();
+  CLI::Option* admission =
+      cmd->add_option("--admission", options->admission,
+                      "Admission policies (sequential-cutoff, promote-after-hits); 'none' for none")
+          ->delimiter(',')
+          ->capture_default_str();
   cmd->add_option("--duration-s", options->duration_s, "Simulated seconds of workload")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

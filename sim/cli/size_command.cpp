@@ -129,7 +129,8 @@ bool run_timed(const SizeArguments& a, const ScenarioDocument& doc,
       run.overrides.push_back("output.baseline=true");  // offload and the array's latencies
       for (const std::string& o : capacity_overrides(doc, demands, runs[next]->capacity_gib))
         run.overrides.push_back(o);
-      workers.start_forked(next, [run] { return run_scenario_command(run); }, folder / "run.log");
+      workers.start_forked(
+          next, [run] { return run_scenario_command(run); }, folder / "run.log");
       ++next;
     }
     for (const DesignWorkers::Finished& f : workers.wait(std::chrono::milliseconds(200))) {
@@ -179,22 +180,8 @@ std::pair<std::uint64_t, std::uint64_t> working_set_bytes(const sim::HostDemand&
   return {sizes[(sizes.size() - 1) / 2], sizes.back()};
 }
 
-// The cluster's read hit ratio the curves predict for capacities `gib`: each host's, weighted by
-// its read references.
-double predicted_read_hit(const std::vector<sim::HostDemand>& demands,
-                          const std::vector<double>& gib) {
-  double hits = 0, reads = 0;
-  for (std::size_t i = 0; i < demands.size(); ++i) {
-    const sim::MissRatioCurve& c = demands[i].curve;
-    const auto blocks = static_cast<std::uint64_t>(gib_blocks(demands[i], gib[i]));
-    hits += c.read_hit_ratio(blocks) * static_cast<double>(c.read_references);
-    reads += static_cast<double>(c.read_references);
-  }
-  return reads > 0 ? hits / reads : 0;
-}
-
-void print_demands(const std::vector<sim::HostDemand>& demands,
-                   const std::vector<double>& rule, const std::vector<double>& curve) {
+void print_demands(const std::vector<sim::HostDemand>& demands, const std::vector<double>& rule,
+                   const std::vector<double>& curve) {
   std::printf("%-10s %4s %12s %10s %22s %22s %22s\n", "host", "VMs", "provisioned", "footprint",
               "working set med/max", "rule of thumb (10 %)", "curve");
   for (std::size_t i = 0; i < demands.size(); ++i) {
@@ -221,11 +208,12 @@ void print_run(const sim::SizingGoal& goal, const TimedRun& run,
                 gib_list(run.capacity_gib).c_str(), run.exit_status);
     return;
   }
-  std::printf("  %-14s %s: read hit %.3f (curves: %.3f), p99 read %.2f ms, bytes offload %.3f: "
-              "%s\n",
-              run.name.c_str(), gib_list(run.capacity_gib).c_str(), o.read_hit_ratio,
-              predicted_read_hit(demands, run.capacity_gib), o.read_p99_ms, o.bytes_offload,
-              meets(goal, run) ? "meets the goal" : "misses it");
+  std::printf(
+      "  %-14s %s: read hit %.3f (curves: %.3f), p99 read %.2f ms, bytes offload %.3f: "
+      "%s\n",
+      run.name.c_str(), gib_list(run.capacity_gib).c_str(), o.read_hit_ratio,
+      sim::predicted_read_hit_ratio(demands, run.capacity_gib), o.read_p99_ms, o.bytes_offload,
+      meets(goal, run) ? "meets the goal" : "misses it");
 }
 
 nlohmann::ordered_json run_json(const sim::SizingGoal& goal, const TimedRun& run,
@@ -233,7 +221,7 @@ nlohmann::ordered_json run_json(const sim::SizingGoal& goal, const TimedRun& run
   return {{"name", run.name},
           {"capacity_gib", run.capacity_gib},
           {"exit_status", run.exit_status},
-          {"predicted_read_hit_ratio", predicted_read_hit(demands, run.capacity_gib)},
+          {"predicted_read_hit_ratio", sim::predicted_read_hit_ratio(demands, run.capacity_gib)},
           {"read_hit_ratio", run.outcome.read_hit_ratio},
           {"read_p99_ms", run.outcome.read_p99_ms},
           {"bytes_offload", run.outcome.bytes_offload},
@@ -246,7 +234,8 @@ std::string curves_csv(const std::vector<sim::HostDemand>& demands,
   std::string out = "host,capacity_gib,read_hit_ratio,hit_ratio\n";
   for (std::size_t i = 0; i < demands.size(); ++i) {
     const sim::HostDemand& d = demands[i];
-    const double top = std::max(largest_gib[i], d.curve.footprint_blocks * d.curve.block_bytes / kGiB);
+    const double top =
+        std::max(largest_gib[i], d.curve.footprint_blocks * d.curve.block_bytes / kGiB);
     for (int p = 0; p <= 50; ++p) {
       const double gib = top * p / 50;
       const auto blocks = static_cast<std::uint64_t>(gib_blocks(d, gib));
@@ -271,8 +260,7 @@ int size(const SizeArguments& a) {
     curve_options.rate = a.shards_rate;
   }
   const double window_s = a.window_s > 0 ? a.window_s : scenario.duration_s / 10;
-  const std::vector<sim::HostDemand> demands =
-      sim::host_demands(scenario, curve_options, window_s);
+  const std::vector<sim::HostDemand> demands = sim::host_demands(scenario, curve_options, window_s);
   if (demands.empty()) throw std::invalid_argument("size: the scenario has no host with flash");
   if (fs::exists(a.output) && !fs::exists(fs::path(a.output) / "sizing.json") &&
       !fs::is_empty(a.output)) {
@@ -281,41 +269,26 @@ int size(const SizeArguments& a) {
   }
   fs::create_directories(a.output);
 
-  std::printf("flashtwin size: %s\ngoal: %s; curves: %s LRU per host, from %g s of its VMs' "
-              "streams (working set per %g s window)\n\n",
-              scenario.name.c_str(), sim::describe(goal).c_str(), curve_options.sampling ==
-              sim::CurveSampling::exact ? "exact" : sim::describe(curve_options).c_str(),
-              scenario.duration_s, window_s);
-
-  // The device's capacity caps every recommendation; the footprint is the most a curve asks.
-  auto capacities_for = [&](const std::vector<double>& read_hit, std::vector<bool>& capped) {
-    std::vector<double> gib;
-    capped.assign(demands.size(), false);
-    for (std::size_t i = 0; i < demands.size(); ++i) {
-      const sim::HostDemand& d = demands[i];
-      std::optional<double> c = sim::capacity_for_read_hit(d, read_hit[i]);
-      if (!c) {
-        c = sim::round_up_two_digits(d.curve.footprint_blocks * d.curve.block_bytes / kGiB);
-        capped[i] = true;
-      }
-      const double device_gib = static_cast<double>(d.device_bytes) / kGiB;
-      if (*c > device_gib) {
-        c = std::floor(device_gib * 100) / 100;
-        capped[i] = true;
-      }
-      gib.push_back(std::max(0.01, *c));
-    }
-    return gib;
-  };
+  std::printf(
+      "flashtwin size: %s\ngoal: %s; curves: %s LRU per host, from %g s of its VMs' "
+      "streams (working set per %g s window)\n\n",
+      scenario.name.c_str(), sim::describe(goal).c_str(),
+      curve_options.sampling == sim::CurveSampling::exact ? "exact"
+                                                          : sim::describe(curve_options).c_str(),
+      scenario.duration_s, window_s);
 
   std::vector<double> rule;
   for (const sim::HostDemand& d : demands)
     rule.push_back(sim::rule_of_thumb_gib(d));
-  std::vector<double> needed(demands.size());
-  for (std::size_t i = 0; i < demands.size(); ++i)
-    needed[i] = sim::needed_read_hit(goal, demands[i], 1.0);  // p99: revised after the first run
-  std::vector<bool> capped;
-  std::vector<double> curve = capacities_for(needed, capped);
+  double reads = 0, references = 0;
+  for (const sim::HostDemand& d : demands) {
+    reads += static_cast<double>(d.curve.read_references);
+    references += static_cast<double>(d.curve.references);
+  }
+  // p99: revised once the first run measured the array's latencies.
+  double needed = sim::needed_read_hits(goal, demands, 1.0);
+  sim::Allocation allocation = sim::allocate(demands, needed);
+  std::vector<double> curve = allocation.gib;
 
   std::vector<TimedRun> runs;
   runs.reserve(a.max_runs + 1);
@@ -336,33 +309,35 @@ int size(const SizeArguments& a) {
     if (!interrupted && latency) {
       const double slow =
           baseline_slow_share(fs::path(a.output) / "runs" / "rule-of-thumb", goal.value);
-      for (std::size_t i = 0; i < demands.size(); ++i)
-        needed[i] = sim::needed_read_hit(goal, demands[i], slow);
-      curve = capacities_for(needed, capped);
-      std::printf("the array alone: %.2f %% of its reads slower than %g ms (baseline of the first "
-                  "run)\n", 100 * slow, goal.value);
+      needed = sim::needed_read_hits(goal, demands, slow);
+      allocation = sim::allocate(demands, needed);
+      curve = allocation.gib;
+      std::printf(
+          "the array alone: %.2f %% of its reads slower than %g ms (baseline of the first "
+          "run)\n",
+          100 * slow, goal.value);
       runs.push_back({"curve", curve, -1, {}});
       interrupted = !run_timed(a, doc, demands, {&runs.back()}, workers, signals);
     }
-    // Missed: the curve's target is raised by what the run fell short, and it runs again.
+    // Missed: the curves' target is raised by twice what the run fell short (at least one point
+    // of the read hit ratio, or of the offload), and it runs again.
     while (!interrupted && !meets(goal, runs.back()) && runs.size() < a.max_runs + 1) {
       const TimedRun& last = runs.back();
       const double m = measured(goal, last.outcome);
       if (std::isnan(m)) break;
-      for (std::size_t i = 0; i < demands.size(); ++i) {
-        switch (goal.target) {
-          case sim::SizingTarget::read_hit:
-            needed[i] += goal.value - m;
-            break;
-          case sim::SizingTarget::offload:
-            needed[i] *= m > 0 ? goal.value / m : 2;
-            break;
-          case sim::SizingTarget::p99_read_ms:
-            needed[i] = 1 - (1 - needed[i]) / 2;
-            break;
-        }
+      switch (goal.target) {
+        case sim::SizingTarget::read_hit:
+          needed += std::max(2 * (goal.value - m), 0.01) * reads;
+          break;
+        case sim::SizingTarget::offload:
+          needed = needed * (m > 0 ? goal.value / m : 2) + 0.01 * references;
+          break;
+        case sim::SizingTarget::p99_read_ms:
+          needed = reads - (reads - needed) / 2;  // half the misses
+          break;
       }
-      std::vector<double> next = capacities_for(needed, capped);
+      allocation = sim::allocate(demands, needed);
+      const std::vector<double>& next = allocation.gib;
       if (next == last.capacity_gib) break;  // the curve or the device gives no more
       runs.push_back({"curve-" + std::to_string(runs.size()), next, -1, {}});
       interrupted = !run_timed(a, doc, demands, {&runs.back()}, workers, signals);
@@ -377,15 +352,19 @@ int size(const SizeArguments& a) {
     for (const TimedRun& run : runs)
       if (run.exit_status >= 0) print_run(goal, run, demands);
   }
+  std::printf("\nthe curves predict a read hit ratio of %.3f for the recommendation%s\n",
+              sim::predicted_read_hit_ratio(demands, recommended),
+              allocation.reaches ? "" : "; they do not reach the goal at any size");
   const bool confirmed = runs.size() > 1 && meets(goal, runs.back());
   std::printf("\nrecommendation:");
   for (std::size_t i = 0; i < demands.size(); ++i)
     std::printf("%s %s %g GiB%s", i == 0 ? "" : ",", demands[i].name.c_str(), recommended[i],
-                capped[i] ? " (the most the curve or the device gives)" : "");
-  std::printf("\n%s\n", a.no_confirm ? "not confirmed (--no-confirm)"
+                allocation.at_most[i] ? " (the most its curve or device gives)" : "");
+  std::printf("\n%s\n", a.no_confirm  ? "not confirmed (--no-confirm)"
                         : interrupted ? "interrupted: not confirmed"
-                        : confirmed   ? "confirmed: its timed run meets the goal"
-                                      : "NOT MET: the timed runs of the recommendation miss the goal");
+                        : confirmed
+                            ? "confirmed: its timed run meets the goal"
+                            : "NOT MET: the timed runs of the recommendation miss the goal");
 
   nlohmann::ordered_json out;
   out["scenario"] = scenario.name;
@@ -393,6 +372,9 @@ int size(const SizeArguments& a) {
   out["curves"] = curve_options.sampling == sim::CurveSampling::exact
                       ? std::string("exact")
                       : sim::describe(curve_options);
+  out["needed_read_hits"] = needed;
+  out["predicted_read_hit_ratio"] = sim::predicted_read_hit_ratio(demands, recommended);
+  out["curves_reach_goal"] = allocation.reaches;
   out["hosts"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < demands.size(); ++i) {
     const sim::HostDemand& d = demands[i];
@@ -404,11 +386,10 @@ int size(const SizeArguments& a) {
          {"footprint_bytes", d.footprint_blocks * d.curve.block_bytes},
          {"working_set_bytes", {{"window_s", window_s}, {"median", median}, {"largest", largest}}},
          {"rule_of_thumb_gib", rule[i]},
-         {"needed_read_hit_ratio", needed[i]},
          {"recommended_gib", recommended[i]},
          {"predicted_read_hit_ratio",
           d.curve.read_hit_ratio(static_cast<std::uint64_t>(gib_blocks(d, recommended[i])))},
-         {"capped", static_cast<bool>(capped[i])}});
+         {"at_most", static_cast<bool>(allocation.at_most[i])}});
   }
   out["runs"] = nlohmann::ordered_json::array();
   for (const TimedRun& run : runs)

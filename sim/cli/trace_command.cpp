@@ -43,10 +43,10 @@ struct TraceStats {
   std::string description;
   std::array<std::uint64_t, 4> requests{};  // by IoKind: read, write, flush, discard
   std::array<std::uint64_t, 4> bytes{};
-  std::map<std::uint64_t, std::uint64_t> sizes;  // power-of-two upper bound -> requests
-  std::uint64_t footprint_blocks = 0;            // distinct 4 KiB blocks read or written
+  std::map<std::uint64_t, std::uint64_t> sizes;         // power-of-two upper bound -> requests
+  std::uint64_t footprint_blocks = 0;                   // distinct 4 KiB blocks read or written
   std::unique_ptr<sim::WorkingSetWindows> working_set;  // per device, in order of appearance
-  std::vector<std::uint32_t> devices;                    // [disk - 1]: the trace's device
+  std::vector<std::uint32_t> devices;                   // [disk - 1]: the trace's device
   std::int64_t last_ns = 0;
   // Requests issued in each second that has any: sparse, so a trace whose timestamps jump by
   // years (a corrupt or fuzzed record) costs one entry, not one per second of the span.

@@ -72,10 +72,10 @@ void warm(CurveBuilder& builder, engine::RequestAdmission& admission,
     if (read < round_end) continue;
     const CurveBuilder::Tally now = builder.tally();
     const std::uint64_t sampled = now.sampled - round_start.sampled;
-    const double hit_ratio =
-        sampled == 0 ? 0
-                     : static_cast<double>(now.repeated - round_start.repeated) /
-                           static_cast<double>(sampled);
+    const double hit_ratio = sampled == 0
+                                 ? 0
+                                 : static_cast<double>(now.repeated - round_start.repeated) /
+                                       static_cast<double>(sampled);
     if (hit_ratio - last_round < kLevelledOff) break;
     last_round = hit_ratio;
     round_start = now;
@@ -178,20 +178,22 @@ std::vector<HostDemand> host_demands(const Scenario& scenario, const CurveOption
   return out;
 }
 
-double needed_read_hit(const SizingGoal& goal, const HostDemand& demand, double slow_share) {
+double needed_read_hits(const SizingGoal& goal, const std::vector<HostDemand>& demands,
+                        double slow_share) {
+  double reads = 0, references = 0;
+  for (const HostDemand& d : demands) {
+    reads += static_cast<double>(d.curve.read_references);
+    references += static_cast<double>(d.curve.references);
+  }
   switch (goal.target) {
     case SizingTarget::read_hit:
-      return goal.value;
-    case SizingTarget::offload: {
-      const MissRatioCurve& c = demand.curve;
-      if (c.read_references == 0) return 2;  // nothing to offload by caching reads
-      return goal.value * static_cast<double>(c.references) /
-             static_cast<double>(c.read_references);
-    }
+      return goal.value * reads;
+    case SizingTarget::offload:
+      return goal.value * references;
     case SizingTarget::p99_read_ms:
-      return slow_share <= 0.01 ? 0 : 1 - 0.01 / slow_share;
+      return slow_share <= 0.01 ? 0 : (1 - 0.01 / slow_share) * reads;
   }
-  return 2;
+  return 0;
 }
 
 double round_up_two_digits(double value) {
@@ -200,12 +202,106 @@ double round_up_two_digits(double value) {
   return std::ceil(value / unit - 1e-9) * unit;
 }
 
-std::optional<double> capacity_for_read_hit(const HostDemand& demand, double read_hit) {
-  if (read_hit > 1) return std::nullopt;
-  const std::optional<std::uint64_t> blocks = demand.curve.capacity_for_read_hit(read_hit);
-  if (!blocks) return std::nullopt;
-  const double gib = static_cast<double>(*blocks) * demand.curve.block_bytes / kGiB;
-  return std::max(0.01, round_up_two_digits(gib));
+namespace {
+
+double gib_of(const HostDemand& d, std::uint64_t blocks) {
+  return static_cast<double>(blocks) * d.curve.block_bytes / kGiB;
+}
+
+std::uint64_t blocks_of(const HostDemand& d, double gib) {
+  return static_cast<std::uint64_t>(gib * kGiB / d.curve.block_bytes);
+}
+
+double read_hits_at(const HostDemand& d, std::uint64_t blocks) {
+  return d.curve.read_hit_ratio(blocks) * static_cast<double>(d.curve.read_references);
+}
+
+}  // namespace
+
+double predicted_read_hit_ratio(const std::vector<HostDemand>& demands,
+                                const std::vector<double>& gib) {
+  double hits = 0, reads = 0;
+  for (std::size_t i = 0; i < demands.size(); ++i) {
+    hits += read_hits_at(demands[i], blocks_of(demands[i], gib[i]));
+    reads += static_cast<double>(demands[i].curve.read_references);
+  }
+  return reads > 0 ? hits / reads : 0;
+}
+
+Allocation allocate(const std::vector<HostDemand>& demands, double read_hits) {
+  struct Grid {
+    std::vector<std::uint64_t> blocks;  // capacities, the last the curve's extent or the device
+    std::vector<double> hits;
+    std::size_t at = 0;
+  };
+  std::vector<Grid> grids;
+  double total = 0;
+  for (const HostDemand& d : demands) {
+    Grid g;
+    const auto device = static_cast<std::uint64_t>(d.device_bytes / d.curve.block_bytes);
+    const auto extent =
+        std::min(device, static_cast<std::uint64_t>(std::ceil(d.curve.footprint_blocks)));
+    for (int k = 0; k <= kAllocationSteps; ++k) {
+      g.blocks.push_back(extent * static_cast<std::uint64_t>(k) / kAllocationSteps);
+      g.hits.push_back(read_hits_at(d, g.blocks.back()));
+    }
+    total += g.hits[0];
+    grids.push_back(std::move(g));
+  }
+  // Greedy: the span (any host, from where it is to any capacity ahead) with the most hits per
+  // block; when it would pass the goal, the cheapest span that reaches it instead.
+  while (total < read_hits) {
+    double best_ratio = 0;
+    std::size_t best_host = 0, best_to = 0;
+    std::uint64_t cheapest = ~std::uint64_t{0};
+    std::size_t reach_host = 0, reach_to = 0;
+    for (std::size_t h = 0; h < grids.size(); ++h) {
+      const Grid& g = grids[h];
+      for (std::size_t j = g.at + 1; j < g.blocks.size(); ++j) {
+        const double gain = g.hits[j] - g.hits[g.at];
+        const std::uint64_t cost = g.blocks[j] - g.blocks[g.at];
+        if (gain <= 0 || cost == 0) continue;
+        if (gain / static_cast<double>(cost) > best_ratio) {
+          best_ratio = gain / static_cast<double>(cost);
+          best_host = h;
+          best_to = j;
+        }
+        if (total + gain >= read_hits && cost < cheapest) {
+          cheapest = cost;
+          reach_host = h;
+          reach_to = j;
+        }
+      }
+    }
+    if (best_ratio <= 0) break;  // no curve gives more
+    Grid& best = grids[best_host];
+    const std::uint64_t best_cost = best.blocks[best_to] - best.blocks[best.at];
+    if (cheapest <= best_cost) {
+      best_host = reach_host;
+      best_to = reach_to;
+    }
+    Grid& g = grids[best_host];
+    total += g.hits[best_to] - g.hits[g.at];
+    g.at = best_to;
+  }
+  Allocation out;
+  for (std::size_t h = 0; h < grids.size(); ++h) {
+    const HostDemand& d = demands[h];
+    const Grid& g = grids[h];
+    const double device_gib = static_cast<double>(d.device_bytes) / kGiB;
+    double gib = std::max(0.01, round_up_two_digits(gib_of(d, g.blocks[g.at])));
+    if (gib > device_gib) gib = std::floor(device_gib * 100) / 100;
+    out.gib.push_back(gib);
+    // Nothing ahead on its grid gives more: its curve (or its device) is spent.
+    out.at_most.push_back(
+        g.hits[g.at] >=
+        *std::max_element(g.hits.begin() + static_cast<std::ptrdiff_t>(g.at), g.hits.end()));
+  }
+  out.read_hits = 0;
+  for (std::size_t h = 0; h < demands.size(); ++h)
+    out.read_hits += read_hits_at(demands[h], blocks_of(demands[h], out.gib[h]));
+  out.reaches = out.read_hits >= read_hits;
+  return out;
 }
 
 double rule_of_thumb_gib(const HostDemand& demand) {

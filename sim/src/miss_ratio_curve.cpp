@@ -107,9 +107,8 @@ struct CurveBuilder::State {
   void renumber() {
     std::vector<std::pair<std::uint32_t, std::uint64_t>> order;
     order.reserve(live);
-    last.for_each([&](std::uint64_t key, std::uint32_t position) {
-      order.emplace_back(position, key);
-    });
+    last.for_each(
+        [&](std::uint64_t key, std::uint32_t position) { order.emplace_back(position, key); });
     std::sort(order.begin(), order.end());
     for (std::uint32_t i = 0; i < order.size(); ++i)
       *last.find(order[i].second) = i;
@@ -272,10 +271,12 @@ std::optional<std::uint64_t> MissRatioCurve::capacity_for(const Counts& counts, 
   const double needed = target * counts.total;
   const auto& h = counts.hits_below;
   if (counts.total <= 0 || h.back() < needed) return std::nullopt;
-  const auto bin = static_cast<std::uint64_t>(std::lower_bound(h.begin(), h.end(), needed) - h.begin());
+  const auto bin =
+      static_cast<std::uint64_t>(std::lower_bound(h.begin(), h.end(), needed) - h.begin());
   // hits_below[bin] >= needed > hits_below[bin - 1]: the capacity lies in bin - 1's span.
   const double share = (needed - h[bin - 1]) / (h[bin] - h[bin - 1]);
-  const auto within = static_cast<std::uint64_t>(std::ceil(share * static_cast<double>(bin_blocks)));
+  const auto within =
+      static_cast<std::uint64_t>(std::ceil(share * static_cast<double>(bin_blocks)));
   return (bin - 1) * bin_blocks + std::clamp<std::uint64_t>(within, 1, bin_blocks);
 }
 

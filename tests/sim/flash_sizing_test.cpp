@@ -16,8 +16,9 @@ namespace {
 // has no flash.
 nlohmann::json two_hosts(bool prewarm, double warmup_s) {
   return nlohmann::json::parse(R"({
-    "name": "sizing", "seed": 3, "duration_s": 20, "warmup_s": )" + std::to_string(warmup_s) +
-                               R"(, "prewarm": )" + (prewarm ? "true" : "false") + R"(,
+    "name": "sizing", "seed": 3, "duration_s": 20, "warmup_s": )" +
+                               std::to_string(warmup_s) + R"(, "prewarm": )" +
+                               (prewarm ? "true" : "false") + R"(,
     "cluster": { "hosts": [
       { "name": "esx1", "flash": [ { "device": "nvme-1.6t", "capacity_gib": 2 } ] },
       { "name": "esx2", "flash": [ { "device": "sata-ssd-960g", "capacity_gib": 1 } ] },
@@ -95,29 +96,55 @@ TEST(FlashSizing, WarmupIsLeftOutAndPrewarmWarmsTheCurve) {
   }
 }
 
-TEST(FlashSizing, TheReadHitAGoalNeedsAndItsCapacity) {
+TEST(FlashSizing, TheReadHitsAGoalNeeds) {
   const std::vector<HostDemand> demands = host_demands(parse_scenario(two_hosts(false, 0)), {}, 5);
-  const HostDemand& web = demands[1];
-  EXPECT_EQ(needed_read_hit({SizingTarget::read_hit, 0.6}, web, 1), 0.6);
-  // Offload counts read hits over every reference.
-  const double reads_share = static_cast<double>(web.curve.read_references) /
-                             static_cast<double>(web.curve.references);
-  EXPECT_DOUBLE_EQ(needed_read_hit({SizingTarget::offload, 0.5}, web, 1), 0.5 / reads_share);
+  double reads = 0, references = 0;
+  for (const HostDemand& d : demands) {
+    reads += static_cast<double>(d.curve.read_references);
+    references += static_cast<double>(d.curve.references);
+  }
+  EXPECT_DOUBLE_EQ(needed_read_hits({SizingTarget::read_hit, 0.6}, demands, 1), 0.6 * reads);
+  EXPECT_DOUBLE_EQ(needed_read_hits({SizingTarget::offload, 0.5}, demands, 1), 0.5 * references);
   // p99: at most 1 % of reads may be misses slower than the bound.
-  EXPECT_DOUBLE_EQ(needed_read_hit({SizingTarget::p99_read_ms, 2}, web, 0.05), 0.8);
-  EXPECT_EQ(needed_read_hit({SizingTarget::p99_read_ms, 2}, web, 0.008), 0);
-  const double most = web.curve.read_hit_ratio(std::uint64_t{1} << 30);
-  ASSERT_GT(most, 0.1);
-  const double target = 0.8 * most;
-  const std::optional<double> gib = capacity_for_read_hit(web, target);
-  ASSERT_TRUE(gib.has_value());
-  const auto blocks = static_cast<std::uint64_t>(*gib * (1 << 30) / 4096);
-  EXPECT_GE(web.curve.read_hit_ratio(blocks), target);
-  const std::uint64_t exact = *web.curve.capacity_for_read_hit(target);
-  EXPECT_LE(static_cast<double>(exact) * 4096 / (1 << 30), *gib);
-  EXPECT_GE(static_cast<double>(exact) * 4096 / (1 << 30), *gib * 0.9 - 0.01);  // rounding only
-  EXPECT_FALSE(capacity_for_read_hit(web, 1.5).has_value());
-  EXPECT_FALSE(capacity_for_read_hit(web, most + 0.01).has_value());  // first references miss
+  EXPECT_DOUBLE_EQ(needed_read_hits({SizingTarget::p99_read_ms, 2}, demands, 0.05), 0.8 * reads);
+  EXPECT_EQ(needed_read_hits({SizingTarget::p99_read_ms, 2}, demands, 0.008), 0);
+}
+
+// The greedy allocation against every pair of grid capacities: it reaches the goal with about
+// the least flash in all (within rounding to two digits), on curves with a cliff (prewarm).
+TEST(FlashSizing, AllocationNeedsAboutTheLeastFlashInAll) {
+  const std::vector<HostDemand> demands = host_demands(parse_scenario(two_hosts(true, 2)), {}, 5);
+  ASSERT_EQ(demands.size(), 2U);
+  double reads = 0, most = 0;
+  std::vector<std::vector<std::pair<double, double>>> grid(2);  // (GiB, read hits)
+  for (std::size_t h = 0; h < 2; ++h) {
+    const MissRatioCurve& c = demands[h].curve;
+    reads += static_cast<double>(c.read_references);
+    for (int k = 0; k <= kAllocationSteps; ++k) {
+      const auto blocks = static_cast<std::uint64_t>(c.footprint_blocks * k / kAllocationSteps);
+      grid[h].emplace_back(static_cast<double>(blocks) * 4096 / (1 << 30),
+                           c.read_hit_ratio(blocks) * static_cast<double>(c.read_references));
+    }
+    most += grid[h].back().second;
+  }
+  for (const double share : {0.3, 0.6, 0.9}) {
+    const double goal = share * most;
+    double least = 1e18;
+    for (const auto& [a, hits_a] : grid[0])
+      for (const auto& [b, hits_b] : grid[1])
+        if (hits_a + hits_b >= goal) least = std::min(least, a + b);
+    const Allocation allocation = allocate(demands, goal);
+    EXPECT_TRUE(allocation.reaches) << share;
+    EXPECT_GE(allocation.read_hits, goal);
+    EXPECT_NEAR(predicted_read_hit_ratio(demands, allocation.gib), allocation.read_hits / reads,
+                1e-12);
+    const double total = allocation.gib[0] + allocation.gib[1];
+    EXPECT_LE(total, least * 1.1 + 0.02) << share << ": brute force " << least;
+  }
+  const Allocation beyond = allocate(demands, most * 1.01);
+  EXPECT_FALSE(beyond.reaches);
+  EXPECT_TRUE(beyond.at_most[0]);
+  EXPECT_TRUE(beyond.at_most[1]);
 }
 
 }  // namespace

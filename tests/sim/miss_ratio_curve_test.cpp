@@ -1,9 +1,9 @@
 // Miss-ratio curves: the exact curve against a brute-force LRU at every size, the capacity for a
 // target, resolution bins, and SHARDS against the exact curve on the shared real traces.
+#include "flashtwin/sim/miss_ratio_curve.hpp"
 #include "flashtwin/models/synthetic_workload.hpp"
 #include "flashtwin/sim/block_map.hpp"
 #include "flashtwin/sim/cache_only_replay.hpp"
-#include "flashtwin/sim/miss_ratio_curve.hpp"
 #include "flashtwin/sim/stream_merge.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 
@@ -93,7 +93,9 @@ TEST(ExactMissRatioCurve, EqualsBruteForceLruAtEverySize) {
   EXPECT_EQ(curve.bin_blocks, 1U);
   for (std::size_t c = 0; c <= 1300; ++c) {
     const Misses m = brute_force_lru(trace, c);
-    EXPECT_NEAR(curve.miss_ratio(c), static_cast<double>(m.all) / static_cast<double>(trace.size()), 1e-12) << c;
+    EXPECT_NEAR(curve.miss_ratio(c), static_cast<double>(m.all) / static_cast<double>(trace.size()),
+                1e-12)
+        << c;
     EXPECT_NEAR(curve.read_miss_ratio(c), static_cast<double>(m.reads) / reads, 1e-12) << c;
   }
   // Beyond the footprint only first references miss.
@@ -101,8 +103,7 @@ TEST(ExactMissRatioCurve, EqualsBruteForceLruAtEverySize) {
   for (const Reference& r : trace)
     keys.push_back(r.key);
   std::sort(keys.begin(), keys.end());
-  const auto footprint =
-      static_cast<double>(std::unique(keys.begin(), keys.end()) - keys.begin());
+  const auto footprint = static_cast<double>(std::unique(keys.begin(), keys.end()) - keys.begin());
   EXPECT_EQ(curve.footprint_blocks, footprint);
   EXPECT_NEAR(curve.miss_ratio(1 << 20), footprint / static_cast<double>(trace.size()), 1e-12);
 }
@@ -131,7 +132,9 @@ TEST(ExactMissRatioCurve, LongTracesRenumberWithoutChangingTheCurve) {
   const MissRatioCurve curve = curve_of(trace);
   for (const std::size_t c : {1, 10, 40, 100, 300, 441, 700, 1279, 1280}) {
     const Misses m = brute_force_lru(trace, c);
-    EXPECT_NEAR(curve.miss_ratio(c), static_cast<double>(m.all) / static_cast<double>(trace.size()), 1e-12) << c;
+    EXPECT_NEAR(curve.miss_ratio(c), static_cast<double>(m.all) / static_cast<double>(trace.size()),
+                1e-12)
+        << c;
   }
 }
 
@@ -343,9 +346,10 @@ TEST(ShardsMissRatioCurve, CloudPhysicsVmErrorShrinksWithTheSample) {
       worst[k] = std::max(worst[k], e);
     }
   }
-  std::printf("cloudphysics: MAE mean / worst of 8 seeds: 1 %% %.4f / %.4f, 10 %% %.4f / %.4f, "
-              "8192 blocks %.4f / %.4f, 32768 blocks %.4f / %.4f\n",
-              mean[0], worst[0], mean[1], worst[1], mean[2], worst[2], mean[3], worst[3]);
+  std::printf(
+      "cloudphysics: MAE mean / worst of 8 seeds: 1 %% %.4f / %.4f, 10 %% %.4f / %.4f, "
+      "8192 blocks %.4f / %.4f, 32768 blocks %.4f / %.4f\n",
+      mean[0], worst[0], mean[1], worst[1], mean[2], worst[2], mean[3], worst[3]);
   EXPECT_LE(mean[0], 0.02);
   EXPECT_LE(mean[1], 0.01);
   EXPECT_LE(worst[1], 0.015);

@@ -1,6 +1,7 @@
 // Sizing the flash tier from miss-ratio curves (docs/SIZING.md): what each host's cached VMs
 // demand (HostDemand: their LRU curve and working set, from one pass over their streams), the
-// read hit ratio a goal needs, and the capacity that gives it. `flashtwin size` adds the timed
+// read hits a goal needs over the cluster, and the capacities that give them with the least
+// flash. `flashtwin size` adds the timed
 // runs that confirm it.
 //
 // A host's demand is the merged streams (by issue time) of the VMs its engine serves at t = 0
@@ -48,11 +49,11 @@ std::string describe(const SizingGoal& goal);  // "read hit ratio >= 0.9"
 struct HostDemand {
   std::size_t host = 0;  // index in Scenario::cluster.hosts
   std::string name;
-  std::vector<std::string> vms;     // the cached VMs its engine serves
-  std::uint64_t disk_bytes = 0;     // their disks' provisioned size
-  std::uint64_t device_bytes = 0;   // its flash device's capacity: the most it can be given
-  double capacity_gib = 0;          // what the scenario gives it now
-  MissRatioCurve curve;  // its footprint includes the prewarm pass's blocks
+  std::vector<std::string> vms;    // the cached VMs its engine serves
+  std::uint64_t disk_bytes = 0;    // their disks' provisioned size
+  std::uint64_t device_bytes = 0;  // its flash device's capacity: the most it can be given
+  double capacity_gib = 0;         // what the scenario gives it now
+  MissRatioCurve curve;            // its footprint includes the prewarm pass's blocks
   std::map<std::uint64_t, WorkingSetWindow> working_set;  // every disk's, per window
   std::uint64_t footprint_blocks = 0;  // distinct blocks the VMs' streams touch in the run
   double window_s = 0;
@@ -64,21 +65,34 @@ struct HostDemand {
 std::vector<HostDemand> host_demands(const Scenario& scenario, const CurveOptions& options,
                                      double window_s);
 
-// The read hit ratio a host needs for the goal:
-//   read-hit: the goal's value;
-//   offload:  value * references / read references — the curve's bytes offload counts read hits
-//             only (write-through writes all reach the array, and write-back destages each
-//             write in time unless it is rewritten while dirty: the estimate is low there);
-//   p99-read-ms: 1 - 0.01 / slow_share, where slow_share is the share of the array's reads
-//             (measured without the tier) slower than the bound: at most 1 % of reads may be
-//             misses that slow. 0 when slow_share <= 0.01 (the array alone meets it).
-// Above 1: no capacity can give it.
-double needed_read_hit(const SizingGoal& goal, const HostDemand& demand, double slow_share);
+// The read hits (block reads served from flash, summed over the hosts' curves) the goal needs:
+//   read-hit: value * read references;
+//   offload:  value * references — the curve's bytes offload counts read hits only (write-through
+//             writes all reach the array, and write-back destages each write in time unless it
+//             is rewritten while dirty: the estimate is low there);
+//   p99-read-ms: (1 - 0.01 / slow_share) * read references, where slow_share is the share of the
+//             array's reads (measured without the tier) slower than the bound: at most 1 % of
+//             reads may be misses that slow; 0 when slow_share <= 0.01 (the array alone meets it).
+double needed_read_hits(const SizingGoal& goal, const std::vector<HostDemand>& demands,
+                        double slow_share);
 
-// The capacity (GiB, rounded up to two significant digits, at least 0.01 GiB) whose LRU read hit
-// ratio reaches `read_hit` on the host's curve; none when the curve never reaches it (first
-// references miss at any size).
-std::optional<double> capacity_for_read_hit(const HostDemand& demand, double read_hit);
+// The capacities that give `read_hits` with the least flash in all: each host's curve at
+// kAllocationSteps + 1 capacities up to its extent, filled greedily by the best read hits per
+// byte over any span ahead (the curves' convex hulls, so a curve's cliff is taken whole), the
+// last span shortened to what the goal needs. Capacities in GiB, rounded up to two significant
+// digits, at least 0.01 GiB, at most the host's device.
+struct Allocation {
+  std::vector<double> gib;    // by demand
+  std::vector<bool> at_most;  // more flash on the host gives no more (curve or device)
+  double read_hits = 0;       // what the curves predict at `gib`
+  bool reaches = false;       // read_hits >= the goal's
+};
+inline constexpr int kAllocationSteps = 200;
+Allocation allocate(const std::vector<HostDemand>& demands, double read_hits);
+
+// The cluster's read hit ratio the curves predict for capacities `gib` (by demand).
+double predicted_read_hit_ratio(const std::vector<HostDemand>& demands,
+                                const std::vector<double>& gib);
 
 // The rule of thumb: flash = 10 % of the VMs' provisioned capacity, in GiB (same rounding).
 double rule_of_thumb_gib(const HostDemand& demand);

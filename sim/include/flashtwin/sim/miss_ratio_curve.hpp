@@ -48,10 +48,10 @@ enum class CurveSampling : std::uint8_t { exact, fixed_rate, fixed_size };
 
 struct CurveOptions {
   CurveSampling sampling = CurveSampling::exact;
-  double rate = 0.01;                       // fixed_rate: R in (0, 1]
-  std::uint64_t max_sampled_blocks = 8192;  // fixed_size: >= 1
-  std::uint64_t hash_seed = 0;              // SHARDS: which blocks are sampled
-  std::uint32_t block_bytes = 4096;         // > 0
+  double rate = 0.01;                           // fixed_rate: R in (0, 1]
+  std::uint64_t max_sampled_blocks = 8192;      // fixed_size: >= 1
+  std::uint64_t hash_seed = 0;                  // SHARDS: which blocks are sampled
+  std::uint32_t block_bytes = 4096;             // > 0
   std::size_t max_bins = std::size_t{1} << 21;  // distance bins kept (see Resolution); >= 2
 };
 
@@ -75,11 +75,11 @@ class MissRatioCurve {
   std::optional<std::uint64_t> capacity_for_read_hit(double target) const;
   std::optional<std::uint64_t> capacity_for_hit(double target) const;
 
-  std::uint64_t references = 0;        // block references counted (all, sampled or not)
-  std::uint64_t read_references = 0;   // of them, reads
+  std::uint64_t references = 0;       // block references counted (all, sampled or not)
+  std::uint64_t read_references = 0;  // of them, reads
   std::uint64_t sampled_references = 0;
-  double footprint_blocks = 0;  // distinct blocks referenced (estimated when sampled)
-  double final_rate = 1;        // R at the end (1 when exact)
+  double footprint_blocks = 0;   // distinct blocks referenced (estimated when sampled)
+  double final_rate = 1;         // R at the end (1 when exact)
   std::uint64_t bin_blocks = 1;  // width of a distance bin
   std::uint32_t block_bytes = 4096;
   std::string method;  // describe(options)
