@@ -120,15 +120,20 @@ struct CurveBuilder::State {
     next_position = live;
   }
 
+  // Bins twice as wide: each pair of adjacent bins made one.
+  void widen_bins() {
+    for (std::vector<double>* bins : {&bins_all, &bins_read}) {
+      for (std::size_t i = 0; i < bins->size(); ++i)
+        (*bins)[i / 2] = (i % 2 == 0 ? 0 : (*bins)[i / 2]) + (*bins)[i];
+      bins->resize((bins->size() + 1) / 2);
+    }
+    bin_blocks *= 2;
+  }
+
   void count_hit(double distance, double w, bool read) {
     auto bin = static_cast<std::uint64_t>(distance / static_cast<double>(bin_blocks));
     while (bin >= options.max_bins) {
-      for (std::vector<double>* bins : {&bins_all, &bins_read}) {
-        for (std::size_t i = 0; i < bins->size(); ++i)
-          (*bins)[i / 2] = (i % 2 == 0 ? 0 : (*bins)[i / 2]) + (*bins)[i];
-        bins->resize((bins->size() + 1) / 2);
-      }
-      bin_blocks *= 2;
+      widen_bins();
       bin /= 2;
     }
     if (bin >= bins_all.size()) {
@@ -153,6 +158,9 @@ struct CurveBuilder::State {
       }
       threshold = top;
     }
+    // Scaled distances are now multiples of 1 / R: bins need be no finer.
+    while (2 * static_cast<double>(bin_blocks) <= weight())
+      widen_bins();
   }
 };
 
@@ -162,6 +170,9 @@ CurveBuilder::CurveBuilder(const CurveOptions& options) : state_(std::make_uniqu
   if (options.sampling == CurveSampling::fixed_rate) {
     state_->threshold = std::max<std::uint32_t>(
         1, static_cast<std::uint32_t>(std::llround(options.rate * kHashSpace)));
+    // Scaled distances are multiples of 1 / R: bins finer than that would stay mostly empty.
+    while (2 * static_cast<double>(state_->bin_blocks) <= 1 / options.rate)
+      state_->bin_blocks *= 2;
   }
   state_->latest.reset(kMinPositions, 0);
 }

@@ -26,10 +26,11 @@
 // promote-after-hits admit less, and ARC / 2Q have no stack property (cachesim runs them at each
 // size instead).
 //
-// Resolution: distances are kept in at most max_bins bins; a bin is one block wide until the
+// Resolution: distances are kept in at most max_bins bins; a bin is one block wide (at a fixed
+// rate R, the largest power of two up to 1 / R: scaled distances are its multiples) until the
 // distances need more bins (more than 2M distinct blocks, 8 GiB of 4 KiB blocks), then 2, 4, ...
-// blocks wide (adjacent bins merged); a capacity inside a bin counts the bin's references as
-// spread evenly over it. Curves are exact, at every size, below that.
+// times as wide (adjacent bins merged); a capacity inside a bin counts the bin's references as
+// spread evenly over it. Exact curves are exact, at every size, below that.
 //
 // Not thread-safe; deterministic (the hash is fixed).
 #pragma once
