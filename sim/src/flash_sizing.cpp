@@ -2,11 +2,10 @@
 
 #include "flashtwin/engine/request_admission.hpp"
 #include "flashtwin/models/synthetic_workload.hpp"
-#include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/stream_merge.hpp"
-#include "flashtwin/sim/trace_source.hpp"
 #include "prewarm.hpp"
 #include "scenario_index.hpp"
+#include "workload_stream.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,20 +17,6 @@ namespace flashtwin::sim {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024 * 1024;
-
-std::unique_ptr<models::RequestStream> open_disk(const WorkloadSpec& workload) {
-  if (const std::optional<TraceWorkload>& trace = workload.trace) {
-    return std::make_unique<models::WindowedTrace>(
-        [trace] {
-          TraceSpec source{trace->path, trace->format, trace->device};
-          source.lenient = trace->lenient;
-          source.issue_events = trace->issue_events;
-          return open_trace(source);
-        },
-        trace->window);
-  }
-  return models::make_synthetic_stream(workload.synthetic);
-}
 
 engine::CacheMode mode_of(const Scenario& scenario, const ScenarioIndex& index, std::size_t vm) {
   const std::optional<PolicySpec>& own = scenario.vms[vm].policy;
@@ -158,7 +143,7 @@ std::vector<HostDemand> host_demands(const Scenario& scenario, const CurveOption
     WorkingSetWindows working_set(window_s, options.block_bytes);
     StreamMerge merge;
     for (const WorkloadSpec* disk : disks)
-      merge.add(open_disk(*disk));
+      merge.add(open_workload(*disk));
     const auto end_ns = static_cast<std::int64_t>(scenario.duration_s * 1e9);
     const auto warmup_ns = static_cast<std::int64_t>(scenario.warmup_s * 1e9);
     std::uint32_t disk = 0;

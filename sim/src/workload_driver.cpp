@@ -4,6 +4,7 @@
 #include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 #include "prewarm.hpp"
+#include "workload_stream.hpp"
 
 #include <cmath>
 #include <optional>
@@ -54,19 +55,11 @@ void WorkloadDriver::add_disks() {
       disk->queue_depth = spec.workload.queue_depth;
       disk->max_outstanding = spec.workload.max_outstanding;
       disk->size_bytes = spec.workload.synthetic.disk_bytes;
+      disk->stream = open_workload(spec.workload);
       if (const std::optional<TraceWorkload>& trace = spec.workload.trace) {
-        disk->stream = std::make_unique<models::WindowedTrace>(
-            [trace] {
-              TraceSpec source{trace->path, trace->format, trace->device};
-              source.lenient = trace->lenient;
-              source.issue_events = trace->issue_events;
-              return open_trace(source);
-            },
-            trace->window);
         disk->source = "trace " + trace->path;
       } else {
         disk->synthetic = spec.workload.synthetic;
-        disk->stream = models::make_synthetic_stream(spec.workload.synthetic);
         disk->source = "synthetic workload";
       }
       executor_.host(disk->host)
