@@ -1,7 +1,6 @@
 #include "workload_driver.hpp"
 
 #include "flashtwin/models/blktrace_reader.hpp"
-#include "flashtwin/models/trace_window.hpp"
 #include "flashtwin/sim/trace_source.hpp"
 #include "prewarm.hpp"
 #include "workload_stream.hpp"
